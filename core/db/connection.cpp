@@ -1,0 +1,325 @@
+#include "connection.h"
+
+#include "util/logging.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include <cerrno>
+#include <vector>
+
+namespace ferry {
+
+// Server NOTICE/WARNING messages go to Ferry's log instead of libpq's stderr.
+struct Connection::NoticeSink
+{
+    QString name;
+    static void receive(void *arg, const PGresult *result)
+    {
+        auto *sink = static_cast<NoticeSink *>(arg);
+        const QString severity = QString::fromUtf8(PQresultErrorField(result, PG_DIAG_SEVERITY));
+        const QString text = QString::fromUtf8(PQresultErrorMessage(result)).trimmed();
+        qCInfo(lcDb).noquote() << sink->name << severity << text;
+    }
+};
+
+void Connection::Finish::operator()(pg_conn *conn) const
+{
+    PQfinish(conn);
+}
+
+void CancelHandle::Free::operator()(pg_cancel *cancel) const
+{
+    PQfreeCancel(cancel);
+}
+
+CancelHandle::CancelHandle(pg_cancel *cancel)
+    : m_cancel(cancel, Free())
+{}
+
+Result<void> CancelHandle::cancel() const
+{
+    if (!m_cancel)
+        return Error(ErrorKind::Internal, QStringLiteral("no connection to cancel"));
+    char message[256] = {};
+    if (!PQcancel(m_cancel.get(), message, sizeof message))
+        return Error(ErrorKind::Connection,
+                     QStringLiteral("cancel request failed: %1").arg(QString::fromUtf8(message)));
+    return {};
+}
+
+Connection::Connection(ConnectionString connectionString)
+    : m_connectionString(std::move(connectionString))
+    , m_notices(std::make_unique<NoticeSink>())
+{
+    m_notices->name = m_connectionString.displayName();
+}
+
+Connection::Connection(Connection &&other) noexcept = default;
+Connection &Connection::operator=(Connection &&other) noexcept = default;
+Connection::~Connection() = default;
+
+Result<Connection> Connection::open(const QString &connectionString)
+{
+    auto parsed = ConnectionString::parse(connectionString);
+    if (!parsed)
+        return parsed.error();
+    return open(parsed.value());
+}
+
+Result<Connection> Connection::open(const ConnectionString &connectionString)
+{
+    Connection c(connectionString);
+    if (auto r = c.connect(); !r)
+        return r.error();
+    return c;
+}
+
+Result<void> Connection::connect()
+{
+    // Defaults first: with expand_dbname the user's own settings, expanded
+    // from the "dbname" entry, override them.
+    const QByteArray conninfo = m_connectionString.toString().toUtf8();
+    const char *keywords[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
+    const char *values[] = {"10", "ferry", conninfo.constData(), nullptr};
+    m_conn.reset(PQconnectdbParams(keywords, values, 1));
+    if (!m_conn)
+        return Error(ErrorKind::Internal, QStringLiteral("out of memory opening a connection"));
+    if (PQstatus(m_conn.get()) != CONNECTION_OK) {
+        Error e = connectionError(QStringLiteral("could not connect"));
+        m_conn.reset();
+        return e;
+    }
+    PQsetNoticeReceiver(m_conn.get(), &NoticeSink::receive, m_notices.get());
+    return {};
+}
+
+bool Connection::isOpen() const
+{
+    return m_conn && PQstatus(m_conn.get()) == CONNECTION_OK;
+}
+
+int Connection::serverVersion() const
+{
+    return m_conn ? PQserverVersion(m_conn.get()) : 0;
+}
+
+int Connection::backendPid() const
+{
+    return m_conn ? PQbackendPID(m_conn.get()) : 0;
+}
+
+Result<void> Connection::reconnect()
+{
+    if (auto r = connect(); !r)
+        return r;
+    const QStringList channels = m_listening;
+    m_listening.clear();
+    for (const QString &channel : channels) {
+        if (auto r = listen(channel); !r)
+            return r;
+    }
+    qCInfo(lcDb).noquote() << "reconnected to" << maskedConnectionString();
+    return {};
+}
+
+QString Connection::scrub(const QString &message) const
+{
+    QString text = message;
+    for (const auto &key : {QStringLiteral("password"), QStringLiteral("sslpassword")}) {
+        const QString secret = m_connectionString.value(key);
+        if (secret.size() >= 3)
+            text.replace(secret, QStringLiteral("********"));
+    }
+    return text;
+}
+
+Error Connection::connectionError(const QString &what) const
+{
+    const QString libpqMessage = m_conn ? QString::fromUtf8(PQerrorMessage(m_conn.get()))
+                                        : QStringLiteral("connection is closed");
+    Error e(ErrorKind::Connection, scrub(libpqMessage).trimmed());
+    e.withContext(QStringLiteral("%1 to %2").arg(what, maskedConnectionString()));
+    return e;
+}
+
+Error Connection::resultError(pg_result *result) const
+{
+    if (!result || !isOpen()) {
+        // The link broke: libpq's message says why; no SQLSTATE is reliable here.
+        QString message = result ? QString::fromUtf8(PQresultErrorMessage(result)) : QString();
+        if (message.trimmed().isEmpty() && m_conn)
+            message = QString::fromUtf8(PQerrorMessage(m_conn.get()));
+        Error e(ErrorKind::Connection, scrub(message).trimmed());
+        e.withContext(QStringLiteral("connection to %1 lost").arg(displayName()));
+        return e;
+    }
+    Error e = Error::fromServer(QString::fromUtf8(PQresultErrorField(result, PG_DIAG_SQLSTATE)),
+                                scrub(QString::fromUtf8(PQresultErrorField(result,
+                                                                           PG_DIAG_MESSAGE_PRIMARY))),
+                                QString::fromUtf8(PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL)),
+                                QString::fromUtf8(PQresultErrorField(result, PG_DIAG_MESSAGE_HINT)));
+    e.withContext(displayName());
+    return e;
+}
+
+Result<QueryResult> Connection::checkResult(pg_result *raw)
+{
+    QueryResult result(raw); // owns raw from here on, whatever happens next
+    if (!raw)
+        return resultError(nullptr);
+    switch (PQresultStatus(raw)) {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+    case PGRES_EMPTY_QUERY:
+        return result;
+    case PGRES_COPY_IN:
+    case PGRES_COPY_OUT:
+    case PGRES_COPY_BOTH: {
+        // COPY must go through the streaming helpers; leave the connection usable.
+        if (PQresultStatus(raw) == PGRES_COPY_IN)
+            PQputCopyEnd(m_conn.get(), "COPY is not supported by exec()");
+        while (PGresult *rest = PQgetResult(m_conn.get()))
+            PQclear(rest);
+        return Error(ErrorKind::Internal, QStringLiteral("COPY run through exec(); use copyBetween()"));
+    }
+    default:
+        return resultError(raw);
+    }
+}
+
+Result<QueryResult> Connection::exec(const QString &sql)
+{
+    if (!m_conn)
+        return connectionError(QStringLiteral("not connected"));
+    return checkResult(PQexec(m_conn.get(), sql.toUtf8().constData()));
+}
+
+Result<QueryResult> Connection::exec(const QString &sql, const QVariantList &params)
+{
+    if (!m_conn)
+        return connectionError(QStringLiteral("not connected"));
+    std::vector<QByteArray> storage;
+    std::vector<const char *> values;
+    storage.reserve(params.size());
+    values.reserve(params.size());
+    for (const QVariant &v : params) {
+        if (v.isNull()) {
+            values.push_back(nullptr);
+            continue;
+        }
+        switch (v.typeId()) {
+        case QMetaType::Bool:
+            storage.push_back(v.toBool() ? QByteArrayLiteral("t") : QByteArrayLiteral("f"));
+            break;
+        case QMetaType::QByteArray:
+            storage.push_back(v.toByteArray());
+            break;
+        case QMetaType::QDateTime:
+            storage.push_back(v.toDateTime().toString(Qt::ISODateWithMs).toUtf8());
+            break;
+        default:
+            storage.push_back(v.toString().toUtf8());
+            break;
+        }
+        values.push_back(storage.back().constData());
+    }
+    return checkResult(PQexecParams(m_conn.get(),
+                                    sql.toUtf8().constData(),
+                                    int(values.size()),
+                                    nullptr,
+                                    values.data(),
+                                    nullptr,
+                                    nullptr,
+                                    0));
+}
+
+QString Connection::quoteIdentifier(const QString &identifier) const
+{
+    const QByteArray raw = identifier.toUtf8();
+    char *quoted = m_conn ? PQescapeIdentifier(m_conn.get(), raw.constData(), size_t(raw.size()))
+                          : nullptr;
+    if (!quoted) {
+        // No connection (or invalid encoding): the standard rule, which is
+        // what libpq does for UTF-8 as well.
+        QString q = identifier;
+        q.replace(QLatin1Char('"'), QLatin1String("\"\""));
+        return QLatin1Char('"') + q + QLatin1Char('"');
+    }
+    QString result = QString::fromUtf8(quoted);
+    PQfreemem(quoted);
+    return result;
+}
+
+QString Connection::quoteQualified(const QString &schema, const QString &name) const
+{
+    if (schema.isEmpty())
+        return quoteIdentifier(name);
+    return quoteIdentifier(schema) + QLatin1Char('.') + quoteIdentifier(name);
+}
+
+Result<void> Connection::listen(const QString &channel)
+{
+    auto r = exec(QStringLiteral("LISTEN ") + quoteIdentifier(channel));
+    if (!r)
+        return r.error();
+    if (!m_listening.contains(channel))
+        m_listening.append(channel);
+    return {};
+}
+
+Result<void> Connection::unlisten(const QString &channel)
+{
+    auto r = exec(QStringLiteral("UNLISTEN ") + quoteIdentifier(channel));
+    if (!r)
+        return r.error();
+    m_listening.removeAll(channel);
+    return {};
+}
+
+std::optional<Notification> Connection::takeNotification()
+{
+    PGnotify *n = PQnotifies(m_conn.get());
+    if (!n)
+        return std::nullopt;
+    Notification result{QString::fromUtf8(n->relname), QString::fromUtf8(n->extra), n->be_pid};
+    PQfreemem(n);
+    return result;
+}
+
+Result<std::optional<Notification>> Connection::waitForNotification(int timeoutMs)
+{
+    if (!isOpen())
+        return connectionError(QStringLiteral("cannot wait for notifications"));
+    // A notification may already sit in libpq's buffer from an earlier query.
+    if (auto n = takeNotification())
+        return std::optional<Notification>(std::move(n));
+
+    QElapsedTimer clock;
+    clock.start();
+    for (;;) {
+        const qint64 left = timeoutMs - clock.elapsed();
+        if (left <= 0)
+            return std::optional<Notification>();
+        pollfd pfd{PQsocket(m_conn.get()), POLLIN, 0};
+        const int ready = ::poll(&pfd, 1, int(left));
+        if (ready < 0 && errno != EINTR)
+            return Error(ErrorKind::Io, QStringLiteral("poll failed while waiting for a notification"));
+        if (ready <= 0)
+            continue;
+        if (!PQconsumeInput(m_conn.get()) || PQstatus(m_conn.get()) != CONNECTION_OK)
+            return connectionError(QStringLiteral("lost connection while waiting for a notification"));
+        if (auto n = takeNotification())
+            return std::optional<Notification>(std::move(n));
+    }
+}
+
+CancelHandle Connection::cancelHandle() const
+{
+    return CancelHandle(m_conn ? PQgetCancel(m_conn.get()) : nullptr);
+}
+
+} // namespace ferry

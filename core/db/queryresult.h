@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <memory>
+
+struct pg_result;
+
+namespace ferry {
+
+// Owns one PGresult from the moment libpq hands it over. Values are read as
+// text (or raw bytes); typed conversion is left to the caller, who knows the
+// query. Movable, not copyable.
+class QueryResult
+{
+public:
+    QueryResult() = default;
+    explicit QueryResult(pg_result *result);
+
+    int rowCount() const;
+    int columnCount() const;
+    QString columnName(int column) const;
+    int columnIndex(const QString &name) const; // -1 when absent
+
+    bool isNull(int row, int column) const;
+    QByteArray bytes(int row, int column) const;
+    QString text(int row, int column) const;
+    qint64 toInt64(int row, int column) const;
+    bool toBool(int row, int column) const;
+
+    // Rows touched by INSERT/UPDATE/DELETE/COPY, from the command tag.
+    qint64 affectedRows() const;
+    QString commandTag() const;
+
+    pg_result *get() const { return m_result.get(); }
+
+private:
+    struct Clear
+    {
+        void operator()(pg_result *result) const;
+    };
+    std::unique_ptr<pg_result, Clear> m_result;
+};
+
+} // namespace ferry

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QString>
+
+namespace ferry {
+
+// What a caller should do about a failure. The classification follows the
+// SQLSTATE classes (and libpqxx's reading of them): class 08 means the
+// connection is gone and a reconnect may help; 40001/40P01 mean the
+// transaction may simply be retried; a connection lost during COMMIT leaves
+// the outcome unknown, so the caller must re-check what was committed.
+enum class ErrorKind {
+    Usage,      // bad input from the user: fix the command or config
+    Config,     // a config file or connection string that cannot be used
+    Connection, // could not connect, or the connection broke: reconnect and retry
+    Retry,      // serialization failure or deadlock: retry the transaction
+    InDoubt,    // connection lost during COMMIT: re-check, do not blindly redo
+    Canceled,   // statement canceled or timed out (57014, 55P03)
+    Data,       // integrity or data error (classes 22, 23): needs the operator
+    Sql,        // syntax error, undefined object, privilege (class 42)
+    Server,     // any other error reported by the server
+    Io,         // local file or process failure
+    Internal,   // a bug in Ferry
+};
+
+class Error
+{
+public:
+    Error() = default;
+    Error(ErrorKind kind, QString message);
+
+    // Builds an error from a SQLSTATE and the server's message, classifying it.
+    static Error fromServer(const QString &sqlState,
+                            const QString &message,
+                            const QString &detail = {},
+                            const QString &hint = {});
+
+    ErrorKind kind() const { return m_kind; }
+    QString sqlState() const { return m_sqlState; }
+    QString message() const { return m_message; }
+    QString detail() const { return m_detail; }
+    QString hint() const { return m_hint; }
+    QString context() const { return m_context; }
+
+    // Prefixes what was being done ("connecting to host=... dbname=...").
+    // Never pass anything that may hold a password; use masked strings.
+    Error &withContext(const QString &context);
+    Error &withKind(ErrorKind kind);
+
+    // True when reconnecting (Connection) or re-running the transaction (Retry) may succeed.
+    bool isTransient() const;
+
+    // One line for a user: "context: message (SQLSTATE xxxxx)". Never wraps.
+    QString toString() const;
+
+    static ErrorKind classify(const QString &sqlState);
+    static QString kindName(ErrorKind kind);
+
+private:
+    ErrorKind m_kind = ErrorKind::Internal;
+    QString m_sqlState;
+    QString m_message;
+    QString m_detail;
+    QString m_hint;
+    QString m_context;
+};
+
+} // namespace ferry

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <QString>
+
+namespace ferry {
+
+inline QString version()
+{
+    return QStringLiteral(FERRY_VERSION);
+}
+
+} // namespace ferry
