@@ -20,9 +20,9 @@ struct Connection::NoticeSink
     static void receive(void *arg, const PGresult *result)
     {
         auto *sink = static_cast<NoticeSink *>(arg);
-        const QString severity = QString::fromUtf8(PQresultErrorField(result, PG_DIAG_SEVERITY));
-        const QString text = QString::fromUtf8(PQresultErrorMessage(result)).trimmed();
-        qCInfo(lcDb).noquote() << sink->name << severity << text;
+        // The message starts with its severity ("NOTICE:  ...").
+        const QString text = QString::fromUtf8(PQresultErrorMessage(result)).simplified();
+        qCInfo(lcDb).noquote() << sink->name << text;
     }
 };
 
@@ -157,11 +157,11 @@ Error Connection::resultError(pg_result *result) const
         e.withContext(QStringLiteral("connection to %1 lost").arg(displayName()));
         return e;
     }
-    Error e = Error::fromServer(QString::fromUtf8(PQresultErrorField(result, PG_DIAG_SQLSTATE)),
-                                scrub(QString::fromUtf8(PQresultErrorField(result,
-                                                                           PG_DIAG_MESSAGE_PRIMARY))),
-                                QString::fromUtf8(PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL)),
-                                QString::fromUtf8(PQresultErrorField(result, PG_DIAG_MESSAGE_HINT)));
+    Error e = Error::fromServer(
+        QString::fromUtf8(PQresultErrorField(result, PG_DIAG_SQLSTATE)),
+        scrub(QString::fromUtf8(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY))),
+        QString::fromUtf8(PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL)),
+        QString::fromUtf8(PQresultErrorField(result, PG_DIAG_MESSAGE_HINT)));
     e.withContext(displayName());
     return e;
 }
@@ -184,7 +184,8 @@ Result<QueryResult> Connection::checkResult(pg_result *raw)
             PQputCopyEnd(m_conn.get(), "COPY is not supported by exec()");
         while (PGresult *rest = PQgetResult(m_conn.get()))
             PQclear(rest);
-        return Error(ErrorKind::Internal, QStringLiteral("COPY run through exec(); use copyBetween()"));
+        return Error(ErrorKind::Internal,
+                     QStringLiteral("COPY run through exec(); use copyBetween()"));
     }
     default:
         return resultError(raw);
@@ -227,21 +228,15 @@ Result<QueryResult> Connection::exec(const QString &sql, const QVariantList &par
         }
         values.push_back(storage.back().constData());
     }
-    return checkResult(PQexecParams(m_conn.get(),
-                                    sql.toUtf8().constData(),
-                                    int(values.size()),
-                                    nullptr,
-                                    values.data(),
-                                    nullptr,
-                                    nullptr,
-                                    0));
+    return checkResult(PQexecParams(m_conn.get(), sql.toUtf8().constData(), int(values.size()),
+                                    nullptr, values.data(), nullptr, nullptr, 0));
 }
 
 QString Connection::quoteIdentifier(const QString &identifier) const
 {
     const QByteArray raw = identifier.toUtf8();
-    char *quoted = m_conn ? PQescapeIdentifier(m_conn.get(), raw.constData(), size_t(raw.size()))
-                          : nullptr;
+    char *quoted
+        = m_conn ? PQescapeIdentifier(m_conn.get(), raw.constData(), size_t(raw.size())) : nullptr;
     if (!quoted) {
         // No connection (or invalid encoding): the standard rule, which is
         // what libpq does for UTF-8 as well.
@@ -307,11 +302,13 @@ Result<std::optional<Notification>> Connection::waitForNotification(int timeoutM
         pollfd pfd{PQsocket(m_conn.get()), POLLIN, 0};
         const int ready = ::poll(&pfd, 1, int(left));
         if (ready < 0 && errno != EINTR)
-            return Error(ErrorKind::Io, QStringLiteral("poll failed while waiting for a notification"));
+            return Error(ErrorKind::Io,
+                         QStringLiteral("poll failed while waiting for a notification"));
         if (ready <= 0)
             continue;
         if (!PQconsumeInput(m_conn.get()) || PQstatus(m_conn.get()) != CONNECTION_OK)
-            return connectionError(QStringLiteral("lost connection while waiting for a notification"));
+            return connectionError(
+                QStringLiteral("lost connection while waiting for a notification"));
         if (auto n = takeNotification())
             return std::optional<Notification>(std::move(n));
     }

@@ -17,12 +17,9 @@ const QString kMask = QStringLiteral("********");
 // Keywords shown first, in the order a DBA reads them; the rest follow in libpq's order.
 const QStringList &leadingKeywords()
 {
-    static const QStringList keys = {QStringLiteral("host"),
-                                     QStringLiteral("hostaddr"),
-                                     QStringLiteral("port"),
-                                     QStringLiteral("dbname"),
-                                     QStringLiteral("user"),
-                                     QStringLiteral("password")};
+    static const QStringList keys
+        = {QStringLiteral("host"),   QStringLiteral("hostaddr"), QStringLiteral("port"),
+           QStringLiteral("dbname"), QStringLiteral("user"),     QStringLiteral("password")};
     return keys;
 }
 
@@ -63,9 +60,9 @@ Result<ConnectionString> ConnectionString::parse(const QString &text)
     if (!options) {
         const QString libpqMessage = rawError ? QString::fromUtf8(rawError) : QString();
         PQfreemem(rawError);
-        return Error(ErrorKind::Config,
-                     QStringLiteral("invalid connection string: %1")
-                         .arg(describeParseError(libpqMessage)));
+        return Error(
+            ErrorKind::Config,
+            QStringLiteral("invalid connection string: %1").arg(describeParseError(libpqMessage)));
     }
 
     QList<Param> leading;
@@ -92,8 +89,7 @@ QString ConnectionString::maskText(const QString &text)
         QStringLiteral("\\b((?:ssl)?password)(\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'?|\\S*)"));
     // URI: scheme://user:secret@host  and  ?password=secret&...
     static const QRegularExpression uriUserInfo(QStringLiteral("(://[^:/@\\s]*:)[^@\\s]*@"));
-    static const QRegularExpression uriParam(
-        QStringLiteral("([?&](?:ssl)?password=)[^&\\s]*"));
+    static const QRegularExpression uriParam(QStringLiteral("([?&](?:ssl)?password=)[^&\\s]*"));
 
     QString masked = text;
     masked.replace(keywordForm, QStringLiteral("\\1\\2") + kMask);

@@ -35,8 +35,9 @@ Result<void> startCopy(Connection &c, const QString &sql, ExecStatusType expecte
     if (r.get() && PQresultStatus(r.get()) == expected)
         return {};
     Error e = c.resultError(r.get());
-    if (r.get() && (PQresultStatus(r.get()) == PGRES_COMMAND_OK
-                    || PQresultStatus(r.get()) == PGRES_TUPLES_OK))
+    if (r.get()
+        && (PQresultStatus(r.get()) == PGRES_COMMAND_OK
+            || PQresultStatus(r.get()) == PGRES_TUPLES_OK))
         e = Error(ErrorKind::Internal, QStringLiteral("statement is not a COPY: %1").arg(sql));
     return e;
 }

@@ -22,8 +22,7 @@ Transaction::~Transaction()
 
 Result<Transaction> Transaction::begin(Connection &connection, const QString &mode)
 {
-    const QString sql = mode.isEmpty() ? QStringLiteral("BEGIN")
-                                       : QStringLiteral("BEGIN ") + mode;
+    const QString sql = mode.isEmpty() ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN ") + mode;
     if (auto r = connection.exec(sql); !r)
         return r.error();
     return Transaction(connection);

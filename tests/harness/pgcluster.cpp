@@ -145,25 +145,22 @@ QString PgCluster::connectionString(const QString &database) const
         .arg(database);
 }
 
-Result<QString> PgCluster::runAsServerUser(const QString &program,
-                                            const QStringList &args,
-                                            int timeoutMs)
+Result<QString>
+PgCluster::runAsServerUser(const QString &program, const QStringList &args, int timeoutMs)
 {
     const QString binDir = binDirectory();
     if (binDir.isEmpty())
-        return Error(ErrorKind::Io,
-                     QStringLiteral("no PostgreSQL server binaries found under "
-                                    "/usr/lib/postgresql; run ./run deps"));
+        return Error(ErrorKind::Io, QStringLiteral("no PostgreSQL server binaries found under "
+                                                   "/usr/lib/postgresql; run ./run deps"));
     QProcess p;
     p.setProcessChannelMode(QProcess::MergedChannels);
     p.setWorkingDirectory(m_dir);
     const QString exe = binDir + QLatin1Char('/') + program;
     if (runningAsRoot())
-        p.start(QStringLiteral("runuser"), QStringList{QStringLiteral("-u"),
-                                                       QStringLiteral("postgres"),
-                                                       QStringLiteral("--"),
-                                                       exe}
-                                               + args);
+        p.start(
+            QStringLiteral("runuser"),
+            QStringList{QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--"), exe}
+                + args);
     else
         p.start(exe, args);
     if (!p.waitForStarted(10000))
@@ -175,11 +172,10 @@ Result<QString> PgCluster::runAsServerUser(const QString &program,
     }
     const QString output = QString::fromLocal8Bit(p.readAll());
     if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
-        return Error(ErrorKind::Io,
-                     QStringLiteral("%1 failed (exit %2): %3")
-                         .arg(program)
-                         .arg(p.exitCode())
-                         .arg(output.trimmed()));
+        return Error(ErrorKind::Io, QStringLiteral("%1 failed (exit %2): %3")
+                                        .arg(program)
+                                        .arg(p.exitCode())
+                                        .arg(output.trimmed()));
     return output;
 }
 
@@ -189,10 +185,9 @@ Result<void> PgCluster::initDb()
     if (!QDir().mkpath(root))
         return Error(ErrorKind::Io, QStringLiteral("cannot create %1").arg(root));
     // The server user must be able to reach its folder inside the root.
-    QFile::setPermissions(root,
-                          QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
-                              | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther
-                              | QFile::ExeOther);
+    QFile::setPermissions(root, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
+                                    | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther
+                                    | QFile::ExeOther);
     QTemporaryDir dir(root + QStringLiteral("/pg-XXXXXX"));
     if (!dir.isValid())
         return Error(ErrorKind::Io, QStringLiteral("cannot create a folder in %1").arg(root));
@@ -202,16 +197,10 @@ Result<void> PgCluster::initDb()
         return r;
 
     auto r = runAsServerUser(QStringLiteral("initdb"),
-                             {QStringLiteral("-D"),
-                              dataDirectory(),
-                              QStringLiteral("-U"),
-                              QStringLiteral("postgres"),
-                              QStringLiteral("-A"),
-                              QStringLiteral("trust"),
-                              QStringLiteral("-E"),
-                              QStringLiteral("UTF8"),
-                              QStringLiteral("--locale=C.UTF-8"),
-                              QStringLiteral("-N")},
+                             {QStringLiteral("-D"), dataDirectory(), QStringLiteral("-U"),
+                              QStringLiteral("postgres"), QStringLiteral("-A"),
+                              QStringLiteral("trust"), QStringLiteral("-E"), QStringLiteral("UTF8"),
+                              QStringLiteral("--locale=C.UTF-8"), QStringLiteral("-N")},
                              120000);
     if (!r)
         return r.error();
@@ -241,8 +230,8 @@ QString PgCluster::lastLogLines() const
     QFile log(logFile());
     if (!log.open(QIODevice::ReadOnly))
         return {};
-    const QStringList lines = QString::fromUtf8(log.readAll()).split(QLatin1Char('\n'),
-                                                                     Qt::SkipEmptyParts);
+    const QStringList lines
+        = QString::fromUtf8(log.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     return lines.mid(qMax(0, lines.size() - 5)).join(QStringLiteral(" | "));
 }
 
@@ -258,24 +247,19 @@ Result<void> PgCluster::start()
     for (int attempt = 0; attempt < 5; ++attempt) {
         if (!keepPort || attempt > 0)
             m_port = freeLoopbackPort();
-        auto r = runAsServerUser(QStringLiteral("pg_ctl"),
-                                 {QStringLiteral("-D"),
-                                  dataDirectory(),
-                                  QStringLiteral("-l"),
-                                  logFile(),
-                                  QStringLiteral("-o"),
-                                  QStringLiteral("-p %1").arg(m_port),
-                                  QStringLiteral("-w"),
-                                  QStringLiteral("-t"),
-                                  QStringLiteral("60"),
-                                  QStringLiteral("start")},
-                                 90000);
+        auto r = runAsServerUser(
+            QStringLiteral("pg_ctl"),
+            {QStringLiteral("-D"), dataDirectory(), QStringLiteral("-l"), logFile(),
+             QStringLiteral("-o"), QStringLiteral("-p %1").arg(m_port), QStringLiteral("-w"),
+             QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("start")},
+            90000);
         if (r) {
             m_running = true;
             return {};
         }
         const QString log = lastLogLines();
-        if (!log.contains(QLatin1String("could not bind")) && !log.contains(QLatin1String("in use")))
+        if (!log.contains(QLatin1String("could not bind"))
+            && !log.contains(QLatin1String("in use")))
             return Error(ErrorKind::Io,
                          QStringLiteral("%1; server log: %2").arg(r.error().message(), log));
     }
@@ -287,13 +271,8 @@ Result<void> PgCluster::stop(const QString &mode)
     if (!m_running)
         return {};
     auto r = runAsServerUser(QStringLiteral("pg_ctl"),
-                             {QStringLiteral("-D"),
-                              dataDirectory(),
-                              QStringLiteral("-m"),
-                              mode,
-                              QStringLiteral("-w"),
-                              QStringLiteral("-t"),
-                              QStringLiteral("60"),
+                             {QStringLiteral("-D"), dataDirectory(), QStringLiteral("-m"), mode,
+                              QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("60"),
                               QStringLiteral("stop")},
                              90000);
     if (!r)

@@ -9,5 +9,6 @@
     do {                                                                                           \
         const auto &ferry_result_ = (expr);                                                        \
         if (!ferry_result_.ok())                                                                   \
-            QFAIL(qPrintable(QStringLiteral(#expr " failed: ") + ferry_result_.error().toString())); \
+            QFAIL(                                                                                 \
+                qPrintable(QStringLiteral(#expr " failed: ") + ferry_result_.error().toString())); \
     } while (false)
