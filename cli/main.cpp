@@ -1,11 +1,13 @@
+#include "dispatcher.h"
 #include "util/version.h"
 
 #include <QCoreApplication>
-#include <QTextStream>
 
+// Thin on purpose: parsing and dispatch live in dispatcher.cpp and below.
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    QTextStream(stdout) << "ferry " << ferry::version() << '\n';
-    return 0;
+    QCoreApplication::setApplicationName(QStringLiteral("ferry"));
+    QCoreApplication::setApplicationVersion(ferry::version());
+    return ferry::cli::run(QCoreApplication::arguments().mid(1));
 }

@@ -36,6 +36,14 @@ bool resetPeakMemory()
     return clear.open(QIODevice::WriteOnly) && clear.write("5") == 1;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+// AddressSanitizer keeps freed blocks in a quarantine (the asan preset sets it
+// to 4 MB), which shows up as resident memory.
+constexpr qint64 kMaxPeakGrowthKb = 24 * 1024;
+#else
+constexpr qint64 kMaxPeakGrowthKb = 8 * 1024;
+#endif
+
 } // namespace
 
 class TestCopyStream : public QObject
@@ -107,7 +115,7 @@ void TestCopyStream::millionRowsWithFlatMemory()
     QCOMPARE(stats->rows, 1000000);
     // ~95 MB of COPY data went through; holding even a tenth of it would show.
     QVERIFY(stats->bytes > 90 * 1024 * 1024);
-    QVERIFY2(peakGrowthKb < 8 * 1024, qPrintable(QString::number(peakGrowthKb)));
+    QVERIFY2(peakGrowthKb < kMaxPeakGrowthKb, qPrintable(QString::number(peakGrowthKb)));
 
     const QString checksum
         = QStringLiteral("SELECT count(*), sum(hashtext(b::text)::bigint) FROM big b");

@@ -1,0 +1,55 @@
+#include "commandtable.h"
+
+namespace ferry::cli {
+
+namespace {
+
+CommandInfo notBuilt(const char *name, const char *arguments, const char *summary)
+{
+    return {QString::fromLatin1(name), QString::fromLatin1(arguments), QString::fromLatin1(summary),
+            false};
+}
+
+} // namespace
+
+const QList<CommandInfo> &commandTable()
+{
+    // Names and arguments follow londiste3 so its users feel at home.
+    static const QList<CommandInfo> table = {
+        notBuilt("create-root", "NAME [CONNSTR]", "make this database the root node"),
+        notBuilt("create-branch", "NAME CONNSTR --provider=CONNSTR",
+                 "add a node that applies and re-publishes the queue"),
+        notBuilt("create-leaf", "NAME CONNSTR --provider=CONNSTR",
+                 "add a node that applies changes from its provider"),
+        notBuilt("worker", "", "run this node's replication worker"),
+        notBuilt("ticker", "", "run the ticker on its own"),
+        notBuilt("add-table",
+                 "TABLE... [--dest-table=NAME] [--copy-condition=EXPR] [--create] [--all]",
+                 "replicate tables to this node"),
+        notBuilt("remove-table", "TABLE...", "stop replicating tables to this node"),
+        notBuilt("tables", "", "list this node's tables and their states"),
+        notBuilt("status", "", "show the cascade: nodes, tables, lag, errors"),
+        notBuilt("members", "", "list the nodes of the cascade"),
+        notBuilt("compare", "[TABLE...]", "compare row counts and checksums"),
+        notBuilt("repair", "[TABLE...]", "fix the rows that differ, SQL shown first"),
+        notBuilt("execute", "FILE...", "run SQL scripts on the root and every node"),
+        notBuilt("resync", "TABLE...", "copy tables again from the provider"),
+        notBuilt("pause", "", "pause this node's worker"),
+        notBuilt("resume", "", "resume this node's worker"),
+        notBuilt("skip-event", "", "skip the event this node stopped at"),
+        notBuilt("wait-sync", "", "wait until every table of this node is in sync"),
+        notBuilt("demo", "", "set up a demo cascade with sample tables and load"),
+    };
+    return table;
+}
+
+const CommandInfo *findCommand(const QString &name)
+{
+    for (const CommandInfo &info : commandTable()) {
+        if (info.name == name)
+            return &info;
+    }
+    return nullptr;
+}
+
+} // namespace ferry::cli
