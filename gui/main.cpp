@@ -1,10 +1,6 @@
-#include <QApplication>
-#include <QMainWindow>
+#include "application.h"
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
-    QMainWindow w;
-    w.show();
-    return app.exec();
+    return ferry::gui::runApplication(argc, argv);
 }

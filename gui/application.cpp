@@ -1,0 +1,131 @@
+#include "application.h"
+
+#include "apptranslator.h"
+#include "mainwindow.h"
+#include "util/version.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QPixmap>
+#include <QTextStream>
+#include <QTimer>
+
+#include <memory>
+
+namespace ferry::gui {
+
+namespace {
+
+// Time the window gets to lay out and paint before --screenshot grabs it.
+constexpr int ScreenshotDelayMs = 500;
+
+// --version and --help must work without a display (over ssh, in packaging scripts),
+// so they get a QCoreApplication; everything else needs the full QApplication.
+bool needsOnlyText(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--version" || arg == "-v" || arg == "--help" || arg == "-h"
+            || arg == "--help-all") {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The --lang value, read before the parser exists so that the parser's own texts
+// (--help) are already translated.
+QString languageArgument(const QStringList &arguments)
+{
+    const QString option = QStringLiteral("--lang");
+    const QString prefix = option + QLatin1Char('=');
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        if (arguments.at(i) == option && i + 1 < arguments.size())
+            return arguments.at(i + 1);
+        if (arguments.at(i).startsWith(prefix))
+            return arguments.at(i).mid(prefix.size());
+    }
+    return QString();
+}
+
+void describeApplication()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("Ferry"));
+    QCoreApplication::setOrganizationDomain(QStringLiteral("ferry.io"));
+    QCoreApplication::setApplicationName(QStringLiteral("ferry-gui"));
+    QCoreApplication::setApplicationVersion(ferry::version());
+}
+
+} // namespace
+
+QIcon applicationIcon()
+{
+    return QIcon(QStringLiteral(":/icons/io.ferry.Ferry.svg"));
+}
+
+int runApplication(int &argc, char **argv)
+{
+    describeApplication();
+    std::unique_ptr<QCoreApplication> app;
+    if (needsOnlyText(argc, argv))
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    else
+        app = std::make_unique<QApplication>(argc, argv);
+
+    const QLocale locale = AppTranslator::uiLocale(languageArgument(app->arguments()));
+    QLocale::setDefault(locale);
+    const AppTranslator translator(locale);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QCoreApplication::translate("CommandLine", "Ferry desktop manager: queue-based "
+                                                   "logical replication for PostgreSQL."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption langOption(
+        QStringLiteral("lang"),
+        QCoreApplication::translate("CommandLine",
+                                    "Show the user interface in <locale>, e.g. zh_CN or en."),
+        QCoreApplication::translate("CommandLine", "locale"));
+    parser.addOption(langOption);
+    // Used to make the screenshots in docs/: grabs the main window once shown and exits.
+    QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"),
+        QCoreApplication::translate("CommandLine", "Save a picture of the main window "
+                                                   "to <file> and quit."),
+        QCoreApplication::translate("CommandLine", "file"));
+    screenshotOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(screenshotOption);
+    parser.process(*app); // exits for --help, --version and unknown options
+
+    auto *guiApp = qobject_cast<QApplication *>(app.get());
+    if (!guiApp)
+        return 0; // not reached: text-only runs exit in process()
+    QApplication::setApplicationDisplayName(QStringLiteral("Ferry"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.ferry.Ferry"));
+    QApplication::setWindowIcon(applicationIcon());
+
+    MainWindow window;
+    const bool screenshot = parser.isSet(screenshotOption);
+    if (screenshot)
+        window.resize(MainWindow::defaultSize()); // the same picture whatever was saved
+    window.show();
+
+    if (screenshot) {
+        const QString file = parser.value(screenshotOption);
+        QTimer::singleShot(ScreenshotDelayMs, &window, [&window, file] {
+            if (window.grab().save(file)) {
+                QCoreApplication::exit(0);
+                return;
+            }
+            QTextStream(stderr) << QCoreApplication::translate("CommandLine",
+                                                               "Cannot write the picture to %1.")
+                                       .arg(file)
+                                << '\n';
+            QCoreApplication::exit(1);
+        });
+    }
+    return QApplication::exec();
+}
+
+} // namespace ferry::gui

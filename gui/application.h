@@ -1,0 +1,15 @@
+#pragma once
+
+#include <QIcon>
+
+namespace ferry::gui {
+
+// The application icon, rendered from the embedded SVG.
+QIcon applicationIcon();
+
+// Runs ferry-gui: parses the command line (--version, --help, --lang LOCALE and the
+// hidden --screenshot FILE), installs the translators and shows the main window.
+// argc is taken by reference because Q(Core)Application keeps a reference to it.
+int runApplication(int &argc, char **argv);
+
+} // namespace ferry::gui
