@@ -6,8 +6,11 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QProcess>
 #include <QTest>
 
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 using namespace ferry;
@@ -22,7 +25,36 @@ private slots:
     void twoClustersSideBySide();
     void restartKeepsPortAndData();
     void destructorStopsAndRemoves();
+    void earlyExitStillStopsServer();
+    void crashedTestIsCleanedByFixtureScript();
+
+private:
+    struct Child
+    {
+        QString connectionString;
+        QString root;
+        int exitCode = 0;
+        QProcess::ExitStatus status = QProcess::NormalExit;
+    };
+    // Runs this test binary as a child that starts a cluster and then ends
+    // the way `how` says (exit: std::exit without destructors; abort: a crash).
+    static Child runChild(const QString &how, const QString &root);
 };
+
+// The child side of runChild(): never returns.
+[[noreturn]] static void childMain(const QByteArray &how)
+{
+    auto *cluster = new PgCluster; // deliberately leaked: no destructor may run
+    if (auto r = cluster->start(); !r) {
+        std::fprintf(stderr, "%s\n", qPrintable(r.error().toString()));
+        std::exit(2);
+    }
+    std::printf("%s\n", qPrintable(cluster->connectionString()));
+    std::fflush(stdout);
+    if (how == "abort")
+        std::abort();
+    std::exit(3);
+}
 
 void TestPgCluster::startsSeveralDatabases()
 {
@@ -103,5 +135,65 @@ void TestPgCluster::destructorStopsAndRemoves()
     QCOMPARE(c.error().kind(), ErrorKind::Connection);
 }
 
-QTEST_GUILESS_MAIN(TestPgCluster)
+TestPgCluster::Child TestPgCluster::runChild(const QString &how, const QString &root)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("FERRY_PGCLUSTER_CHILD"), how);
+    env.insert(QStringLiteral("FERRY_TEST_ROOT"), root);
+    p.setProcessEnvironment(env);
+    p.start(QCoreApplication::applicationFilePath(), {});
+    Child child;
+    child.root = root;
+    if (!p.waitForFinished(120000))
+        return child;
+    child.connectionString = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    child.exitCode = p.exitCode();
+    child.status = p.exitStatus();
+    return child;
+}
+
+void TestPgCluster::earlyExitStillStopsServer()
+{
+    const QString root = PgCluster::testRoot() + QStringLiteral("/child-exit");
+    const Child child = runChild(QStringLiteral("exit"), root);
+    QCOMPARE(child.status, QProcess::NormalExit);
+    QCOMPARE(child.exitCode, 3);
+    QVERIFY(child.connectionString.startsWith(QLatin1String("host=127.0.0.1")));
+    // The atexit hook stopped the server and removed its folder.
+    QVERIFY(!Connection::open(child.connectionString).ok());
+    QVERIFY(QDir(root).isEmpty());
+    QDir(root).removeRecursively();
+}
+
+void TestPgCluster::crashedTestIsCleanedByFixtureScript()
+{
+    // Mirrors the cleanup fixture's naming rule: the script only touches /tmp/ferry-tests-*.
+    const QString root = QStringLiteral("/tmp/ferry-tests-crash-%1").arg(QCoreApplication::applicationPid());
+    const Child child = runChild(QStringLiteral("abort"), root);
+    QCOMPARE(child.status, QProcess::CrashExit);
+    // A crash runs no hook: the server is still there...
+    auto alive = Connection::open(child.connectionString);
+    QVERIFY_RESULT(alive);
+    // ...until the ctest cleanup fixture's script runs over the root.
+    QProcess script;
+    script.start(QStringLiteral(FERRY_CLEANUP_SCRIPT), {root});
+    QVERIFY(script.waitForFinished(60000));
+    QCOMPARE(script.exitCode(), 0);
+    QVERIFY(script.readAllStandardOutput().contains("stopped 1 leftover server"));
+    QVERIFY(!QDir(root).exists());
+    auto result = alive->exec(QStringLiteral("SELECT 1"));
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().kind(), ErrorKind::Connection);
+}
+
+int main(int argc, char *argv[])
+{
+    const QByteArray how = qgetenv("FERRY_PGCLUSTER_CHILD");
+    QCoreApplication app(argc, argv);
+    if (!how.isEmpty())
+        childMain(how);
+    TestPgCluster test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_pgcluster.moc"
