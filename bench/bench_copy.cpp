@@ -7,10 +7,10 @@
 #include "db/connection.h"
 #include "db/copystream.h"
 #include "pgcluster.h"
+#include "processmemory.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QProcess>
 #include <QTextStream>
 
@@ -33,25 +33,6 @@ struct Sample
     qint64 peakRssKb = 0; // peak resident set of the copying process
     qint64 growthKb = -1; // of that, what the copy added (Ferry only: in-process)
 };
-
-qint64 statusKb(const char *field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith(field))
-            return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
-void resetPeak()
-{
-    QFile clear(QStringLiteral("/proc/self/clear_refs"));
-    if (clear.open(QIODevice::WriteOnly))
-        clear.write("5");
-}
 
 [[noreturn]] void die(const QString &what)
 {
@@ -89,14 +70,14 @@ Sample ferryCopy(Connection &src, Connection &dst, bool binary, qint64 rows)
 {
     const QString format = binary ? QStringLiteral(" (FORMAT binary)") : QString();
     must(dst.exec(QStringLiteral("TRUNCATE bench")), "truncate");
-    const qint64 before = statusKb("VmRSS:");
-    resetPeak();
+    const qint64 before = test::currentRssKb();
+    test::resetPeakRss();
     QElapsedTimer clock;
     clock.start();
     const CopyStats stats = must(copyBetween(src, QStringLiteral("COPY bench TO STDOUT") + format,
                                              dst, QStringLiteral("COPY bench FROM STDIN") + format),
                                  "copy");
-    const qint64 peak = statusKb("VmHWM:");
+    const qint64 peak = test::peakRssKb();
     Sample s{clock.nsecsElapsed() / 1e9, peak, peak - before};
     if (stats.rows != rows)
         die(QStringLiteral("copied %1 rows, expected %2").arg(stats.rows).arg(rows));

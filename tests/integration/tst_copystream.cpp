@@ -5,36 +5,16 @@
 #include "db/copystream.h"
 #include "db/transaction.h"
 #include "pgcluster.h"
+#include "processmemory.h"
 #include "testutil.h"
 
-#include <QFile>
 #include <QTest>
 
 using namespace ferry;
 using ferry::test::PgCluster;
+using namespace ferry::test;
 
 namespace {
-
-// Resident set size in kB: current (VmRSS) or peak since the last reset (VmHWM).
-qint64 memoryKb(const char *field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith(field))
-            return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
-// Writing 5 to clear_refs resets the peak RSS (Linux >= 4.0), so VmHWM then
-// measures the peak of what follows alone.
-bool resetPeakMemory()
-{
-    QFile clear(QStringLiteral("/proc/self/clear_refs"));
-    return clear.open(QIODevice::WriteOnly) && clear.write("5") == 1;
-}
 
 #if defined(__SANITIZE_ADDRESS__)
 // AddressSanitizer keeps freed blocks in a quarantine (the asan preset sets it
@@ -101,15 +81,15 @@ void TestCopyStream::millionRowsWithFlatMemory()
                        "repeat(chr(65 + i % 26), 40) FROM generate_series(1, 1000000) i")));
     QVERIFY_RESULT(dst.exec(QStringLiteral("CREATE TABLE big (%1)").arg(columns)));
 
-    const qint64 rssBefore = memoryKb("VmRSS:");
+    const qint64 rssBefore = currentRssKb();
     QVERIFY(rssBefore > 0);
-    QVERIFY(resetPeakMemory());
+    QVERIFY(resetPeakRss());
 
     auto stats = copyBetween(src, QStringLiteral("COPY big TO STDOUT"), dst,
                              QStringLiteral("COPY big FROM STDIN"));
     QVERIFY_RESULT(stats);
 
-    const qint64 peakGrowthKb = memoryKb("VmHWM:") - rssBefore;
+    const qint64 peakGrowthKb = peakRssKb() - rssBefore;
     qInfo("copied %lld rows, %lld MB; client peak RSS grew by %lld kB", stats->rows,
           stats->bytes / (1024 * 1024), peakGrowthKb);
     QCOMPARE(stats->rows, 1000000);
