@@ -179,9 +179,16 @@ Result<QueryResult> Connection::checkResult(pg_result *raw)
     case PGRES_COPY_IN:
     case PGRES_COPY_OUT:
     case PGRES_COPY_BOTH: {
-        // COPY must go through the streaming helpers; leave the connection usable.
-        if (PQresultStatus(raw) == PGRES_COPY_IN)
+        // COPY must go through the streaming helpers; leave the connection
+        // usable. In COPY OUT state PQgetResult would keep answering COPY_OUT,
+        // so the data has to be read (and dropped) first.
+        if (PQresultStatus(raw) == PGRES_COPY_IN) {
             PQputCopyEnd(m_conn.get(), "COPY is not supported by exec()");
+        } else {
+            char *buffer = nullptr;
+            while (PQgetCopyData(m_conn.get(), &buffer, 0) > 0)
+                PQfreemem(buffer);
+        }
         while (PGresult *rest = PQgetResult(m_conn.get()))
             PQclear(rest);
         return Error(ErrorKind::Internal,

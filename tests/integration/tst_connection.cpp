@@ -32,6 +32,7 @@ private slots:
     void transactionRollsBackUnlessCommitted();
     void commitOfAbortedTransactionFails();
     void noticesDoNotDisturb();
+    void copyThroughExecIsRefusedCleanly();
     void listenWaitsWithTimeout();
     void notificationQueuedDuringQueryIsDelivered();
     void cancelFromAnotherThread();
@@ -236,6 +237,23 @@ void TestConnection::noticesDoNotDisturb()
         = c.exec(QStringLiteral("DO $$BEGIN RAISE NOTICE 'hello'; RAISE WARNING 'careful'; END$$"));
     QVERIFY_RESULT(r);
     QVERIFY_RESULT(c.exec(QStringLiteral("SELECT 1")));
+}
+
+void TestConnection::copyThroughExecIsRefusedCleanly()
+{
+    Connection c = open();
+    QVERIFY_RESULT(
+        c.exec(QStringLiteral("CREATE TEMP TABLE cp AS SELECT generate_series(1, 1000) v")));
+    auto out = c.exec(QStringLiteral("COPY cp TO STDOUT"));
+    QVERIFY(!out.ok());
+    QCOMPARE(out.error().kind(), ErrorKind::Internal);
+    auto in = c.exec(QStringLiteral("COPY cp FROM STDIN"));
+    QVERIFY(!in.ok());
+    QCOMPARE(in.error().kind(), ErrorKind::Internal);
+    // Nothing was added and the connection still answers.
+    auto count = c.exec(QStringLiteral("SELECT count(*) FROM cp"));
+    QVERIFY_RESULT(count);
+    QCOMPARE(count->toInt64(0, 0), 1000);
 }
 
 void TestConnection::listenWaitsWithTimeout()
