@@ -28,6 +28,7 @@ CREATE TABLE ferry.queue (
     n_tables         int         NOT NULL DEFAULT 3 CHECK (n_tables BETWEEN 2 AND 16),
     cur_table        int         NOT NULL DEFAULT 0,
     switch_time      timestamptz NOT NULL DEFAULT now(),
+    rotations        bigint      NOT NULL DEFAULT 0,
     -- how long one event table takes writes before the next one takes over
     rotation_period  interval    NOT NULL DEFAULT '2 hours',
     -- tick when events are waiting and this much time passed (pgqd: ticker_max_lag)
@@ -393,7 +394,8 @@ BEGIN
     IF v_busy THEN
         RETURN false; -- a consumer still needs its rows; try again later
     END IF;
-    UPDATE ferry.queue SET cur_table = v_next, switch_time = now() WHERE queue_id = q.queue_id;
+    UPDATE ferry.queue SET cur_table = v_next, switch_time = now(), rotations = rotations + 1
+     WHERE queue_id = q.queue_id;
     PERFORM ferry._after_rotate(q.queue_id);
     RETURN true;
 END $$;
@@ -420,6 +422,8 @@ BEGIN
     FOR i IN 0 .. q.n_tables - 1 LOOP
         CONTINUE WHEN i = q.cur_table;
         v_table := ferry._event_table(q.queue_id, i);
+        -- Already empty: truncating again would only cost a lock and a new file.
+        CONTINUE WHEN pg_relation_size(v_table::regclass) = 0;
         BEGIN
             EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE NOWAIT', v_table);
         EXCEPTION WHEN lock_not_available THEN
