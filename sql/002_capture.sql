@@ -7,7 +7,19 @@
 --   ev_key   the OLD row's primary key as a JSON object (U and D), so an
 --            update that changes the key replicates as one
 --   ev_data  the NEW row image as JSON (I and U); to_json() is written in C,
---            and json_populate_record() turns it back into the same row
+--            and ferry.decode_sql() turns it back into the same row
+--
+-- to_json() is exact for most types, but not for all, and not under every
+-- session setting. So, per column, decided when the table is captured:
+--   * json/jsonb columns, arrays, and composites holding json travel as their
+--     text output (a JSON string): to_json would turn a json 'null' into SQL
+--     NULL, drop array lower bounds, and decode escapes inside json strings;
+--   * where a column's output depends on a session setting (interval:
+--     IntervalStyle; float4/8: extra_float_digits; money: lc_monetary;
+--     dates inside ranges, arrays and composites: DateStyle), the capture
+--     function fixes that setting (SET clause), so an application session
+--     with odd settings still writes exact events.
+-- A table without such columns gets the plain, fastest form: to_json(NEW).
 --
 -- Capture functions are generated per table with its key columns and the
 -- queue's current event table written into the body: no lookups and no
@@ -22,6 +34,8 @@ CREATE TABLE ferry.queue_table (
     schema_name text    NOT NULL,
     table_name  text    NOT NULL,
     key_columns text[]  NOT NULL,
+    -- json/jsonb columns sent as text: decode_sql() parses them back
+    json_text_columns text[] NOT NULL DEFAULT '{}',
     -- false once released: the row stays so that older events keep their table name
     captured    boolean NOT NULL DEFAULT true
 );
@@ -30,31 +44,150 @@ CREATE UNIQUE INDEX queue_table_captured ON ferry.queue_table (queue_id, table_o
 CREATE FUNCTION ferry._trigger_name(p_queue text, p_kind text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT '_ferry_' || p_queue || '_' || p_kind $$;
 
+-- What a type's JSON/text output depends on or needs: 'json', 'array',
+-- 'range', 'composite', 'interval', 'float', 'money', 'datetime' (through
+-- domains, arrays, ranges, multiranges and composite types).
+CREATE FUNCTION ferry._type_traits(p_type oid, p_depth int DEFAULT 0) RETURNS text[]
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    t   pg_type;
+    v_r text[] := '{}';
+    v_a oid;
+BEGIN
+    IF p_depth > 20 THEN
+        RETURN v_r;
+    END IF;
+    SELECT * INTO t FROM pg_type WHERE oid = p_type;
+    IF t.typtype = 'd' THEN
+        RETURN ferry._type_traits(t.typbasetype, p_depth + 1);
+    ELSIF t.typcategory = 'A' AND t.typelem <> 0 THEN
+        RETURN ferry._type_traits(t.typelem, p_depth + 1) || '{array}'::text[];
+    ELSIF t.typtype = 'r' THEN
+        RETURN ferry._type_traits((SELECT rngsubtype FROM pg_range WHERE rngtypid = p_type), p_depth + 1)
+               || '{range}'::text[];
+    ELSIF t.typtype = 'm' THEN
+        RETURN ferry._type_traits((SELECT rngsubtype FROM pg_range WHERE rngmultitypid = p_type), p_depth + 1)
+               || '{range}'::text[];
+    ELSIF t.typtype = 'c' THEN
+        FOR v_a IN SELECT atttypid FROM pg_attribute
+                    WHERE attrelid = t.typrelid AND attnum > 0 AND NOT attisdropped LOOP
+            v_r := v_r || ferry._type_traits(v_a, p_depth + 1);
+        END LOOP;
+        RETURN v_r || '{composite}'::text[];
+    END IF;
+    RETURN CASE
+        WHEN p_type IN ('json'::regtype, 'jsonb'::regtype) THEN '{json}'
+        WHEN p_type = 'interval'::regtype THEN '{interval}'
+        WHEN p_type IN ('float4'::regtype, 'float8'::regtype) THEN '{float}'
+        WHEN p_type = 'money'::regtype THEN '{money}'
+        WHEN p_type IN ('date'::regtype, 'time'::regtype, 'timetz'::regtype,
+                        'timestamp'::regtype, 'timestamptz'::regtype) THEN '{datetime}'
+        ELSE '{}' END::text[];
+END $$;
+
 -- (Re)creates the three row capture functions of one table, writing into the
--- queue's current event table.
+-- queue's current event table. Also records which columns travel as text.
 CREATE FUNCTION ferry._install_capture_functions(p_table_id int) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    t       ferry.queue_table;
-    q       ferry.queue;
-    v_event text;
-    v_key   text;
-    v_op    text;
-    v_body  text;
+    t        ferry.queue_table;
+    q        ferry.queue;
+    v_col    record;
+    v_event  text;
+    v_key    text;
+    v_fields text[] := '{}';
+    v_json   text[] := '{}';
+    v_text   boolean := false;
+    v_all    text[] := '{}';
+    v_traits text[];
+    v_set    text := '';
+    v_data   text;
+    v_op     text;
+    v_body   text;
 BEGIN
     SELECT * INTO t FROM ferry.queue_table WHERE table_id = p_table_id;
     SELECT * INTO q FROM ferry.queue WHERE queue_id = t.queue_id;
     v_event := ferry._event_table(q.queue_id, q.cur_table);
     SELECT 'pg_catalog.json_build_object(' || string_agg(format('%L, OLD.%I', k, k), ', ') || ')'
       INTO v_key FROM unnest(t.key_columns) AS k;
+
+    FOR v_col IN SELECT a.attname, a.atttypid FROM pg_attribute a
+                  WHERE a.attrelid = t.table_oid AND a.attnum > 0 AND NOT a.attisdropped
+                  ORDER BY a.attnum LOOP
+        v_traits := ferry._type_traits(v_col.atttypid);
+        v_all := v_all || v_traits;
+        IF 'json' = ANY (v_traits) OR 'array' = ANY (v_traits) THEN
+            v_text := true;
+            v_fields := v_fields || format('%L, NEW.%I::pg_catalog.text', v_col.attname, v_col.attname);
+            IF NOT ('array' = ANY (v_traits) OR 'composite' = ANY (v_traits) OR 'range' = ANY (v_traits)) THEN
+                v_json := v_json || v_col.attname::text; -- a json/jsonb column itself
+            END IF;
+        ELSE
+            v_fields := v_fields || format('%L, NEW.%I', v_col.attname, v_col.attname);
+        END IF;
+    END LOOP;
+    UPDATE ferry.queue_table SET json_text_columns = v_json WHERE table_id = p_table_id;
+
+    IF NOT v_text THEN
+        v_data := 'pg_catalog.to_json(NEW)';
+    ELSIF cardinality(v_fields) <= 50 THEN
+        v_data := 'pg_catalog.json_build_object(' || array_to_string(v_fields, ', ') || ')';
+    ELSE
+        -- json_build_object takes at most 100 arguments: build wide rows in pieces.
+        SELECT string_agg('pg_catalog.jsonb_build_object(' || array_to_string(v_fields[i:i + 49], ', ') || ')',
+                          ' OPERATOR(pg_catalog.||) ')
+          INTO v_data FROM generate_series(1, cardinality(v_fields), 50) AS i;
+        v_data := '(' || v_data || ')::pg_catalog.json';
+    END IF;
+
+    IF 'interval' = ANY (v_all) THEN
+        v_set := v_set || ' SET IntervalStyle = postgres';
+    END IF;
+    IF 'float' = ANY (v_all) THEN
+        v_set := v_set || ' SET extra_float_digits = 3';
+    END IF;
+    IF 'money' = ANY (v_all) THEN
+        v_set := v_set || ' SET lc_monetary = ''C''';
+    END IF;
+    IF 'datetime' = ANY (v_all) AND ('range' = ANY (v_all) OR 'array' = ANY (v_all) OR 'composite' = ANY (v_all)) THEN
+        v_set := v_set || ' SET DateStyle = ''ISO, MDY''';
+    END IF;
+
     FOREACH v_op IN ARRAY ARRAY['i', 'u', 'd'] LOOP
         v_body := format('BEGIN INSERT INTO %s (ev_op, ev_table, ev_key, ev_data) VALUES (%L::pg_catalog."char", %s, %s, %s); RETURN NULL; END',
                          v_event, upper(v_op), t.table_id,
                          CASE WHEN v_op = 'i' THEN 'NULL' ELSE v_key END,
-                         CASE WHEN v_op = 'd' THEN 'NULL' ELSE 'pg_catalog.to_json(NEW)' END);
-        EXECUTE format('CREATE OR REPLACE FUNCTION ferry._cap_%s_%s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS %L',
-                       v_op, t.table_id, v_body);
+                         CASE WHEN v_op = 'd' THEN 'NULL' ELSE v_data END);
+        EXECUTE format('CREATE OR REPLACE FUNCTION ferry._cap_%s_%s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER%s AS %L',
+                       v_op, t.table_id, v_set, v_body);
     END LOOP;
+END $$;
+
+-- The query that turns one event's ev_data ($1, json) back into a row of the
+-- captured table (or of p_target, a table with the same column names, e.g. a
+-- renamed copy on a leaf). Undoes the text form of json/jsonb columns. The
+-- session must use lc_monetary = 'C' for money columns, like capture does.
+CREATE FUNCTION ferry.decode_sql(p_table_id int, p_target regclass DEFAULT NULL) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    t      ferry.queue_table;
+    v_rel  regclass;
+    v_cols text;
+BEGIN
+    SELECT * INTO t FROM ferry.queue_table WHERE table_id = p_table_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no captured table with id %', p_table_id USING ERRCODE = 'undefined_object';
+    END IF;
+    v_rel := coalesce(p_target, t.table_oid::regclass);
+    SELECT string_agg(CASE WHEN a.attname = ANY (t.json_text_columns)
+                           THEN format('(d.%I OPERATOR(pg_catalog.#>>) ''{}'')::%s AS %I',
+                                       a.attname, a.atttypid::regtype, a.attname)
+                           ELSE format('d.%I', a.attname) END,
+                      ', ' ORDER BY a.attnum)
+      INTO v_cols
+      FROM pg_attribute a WHERE a.attrelid = v_rel AND a.attnum > 0 AND NOT a.attisdropped;
+    RETURN format('SELECT %s FROM pg_catalog.json_populate_record(NULL::%s, $1::pg_catalog.json) d',
+                  v_cols, v_rel);
 END $$;
 
 -- TRUNCATE is rare: one generic function finds the current event table itself.
@@ -149,12 +282,31 @@ BEGIN
     RETURN true;
 END $$;
 
+-- A captured table that was dropped (DROP TABLE took its triggers along):
+-- mark it released and remove its capture functions.
+CREATE FUNCTION ferry._forget_dropped_tables(p_queue_id int) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_id   int;
+    v_kind text;
+BEGIN
+    FOR v_id IN SELECT table_id FROM ferry.queue_table qt
+                 WHERE queue_id = p_queue_id AND captured
+                   AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = qt.table_oid) LOOP
+        FOREACH v_kind IN ARRAY ARRAY['i', 'u', 'd'] LOOP
+            EXECUTE format('DROP FUNCTION IF EXISTS ferry._cap_%s_%s()', v_kind, v_id);
+        END LOOP;
+        UPDATE ferry.queue_table SET captured = false WHERE table_id = v_id;
+    END LOOP;
+END $$;
+
 -- Rotation re-points every capture function of the queue at the new table.
 CREATE OR REPLACE FUNCTION ferry._after_rotate(p_queue_id int) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     v_id int;
 BEGIN
+    PERFORM ferry._forget_dropped_tables(p_queue_id);
     FOR v_id IN SELECT table_id FROM ferry.queue_table WHERE queue_id = p_queue_id AND captured LOOP
         PERFORM ferry._install_capture_functions(v_id);
     END LOOP;
@@ -165,6 +317,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     v_tables text;
 BEGIN
+    PERFORM ferry._forget_dropped_tables(p_queue_id);
     SELECT string_agg(format('%I.%I', schema_name, table_name), ', ') INTO v_tables
       FROM ferry.queue_table WHERE queue_id = p_queue_id AND captured;
     IF v_tables IS NOT NULL THEN

@@ -54,6 +54,7 @@ private slots:
 
     void createAndDropQueue();
     void badQueueNamesAndUnknownQueues();
+    void droppedTableIsForgotten();
     void consumerStartsAtLatestTick();
     void openTransactionLandsInLaterBatch();
     void rollbacksAndSavepointsNeverDelivered();
@@ -177,6 +178,22 @@ void TestQueue::badQueueNamesAndUnknownQueues()
     auto nb = reader.nextBatch();
     QVERIFY(!nb.ok());
     QVERIFY(nb.error().message().contains(QLatin1String("not registered")));
+}
+
+void TestQueue::droppedTableIsForgotten()
+{
+    // DROP TABLE takes the triggers along; the queue must not keep counting
+    // the table as captured (which would block drop_queue forever).
+    Connection c = connect();
+    write(c, QStringLiteral("INSERT INTO t VALUES (1, 1)"));
+    write(c, QStringLiteral("DROP TABLE t"));
+    QCOMPARE(
+        count(c, QStringLiteral("SELECT count(*) FROM pg_proc WHERE proname LIKE '\\_cap\\_%'")),
+        3);
+    QVERIFY_RESULT(QueueAdmin(c).dropQueue(kQueue));
+    QCOMPARE(
+        count(c, QStringLiteral("SELECT count(*) FROM pg_proc WHERE proname LIKE '\\_cap\\_%'")),
+        0);
 }
 
 void TestQueue::consumerStartsAtLatestTick()
