@@ -97,6 +97,8 @@ struct Config
     QString key;   // the name on the command line and of the database
     Kind kind = Kind::Baseline;
     QString variantSql;
+    // false: capture only, no ticker and no consumer (what the writers alone pay)
+    bool reads = true;
     std::optional<Connection> admin;
     std::optional<Connection> consumer;
     std::vector<double> tps;
@@ -353,7 +355,7 @@ void setUp(Config &config, PgCluster &cluster, const QString &schemaSql)
                  QStringLiteral("create naive trigger"));
         break;
     }
-    if (config.kind == Kind::Ferry || config.kind == Kind::PgQ)
+    if ((config.kind == Kind::Ferry || config.kind == Kind::PgQ) && config.reads)
         config.consumer.emplace(must(Connection::open(cs), QStringLiteral("connect consumer")));
     must(c.exec(QStringLiteral("VACUUM ANALYZE")), QStringLiteral("vacuum analyze"));
 }
@@ -460,7 +462,7 @@ Sample runOnce(Config &config, const PgCluster &cluster, int seconds)
                                    .arg(total)
                                    .arg(captured);
         s.eventsPerSecond = double(captured) / seconds;
-    } else if (config.kind == Kind::Naive) {
+    } else if (config.kind != Kind::Baseline) {
         s.eventsPerSecond = double(countEvents(config)) / seconds;
     }
     return s;
@@ -495,6 +497,9 @@ int benchmark(const QStringList &args)
     add(QStringLiteral("no triggers (baseline)"), QStringLiteral("baseline"), Kind::Baseline, {});
     add(QStringLiteral("Ferry capture triggers (PL/pgSQL, `to_json`)"), QStringLiteral("ferry"),
         Kind::Ferry, {});
+    add(QStringLiteral("Ferry capture only (no ticker, no consumer)"),
+        QStringLiteral("ferry_capture"), Kind::Ferry, {});
+    configs.back()->reads = false;
     add(QStringLiteral("PgQ `pgq.logutriga` (C)"), QStringLiteral("pgq"), Kind::PgQ, {});
     add(QStringLiteral("naive PL/pgSQL trigger, `to_jsonb(NEW)` into one unindexed table"),
         QStringLiteral("naive"), Kind::Naive, {});
