@@ -66,6 +66,15 @@ bool QueryResult::toBool(int row, int column) const
     return v && v[0] == 't';
 }
 
+QStringList QueryResult::column(int column) const
+{
+    QStringList values;
+    values.reserve(rowCount());
+    for (int row = 0; row < rowCount(); ++row)
+        values.append(text(row, column));
+    return values;
+}
+
 qint64 QueryResult::affectedRows() const
 {
     return m_result ? QByteArray(PQcmdTuples(m_result.get())).toLongLong() : 0;

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -28,6 +29,8 @@ public:
     QString text(int row, int column) const;
     qint64 toInt64(int row, int column) const;
     bool toBool(int row, int column) const;
+    // Every row's value of one column, as text (NULL as an empty string).
+    QStringList column(int column) const;
 
     // Rows touched by INSERT/UPDATE/DELETE/COPY, from the command tag.
     qint64 affectedRows() const;

@@ -32,10 +32,7 @@ Result<QStringList> QueueAdmin::queues()
     auto r = m_connection.exec(QStringLiteral("SELECT queue_name FROM ferry.queue ORDER BY 1"));
     if (!r)
         return r.error();
-    QStringList names;
-    for (int row = 0; row < r->rowCount(); ++row)
-        names.append(r->text(row, 0));
-    return names;
+    return r->column(0);
 }
 
 Result<qint64> QueueAdmin::registerConsumer(const QString &queue, const QString &consumer)

@@ -97,10 +97,7 @@ Result<QStringList> columnsOf(Connection &c, const QString &table)
                     {table});
     if (!r)
         return r.error();
-    QStringList names;
-    for (int row = 0; row < r->rowCount(); ++row)
-        names.append(r->text(row, 0));
-    return names;
+    return r->column(0);
 }
 
 // Rebuilds the row of one event on the server (ferry.decode_sql) and
