@@ -85,6 +85,10 @@ Result<CommandLine> parseCommandLine(const QStringList &arguments)
             line.mode = CommandLine::Mode::Version;
             return line;
         }
+        if (arg == QLatin1String("--ini")) {
+            line.mode = CommandLine::Mode::Ini;
+            return line;
+        }
         if (arg.startsWith(QLatin1String("--")) || arg.size() == 1)
             return usageError(QStringLiteral("unknown option ") + quoteArgument(arg));
 

@@ -14,7 +14,7 @@ enum class Verbosity { Normal, Verbose, Quiet };
 // What `ferry [-d|-s|-r] [-v|-q] CONFIG.ini COMMAND [args]` asked for.
 struct CommandLine
 {
-    enum class Mode { Run, Help, Version };
+    enum class Mode { Run, Help, Version, Ini };
 
     Mode mode = Mode::Run;
     DaemonAction daemon = DaemonAction::None;
@@ -25,7 +25,8 @@ struct CommandLine
 };
 
 // Parses the arguments that follow the program name. Options are read up to
-// COMMAND (before or after CONFIG.ini); -h/--help and -V/--version win at once.
+// COMMAND (before or after CONFIG.ini); -h/--help, -V/--version and --ini win
+// at once, so `ferry CONFIG.ini --ini` works as in londiste3.
 // Fails with a Usage error: one line, every echoed argument password-masked.
 Result<CommandLine> parseCommandLine(const QStringList &arguments);
 

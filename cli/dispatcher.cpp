@@ -5,8 +5,8 @@
 #include "helptext.h"
 #include "quoting.h"
 
-#include <QFile>
-#include <QFileInfo>
+#include "config/jobconfig.h"
+
 #include <QTextStream>
 
 namespace ferry::cli {
@@ -26,26 +26,18 @@ int usage(const Error &error)
     return ExitUsage;
 }
 
-// Every command reads CONFIG.ini, so an unreadable one is reported before
-// anything else. Parsing it is the config layer's job, not this check's.
-Result<void> checkReadable(const QString &path)
-{
-    QString reason;
-    QFile file(path);
-    if (QFileInfo(path).isDir())
-        reason = QStringLiteral("Is a directory");
-    else if (!file.open(QIODevice::ReadOnly))
-        reason = file.errorString();
-    if (reason.isEmpty())
-        return {};
-    return Error(ErrorKind::Config,
-                 QStringLiteral("cannot read config file %1: %2").arg(quoteArgument(path), reason));
-}
-
 int runCommand(const CommandLine &line)
 {
-    if (Result<void> readable = checkReadable(line.configPath); !readable)
-        return fail(readable.error().toString());
+    // Every command needs CONFIG.ini, so a broken one is reported before
+    // anything else, and its warnings before the command's own output.
+    const Result<JobConfig> config = JobConfig::load(line.configPath);
+    if (!config)
+        return fail(config.error().toString());
+    if (line.verbosity != Verbosity::Quiet) {
+        QTextStream err(stderr);
+        for (const QString &warning : config->warnings())
+            err << QStringLiteral("ferry: warning: ") << warning << Qt::endl;
+    }
 
     const CommandInfo *info = findCommand(line.command);
     Q_ASSERT(info); // the parser accepts known commands only
@@ -72,6 +64,9 @@ int run(const QStringList &arguments)
         return ExitSuccess;
     case CommandLine::Mode::Version:
         QTextStream(stdout) << versionText();
+        return ExitSuccess;
+    case CommandLine::Mode::Ini:
+        QTextStream(stdout) << JobConfig::templateText();
         return ExitSuccess;
     case CommandLine::Mode::Run:
         break;

@@ -46,7 +46,7 @@ QString helpText()
 {
     QString text = QStringLiteral(
         "Usage: ferry [-d|-s|-r] [-v|-q] CONFIG.ini COMMAND [ARGS...]\n"
-        "       ferry --help | --version\n"
+        "       ferry --help | --version | --ini\n"
         "\n"
         "Trigger/queue-based logical replication for PostgreSQL, in the way of londiste3.\n"
         "\n"
@@ -58,6 +58,7 @@ QString helpText()
         "  -q             quiet: print errors only\n"
         "  -h, --help     show this help and exit\n"
         "  -V, --version  show the version and exit\n"
+        "  --ini          print a commented CONFIG.ini template and exit\n"
         "\n"
         "Commands:\n");
 

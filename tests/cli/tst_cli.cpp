@@ -26,10 +26,17 @@ private slots:
     void notBuiltCommands();
     void passwordsNeverShown_data();
     void passwordsNeverShown();
+    void iniTemplate_data();
+    void iniTemplate();
+    void iniTemplateIsAConfig();
+    void configProblems_data();
+    void configProblems();
 
 private:
+    QString writeConfig(const QString &name, const QByteArray &text);
+
     QTemporaryDir m_dir;
-    QString m_config;  // a readable CONFIG.ini
+    QString m_config;  // a valid CONFIG.ini without warnings
     QString m_missing; // a path that does not exist
 };
 
@@ -99,14 +106,22 @@ QString helpEntry(const QString &help, const QString &command)
 
 } // namespace
 
+QString TestCli::writeConfig(const QString &name, const QByteArray &text)
+{
+    const QString path = m_dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size())
+        return {};
+    return path;
+}
+
 void TestCli::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    m_config = m_dir.filePath(QStringLiteral("node.ini"));
+    m_config = writeConfig(QStringLiteral("node.ini"),
+                           "[ferry]\njob_name = test\ndb = host=h dbname=d\nqueue_name = q\n");
+    QVERIFY(!m_config.isEmpty());
     m_missing = m_dir.filePath(QStringLiteral("missing.ini"));
-    QFile file(m_config);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    QVERIFY(file.write("[ferry]\njob_name = test\n") > 0);
 }
 
 void TestCli::version_data()
@@ -167,7 +182,7 @@ void TestCli::help()
     QVERIFY(run.out.contains(QStringLiteral("\nCommands marked (not yet built) are planned")));
 
     for (const char *option : {"\n  -d ", "\n  -s ", "\n  -r ", "\n  -v ", "\n  -q ",
-                               "\n  -h, --help ", "\n  -V, --version "})
+                               "\n  -h, --help ", "\n  -V, --version ", "\n  --ini "})
         QVERIFY2(run.out.contains(QLatin1String(option)), option);
     for (const char *code : {"\n  0  success\n", "\n  1  failure", "\n  2  usage error"})
         QVERIFY2(run.out.contains(QLatin1String(code)), code);
@@ -295,6 +310,16 @@ void TestCli::passwordsNeverShown_data()
     QTest::newRow("as command") << QStringList{m_config, uri} << 2 << true;
     QTest::newRow("as option before command")
         << QStringList{QStringLiteral("--provider=") + keyword, m_config, leaf} << 2 << true;
+    const QString badDb
+        = writeConfig(QStringLiteral("bad-db.ini"), "[ferry]\njob_name = j\nqueue_name = q\n"
+                                                    "db = host=h password='secret123\n");
+    QTest::newRow("in CONFIG.ini, unparseable")
+        << QStringList{badDb, QStringLiteral("status")} << 1 << false;
+    const QString wrapped
+        = writeConfig(QStringLiteral("wrapped-db.ini"), "[ferry]\njob_name = j\nqueue_name = q\n"
+                                                        "db = host=h\npassword = secret123\n");
+    QTest::newRow("in CONFIG.ini, a warning")
+        << QStringList{wrapped, QStringLiteral("status")} << 1 << false;
 }
 
 void TestCli::passwordsNeverShown()
@@ -308,6 +333,121 @@ void TestCli::passwordsNeverShown()
     QVERIFY(run.err.startsWith(QStringLiteral("ferry: ")));
     QVERIFY2(!run.err.contains(QStringLiteral("secret123")), qPrintable(run.err));
     QCOMPARE(run.err.contains(QStringLiteral("********")), echoed);
+}
+
+void TestCli::iniTemplate_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::newRow("alone") << QStringList{QStringLiteral("--ini")};
+    QTest::newRow("after CONFIG.ini, as londiste3")
+        << QStringList{m_config, QStringLiteral("--ini")};
+    QTest::newRow("CONFIG.ini need not exist") << QStringList{m_missing, QStringLiteral("--ini")};
+    QTest::newRow("with -q") << QStringList{QStringLiteral("-q"), QStringLiteral("--ini")};
+    QTest::newRow("wins over command")
+        << QStringList{QStringLiteral("--ini"), m_config, QStringLiteral("nonsense")};
+}
+
+void TestCli::iniTemplate()
+{
+    QFETCH(QStringList, arguments);
+    const Run run = runFerry(arguments);
+    QCOMPARE(run.exitCode, 0);
+    QCOMPARE(run.err, QString());
+    QVERIFY(run.out.startsWith(QStringLiteral("[ferry]\n")));
+    // Required keys active with an example, the rest commented out with their
+    // defaults, as `londiste3 --ini` prints them.
+    for (const char *key : {"\njob_name = ", "\ndb = ", "\nqueue_name = "})
+        QVERIFY2(run.out.contains(QLatin1String(key)), key);
+    for (const char *key :
+         {"\n#loop_delay = 1.0\n", "\n#parallel_copies = 1\n", "\n#lock_timeout = 10\n",
+          "\n#ticker = on\n", "\n#ticker_period = 1.0\n", "\n#logfile = ~/log/%(job_name)s.log\n",
+          "\n#pidfile = ~/pid/%(job_name)s.pid\n"})
+        QVERIFY2(run.out.contains(QLatin1String(key)), key);
+    QCOMPARE(run.out, runFerry({QStringLiteral("--ini")}).out);
+}
+
+void TestCli::iniTemplateIsAConfig()
+{
+    const Run ini = runFerry({QStringLiteral("--ini")});
+    QCOMPARE(ini.exitCode, 0);
+    const QString path = writeConfig(QStringLiteral("template.ini"), ini.out.toUtf8());
+    QVERIFY(!path.isEmpty());
+    const Run run = runFerry({path, QStringLiteral("status")});
+    QCOMPARE(run.exitCode, 1);
+    QCOMPARE(run.err, QStringLiteral("ferry: command 'status' is not built yet in this version\n"));
+}
+
+void TestCli::configProblems_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("err");
+
+    const QString status = QStringLiteral("status");
+    const QString notBuilt
+        = QStringLiteral("ferry: command 'status' is not built yet in this version\n");
+    const QByteArray base = "[ferry]\njob_name = j\ndb = host=h dbname=d\nqueue_name = q\n";
+
+    const QString typo = writeConfig(QStringLiteral("typo.ini"), base + "parallel_copy = 4\n");
+    const QString typoWarning
+        = QStringLiteral(
+              "ferry: warning: %1:5: unknown key 'parallel_copy' in [ferry], ignored; did you mean "
+              "'parallel_copies'?\n")
+              .arg(typo);
+    QTest::newRow("typo: warning, then not built")
+        << QStringList{typo, status} << 1 << typoWarning + notBuilt;
+    QTest::newRow("typo, -v: warning, then not built")
+        << QStringList{QStringLiteral("-v"), typo, status} << 1 << typoWarning + notBuilt;
+    QTest::newRow("typo, -q: no warning")
+        << QStringList{QStringLiteral("-q"), typo, status} << 1 << notBuilt;
+
+    const QString londiste = writeConfig(
+        QStringLiteral("dst2_digoal_02.ini"),
+        "[londiste3]\njob_name = dst2_digoal_02\n"
+        "db = host=172.16.3.33 port=1919 user=postgres dbname=digoal_02 password=postgres\n"
+        "queue_name = replika\nparallel_copies = 16\n");
+    QTest::newRow("londiste3 file")
+        << QStringList{londiste, status} << 1
+        << QStringLiteral("ferry: warning: %1:1: section [londiste3] read as [ferry]; rename it "
+                          "to [ferry]\n")
+                   .arg(londiste)
+               + notBuilt;
+
+    const QString noQueue = writeConfig(QStringLiteral("no-queue.ini"),
+                                        "[ferry]\njob_name = j\ndb = host=h dbname=d\n");
+    const QString noQueueError
+        = QStringLiteral("ferry: %1: missing required key 'queue_name' in [ferry]\n").arg(noQueue);
+    QTest::newRow("missing queue_name") << QStringList{noQueue, status} << 1 << noQueueError;
+    QTest::newRow("missing queue_name, -q")
+        << QStringList{QStringLiteral("-q"), noQueue, status} << 1 << noQueueError;
+    QTest::newRow("missing queue_name wins over not built")
+        << QStringList{noQueue, QStringLiteral("demo")} << 1 << noQueueError;
+
+    const QString empty = writeConfig(QStringLiteral("empty.ini"), {});
+    QTest::newRow("empty config")
+        << QStringList{empty, status} << 1
+        << QStringLiteral("ferry: %1: no [ferry] section (run 'ferry --ini' for a template)\n")
+               .arg(empty);
+
+    const QString badValue
+        = writeConfig(QStringLiteral("bad-value.ini"), base + "typo_key = 1\nloop_delay = -1\n");
+    QTest::newRow("bad value: error only, no warnings")
+        << QStringList{badValue, status} << 1
+        << QStringLiteral("ferry: %1:6: loop_delay must be a number of seconds > 0 and <= 86400, "
+                          "got '-1'\n")
+               .arg(badValue);
+}
+
+void TestCli::configProblems()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, err);
+    QVERIFY(!arguments.contains(QString())); // every config was written
+    const Run run = runFerry(arguments);
+    QCOMPARE(run.exitCode, exitCode);
+    QCOMPARE(run.out, QString());
+    QCOMPARE(run.err, err);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
