@@ -103,6 +103,20 @@ LANGUAGE sql STABLE AS $$
     SELECT coalesce(pg_sequence_last_value(ferry._event_seq(p_queue_id)::regclass), 0)
 $$;
 
+-- Queue maintenance and ticks rely on READ COMMITTED: each statement must see
+-- what committed before it (after a lock was taken). Under REPEATABLE READ a
+-- truncation could miss rows committed since the transaction began.
+CREATE FUNCTION ferry._require_read_committed() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'Ferry''s ticker and queue maintenance must run in READ COMMITTED, not %',
+                        current_setting('transaction_isolation')
+            USING ERRCODE = 'invalid_transaction_state',
+                  HINT = 'Call it outside an explicit REPEATABLE READ or SERIALIZABLE transaction; check default_transaction_isolation.';
+    END IF;
+END $$;
+
 CREATE FUNCTION ferry.create_queue(p_queue text) RETURNS int
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -133,6 +147,7 @@ BEGIN
                        ferry._event_table(v_id, i));
         INSERT INTO ferry.event_table (queue_id, table_no) VALUES (v_id, i);
     END LOOP;
+    PERFORM ferry._grant_event_tables(v_id);
     -- The first tick: consumers registered from now on start here.
     INSERT INTO ferry.tick (queue_id, tick_id, tick_event_seq) VALUES (v_id, 1, 0);
     RETURN v_id;
@@ -154,6 +169,10 @@ END $$;
 -- Hook for later schema versions (capture refuses to drop a queue that still
 -- captures tables).
 CREATE FUNCTION ferry._before_drop_queue(p_queue_id int) RETURNS void
+LANGUAGE sql AS $$ SELECT $$;
+
+-- Hook: later versions grant the capture role what it needs on a new queue.
+CREATE FUNCTION ferry._grant_event_tables(p_queue_id int) RETURNS void
 LANGUAGE sql AS $$ SELECT $$;
 
 CREATE FUNCTION ferry.set_queue_config(p_queue text, p_key text, p_value text) RETURNS void
@@ -182,6 +201,8 @@ DECLARE
     q      ferry.queue := ferry._queue(p_queue);
     v_tick bigint;
 BEGIN
+    -- Serialized with maintenance, which must not delete the tick we start at.
+    PERFORM 1 FROM ferry.queue WHERE queue_id = q.queue_id FOR UPDATE;
     SELECT last_tick INTO v_tick FROM ferry.consumer
      WHERE queue_id = q.queue_id AND consumer_name = p_consumer;
     IF FOUND THEN
@@ -215,6 +236,7 @@ DECLARE
     v_count bigint;
     v_id    bigint;
 BEGIN
+    PERFORM ferry._require_read_committed();
     -- Decide without locking first: the ticker asks several times a second and
     -- most answers are "not yet", which must not write anything.
     FOR attempt IN 1 .. 2 LOOP
@@ -382,6 +404,7 @@ DECLARE
     v_next int;
     v_busy boolean;
 BEGIN
+    PERFORM ferry._require_read_committed();
     SELECT * INTO q FROM ferry.queue WHERE queue_name = p_queue FOR UPDATE;
     IF NOT FOUND THEN
         PERFORM ferry._queue(p_queue);
@@ -414,11 +437,18 @@ DECLARE
     v_pending boolean;
     v_done    int := 0;
 BEGIN
-    -- The oldest position of any consumer. Without consumers nobody needs events.
+    PERFORM ferry._require_read_committed();
+    PERFORM 1 FROM ferry.queue WHERE queue_id = q.queue_id FOR UPDATE;
+    -- The oldest position of any consumer; without consumers, the latest tick,
+    -- where a consumer registering now would start.
     SELECT t.tick_snapshot INTO v_snap
       FROM ferry.consumer c JOIN ferry.tick t ON t.queue_id = c.queue_id AND t.tick_id = c.last_tick
      WHERE c.queue_id = q.queue_id
      ORDER BY c.last_tick LIMIT 1;
+    IF NOT FOUND THEN
+        SELECT tick_snapshot INTO v_snap FROM ferry.tick
+         WHERE queue_id = q.queue_id ORDER BY tick_id DESC LIMIT 1;
+    END IF;
     FOR i IN 0 .. q.n_tables - 1 LOOP
         CONTINUE WHEN i = q.cur_table;
         v_table := ferry._event_table(q.queue_id, i);
@@ -429,15 +459,13 @@ BEGIN
         EXCEPTION WHEN lock_not_available THEN
             CONTINUE;
         END;
-        IF v_snap IS NULL THEN
-            v_pending := false;
-        ELSE
+        BEGIN
             -- Pending: not visible in the consumer's last tick snapshot.
             EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE ev_txid >= %s AND (ev_txid >= %s OR ev_txid = ANY (%L::bigint[])))',
                            v_table, pg_snapshot_xmin(v_snap)::text::bigint,
                            pg_snapshot_xmax(v_snap)::text::bigint, ferry._xids(v_snap))
               INTO v_pending;
-        END IF;
+        END;
         CONTINUE WHEN v_pending;
         EXECUTE format('TRUNCATE %s', v_table);
         v_done := v_done + 1;
@@ -453,6 +481,8 @@ DECLARE
     v_keep bigint;
     v_n    bigint;
 BEGIN
+    PERFORM ferry._require_read_committed();
+    PERFORM 1 FROM ferry.queue WHERE queue_id = q.queue_id FOR UPDATE;
     SELECT min(last_tick) INTO v_keep FROM ferry.consumer WHERE queue_id = q.queue_id;
     IF v_keep IS NULL THEN
         SELECT max(tick_id) INTO v_keep FROM ferry.tick WHERE queue_id = q.queue_id;
@@ -472,3 +502,19 @@ SELECT q.queue_name, c.consumer_name, c.last_tick, c.batch_id,
   FROM ferry.consumer c
   JOIN ferry.queue q USING (queue_id)
   JOIN ferry.tick t ON t.queue_id = c.queue_id AND t.tick_id = c.last_tick;
+
+-- Every Ferry function runs with a fixed search_path: a function of the same
+-- name in a schema a user can write to (public, on PostgreSQL 13 and 14) must
+-- never be picked instead of the built-in one. The generated capture
+-- functions are the exception: they qualify every name themselves and are on
+-- the writers' hot path, where a SET clause costs time.
+DO $do$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+              WHERE n.nspname = 'ferry' AND p.proname !~ '^_cap_[iud]_'
+                AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%') LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, pg_temp', f);
+    END LOOP;
+END $do$;

@@ -41,6 +41,57 @@ CREATE TABLE ferry.queue_table (
 );
 CREATE UNIQUE INDEX queue_table_captured ON ferry.queue_table (queue_id, table_oid) WHERE captured;
 
+
+-- ------------------------------------------------------------ capture role
+
+-- The capture functions run as SECURITY DEFINER, so their owner's rights are
+-- what any writer of a captured table borrows -- also inside a user-defined
+-- cast to json or text that to_json() may call. That owner must therefore
+-- not be a superuser: when a superuser installs Ferry, the functions are
+-- given to ferry_capture, a role that can log in nowhere and may only
+-- append to the event tables.
+DO $do$
+BEGIN
+    IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+       AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ferry_capture') THEN
+        CREATE ROLE ferry_capture NOLOGIN;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ferry_capture') THEN
+        GRANT USAGE ON SCHEMA ferry TO ferry_capture;
+    END IF;
+END $do$;
+
+CREATE FUNCTION ferry._capture_owner() RETURNS name
+LANGUAGE sql STABLE AS $$
+    SELECT rolname FROM pg_roles
+     WHERE rolname = 'ferry_capture' AND pg_has_role(current_user, oid, 'USAGE')
+$$;
+
+CREATE OR REPLACE FUNCTION ferry._grant_event_tables(p_queue_id int) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_owner name := ferry._capture_owner();
+    v_n     int;
+BEGIN
+    IF v_owner IS NULL THEN
+        RETURN;
+    END IF;
+    FOR v_n IN SELECT table_no FROM ferry.event_table WHERE queue_id = p_queue_id LOOP
+        EXECUTE format('GRANT INSERT ON %s TO %I', ferry._event_table(p_queue_id, v_n), v_owner);
+    END LOOP;
+    EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', ferry._event_seq(p_queue_id), v_owner);
+END $$;
+
+-- Queues created under version 1.
+DO $do$
+DECLARE
+    v_id int;
+BEGIN
+    FOR v_id IN SELECT queue_id FROM ferry.queue LOOP
+        PERFORM ferry._grant_event_tables(v_id);
+    END LOOP;
+END $do$;
+
 CREATE FUNCTION ferry._trigger_name(p_queue text, p_kind text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT '_ferry_' || p_queue || '_' || p_kind $$;
 
@@ -104,6 +155,7 @@ DECLARE
     v_data   text;
     v_op     text;
     v_body   text;
+    v_owner  name := ferry._capture_owner();
 BEGIN
     SELECT * INTO t FROM ferry.queue_table WHERE table_id = p_table_id;
     SELECT * INTO q FROM ferry.queue WHERE queue_id = t.queue_id;
@@ -160,6 +212,11 @@ BEGIN
                          CASE WHEN v_op = 'd' THEN 'NULL' ELSE v_data END);
         EXECUTE format('CREATE OR REPLACE FUNCTION ferry._cap_%s_%s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER%s AS %L',
                        v_op, t.table_id, v_set, v_body);
+        -- Nobody may attach these to a trigger of their own and forge events.
+        EXECUTE format('REVOKE ALL ON FUNCTION ferry._cap_%s_%s() FROM PUBLIC', v_op, t.table_id);
+        IF v_owner IS NOT NULL THEN
+            EXECUTE format('ALTER FUNCTION ferry._cap_%s_%s() OWNER TO %I', v_op, t.table_id, v_owner);
+        END IF;
     END LOOP;
 END $$;
 
@@ -197,11 +254,19 @@ DECLARE
     v_queue_id int := TG_ARGV[0]::int;
     v_cur      int;
 BEGIN
+    -- The arguments name the table; make sure the trigger sits on that table.
+    IF NOT EXISTS (SELECT 1 FROM ferry.queue_table
+                    WHERE table_id = TG_ARGV[1]::int AND queue_id = v_queue_id
+                      AND table_oid = TG_RELID AND captured) THEN
+        RAISE EXCEPTION 'ferry._capture_truncate() fired on a table it does not capture'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
     SELECT cur_table INTO v_cur FROM ferry.queue WHERE queue_id = v_queue_id;
     EXECUTE format('INSERT INTO %s (ev_op, ev_table) VALUES (''T'', $1)', ferry._event_table(v_queue_id, v_cur))
       USING TG_ARGV[1]::int;
     RETURN NULL;
 END $$;
+REVOKE ALL ON FUNCTION ferry._capture_truncate() FROM PUBLIC;
 
 -- Starts capturing a table's changes into a queue. The table needs a primary
 -- key. Capturing a table twice returns the existing registration.
@@ -215,7 +280,13 @@ DECLARE
 BEGIN
     SELECT c.relkind, c.relpersistence, n.nspname, c.relname INTO v_rel
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = p_table;
-    IF v_rel.relkind NOT IN ('r', 'p') THEN
+    IF v_rel.relkind = 'p' THEN
+        -- Statement triggers (TRUNCATE) do not reach the partitions.
+        RAISE EXCEPTION 'cannot replicate %: partitioned tables are not supported yet', p_table
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'Replicate each partition as a table of its own.';
+    END IF;
+    IF v_rel.relkind <> 'r' THEN
         RAISE EXCEPTION 'cannot replicate %: it is not a table', p_table
             USING ERRCODE = 'wrong_object_type';
     END IF;
@@ -332,7 +403,8 @@ END $$;
 -- Refuses application writes on a replicated leaf table. Ferry's own apply
 -- session sets ferry.apply_session = on (any role may set a custom setting)
 -- and passes; with session_replication_role = replica the trigger does not
--- fire at all.
+-- fire at all. This guards against mistakes, it is not a security boundary:
+-- use privileges to keep roles off a leaf's tables.
 CREATE FUNCTION ferry.deny_writes() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -367,3 +439,71 @@ BEGIN
         EXECUTE format('DROP TRIGGER _ferry_deny_truncate ON %s', p_table);
     END IF;
 END $$;
+
+-- ---------------------------------------------------------- DDL on tables
+
+-- Re-reads a captured table's name and primary key and regenerates its
+-- capture functions: after ALTER TABLE ... RENAME, ADD/DROP COLUMN, a new
+-- primary key. Dropping the primary key of a captured table is refused.
+CREATE FUNCTION ferry._refresh_table(p_table_id int) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    t      ferry.queue_table;
+    v_keys text[];
+BEGIN
+    SELECT * INTO t FROM ferry.queue_table WHERE table_id = p_table_id;
+    SELECT array_agg(a.attname ORDER BY k.ord) INTO v_keys
+      FROM pg_index i
+      CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+     WHERE i.indrelid = t.table_oid AND i.indisprimary;
+    IF v_keys IS NULL THEN
+        RAISE EXCEPTION 'table %.% is replicated by Ferry and needs its primary key', t.schema_name, t.table_name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Release the table from replication first, or add the new primary key in the same statement.';
+    END IF;
+    UPDATE ferry.queue_table qt
+       SET key_columns = v_keys, schema_name = n.nspname, table_name = c.relname
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE qt.table_id = p_table_id AND c.oid = qt.table_oid;
+    PERFORM ferry._install_capture_functions(p_table_id);
+END $$;
+
+CREATE FUNCTION ferry._on_ddl() RETURNS event_trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_id int;
+BEGIN
+    FOR v_id IN SELECT DISTINCT qt.table_id
+                  FROM pg_event_trigger_ddl_commands() d
+                  JOIN ferry.queue_table qt ON qt.table_oid = d.objid AND qt.captured
+                 WHERE d.classid = 'pg_class'::regclass LOOP
+        PERFORM ferry._refresh_table(v_id);
+    END LOOP;
+END $$;
+
+-- Event triggers need a superuser; without one, run
+-- SELECT ferry._refresh_table(table_id) after changing a captured table.
+DO $do$
+BEGIN
+    IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+        CREATE EVENT TRIGGER ferry_refresh_capture ON ddl_command_end
+            WHEN TAG IN ('ALTER TABLE') EXECUTE FUNCTION ferry._on_ddl();
+    END IF;
+END $do$;
+
+-- Every Ferry function runs with a fixed search_path: a function of the same
+-- name in a schema a user can write to (public, on PostgreSQL 13 and 14) must
+-- never be picked instead of the built-in one. The generated capture
+-- functions are the exception: they qualify every name themselves and are on
+-- the writers' hot path, where a SET clause costs time.
+DO $do$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+              WHERE n.nspname = 'ferry' AND p.proname !~ '^_cap_[iud]_'
+                AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%') LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, pg_temp', f);
+    END LOOP;
+END $do$;

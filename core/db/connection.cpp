@@ -160,8 +160,8 @@ Error Connection::resultError(pg_result *result) const
     Error e = Error::fromServer(
         QString::fromUtf8(PQresultErrorField(result, PG_DIAG_SQLSTATE)),
         scrub(QString::fromUtf8(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY))),
-        QString::fromUtf8(PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL)),
-        QString::fromUtf8(PQresultErrorField(result, PG_DIAG_MESSAGE_HINT)));
+        scrub(QString::fromUtf8(PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL))),
+        scrub(QString::fromUtf8(PQresultErrorField(result, PG_DIAG_MESSAGE_HINT))));
     e.withContext(displayName());
     return e;
 }

@@ -26,22 +26,6 @@ Result<QueryResult> finishCommand(Connection &c)
     return last;
 }
 
-// Starts a COPY statement and checks that the server entered the expected mode.
-Result<void> startCopy(Connection &c, const QString &sql, ExecStatusType expected)
-{
-    if (!c.handle())
-        return c.connectionError(QStringLiteral("not connected"));
-    QueryResult r(PQexec(c.handle(), sql.toUtf8().constData()));
-    if (r.get() && PQresultStatus(r.get()) == expected)
-        return {};
-    Error e = c.resultError(r.get());
-    if (r.get()
-        && (PQresultStatus(r.get()) == PGRES_COMMAND_OK
-            || PQresultStatus(r.get()) == PGRES_TUPLES_OK))
-        e = Error(ErrorKind::Internal, QStringLiteral("statement is not a COPY: %1").arg(sql));
-    return e;
-}
-
 void abandonCopyOut(Connection &source)
 {
     // A COPY OUT cannot be stopped by the client alone: ask the server to
@@ -53,6 +37,34 @@ void abandonCopyOut(Connection &source)
     while (PQgetCopyData(source.handle(), &buffer, 0) > 0)
         PQfreemem(buffer);
     (void)finishCommand(source);
+}
+
+// Starts a COPY statement and checks that the server entered the expected mode.
+Result<void> startCopy(Connection &c, const QString &sql, ExecStatusType expected)
+{
+    if (!c.handle())
+        return c.connectionError(QStringLiteral("not connected"));
+    QueryResult r(PQexec(c.handle(), sql.toUtf8().constData()));
+    if (r.get() && PQresultStatus(r.get()) == expected)
+        return {};
+    // A COPY in the other direction: leave the connection out of COPY mode.
+    if (r.get() && PQresultStatus(r.get()) == PGRES_COPY_IN) {
+        PQputCopyEnd(c.handle(), "COPY in the wrong direction");
+        (void)finishCommand(c);
+        return Error(ErrorKind::Internal,
+                     QStringLiteral("expected COPY ... TO STDOUT: %1").arg(sql));
+    }
+    if (r.get() && PQresultStatus(r.get()) == PGRES_COPY_OUT) {
+        abandonCopyOut(c);
+        return Error(ErrorKind::Internal,
+                     QStringLiteral("expected COPY ... FROM STDIN: %1").arg(sql));
+    }
+    Error e = c.resultError(r.get());
+    if (r.get()
+        && (PQresultStatus(r.get()) == PGRES_COMMAND_OK
+            || PQresultStatus(r.get()) == PGRES_TUPLES_OK))
+        e = Error(ErrorKind::Internal, QStringLiteral("statement is not a COPY: %1").arg(sql));
+    return e;
 }
 
 } // namespace

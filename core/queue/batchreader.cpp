@@ -2,6 +2,8 @@
 
 #include "db/transaction.h"
 
+#include <libpq-fe.h>
+
 namespace ferry {
 
 BatchReader::BatchReader(Connection &connection, QString queue, QString consumer)
@@ -34,6 +36,9 @@ Result<std::optional<Batch>> BatchReader::nextBatch()
 
 Result<qint64> BatchReader::readEvents(const Batch &batch, const EventSink &sink)
 {
+    if (PQtransactionStatus(m_connection.handle()) != PQTRANS_IDLE)
+        return Error(ErrorKind::Internal,
+                     QStringLiteral("readEvents() called inside a transaction; it runs its own"));
     auto sql = m_connection.exec(QStringLiteral("SELECT ferry.batch_sql($1)"), {batch.id});
     if (!sql)
         return sql.error();
@@ -62,8 +67,11 @@ Result<qint64> BatchReader::readEvents(const Batch &batch, const EventSink &sink
             e.key = rows->bytes(i, 4);
             e.data = rows->bytes(i, 5);
             ++count;
-            if (!sink(e))
-                return count; // the transaction rolls back; the batch stays open
+            if (!sink(e)) // the transaction rolls back; the batch stays open
+                return Error(ErrorKind::Canceled,
+                             QStringLiteral("reading batch %1 stopped after %2 events")
+                                 .arg(batch.id)
+                                 .arg(count));
         }
         if (n < m_fetchSize)
             break;

@@ -24,21 +24,23 @@ public:
         QString schema;
         QString name;
     };
-    // Return false to stop reading (the batch stays open).
+    // Return false to stop reading: readEvents() then fails with
+    // ErrorKind::Canceled and the batch stays open.
     using EventSink = std::function<bool(const Event &)>;
 
     BatchReader(Connection &connection, QString queue, QString consumer);
 
     // The consumer's open batch, or a new one; empty when no new tick exists.
     Result<std::optional<Batch>> nextBatch();
-    // Calls sink for every event of the batch in queue order; returns the count.
+    // Calls sink for every event of the batch in queue order; returns the
+    // count. Runs its own read-only transaction: call it outside one.
     Result<qint64> readEvents(const Batch &batch, const EventSink &sink);
     // Marks the batch done: the consumer moves to the batch's end tick.
     Result<void> finishBatch(const Batch &batch);
     // table_id -> name, for the tables ever captured by this queue.
     Result<QHash<int, TableName>> tables();
 
-    void setFetchSize(int rows) { m_fetchSize = rows; }
+    void setFetchSize(int rows) { m_fetchSize = qMax(1, rows); }
 
 private:
     Connection &m_connection;

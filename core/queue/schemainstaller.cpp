@@ -114,13 +114,15 @@ Result<SchemaInstaller::Outcome> SchemaInstaller::install(Connection &connection
 
 Result<void> SchemaInstaller::uninstall(Connection &connection)
 {
+    auto tx = Transaction::begin(connection);
+    if (!tx)
+        return tx.error();
     // CASCADE lists every dropped object as a NOTICE; nobody needs that in the log.
-    if (auto r = connection.exec(QStringLiteral("SET client_min_messages = warning; "
-                                                "DROP SCHEMA IF EXISTS ferry CASCADE; "
-                                                "RESET client_min_messages"));
-        !r)
+    if (auto r = connection.exec(QStringLiteral("SET LOCAL client_min_messages = warning")); !r)
         return r.error();
-    return {};
+    if (auto r = connection.exec(QStringLiteral("DROP SCHEMA IF EXISTS ferry CASCADE")); !r)
+        return r.error();
+    return tx->commit();
 }
 
 } // namespace ferry

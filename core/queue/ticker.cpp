@@ -30,12 +30,27 @@ Result<void> Ticker::ensureConnected()
 {
     if (m_connection && m_connection->isOpen())
         return {};
-    if (m_connection)
-        return m_connection->reconnect();
+    if (m_connection) {
+        if (auto r = m_connection->reconnect(); !r)
+            return r;
+        return configureSession();
+    }
     auto c = Connection::open(m_connectionString);
     if (!c)
         return c.error();
     m_connection.emplace(std::move(c).value());
+    return configureSession();
+}
+
+// Ticks and maintenance rely on READ COMMITTED; a lock held elsewhere must
+// not hang the ticker for good.
+Result<void> Ticker::configureSession()
+{
+    if (auto r
+        = m_connection->exec(QStringLiteral("SET default_transaction_isolation = 'read committed'; "
+                                            "SET lock_timeout = '10s'"));
+        !r)
+        return r.error();
     return {};
 }
 
@@ -68,7 +83,11 @@ Result<QList<qint64>> Ticker::tickOnce()
                 m_queues.clear(); // the queue was dropped: re-read the list next time
                 continue;
             }
-            return t.error();
+            if (t.error().kind() == ErrorKind::Connection)
+                return t.error();
+            // One broken queue must not stop the others from ticking.
+            qCWarning(lcCore).noquote() << "ticker: queue" << queue << ":" << t.error().toString();
+            continue;
         }
         if (t->has_value())
             ticks.append(**t);
@@ -86,18 +105,29 @@ Result<MaintenanceReport> Ticker::maintainOnce()
         return names.error();
     MaintenanceReport report;
     for (const QString &queue : names.value()) {
-        auto r = m_connection->exec(
-            QStringLiteral("SELECT ferry.maint_rotate($1), ferry.maint_truncate($1), "
-                           "ferry.maint_cleanup_ticks($1)"),
-            {queue});
-        if (!r) {
-            if (r.error().sqlState() == QLatin1String("42704"))
-                continue;
-            return r.error().withContext(QStringLiteral("maintenance of queue %1").arg(queue));
+        // Separate statements, so separate transactions: truncation must see
+        // the rotation committed (writers switched to the new table) and
+        // every row committed before it takes its lock.
+        qint64 values[3] = {0, 0, 0};
+        const char *steps[3]
+            = {"maint_rotate($1)::int", "maint_truncate($1)", "maint_cleanup_ticks($1)"};
+        for (int i = 0; i < 3; ++i) {
+            auto r = m_connection->exec(
+                QStringLiteral("SELECT ferry.%1").arg(QLatin1String(steps[i])), {queue});
+            if (!r) {
+                if (r.error().kind() == ErrorKind::Connection)
+                    return r.error();
+                if (r.error().sqlState() != QLatin1String("42704"))
+                    qCWarning(lcCore).noquote()
+                        << QStringLiteral("ticker: %1 of queue %2: %3")
+                               .arg(QLatin1String(steps[i]), queue, r.error().toString());
+                break; // the next steps depend on this one; try again next round
+            }
+            values[i] = r->toInt64(0, 0);
         }
-        report.rotations += r->toBool(0, 0) ? 1 : 0;
-        report.truncatedTables += int(r->toInt64(0, 1));
-        report.deletedTicks += r->toInt64(0, 2);
+        report.rotations += int(values[0]);
+        report.truncatedTables += int(values[1]);
+        report.deletedTicks += values[2];
     }
     return report;
 }
@@ -105,20 +135,23 @@ Result<MaintenanceReport> Ticker::maintainOnce()
 void Ticker::run(const std::atomic_bool &stop)
 {
     QElapsedTimer sinceMaintenance;
-    sinceMaintenance.start();
     bool maintenanceDue = true;
     int retryMs = m_options.retryMinMs;
     while (!stop.load()) {
+        // Errors other than a lost connection are logged per queue inside
+        // tickOnce()/maintainOnce(); what reaches here means reconnecting.
         Result<void> round;
         if (maintenanceDue) {
             auto m = maintainOnce();
             if (m) {
                 maintenanceDue = false;
-                sinceMaintenance.restart();
+                sinceMaintenance.start();
                 if (m->rotations || m->truncatedTables)
                     qCInfo(lcCore).noquote()
-                        << "ticker: rotated" << m->rotations << "queue(s), truncated"
-                        << m->truncatedTables << "event table(s)";
+                        << QStringLiteral(
+                               "ticker: rotated %1 queue(s), truncated %2 event table(s)")
+                               .arg(m->rotations)
+                               .arg(m->truncatedTables);
             } else {
                 round = m.error();
             }
@@ -135,7 +168,7 @@ void Ticker::run(const std::atomic_bool &stop)
             continue;
         }
         retryMs = m_options.retryMinMs;
-        if (sinceMaintenance.elapsed() >= m_options.maintenanceMs)
+        if (sinceMaintenance.isValid() && sinceMaintenance.elapsed() >= m_options.maintenanceMs)
             maintenanceDue = true;
         sleepUnlessStopped(m_options.pollMs, stop);
     }

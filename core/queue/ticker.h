@@ -49,6 +49,7 @@ public:
 
 private:
     Result<void> ensureConnected();
+    Result<void> configureSession();
     Result<QStringList> queueNames();
 
     ConnectionString m_connectionString;

@@ -295,6 +295,10 @@ private slots:
     void denyTriggerRefusesApplicationWrites();
     void searchPathCannotHijackCapture();
     void leastPrivilegeWriterIsCaptured();
+    void userCastCannotEscalate();
+    void captureFunctionsCannotBeBorrowed();
+    void functionsIgnoreHostileSchemas();
+    void ddlOnCapturedTableIsFollowed();
     void largeTransactionStreamsWithBoundedMemory();
 
 private:
@@ -595,12 +599,18 @@ void TestCapture::refusesWhatItCannotReplicate_data()
                        QStringLiteral("add one (ALTER TABLE ... ADD PRIMARY KEY)")};
     QTest::newRow("view") << QStringLiteral("CREATE VIEW v AS SELECT 1 AS id") << kQueue
                           << QStringLiteral("v") << QStringLiteral("42809")
-                          << QStringList{QStringLiteral("cannot replicate v"),
+                          << QStringList{QStringLiteral("cannot replicate public.v:"),
                                          QStringLiteral("not a table")};
     QTest::newRow("materialized view")
         << QStringLiteral("CREATE MATERIALIZED VIEW mv AS SELECT 1 AS id") << kQueue
         << QStringLiteral("mv") << QStringLiteral("42809")
-        << QStringList{QStringLiteral("cannot replicate mv"), QStringLiteral("not a table")};
+        << QStringList{QStringLiteral("cannot replicate public.mv:"),
+                       QStringLiteral("not a table")};
+    QTest::newRow("partitioned table")
+        << QStringLiteral("CREATE TABLE pt (id int PRIMARY KEY) PARTITION BY RANGE (id)") << kQueue
+        << QStringLiteral("pt") << QStringLiteral("0A000")
+        << QStringList{QStringLiteral("public.pt"), QStringLiteral("partitioned tables"),
+                       QStringLiteral("each partition")};
     QTest::newRow("temporary table")
         << QStringLiteral("CREATE TEMP TABLE tmp (id int PRIMARY KEY)") << kQueue
         << QStringLiteral("tmp") << QStringLiteral("42809")
@@ -826,6 +836,114 @@ CREATE FUNCTION evil.nextval(regclass) RETURNS bigint LANGUAGE sql AS $$ SELECT 
         if (i > 0)
             QVERIFY(events->at(i).id > events->at(i - 1).id);
     }
+}
+
+void TestCapture::userCastCannotEscalate()
+{
+    // A table owner's own type with a cast to json runs inside to_json(),
+    // that is inside the SECURITY DEFINER capture function: it must not run
+    // with a superuser's rights.
+    Connection admin = connect();
+    QVERIFY_RESULT(admin.exec(QStringLiteral("GRANT CREATE ON SCHEMA public TO ferry_app")));
+    Connection app = connect(kAppRole);
+    QVERIFY_RESULT(app.exec(
+        QStringLiteral("CREATE TYPE mood AS ENUM ('ok'); "
+                       "CREATE FUNCTION mood_json(mood) RETURNS json LANGUAGE plpgsql AS "
+                       "$$ BEGIN ALTER ROLE ferry_app SUPERUSER; RETURN to_json($1::text); END $$; "
+                       "CREATE CAST (mood AS json) WITH FUNCTION mood_json(mood); "
+                       "CREATE TABLE moods (id int PRIMARY KEY, m mood)")));
+    QVERIFY_RESULT(QueueAdmin(admin).captureTable(kQueue, QStringLiteral("moods")));
+    auto owner = admin.exec(QStringLiteral(
+        "SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE proname LIKE '\\_cap\\_i\\_%'"));
+    QVERIFY_RESULT(owner);
+    QCOMPARE(owner->text(0, 0), QStringLiteral("ferry_capture"));
+    Failure f = failureOf(app.exec(QStringLiteral("INSERT INTO moods VALUES (1, 'ok')")));
+    QCOMPARE(f.sqlState, QStringLiteral("42501"));
+    auto super
+        = admin.exec(QStringLiteral("SELECT rolsuper FROM pg_roles WHERE rolname = 'ferry_app'"));
+    QVERIFY_RESULT(super);
+    QVERIFY(!super->toBool(0, 0));
+}
+
+void TestCapture::captureFunctionsCannotBeBorrowed()
+{
+    // A role that may look into schema ferry still cannot attach Ferry's
+    // capture functions to a table of its own and forge events.
+    Connection admin = connect();
+    QVERIFY_RESULT(admin.exec(QStringLiteral("CREATE TABLE accounts (id int PRIMARY KEY); "
+                                             "GRANT USAGE ON SCHEMA ferry TO ferry_app; "
+                                             "GRANT CREATE ON SCHEMA public TO ferry_app")));
+    auto id = QueueAdmin(admin).captureTable(kQueue, QStringLiteral("accounts"));
+    QVERIFY_RESULT(id);
+    Connection app = connect(kAppRole);
+    QVERIFY_RESULT(app.exec(QStringLiteral("CREATE TABLE fake (id int)")));
+    Failure row = failureOf(app.exec(
+        QStringLiteral("CREATE TRIGGER f AFTER DELETE ON fake FOR EACH ROW EXECUTE FUNCTION "
+                       "ferry._cap_d_%1()")
+            .arg(id.value())));
+    QCOMPARE(row.sqlState, QStringLiteral("42501"));
+    Failure truncate = failureOf(app.exec(
+        QStringLiteral("CREATE TRIGGER t AFTER TRUNCATE ON fake FOR EACH STATEMENT EXECUTE "
+                       "FUNCTION ferry._capture_truncate('1', '%1')")
+            .arg(id.value())));
+    QCOMPARE(truncate.sqlState, QStringLiteral("42501"));
+}
+
+void TestCapture::functionsIgnoreHostileSchemas()
+{
+    // On PostgreSQL 13/14 anyone may create in public; a better-matching
+    // public.format() must not be picked inside Ferry's functions run by an
+    // administrator (the ticker, maintenance).
+    Connection admin = connect();
+    QVERIFY_RESULT(admin.exec(QStringLiteral("GRANT CREATE ON SCHEMA public TO ferry_app")));
+    Connection app = connect(kAppRole);
+    QVERIFY_RESULT(app.exec(QStringLiteral(
+        "CREATE FUNCTION public.format(text, integer) RETURNS text LANGUAGE plpgsql AS "
+        "$$ BEGIN ALTER ROLE ferry_app SUPERUSER; RETURN 'x'; END $$")));
+    QVERIFY_RESULT(admin.exec(QStringLiteral("SET search_path = public, pg_catalog")));
+    QVERIFY_RESULT(QueueAdmin(admin).tick(kQueue, true));
+    QVERIFY_RESULT(admin.exec(
+        QStringLiteral("SELECT ferry.maint_rotate($1), ferry.maint_truncate($1)"), {kQueue}));
+    auto super
+        = admin.exec(QStringLiteral("SELECT rolsuper FROM pg_roles WHERE rolname = 'ferry_app'"));
+    QVERIFY_RESULT(super);
+    QVERIFY(!super->toBool(0, 0));
+}
+
+void TestCapture::ddlOnCapturedTableIsFollowed()
+{
+    Connection c = connect();
+    QVERIFY_RESULT(c.exec(QStringLiteral("CREATE TABLE d (id int PRIMARY KEY, doc jsonb, v int)")));
+    QVERIFY_RESULT(QueueAdmin(c).captureTable(kQueue, QStringLiteral("d")));
+    QVERIFY_RESULT(c.exec(QStringLiteral("INSERT INTO d VALUES (1, '{}', 1)")));
+    // Renaming the key column: writers keep working and the key carries the new name.
+    QVERIFY_RESULT(c.exec(QStringLiteral("ALTER TABLE d RENAME COLUMN id TO key2")));
+    QVERIFY_RESULT(c.exec(QStringLiteral("UPDATE d SET v = 2 WHERE key2 = 1")));
+    // A new column shows up in the row image at once (not at the next rotation).
+    QVERIFY_RESULT(c.exec(QStringLiteral("ALTER TABLE d ADD COLUMN c3 int")));
+    QVERIFY_RESULT(c.exec(QStringLiteral("INSERT INTO d VALUES (2, 'null', 3, 42)")));
+    QVERIFY_RESULT(c.exec(QStringLiteral("ALTER TABLE d RENAME TO d_renamed")));
+    QVERIFY_RESULT(c.exec(QStringLiteral("DELETE FROM d_renamed WHERE key2 = 1")));
+    // Dropping the primary key of a replicated table is refused.
+    Failure f = failureOf(c.exec(QStringLiteral("ALTER TABLE d_renamed DROP CONSTRAINT d_pkey")));
+    QCOMPARE(f.sqlState, QStringLiteral("55000"));
+
+    auto events = tickAndRead(c);
+    QVERIFY_RESULT(events);
+    QCOMPARE(events->size(), 4);
+    QCOMPARE(
+        QJsonDocument::fromJson(events->at(1).key).object().value(QStringLiteral("key2")).toInt(),
+        1);
+    const QJsonObject inserted = QJsonDocument::fromJson(events->at(2).data).object();
+    QCOMPARE(inserted.value(QStringLiteral("c3")).toInt(), 42);
+    QCOMPARE(
+        QJsonDocument::fromJson(events->at(3).key).object().value(QStringLiteral("key2")).toInt(),
+        1);
+    auto names
+        = c.exec(QStringLiteral("SELECT table_name, key_columns::text FROM ferry.queue_table"));
+    QVERIFY_RESULT(names);
+    QCOMPARE(names->text(0, 0), QStringLiteral("d_renamed"));
+    QCOMPARE(names->text(0, 1), QStringLiteral("{key2}"));
 }
 
 void TestCapture::leastPrivilegeWriterIsCaptured()

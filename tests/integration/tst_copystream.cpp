@@ -39,6 +39,7 @@ private slots:
     void sourceFailingMidStreamAbortsTarget();
     void targetConstraintViolationRollsBackCopy();
     void notACopyStatementIsRefused();
+    void wrongDirectionLeavesConnectionsUsable();
 
 private:
     Connection connect(PgCluster &cluster, const QString &db);
@@ -206,6 +207,30 @@ void TestCopyStream::notACopyStatementIsRefused()
     auto count = dst.exec(QStringLiteral("SELECT count(*) FROM nc"));
     QVERIFY_RESULT(count);
     QCOMPARE(count->toInt64(0, 0), 0);
+}
+
+void TestCopyStream::wrongDirectionLeavesConnectionsUsable()
+{
+    Connection src = connect(*m_root, QStringLiteral("digoal_01"));
+    Connection dst = connect(*m_leaf, QStringLiteral("dst1"));
+    QVERIFY_RESULT(
+        src.exec(QStringLiteral("CREATE TABLE wd AS SELECT generate_series(1, 50000) v")));
+    QVERIFY_RESULT(dst.exec(QStringLiteral("CREATE TABLE wd (v int)")));
+    // The source statement reads instead of writing, and the other way round.
+    auto a = copyBetween(src, QStringLiteral("COPY wd FROM STDIN"), dst,
+                         QStringLiteral("COPY wd FROM STDIN"));
+    QVERIFY(!a.ok());
+    QCOMPARE(a.error().kind(), ErrorKind::Internal);
+    auto b = copyBetween(src, QStringLiteral("COPY wd TO STDOUT"), dst,
+                         QStringLiteral("COPY (SELECT 1) TO STDOUT"));
+    QVERIFY(!b.ok());
+    QCOMPARE(b.error().kind(), ErrorKind::Internal);
+    QVERIFY_RESULT(src.exec(QStringLiteral("SELECT 1")));
+    QVERIFY_RESULT(dst.exec(QStringLiteral("SELECT 1")));
+    auto ok = copyBetween(src, QStringLiteral("COPY wd TO STDOUT"), dst,
+                          QStringLiteral("COPY wd FROM STDIN"));
+    QVERIFY_RESULT(ok);
+    QCOMPARE(ok->rows, 50000);
 }
 
 QTEST_GUILESS_MAIN(TestCopyStream)

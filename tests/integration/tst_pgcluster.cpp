@@ -169,7 +169,8 @@ void TestPgCluster::earlyExitStillStopsServer()
 void TestPgCluster::crashedTestIsCleanedByFixtureScript()
 {
     // Mirrors the cleanup fixture's naming rule: the script only touches /tmp/ferry-tests-*.
-    const QString root = QStringLiteral("/tmp/ferry-tests-crash-%1").arg(QCoreApplication::applicationPid());
+    const QString root
+        = QStringLiteral("/tmp/ferry-tests-crash-%1").arg(QCoreApplication::applicationPid());
     const Child child = runChild(QStringLiteral("abort"), root);
     QCOMPARE(child.status, QProcess::CrashExit);
     // A crash runs no hook: the server is still there...

@@ -59,6 +59,7 @@ private slots:
     void openTransactionLandsInLaterBatch();
     void rollbacksAndSavepointsNeverDelivered();
     void openBatchIsReturnedUntilFinished();
+    void stoppedReadIsAnError();
     void laggingConsumerTakesSeveralTicks();
     void tickerRules();
     void notifyAfterTick();
@@ -66,6 +67,8 @@ private slots:
     void batchSpanningRotationReadsBothTables();
     void tickCleanupKeepsWhatConsumersNeed();
     void tickerSurvivesServerRestart();
+    void maintenanceRefusesRepeatableRead();
+    void consumerRegisteredLaterGetsOpenTransaction();
 
 private:
     Connection connect();
@@ -302,6 +305,29 @@ void TestQueue::openBatchIsReturnedUntilFinished()
     QCOMPARE(readValues(reader, **next), QList<int>{2});
 }
 
+void TestQueue::stoppedReadIsAnError()
+{
+    Connection c = connect();
+    write(c, QStringLiteral("INSERT INTO t SELECT g, g FROM generate_series(1, 10) g"));
+    forceTick(c);
+    BatchReader reader(c, kQueue, kConsumer);
+    reader.setFetchSize(0); // clamped to 1, not an endless loop
+    auto b = reader.nextBatch();
+    QVERIFY_RESULT(b);
+    int seen = 0;
+    auto stopped = reader.readEvents(**b, [&seen](const Event &) { return ++seen < 3; });
+    QVERIFY(!stopped.ok());
+    QCOMPARE(stopped.error().kind(), ErrorKind::Canceled);
+    QCOMPARE(seen, 3);
+    // Inside a caller's transaction it refuses instead of committing it.
+    write(c, QStringLiteral("BEGIN"));
+    auto nested = reader.readEvents(**b, [](const Event &) { return true; });
+    QVERIFY(!nested.ok());
+    write(c, QStringLiteral("ROLLBACK"));
+    // The batch is still open and complete.
+    QCOMPARE(readValues(reader, **b).size(), 10);
+}
+
 void TestQueue::laggingConsumerTakesSeveralTicks()
 {
     Connection c = connect();
@@ -468,10 +494,13 @@ void TestQueue::rotationAndTruncation()
     QCOMPARE(truncate(), 2);
     QVERIFY(rotate());
 
-    // No consumer at all: nobody needs the events, tables are emptied.
+    // No consumer at all: events before the latest tick are needed by nobody
+    // (a consumer registering now starts at that tick); later ones are kept.
     write(c, QStringLiteral("INSERT INTO t VALUES (4, 4)"));
     QVERIFY(rotate());
     QVERIFY_RESULT(admin.unregisterConsumer(kQueue, kConsumer));
+    QCOMPARE(truncate(), 0);
+    forceTick(c);
     QVERIFY(truncate() >= 1);
     QCOMPARE(count(c, QStringLiteral("SELECT (SELECT count(*) FROM ferry.event_1_0) + "
                                      "(SELECT count(*) FROM ferry.event_1_1) + "
@@ -568,6 +597,52 @@ void TestQueue::tickerSurvivesServerRestart()
     QTRY_VERIFY_WITH_TIMEOUT(ticks() >= afterRestart + 3, 10000);
     stop = true;
     thread.join();
+}
+
+void TestQueue::maintenanceRefusesRepeatableRead()
+{
+    // Under REPEATABLE READ maint_truncate would judge a table by an old
+    // snapshot and could drop events committed since: it refuses instead.
+    Connection c = connect();
+    write(c, QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ"));
+    for (const QString &call : {QStringLiteral("SELECT ferry.maint_truncate($1)"),
+                                QStringLiteral("SELECT ferry.maint_rotate($1)"),
+                                QStringLiteral("SELECT ferry.ticker($1, true)"),
+                                QStringLiteral("SELECT ferry.maint_cleanup_ticks($1)")}) {
+        auto r = c.exec(call, {kQueue});
+        QVERIFY2(!r.ok(), qPrintable(call));
+        QCOMPARE(r.error().sqlState(), QStringLiteral("25000"));
+        QVERIFY(r.error().message().contains(QLatin1String("READ COMMITTED")));
+        write(c, QStringLiteral("ROLLBACK; BEGIN ISOLATION LEVEL REPEATABLE READ"));
+    }
+    write(c, QStringLiteral("ROLLBACK"));
+}
+
+void TestQueue::consumerRegisteredLaterGetsOpenTransaction()
+{
+    // No consumer yet; a transaction is open across a tick and commits after
+    // it; maintenance runs; a consumer then registers at that tick. The
+    // transaction's events belong to the consumer's first batch and must
+    // not have been truncated away.
+    Connection c = connect();
+    QVERIFY_RESULT(QueueAdmin(c).unregisterConsumer(kQueue, kConsumer));
+    QVERIFY_RESULT(QueueAdmin(c).setQueueConfig(kQueue, QStringLiteral("rotation_period"),
+                                                QStringLiteral("0")));
+    Connection writer = connect();
+    write(writer, QStringLiteral("BEGIN; INSERT INTO t VALUES (7, 7)"));
+    forceTick(c);
+    write(writer, QStringLiteral("COMMIT"));
+    auto r = c.exec(QStringLiteral("SELECT ferry.maint_rotate($1), ferry.maint_truncate($1)"),
+                    {kQueue});
+    QVERIFY_RESULT(r);
+    QVERIFY(r->toBool(0, 0)); // rotated: the event now sits in a non-current table
+    QVERIFY_RESULT(QueueAdmin(c).registerConsumer(kQueue, QStringLiteral("late")));
+    forceTick(c);
+    BatchReader reader(c, kQueue, QStringLiteral("late"));
+    auto b = reader.nextBatch();
+    QVERIFY_RESULT(b);
+    QVERIFY(b->has_value());
+    QCOMPARE(readValues(reader, **b), QList<int>{7});
 }
 
 QTEST_GUILESS_MAIN(TestQueue)
