@@ -1,0 +1,19 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace ferry {
+
+// Where the events of one captured table go on a node. The target has the
+// same column names as the source (renames of whole tables are allowed).
+struct TableMapping
+{
+    int sourceTableId = 0;
+    QString targetSchema;
+    QString targetName;
+    QStringList keyColumns;      // the primary key, same names on both sides
+    QStringList jsonTextColumns; // json/jsonb columns sent as text (ferry.queue_table)
+};
+
+} // namespace ferry
