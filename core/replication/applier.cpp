@@ -158,13 +158,19 @@ Result<void> Applier::beginSession()
         if (auto r = m_node.exec(QStringLiteral("ROLLBACK TO SAVEPOINT ferry_role")); !r)
             return r.error();
     }
-    if (auto r = m_node.exec(QStringLiteral("RELEASE SAVEPOINT ferry_role; "
-                                            "CREATE TEMP TABLE IF NOT EXISTS ferry_ev ("
-                                            "ev_id bigint PRIMARY KEY, ev_op \"char\", "
-                                            "ev_table int, ev_key json, ev_data json) "
-                                            "ON COMMIT DELETE ROWS"));
-        !r)
+    if (auto r = m_node.exec(QStringLiteral("RELEASE SAVEPOINT ferry_role")); !r)
         return r.error();
+    // The events' temporary table lives as long as the session (emptied at commit).
+    auto exists = m_node.exec(QStringLiteral("SELECT to_regclass('pg_temp.ferry_ev') IS NOT NULL"));
+    if (!exists)
+        return exists.error();
+    if (!exists->toBool(0, 0)) {
+        if (auto r = m_node.exec(QStringLiteral("CREATE TEMP TABLE ferry_ev (ev_id bigint PRIMARY "
+                                                "KEY, ev_op \"char\", ev_table int, ev_key json, "
+                                                "ev_data json) ON COMMIT DELETE ROWS"));
+            !r)
+            return r.error();
+    }
     return {};
 }
 
@@ -304,6 +310,10 @@ Result<void> Applier::applyRowByRow(qint64 from, qint64 to, const TableMapping &
 Result<void>
 Applier::applySegment(qint64 from, qint64 to, const TableMapping &table, bool &rowByRow)
 {
+    if (m_alwaysRowByRow) {
+        rowByRow = true;
+        return applyRowByRow(from, to, table);
+    }
     if (auto r = m_node.exec(QStringLiteral("SAVEPOINT ferry_segment")); !r)
         return r.error();
     auto setBased = applySetBased(from, to, table);

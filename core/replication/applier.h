@@ -44,6 +44,9 @@ public:
     Result<ApplyResult>
     apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMapping> &tables);
 
+    // Apply every event by itself, in queue order (the benchmark's reference).
+    void setAlwaysRowByRow(bool on) { m_alwaysRowByRow = on; }
+
 private:
     Result<void> beginSession();
     Result<void> copyEvents(const Batch &batch, BatchReader &reader, qint64 &count);
@@ -63,6 +66,7 @@ private:
     Connection &m_node;
     QString m_queue;
     QString m_consumer;
+    bool m_alwaysRowByRow = false;
     QHash<int, QStringList> m_columns;           // target columns per table, in order
     QHash<int, QHash<QString, QString>> m_types; // and their types
 };
