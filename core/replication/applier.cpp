@@ -165,9 +165,9 @@ Result<void> Applier::beginSession()
     if (!exists)
         return exists.error();
     if (!exists->toBool(0, 0)) {
-        if (auto r = m_node.exec(QStringLiteral("CREATE TEMP TABLE ferry_ev (ev_id bigint PRIMARY "
-                                                "KEY, ev_op \"char\", ev_table int, ev_key json, "
-                                                "ev_data json) ON COMMIT DELETE ROWS"));
+        if (auto r = m_node.exec(QStringLiteral("CREATE TEMP TABLE ferry_ev (ev_id bigint, ev_op "
+                                                "\"char\", ev_table int, ev_key json, ev_data "
+                                                "json) ON COMMIT DELETE ROWS"));
             !r)
             return r.error();
     }
@@ -285,6 +285,11 @@ Result<void> Applier::applyRowByRow(qint64 from, qint64 to, const TableMapping &
               .arg(t, quoted.join(QStringLiteral(", ")),
                    decodedColumns(QStringLiteral("d"), columns.value(), table))
           + upsertTail(columns.value(), table);
+    // Set-based apply needs no index on the events; event by event does.
+    if (auto r
+        = m_node.exec(QStringLiteral("CREATE INDEX IF NOT EXISTS ferry_ev_id ON ferry_ev (ev_id)"));
+        !r)
+        return r.error();
     auto events
         = m_node.exec(QStringLiteral("SELECT ev_id, ev_op FROM ferry_ev e WHERE e.ev_table = "
                                      "$1 AND e.ev_id > $2 AND e.ev_id < $3 ORDER BY ev_id"),
