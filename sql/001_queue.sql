@@ -508,7 +508,8 @@ SELECT q.queue_name, c.consumer_name, c.last_tick, c.batch_id,
 -- never be picked instead of the built-in one. The generated capture
 -- functions are the exception: they qualify every name themselves and are on
 -- the writers' hot path, where a SET clause costs time.
-DO $do$
+CREATE FUNCTION ferry._pin_search_paths() RETURNS void
+LANGUAGE plpgsql AS $do$
 DECLARE
     f regprocedure;
 BEGIN
@@ -518,3 +519,4 @@ BEGIN
         EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, pg_temp', f);
     END LOOP;
 END $do$;
+SELECT ferry._pin_search_paths();

@@ -492,18 +492,5 @@ BEGIN
     END IF;
 END $do$;
 
--- Every Ferry function runs with a fixed search_path: a function of the same
--- name in a schema a user can write to (public, on PostgreSQL 13 and 14) must
--- never be picked instead of the built-in one. The generated capture
--- functions are the exception: they qualify every name themselves and are on
--- the writers' hot path, where a SET clause costs time.
-DO $do$
-DECLARE
-    f regprocedure;
-BEGIN
-    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-              WHERE n.nspname = 'ferry' AND p.proname !~ '^_cap_[iud]_'
-                AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%') LOOP
-        EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, pg_temp', f);
-    END LOOP;
-END $do$;
+-- Pin the search_path of the functions above too (see 001_queue.sql).
+SELECT ferry._pin_search_paths();

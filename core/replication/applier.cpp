@@ -124,6 +124,25 @@ QString Applier::upsertTail(const QStringList &columns, const TableMapping &tabl
         .arg(keys.join(QStringLiteral(", ")), sets.join(QStringLiteral(", ")));
 }
 
+// INSERT INTO target (columns) SELECT <decoded row> FROM source, the row
+// rebuilt from dataExpr, WHERE condition ON CONFLICT (key) DO UPDATE ...
+QString Applier::upsertSql(const TableMapping &table,
+                           const QStringList &columns,
+                           const QString &source,
+                           const QString &dataExpr,
+                           const QString &condition) const
+{
+    QStringList quoted;
+    for (const QString &c : columns)
+        quoted.append(m_node.quoteIdentifier(c));
+    return QStringLiteral("INSERT INTO %1 (%2) SELECT %3 FROM %4, "
+                          "pg_catalog.json_populate_record(NULL::%1, %5) d WHERE %6")
+               .arg(target(table), quoted.join(QStringLiteral(", ")),
+                    decodedColumns(QStringLiteral("d"), columns, table), source, dataExpr,
+                    condition)
+           + upsertTail(columns, table);
+}
+
 Result<QStringList> Applier::columnsOf(const TableMapping &table)
 {
     if (m_columns.contains(table.sourceTableId))
@@ -245,18 +264,11 @@ Result<void> Applier::applySetBased(qint64 from, qint64 to, const TableMapping &
         keyNames.append(m_node.quoteIdentifier(k));
     if (auto r = m_node.exec(net.arg(keyNames.join(QStringLiteral(", ")), keys, t, range)); !r)
         return r.error();
-    QStringList quoted;
-    for (const QString &c : columns.value())
-        quoted.append(m_node.quoteIdentifier(c));
     const QString del
         = QStringLiteral("DELETE FROM %1 t USING ferry_net f WHERE NOT f.upsert AND %2")
               .arg(t, keyMatch(QStringLiteral("t"), QStringLiteral("f"), table));
-    const QString ins
-        = QStringLiteral("INSERT INTO %1 (%2) SELECT %3 FROM ferry_net f, "
-                         "pg_catalog.json_populate_record(NULL::%1, f.ev_data) d WHERE f.upsert")
-              .arg(t, quoted.join(QStringLiteral(", ")),
-                   decodedColumns(QStringLiteral("d"), columns.value(), table))
-          + upsertTail(columns.value(), table);
+    const QString ins = upsertSql(table, columns.value(), QStringLiteral("ferry_net f"),
+                                  QStringLiteral("f.ev_data"), QStringLiteral("f.upsert"));
     for (const QString &sql : {del, ins, QStringLiteral("DROP TABLE ferry_net")}) {
         if (auto r = m_node.exec(sql); !r)
             return r.error();
@@ -270,21 +282,13 @@ Result<void> Applier::applyRowByRow(qint64 from, qint64 to, const TableMapping &
     if (!columns)
         return columns.error();
     const QString t = target(table);
-    QStringList quoted;
-    for (const QString &c : columns.value())
-        quoted.append(m_node.quoteIdentifier(c));
     // The row's data stays on the server: each statement picks its event by id.
     const QString del = QStringLiteral("DELETE FROM %1 t USING ferry_ev e, "
                                        "pg_catalog.json_populate_record(NULL::%1, e.ev_key) k "
                                        "WHERE e.ev_id = $1 AND %2")
                             .arg(t, keyMatch(QStringLiteral("t"), QStringLiteral("k"), table));
-    const QString ins
-        = QStringLiteral(
-              "INSERT INTO %1 (%2) SELECT %3 FROM ferry_ev e, "
-              "pg_catalog.json_populate_record(NULL::%1, e.ev_data) d WHERE e.ev_id = $1")
-              .arg(t, quoted.join(QStringLiteral(", ")),
-                   decodedColumns(QStringLiteral("d"), columns.value(), table))
-          + upsertTail(columns.value(), table);
+    const QString ins = upsertSql(table, columns.value(), QStringLiteral("ferry_ev e"),
+                                  QStringLiteral("e.ev_data"), QStringLiteral("e.ev_id = $1"));
     // Set-based apply needs no index on the events; event by event does.
     if (auto r
         = m_node.exec(QStringLiteral("CREATE INDEX IF NOT EXISTS ferry_ev_id ON ferry_ev (ev_id)"));

@@ -62,6 +62,11 @@ private:
                            const QStringList &columns,
                            const TableMapping &table) const;
     QString upsertTail(const QStringList &columns, const TableMapping &table) const;
+    QString upsertSql(const TableMapping &table,
+                      const QStringList &columns,
+                      const QString &source,
+                      const QString &dataExpr,
+                      const QString &condition) const;
 
     Connection &m_node;
     QString m_queue;
