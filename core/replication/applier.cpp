@@ -167,7 +167,10 @@ Result<QStringList> Applier::columnsOf(const TableMapping &table)
 
 Result<void> Applier::beginSession()
 {
-    if (auto r = m_node.exec(QStringLiteral("BEGIN; SET LOCAL ferry.apply_session = on")); !r)
+    // Capture writes money with lc_monetary = 'C'; read it back the same way.
+    if (auto r = m_node.exec(QStringLiteral("BEGIN; SET LOCAL ferry.apply_session = on; "
+                                            "SET LOCAL lc_monetary = 'C'"));
+        !r)
         return r.error();
     // Only superusers (or roles granted SET on it, PG 15+) may use replica mode.
     if (!m_node

@@ -12,6 +12,8 @@
 #include <QTest>
 #include <QtConcurrent>
 
+#include <libpq-fe.h>
+
 using namespace ferry;
 using ferry::test::PgCluster;
 
@@ -71,6 +73,16 @@ void TestConnection::connects()
     auto r = c.exec(QStringLiteral("SELECT current_setting('application_name')"));
     QVERIFY_RESULT(r);
     QCOMPARE(r->text(0, 0), QStringLiteral("ferry"));
+    // The client socket uses short TCP keepalive intervals (a vanished peer
+    // is noticed in about a minute); libpq reports the options in use.
+    QString keepaliveIdle;
+    PQconninfoOption *options = PQconninfo(c.handle());
+    for (PQconninfoOption *o = options; o && o->keyword; ++o) {
+        if (qstrcmp(o->keyword, "keepalives_idle") == 0 && o->val)
+            keepaliveIdle = QString::fromUtf8(o->val);
+    }
+    PQconninfoFree(options);
+    QCOMPARE(keepaliveIdle, QStringLiteral("30"));
 
     // The user's own application_name wins over Ferry's default.
     auto named = Connection::open(m_cluster->connectionString()
