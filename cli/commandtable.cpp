@@ -10,6 +10,12 @@ CommandInfo notBuilt(const char *name, const char *arguments, const char *summar
             false};
 }
 
+CommandInfo built(const char *name, const char *arguments, const char *summary)
+{
+    return {QString::fromLatin1(name), QString::fromLatin1(arguments), QString::fromLatin1(summary),
+            true};
+}
+
 } // namespace
 
 const QList<CommandInfo> &commandTable()
@@ -22,7 +28,7 @@ const QList<CommandInfo> &commandTable()
         notBuilt("create-leaf", "NAME CONNSTR --provider=CONNSTR",
                  "add a node that applies changes from its provider"),
         notBuilt("worker", "", "run this node's replication worker"),
-        notBuilt("ticker", "", "run the ticker on its own"),
+        built("ticker", "", "run the ticker on its own (foreground)"),
         notBuilt("add-table",
                  "TABLE... [--dest-table=NAME] [--copy-condition=EXPR] [--create] [--all]",
                  "replicate tables to this node"),

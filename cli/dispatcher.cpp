@@ -4,6 +4,7 @@
 #include "commandtable.h"
 #include "helptext.h"
 #include "quoting.h"
+#include "tickercommand.h"
 
 #include "config/jobconfig.h"
 
@@ -45,7 +46,8 @@ int runCommand(const CommandLine &line)
         return fail(QStringLiteral("command %1 is not built yet in this version")
                         .arg(quoteArgument(line.command)));
     }
-    // Built commands are dispatched here as they arrive.
+    if (line.command == QLatin1String("ticker"))
+        return runTicker(line, config.value());
     return fail(QStringLiteral("command %1 is marked built but has no handler")
                     .arg(quoteArgument(line.command)));
 }
