@@ -70,26 +70,6 @@ QString readWorkload(const QString &name)
     return QString::fromUtf8(f.readAll());
 }
 
-QHash<int, TableMapping> mappings(Connection &root)
-{
-    auto r = must(
-        root.exec(QStringLiteral(
-            "SELECT table_id, schema_name, table_name, array_to_string(key_columns, ','), "
-            "array_to_string(json_text_columns, ',') FROM ferry.queue_table WHERE captured")),
-        QStringLiteral("read mappings"));
-    QHash<int, TableMapping> result;
-    for (int i = 0; i < r.rowCount(); ++i) {
-        TableMapping m;
-        m.sourceTableId = int(r.toInt64(i, 0));
-        m.targetSchema = r.text(i, 1);
-        m.targetName = r.text(i, 2);
-        m.keyColumns = r.text(i, 3).split(QLatin1Char(','), Qt::SkipEmptyParts);
-        m.jsonTextColumns = r.text(i, 4).split(QLatin1Char(','), Qt::SkipEmptyParts);
-        result.insert(m.sourceTableId, m);
-    }
-    return result;
-}
-
 struct Drain
 {
     qint64 events = 0;
@@ -102,7 +82,7 @@ Drain drain(const PgCluster &root, const PgCluster &leaf, const QString &db, boo
 {
     Connection source = connect(root, QStringLiteral("digoal_01"));
     Connection node = connect(leaf, db);
-    const auto tables = mappings(source);
+    const auto tables = must(loadTableMappings(source, kQueue), QStringLiteral("read mappings"));
     BatchReader reader(source, kQueue, db);
     Applier applier(node, kQueue, db);
     applier.setAlwaysRowByRow(rowByRow);

@@ -12,13 +12,13 @@
 
 namespace ferry::cli {
 
-namespace {
-
 int fail(const QString &reason)
 {
     QTextStream(stderr) << QStringLiteral("ferry: ") << reason << Qt::endl;
     return ExitFailure;
 }
+
+namespace {
 
 int usage(const Error &error)
 {

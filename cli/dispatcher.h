@@ -11,6 +11,9 @@ enum ExitCode : int {
     ExitUsage = 2,   // one line on stderr, then a hint to --help
 };
 
+// Prints "ferry: REASON" on stderr and returns ExitFailure.
+int fail(const QString &reason);
+
 // Runs `ferry` with the arguments that follow the program name; prints to
 // stdout and stderr and returns the exit code.
 int run(const QStringList &arguments);

@@ -20,12 +20,6 @@ void requestStop(int)
     g_stop = true;
 }
 
-int fail(const QString &reason)
-{
-    QTextStream(stderr) << QStringLiteral("ferry: ") << reason << Qt::endl;
-    return ExitFailure;
-}
-
 } // namespace
 
 int runTicker(const CommandLine &line, const JobConfig &config)

@@ -268,6 +268,29 @@ BEGIN
 END $$;
 REVOKE ALL ON FUNCTION ferry._capture_truncate() FROM PUBLIC;
 
+-- A table's primary key columns in key order; NULL when it has none.
+CREATE FUNCTION ferry._primary_key(p_table oid) RETURNS text[]
+LANGUAGE sql STABLE AS $$
+    SELECT array_agg(a.attname::text ORDER BY k.ord)
+      FROM pg_index i
+      CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+     WHERE i.indrelid = p_table AND i.indisprimary
+$$;
+
+-- Removes a table's row capture functions and marks it released (its row
+-- stays, so older events keep their table name).
+CREATE FUNCTION ferry._forget_table(p_table_id int) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_kind text;
+BEGIN
+    FOREACH v_kind IN ARRAY ARRAY['i', 'u', 'd'] LOOP
+        EXECUTE format('DROP FUNCTION IF EXISTS ferry._cap_%s_%s()', v_kind, p_table_id);
+    END LOOP;
+    UPDATE ferry.queue_table SET captured = false WHERE table_id = p_table_id;
+END $$;
+
 -- Starts capturing a table's changes into a queue. The table needs a primary
 -- key. Capturing a table twice returns the existing registration.
 CREATE FUNCTION ferry.capture_table(p_queue text, p_table regclass) RETURNS int
@@ -298,11 +321,7 @@ BEGIN
         RAISE EXCEPTION 'cannot replicate %: it belongs to Ferry itself', p_table
             USING ERRCODE = 'wrong_object_type';
     END IF;
-    SELECT array_agg(a.attname ORDER BY k.ord) INTO v_keys
-      FROM pg_index i
-      CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
-      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-     WHERE i.indrelid = p_table AND i.indisprimary;
+    v_keys := ferry._primary_key(p_table);
     IF v_keys IS NULL THEN
         RAISE EXCEPTION 'table % has no primary key', p_table
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -346,10 +365,7 @@ BEGIN
     FOREACH v_kind IN ARRAY ARRAY['ins', 'upd', 'del', 'trunc'] LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', ferry._trigger_name(q.queue_name, v_kind), p_table);
     END LOOP;
-    FOREACH v_kind IN ARRAY ARRAY['i', 'u', 'd'] LOOP
-        EXECUTE format('DROP FUNCTION IF EXISTS ferry._cap_%s_%s()', v_kind, v_id);
-    END LOOP;
-    UPDATE ferry.queue_table SET captured = false WHERE table_id = v_id;
+    PERFORM ferry._forget_table(v_id);
     RETURN true;
 END $$;
 
@@ -358,16 +374,12 @@ END $$;
 CREATE FUNCTION ferry._forget_dropped_tables(p_queue_id int) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_id   int;
-    v_kind text;
+    v_id int;
 BEGIN
     FOR v_id IN SELECT table_id FROM ferry.queue_table qt
                  WHERE queue_id = p_queue_id AND captured
                    AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = qt.table_oid) LOOP
-        FOREACH v_kind IN ARRAY ARRAY['i', 'u', 'd'] LOOP
-            EXECUTE format('DROP FUNCTION IF EXISTS ferry._cap_%s_%s()', v_kind, v_id);
-        END LOOP;
-        UPDATE ferry.queue_table SET captured = false WHERE table_id = v_id;
+        PERFORM ferry._forget_table(v_id);
     END LOOP;
 END $$;
 
@@ -452,11 +464,7 @@ DECLARE
     v_keys text[];
 BEGIN
     SELECT * INTO t FROM ferry.queue_table WHERE table_id = p_table_id;
-    SELECT array_agg(a.attname ORDER BY k.ord) INTO v_keys
-      FROM pg_index i
-      CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
-      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-     WHERE i.indrelid = t.table_oid AND i.indisprimary;
+    v_keys := ferry._primary_key(t.table_oid);
     IF v_keys IS NULL THEN
         RAISE EXCEPTION 'table %.% is replicated by Ferry and needs its primary key', t.schema_name, t.table_name
             USING ERRCODE = 'object_not_in_prerequisite_state',

@@ -165,10 +165,10 @@ Result<QStringList> Applier::columnsOf(const TableMapping &table)
     return r->column(0);
 }
 
-Result<void> Applier::beginSession()
+Result<void> Applier::configureTransaction()
 {
     // Capture writes money with lc_monetary = 'C'; read it back the same way.
-    if (auto r = m_node.exec(QStringLiteral("BEGIN; SET LOCAL ferry.apply_session = on; "
+    if (auto r = m_node.exec(QStringLiteral("SET LOCAL ferry.apply_session = on; "
                                             "SET LOCAL lc_monetary = 'C'"));
         !r)
         return r.error();
@@ -347,19 +347,12 @@ Result<ApplyResult>
 Applier::apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMapping> &tables)
 {
     ApplyResult result;
-    if (auto r = beginSession(); !r)
-        return r.error();
     // Rolls back whatever happens unless committed below.
-    struct Rollback
-    {
-        Connection &c;
-        bool armed = true;
-        ~Rollback()
-        {
-            if (armed && c.isOpen())
-                (void)c.exec(QStringLiteral("ROLLBACK"));
-        }
-    } rollback{m_node};
+    auto tx = Transaction::begin(m_node);
+    if (!tx)
+        return tx.error();
+    if (auto r = configureTransaction(); !r)
+        return r.error();
 
     auto done = m_node.exec(QStringLiteral("SELECT tick_id FROM ferry.completed_tick "
                                            "WHERE consumer_name = $1 FOR UPDATE"),
@@ -423,17 +416,8 @@ Applier::apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMa
             {m_consumer, m_queue, batch.tickId, batch.id});
         !r)
         return r.error();
-    rollback.armed = false;
-    auto commit = m_node.exec(QStringLiteral("COMMIT"));
-    if (!commit) {
-        Error e = commit.error();
-        if (e.kind() == ErrorKind::Connection)
-            e.withKind(ErrorKind::InDoubt);
-        return e;
-    }
-    if (commit->commandTag() != QLatin1String("COMMIT"))
-        return Error(ErrorKind::Server,
-                     QStringLiteral("applying batch %1 was rolled back").arg(batch.id));
+    if (auto r = tx->commit(); !r)
+        return r.error().withContext(QStringLiteral("applying batch %1").arg(batch.id));
     return result;
 }
 

@@ -48,7 +48,7 @@ public:
     void setAlwaysRowByRow(bool on) { m_alwaysRowByRow = on; }
 
 private:
-    Result<void> beginSession();
+    Result<void> configureTransaction();
     Result<void> copyEvents(const Batch &batch, BatchReader &reader, qint64 &count);
     Result<void> applySegment(qint64 from, qint64 to, const TableMapping &table, bool &rowByRow);
     Result<void> applySetBased(qint64 from, qint64 to, const TableMapping &table);

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "db/connection.h"
+
+#include <QHash>
 #include <QString>
 #include <QStringList>
 
@@ -15,5 +18,10 @@ struct TableMapping
     QStringList keyColumns;      // the primary key, same names on both sides
     QStringList jsonTextColumns; // json/jsonb columns sent as text (ferry.queue_table)
 };
+
+// The tables a queue captures, mapped to the same schema and name on the
+// node (renamed targets come with the table registry of issue 4), read from
+// the provider's ferry.queue_table.
+Result<QHash<int, TableMapping>> loadTableMappings(Connection &provider, const QString &queue);
 
 } // namespace ferry

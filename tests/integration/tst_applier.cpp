@@ -46,7 +46,6 @@ private slots:
 private:
     Connection open(PgCluster &cluster, const QString &db, const QString &user = {});
     void write(Connection &c, const QString &sql);
-    QHash<int, TableMapping> mappings();
     // Ticks, then applies every batch until the consumer is caught up.
     Result<ApplyResult> drain(Connection &node, bool finish = true);
     void compare(const QString &table);
@@ -118,30 +117,6 @@ void TestApplier::write(Connection &c, const QString &sql)
         qFatal("%s: %s", qPrintable(sql), qPrintable(r.error().toString()));
 }
 
-QHash<int, TableMapping> TestApplier::mappings()
-{
-    QHash<int, TableMapping> result;
-    auto r = m_source->exec(
-        QStringLiteral("SELECT table_id, schema_name, table_name, key_columns, json_text_columns "
-                       "FROM ferry.queue_table WHERE captured"));
-    if (!r)
-        qFatal("%s", qPrintable(r.error().toString()));
-    auto list = [](const QString &pgArray) {
-        QString inner = pgArray.mid(1, pgArray.size() - 2);
-        return inner.isEmpty() ? QStringList() : inner.split(QLatin1Char(','));
-    };
-    for (int i = 0; i < r->rowCount(); ++i) {
-        TableMapping m;
-        m.sourceTableId = int(r->toInt64(i, 0));
-        m.targetSchema = r->text(i, 1);
-        m.targetName = r->text(i, 2);
-        m.keyColumns = list(r->text(i, 3));
-        m.jsonTextColumns = list(r->text(i, 4));
-        result.insert(m.sourceTableId, m);
-    }
-    return result;
-}
-
 Result<ApplyResult> TestApplier::drain(Connection &node, bool finish)
 {
     if (auto t = QueueAdmin(*m_source).tick(kQueue, true); !t)
@@ -149,6 +124,9 @@ Result<ApplyResult> TestApplier::drain(Connection &node, bool finish)
     Connection reading = open(*m_root, m_rootDb);
     BatchReader reader(reading, kQueue, kConsumer);
     Applier applier(node, kQueue, kConsumer);
+    auto tables = loadTableMappings(*m_source, kQueue);
+    if (!tables)
+        return tables.error();
     ApplyResult total;
     for (;;) {
         auto b = reader.nextBatch();
@@ -156,7 +134,7 @@ Result<ApplyResult> TestApplier::drain(Connection &node, bool finish)
             return b.error();
         if (!b->has_value())
             return total;
-        auto r = applier.apply(**b, reader, mappings());
+        auto r = applier.apply(**b, reader, tables.value());
         if (!r)
             return r.error();
         total.events += r->events;

@@ -1,0 +1,38 @@
+#include "tablemapping.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace ferry {
+
+Result<QHash<int, TableMapping>> loadTableMappings(Connection &provider, const QString &queue)
+{
+    auto r = provider.exec(
+        QStringLiteral("SELECT t.table_id, t.schema_name, t.table_name, "
+                       "array_to_json(t.key_columns), array_to_json(t.json_text_columns) "
+                       "FROM ferry.queue_table t JOIN ferry.queue q USING (queue_id) "
+                       "WHERE q.queue_name = $1 AND t.captured"),
+        {queue});
+    if (!r)
+        return r.error();
+    // Names may hold any character (commas, quotes): read the arrays as JSON.
+    auto names = [](const QByteArray &json) {
+        QStringList list;
+        for (const QJsonValue &v : QJsonDocument::fromJson(json).array())
+            list.append(v.toString());
+        return list;
+    };
+    QHash<int, TableMapping> result;
+    for (int i = 0; i < r->rowCount(); ++i) {
+        TableMapping m;
+        m.sourceTableId = int(r->toInt64(i, 0));
+        m.targetSchema = r->text(i, 1);
+        m.targetName = r->text(i, 2);
+        m.keyColumns = names(r->bytes(i, 3));
+        m.jsonTextColumns = names(r->bytes(i, 4));
+        result.insert(m.sourceTableId, m);
+    }
+    return result;
+}
+
+} // namespace ferry
