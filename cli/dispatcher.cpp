@@ -3,8 +3,10 @@
 #include "commandline.h"
 #include "commandtable.h"
 #include "helptext.h"
+#include "nodecommands.h"
 #include "quoting.h"
 #include "tickercommand.h"
+#include "workercommand.h"
 
 #include "config/jobconfig.h"
 
@@ -18,14 +20,14 @@ int fail(const QString &reason)
     return ExitFailure;
 }
 
-namespace {
-
-int usage(const Error &error)
+int usageError(const Error &error)
 {
     QTextStream(stderr) << QStringLiteral("ferry: ") << error.toString() << Qt::endl
                         << QStringLiteral("Try 'ferry --help'.") << Qt::endl;
     return ExitUsage;
 }
+
+namespace {
 
 int runCommand(const CommandLine &line)
 {
@@ -48,6 +50,14 @@ int runCommand(const CommandLine &line)
     }
     if (line.command == QLatin1String("ticker"))
         return runTicker(line, config.value());
+    if (line.command == QLatin1String("worker"))
+        return runWorker(line, config.value());
+    if (isNodeCommand(line.command)) {
+        if (line.daemon != DaemonAction::None)
+            return usageError(Error(
+                ErrorKind::Usage, QStringLiteral("-d, -s and -r go with worker and ticker only")));
+        return runNodeCommand(line, config.value());
+    }
     return fail(QStringLiteral("command %1 is marked built but has no handler")
                     .arg(quoteArgument(line.command)));
 }
@@ -58,7 +68,7 @@ int run(const QStringList &arguments)
 {
     const Result<CommandLine> parsed = parseCommandLine(arguments);
     if (!parsed)
-        return usage(parsed.error());
+        return usageError(parsed.error());
 
     switch (parsed->mode) {
     case CommandLine::Mode::Help:

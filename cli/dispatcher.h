@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/error.h"
+
 #include <QStringList>
 
 namespace ferry::cli {
@@ -13,6 +15,9 @@ enum ExitCode : int {
 
 // Prints "ferry: REASON" on stderr and returns ExitFailure.
 int fail(const QString &reason);
+
+// Prints "ferry: " + the error, then a hint to --help; returns ExitUsage.
+int usageError(const Error &error);
 
 // Runs `ferry` with the arguments that follow the program name; prints to
 // stdout and stderr and returns the exit code.

@@ -1,5 +1,7 @@
 #include "ticker.h"
 
+#include "util/stoppable.h"
+
 #include "queue/queueadmin.h"
 #include "util/logging.h"
 
@@ -7,19 +9,6 @@
 #include <QThread>
 
 namespace ferry {
-
-namespace {
-
-// Sleeps up to ms, waking early when stop is set.
-void sleepUnlessStopped(int ms, const std::atomic_bool &stop)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!stop.load() && clock.elapsed() < ms)
-        QThread::msleep(qMin<qint64>(100, ms - clock.elapsed()));
-}
-
-} // namespace
 
 Ticker::Ticker(ConnectionString connectionString, TickerOptions options)
     : m_connectionString(std::move(connectionString))

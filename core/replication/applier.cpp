@@ -196,7 +196,10 @@ Result<void> Applier::configureTransaction()
     return {};
 }
 
-Result<void> Applier::copyEvents(const Batch &batch, BatchReader &reader, qint64 &count)
+Result<void> Applier::copyEvents(const Batch &batch,
+                                 BatchReader &reader,
+                                 const QHash<int, TableMapping> &tables,
+                                 ApplyResult &result)
 {
     QueryResult started(PQexec(m_node.handle(), "COPY ferry_ev FROM STDIN"));
     if (PQresultStatus(started.get()) != PGRES_COPY_IN)
@@ -204,6 +207,11 @@ Result<void> Applier::copyEvents(const Batch &batch, BatchReader &reader, qint64
     QByteArray line;
     bool sent = true;
     auto read = reader.readEvents(batch, [&](const Event &e) {
+        // Only this node's tables, and nothing a table's copy already holds.
+        const auto table = tables.constFind(e.tableId);
+        if (table == tables.cend() || (table->skipSeenBy && table->skipSeenBy->sees(e.txid)))
+            return true;
+        ++result.applied;
         line.clear();
         line += QByteArray::number(e.id);
         line += '\t';
@@ -226,7 +234,7 @@ Result<void> Applier::copyEvents(const Batch &batch, BatchReader &reader, qint64
             return m_node.connectionError(QStringLiteral("sending events"));
         return read.error();
     }
-    count = read.value();
+    result.events = read.value();
     if (PQputCopyEnd(m_node.handle(), nullptr) != 1)
         return m_node.connectionError(QStringLiteral("finishing COPY"));
     std::optional<Error> failure;
@@ -375,7 +383,7 @@ Applier::apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMa
                              .arg(batch.prevTickId));
     }
 
-    if (auto r = copyEvents(batch, reader, result.events); !r)
+    if (auto r = copyEvents(batch, reader, tables, result); !r)
         return r.error();
 
     // TRUNCATE events cut the batch into segments applied in order.

@@ -10,7 +10,8 @@ namespace ferry {
 
 struct ApplyResult
 {
-    qint64 events = 0;
+    qint64 events = 0;           // read from the batch
+    qint64 applied = 0;          // of those, for this node's tables and not already copied
     bool alreadyApplied = false; // the node had this batch: nothing was done
     bool rowByRow = false;       // a constraint broke set-based apply somewhere
 };
@@ -49,7 +50,10 @@ public:
 
 private:
     Result<void> configureTransaction();
-    Result<void> copyEvents(const Batch &batch, BatchReader &reader, qint64 &count);
+    Result<void> copyEvents(const Batch &batch,
+                            BatchReader &reader,
+                            const QHash<int, TableMapping> &tables,
+                            ApplyResult &result);
     Result<void> applySegment(qint64 from, qint64 to, const TableMapping &table, bool &rowByRow);
     Result<void> applySetBased(qint64 from, qint64 to, const TableMapping &table);
     Result<void> applyRowByRow(qint64 from, qint64 to, const TableMapping &table);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/connection.h"
+#include "queue/snapshot.h"
 
 #include <QHash>
 #include <QString>
@@ -17,6 +18,9 @@ struct TableMapping
     QString targetName;
     QStringList keyColumns;      // the primary key, same names on both sides
     QStringList jsonTextColumns; // json/jsonb columns sent as text (ferry.queue_table)
+    // While a freshly copied table catches up: events of transactions this
+    // snapshot (the copy's) saw are already in the copied rows, so skipped.
+    std::optional<Snapshot> skipSeenBy;
 };
 
 // The tables a queue captures, mapped to the same schema and name on the

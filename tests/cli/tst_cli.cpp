@@ -169,7 +169,14 @@ void TestCli::help()
         // Synopsis, then a one-line summary.
         QVERIFY2(entry.simplified().size() > command.size() + 10, qPrintable(entry));
         // Built commands carry no mark; every other one does.
-        const bool built = command == QLatin1String("ticker");
+        static const QStringList builtCommands
+            = {QStringLiteral("create-root"), QStringLiteral("create-leaf"),
+               QStringLiteral("worker"),      QStringLiteral("ticker"),
+               QStringLiteral("add-table"),   QStringLiteral("remove-table"),
+               QStringLiteral("tables"),      QStringLiteral("status"),
+               QStringLiteral("members"),     QStringLiteral("pause"),
+               QStringLiteral("resume")};
+        const bool built = builtCommands.contains(command);
         QVERIFY2(entry.contains(kNotBuiltMark) != built, qPrintable(entry));
         if (entry.contains(kNotBuiltMark))
             ++marked;
@@ -177,11 +184,12 @@ void TestCli::help()
     QVERIFY(
         helpEntry(run.out, QStringLiteral("create-leaf")).contains(QStringLiteral("--provider=")));
     const QString addTable = helpEntry(run.out, QStringLiteral("add-table"));
-    for (const char *option : {"--dest-table=", "--copy-condition=", "--create", "--all"})
-        QVERIFY2(addTable.contains(QLatin1String(option)), option);
+    // Only what is built is offered; renames and conditions come with issue 6.
+    QVERIFY2(addTable.contains(QLatin1String("--all")), qPrintable(addTable));
+    QVERIFY2(!addTable.contains(QLatin1String("--dest-table=")), qPrintable(addTable));
 
-    // The mark is explained whenever it is used; today only the ticker is built.
-    QCOMPARE(marked, designCommands().size() - 1);
+    // The mark is explained whenever it is used.
+    QCOMPARE(marked, designCommands().size() - 11);
     QVERIFY(run.out.contains(QStringLiteral("\nCommands marked (not yet built) are planned")));
 
     for (const char *option : {"\n  -d ", "\n  -s ", "\n  -r ", "\n  -v ", "\n  -q ",
@@ -246,13 +254,13 @@ void TestCli::failures_data()
     QTest::newRow("missing config wins over not built")
         << QStringList{m_missing, QStringLiteral("demo")}
         << QStringLiteral("cannot read config file '%1': No such file or directory").arg(m_missing);
-    QTest::newRow("-d worker not built")
-        << QStringList{QStringLiteral("-d"), m_config, QStringLiteral("worker")}
-        << "command 'worker' is not built yet in this version";
-    QTest::newRow("option after config") << QStringList{m_config, QStringLiteral("-v"), status}
-                                         << "command 'status' is not built yet in this version";
-    QTest::newRow("options end at --") << QStringList{QStringLiteral("--"), m_config, status}
-                                       << "command 'status' is not built yet in this version";
+    const QString compare = QStringLiteral("compare");
+    QTest::newRow("-d compare not built") << QStringList{QStringLiteral("-d"), m_config, compare}
+                                          << "command 'compare' is not built yet in this version";
+    QTest::newRow("option after config") << QStringList{m_config, QStringLiteral("-v"), compare}
+                                         << "command 'compare' is not built yet in this version";
+    QTest::newRow("options end at --") << QStringList{QStringLiteral("--"), m_config, compare}
+                                       << "command 'compare' is not built yet in this version";
     QTest::newRow("command args are the command's")
         << QStringList{m_config, QStringLiteral("compare"), QStringLiteral("--bogus")}
         << "command 'compare' is not built yet in this version";
@@ -375,9 +383,10 @@ void TestCli::iniTemplateIsAConfig()
     QCOMPARE(ini.exitCode, 0);
     const QString path = writeConfig(QStringLiteral("template.ini"), ini.out.toUtf8());
     QVERIFY(!path.isEmpty());
-    const Run run = runFerry({path, QStringLiteral("status")});
+    const Run run = runFerry({path, QStringLiteral("compare")});
     QCOMPARE(run.exitCode, 1);
-    QCOMPARE(run.err, QStringLiteral("ferry: command 'status' is not built yet in this version\n"));
+    QCOMPARE(run.err,
+             QStringLiteral("ferry: command 'compare' is not built yet in this version\n"));
 }
 
 void TestCli::configProblems_data()
@@ -386,9 +395,10 @@ void TestCli::configProblems_data()
     QTest::addColumn<int>("exitCode");
     QTest::addColumn<QString>("err");
 
-    const QString status = QStringLiteral("status");
+    // A command not built yet: the config is read and checked, nothing connects.
+    const QString status = QStringLiteral("compare");
     const QString notBuilt
-        = QStringLiteral("ferry: command 'status' is not built yet in this version\n");
+        = QStringLiteral("ferry: command 'compare' is not built yet in this version\n");
     const QByteArray base = "[ferry]\njob_name = j\ndb = host=h dbname=d\nqueue_name = q\n";
 
     const QString typo = writeConfig(QStringLiteral("typo.ini"), base + "parallel_copy = 4\n");

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "commandline.h"
+
+namespace ferry::cli {
+
+// Log lines of a long-running command (`worker`, `ticker`), londiste3's way:
+//
+//     2026-11-25 11:20:03.123 12345 INFO ticker on postgres@db1:5432/digoal_01
+//
+// local time to the millisecond, the pid, DEBUG/INFO/WARNING/ERROR and the
+// message on one line (line breaks in it become spaces). Installs a Qt
+// message handler, so every qDebug/qInfo/qWarning/qCritical (and their qC*
+// forms) ends up there, written to stderr with one write() per line: with
+// -d stderr is the logfile (opened for appending), so the same lines serve
+// the terminal and the log. DEBUG lines (and the ferry.* debug categories)
+// only with -v; INFO lines not with -q. The handler writes messages as
+// given: callers mask connection strings (ConnectionString::masked()) first.
+void installJobLogHandler(Verbosity verbosity);
+
+// The line installJobLogHandler() writes for `message` at `type`, without the
+// newline (exposed for tests).
+QByteArray formatJobLogLine(QtMsgType type, const QString &message);
+
+} // namespace ferry::cli

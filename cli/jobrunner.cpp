@@ -1,0 +1,166 @@
+#include "jobrunner.h"
+
+#include "daemon.h"
+#include "dispatcher.h"
+#include "joblog.h"
+#include "signals.h"
+#include "util/pidfile.h"
+
+#include <QDebug>
+#include <QTextStream>
+
+#include <csignal>
+#include <optional>
+#include <unistd.h>
+
+namespace ferry::cli {
+
+namespace {
+
+void say(const CommandLine &line, const QString &text)
+{
+    if (line.verbosity != Verbosity::Quiet)
+        QTextStream(stderr) << QStringLiteral("ferry: ") << text << Qt::endl;
+}
+
+// The one-line text of a pidfile error from -s or -r.
+QString signalFailure(const JobConfig &config, const Error &error)
+{
+    if (error.kind() == ErrorKind::Usage) { // nothing holds the pidfile
+        return QStringLiteral("job %1 is not running (no process holds pidfile %2)")
+            .arg(config.jobName(), config.pidFile());
+    }
+    return QStringLiteral("job %1: %2").arg(config.jobName(), error.toString());
+}
+
+int signalJob(const CommandLine &line, const JobConfig &config)
+{
+    if (config.pidFile().isEmpty()) {
+        return fail(QStringLiteral("set `pidfile` in %1 to use -s/-r: without it there is no way "
+                                   "to find the running job")
+                        .arg(line.configPath));
+    }
+    if (line.daemon == DaemonAction::Stop) {
+        const Result<qint64> pid = PidFile::stop(config.pidFile(), kStopTimeoutMs);
+        if (!pid)
+            return fail(signalFailure(config, pid.error()));
+        say(line, QStringLiteral("stopped %1 (pid %2)").arg(config.jobName()).arg(*pid));
+        return ExitSuccess;
+    }
+    const Result<qint64> pid = PidFile::signal(config.pidFile(), SIGHUP);
+    if (!pid)
+        return fail(signalFailure(config, pid.error()));
+    say(line,
+        QStringLiteral("asked %1 (pid %2) to reload its config").arg(config.jobName()).arg(*pid));
+    return ExitSuccess;
+}
+
+// The job itself, in the foreground or in the daemon.
+int runHere(const CommandLine &line,
+            const JobConfig &config,
+            const QString &commandName,
+            const std::function<Result<void>()> &startup,
+            const std::function<int()> &body,
+            bool inDaemon)
+{
+    installJobLogHandler(line.verbosity);
+    const auto cannotStart = [inDaemon](const Error &error) {
+        if (!inDaemon)
+            return fail(error.toString());
+        qCritical().noquote() << error.toString(); // for the log
+        notifyDaemonFailed(error);                 // for the terminal of `ferry -d`
+        return int(ExitFailure);
+    };
+
+    std::optional<PidFile> pidFile;
+    if (!config.pidFile().isEmpty()) {
+        qint64 holder = 0;
+        Result<PidFile> acquired = PidFile::acquire(config.pidFile(), &holder);
+        if (!acquired && holder != 0) {
+            return cannotStart(
+                Error(ErrorKind::Usage,
+                      QStringLiteral("job %1 is already running (pid %2, pidfile %3): stop it with "
+                                     "'ferry -s %4 %5'")
+                          .arg(config.jobName())
+                          .arg(holder)
+                          .arg(config.pidFile(), line.configPath, commandName)));
+        }
+        if (!acquired)
+            return cannotStart(
+                acquired.error().withContext(QStringLiteral("job ") + config.jobName()));
+        pidFile.emplace(std::move(acquired).value());
+    }
+    if (startup) {
+        if (Result<void> ready = startup(); !ready)
+            return cannotStart(ready.error());
+    }
+
+    // Only now: a signal during the checks above ends the process at once.
+    installJobSignalHandlers();
+    qInfo().noquote() << QStringLiteral("%1: %2 started%3")
+                             .arg(config.jobName(), commandName,
+                                  pidFile ? QStringLiteral(", pidfile ") + pidFile->path()
+                                          : QString());
+    notifyDaemonReady();
+    const int code = body();
+    qInfo().noquote() << QStringLiteral("%1: %2 stopped").arg(config.jobName(), commandName);
+    return code; // ~PidFile removes the pidfile
+}
+
+} // namespace
+
+int runJob(const CommandLine &line,
+           const JobConfig &config,
+           const QString &commandName,
+           const std::function<Result<void>()> &startup,
+           const std::function<int()> &body)
+{
+    switch (line.daemon) {
+    case DaemonAction::Stop:
+    case DaemonAction::Reload:
+        return signalJob(line, config);
+    case DaemonAction::None:
+        return runHere(line, config, commandName, startup, body, false);
+    case DaemonAction::Start:
+        break;
+    }
+
+    if (config.pidFile().isEmpty())
+        return fail(QStringLiteral("-d needs a pidfile: set `pidfile` in %1").arg(line.configPath));
+    if (config.logFile().isEmpty())
+        return fail(
+            QStringLiteral("-d needs a log file: set `logfile` in %1").arg(line.configPath));
+    const Result<Daemonized> daemon = daemonize(config.logFile());
+    if (!daemon)
+        return fail(daemon.error().toString());
+    if (!daemon->inDaemon) {
+        say(line, QStringLiteral("started %1 (pid %2), logging to %3")
+                      .arg(config.jobName())
+                      .arg(daemon->daemonPid)
+                      .arg(config.logFile()));
+        return ExitSuccess;
+    }
+    return runHere(line, config, commandName, startup, body, true);
+}
+
+JobConfig reloadJobConfig(const JobConfig &current)
+{
+    Result<JobConfig> loaded = JobConfig::load(current.path());
+    if (!loaded) {
+        qWarning().noquote() << QStringLiteral("reload failed, keeping the running config: %1")
+                                    .arg(loaded.error().toString());
+        return current;
+    }
+    for (const QString &warning : loaded->warnings())
+        qWarning().noquote() << warning;
+    const JobConfig &next = loaded.value();
+    if (next.jobName() != current.jobName() || next.pidFile() != current.pidFile()
+        || next.logFile() != current.logFile()) {
+        qWarning().noquote() << QStringLiteral(
+            "job_name, pidfile and logfile changes take effect at the next start");
+    }
+    qInfo().noquote() << QStringLiteral("reloaded config %1").arg(current.path());
+    return std::move(loaded).value();
+}
+
+} // namespace ferry::cli

@@ -1,0 +1,313 @@
+#include "nodecommands.h"
+
+#include "commandargs.h"
+#include "dispatcher.h"
+#include "statusformat.h"
+
+#include "cascade/cascadestatus.h"
+#include "cascade/nodeadmin.h"
+#include "replication/tableregistry.h"
+
+#include <QTextStream>
+
+namespace ferry::cli {
+
+namespace {
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+Result<ConnectionString> parseConnstr(const QString &text, const QString &what)
+{
+    auto cs = ConnectionString::parse(text);
+    if (!cs)
+        return std::move(cs.error().withContext(what));
+    return cs;
+}
+
+int createRoot(const CommandArgs &args, const JobConfig &config)
+{
+    NodeSetup setup;
+    setup.db = config.db();
+    setup.queue = config.queueName();
+    setup.nodeName = args.positional.value(0);
+    setup.workerName = config.jobName();
+    if (args.positional.size() > 1) {
+        auto location = parseConnstr(args.positional.at(1), QStringLiteral("CONNSTR"));
+        if (!location)
+            return fail(location.error().toString());
+        setup.location = *location;
+    }
+    auto node = NodeAdmin::createRoot(setup);
+    if (!node)
+        return fail(node.error().toString());
+    out() << QStringLiteral("Created root node '%1' of queue '%2'").arg(node->name, node->queue)
+          << Qt::endl;
+    return ExitSuccess;
+}
+
+int createLeaf(const CommandArgs &args, const JobConfig &config)
+{
+    NodeSetup setup;
+    setup.db = config.db();
+    setup.queue = config.queueName();
+    setup.nodeName = args.positional.value(0);
+    setup.workerName = config.jobName();
+    auto location = parseConnstr(args.positional.at(1), QStringLiteral("CONNSTR"));
+    if (!location)
+        return fail(location.error().toString());
+    setup.location = *location;
+    auto provider
+        = parseConnstr(args.value(QStringLiteral("--provider")), QStringLiteral("--provider"));
+    if (!provider)
+        return fail(provider.error().toString());
+    setup.provider = *provider;
+    auto node = NodeAdmin::createLeaf(setup);
+    if (!node)
+        return fail(node.error().toString());
+    out() << QStringLiteral("Created leaf node '%1' of queue '%2' with provider '%3'")
+                 .arg(node->name, node->queue, node->providerNode)
+          << Qt::endl;
+    return ExitSuccess;
+}
+
+int dropNode(const CommandArgs &args, const JobConfig &config)
+{
+    const QString name = args.positional.value(0);
+    if (auto r = NodeAdmin::dropNode(config.db(), config.queueName(), name); !r)
+        return fail(r.error().toString());
+    out() << QStringLiteral("Dropped node '%1' of queue '%2'").arg(name, config.queueName())
+          << Qt::endl;
+    return ExitSuccess;
+}
+
+int setPaused(const JobConfig &config, bool paused)
+{
+    auto node = NodeAdmin::setPaused(config.db(), config.queueName(), paused);
+    if (!node)
+        return fail(node.error().toString());
+    out() << QStringLiteral("Node '%1' %2")
+                 .arg(node->name, paused ? QStringLiteral("paused") : QStringLiteral("resumed"))
+          << Qt::endl;
+    return ExitSuccess;
+}
+
+// The node this job's database is, with its open connection.
+struct Opened
+{
+    std::optional<Connection> db;
+    NodeInfo node;
+};
+
+Result<Opened> openNode(const JobConfig &config)
+{
+    auto db = Connection::open(config.db());
+    if (!db)
+        return db.error();
+    auto node = requireNode(*db, config.queueName());
+    if (!node)
+        return node.error();
+    Opened o;
+    o.db.emplace(std::move(db.value()));
+    o.node = node.value();
+    return o;
+}
+
+int members(const JobConfig &config)
+{
+    auto opened = openNode(config);
+    if (!opened)
+        return fail(opened.error().toString());
+    Connection *root = &*opened->db;
+    std::optional<Connection> provider;
+    if (opened->node.type != NodeType::Root) {
+        auto where = ConnectionString::parse(opened->node.providerLocation);
+        if (!where)
+            return fail(where.error().toString());
+        auto c = Connection::open(*where);
+        if (!c)
+            return fail(c.error().withContext(QStringLiteral("provider")).toString());
+        provider.emplace(std::move(c.value()));
+        root = &*provider;
+    }
+    auto list = loadMembers(*root, config.queueName());
+    if (!list)
+        return fail(list.error().toString());
+    out() << formatMembers(opened->node, *list);
+    out().flush();
+    return ExitSuccess;
+}
+
+int status(const JobConfig &config)
+{
+    auto s = readCascadeStatus(config.db(), config.queueName());
+    if (!s)
+        return fail(s.error().toString());
+    out() << formatCascadeStatus(*s);
+    out().flush();
+    return ExitSuccess;
+}
+
+int nodeStatus(const JobConfig &config)
+{
+    auto opened = openNode(config);
+    if (!opened)
+        return fail(opened.error().toString());
+    auto s = readCascadeStatus(config.db(), config.queueName());
+    std::optional<NodeStatus> mine;
+    if (s) {
+        for (const NodeStatus &n : s->nodes) {
+            if (n.name == opened->node.name)
+                mine = n;
+        }
+    }
+    out() << formatNodeStatus(opened->node, mine, s ? QString() : s.error().toString());
+    out().flush();
+    return ExitSuccess;
+}
+
+int addTables(const CommandArgs &args, const JobConfig &config)
+{
+    auto opened = openNode(config);
+    if (!opened)
+        return fail(opened.error().toString());
+    std::optional<Connection> provider;
+    if (opened->node.type != NodeType::Root) {
+        auto where = ConnectionString::parse(opened->node.providerLocation);
+        if (!where)
+            return fail(where.error().toString());
+        auto c = Connection::open(*where);
+        if (!c)
+            return fail(c.error().withContext(QStringLiteral("provider")).toString());
+        provider.emplace(std::move(c.value()));
+    }
+    TableRegistry registry(*opened->db, opened->node);
+    auto outcome = registry.add(args.positional, args.has(QStringLiteral("--all")),
+                                provider ? &*provider : nullptr);
+    if (!outcome)
+        return fail(outcome.error().toString());
+    for (const QString &t : outcome->added)
+        out() << QStringLiteral("Table added: %1").arg(t) << Qt::endl;
+    for (const QString &t : outcome->already)
+        out() << QStringLiteral("Table already added: %1").arg(t) << Qt::endl;
+    for (const QString &t : outcome->skipped)
+        err() << QStringLiteral("ferry: warning: skipped %1").arg(t) << Qt::endl;
+    return ExitSuccess;
+}
+
+int removeTables(const CommandArgs &args, const JobConfig &config)
+{
+    auto opened = openNode(config);
+    if (!opened)
+        return fail(opened.error().toString());
+    TableRegistry registry(*opened->db, opened->node);
+    auto removed = registry.remove(args.positional);
+    if (!removed)
+        return fail(removed.error().toString());
+    for (const QString &t : *removed)
+        out() << QStringLiteral("Table removed: %1").arg(t) << Qt::endl;
+    return ExitSuccess;
+}
+
+int listTables(const JobConfig &config)
+{
+    auto opened = openNode(config);
+    if (!opened)
+        return fail(opened.error().toString());
+    TableRegistry registry(*opened->db, opened->node);
+    auto tables = registry.list();
+    if (!tables)
+        return fail(tables.error().toString());
+    out() << formatTables(*opened->db, *tables);
+    out().flush();
+    return ExitSuccess;
+}
+
+struct Entry
+{
+    const char *name;
+    ArgsSpec spec;
+};
+
+const QList<Entry> &entries()
+{
+    static const QList<Entry> list = {
+        {"create-root", {{}, {}, 1, 2, QStringLiteral("NAME [CONNSTR]")}},
+        {"create-leaf",
+         {{QStringLiteral("--provider")},
+          {},
+          2,
+          2,
+          QStringLiteral("NAME CONNSTR --provider=CONNSTR")}},
+        {"drop-node", {{}, {}, 1, 1, QStringLiteral("NAME")}},
+        {"pause", {{}, {}, 0, 0, {}}},
+        {"resume", {{}, {}, 0, 0, {}}},
+        {"members", {{}, {}, 0, 0, {}}},
+        {"status", {{}, {}, 0, 0, {}}},
+        {"node-status", {{}, {}, 0, 0, {}}},
+        {"add-table", {{}, {QStringLiteral("--all")}, 0, -1, QStringLiteral("TABLE... | --all")}},
+        {"remove-table", {{}, {}, 1, -1, QStringLiteral("TABLE...")}},
+        {"tables", {{}, {}, 0, 0, {}}},
+    };
+    return list;
+}
+
+} // namespace
+
+bool isNodeCommand(const QString &command)
+{
+    for (const Entry &e : entries()) {
+        if (command == QLatin1String(e.name))
+            return true;
+    }
+    return false;
+}
+
+int runNodeCommand(const CommandLine &line, const JobConfig &config)
+{
+    const Entry *entry = nullptr;
+    for (const Entry &e : entries()) {
+        if (line.command == QLatin1String(e.name))
+            entry = &e;
+    }
+    Q_ASSERT(entry);
+    auto args = parseCommandArgs(line.command, line.commandArgs, entry->spec);
+    if (!args)
+        return usageError(args.error());
+    if (line.command == QLatin1String("create-leaf") && !args->has(QStringLiteral("--provider")))
+        return usageError(Error(ErrorKind::Usage,
+                                QStringLiteral("create-leaf needs --provider=CONNSTR (usage: ferry "
+                                               "CONFIG.ini create-leaf NAME CONNSTR "
+                                               "--provider=CONNSTR)")));
+    const QString &c = line.command;
+    if (c == QLatin1String("create-root"))
+        return createRoot(*args, config);
+    if (c == QLatin1String("create-leaf"))
+        return createLeaf(*args, config);
+    if (c == QLatin1String("drop-node"))
+        return dropNode(*args, config);
+    if (c == QLatin1String("pause") || c == QLatin1String("resume"))
+        return setPaused(config, c == QLatin1String("pause"));
+    if (c == QLatin1String("members"))
+        return members(config);
+    if (c == QLatin1String("status"))
+        return status(config);
+    if (c == QLatin1String("node-status"))
+        return nodeStatus(config);
+    if (c == QLatin1String("add-table"))
+        return addTables(*args, config);
+    if (c == QLatin1String("remove-table"))
+        return removeTables(*args, config);
+    return listTables(config);
+}
+
+} // namespace ferry::cli

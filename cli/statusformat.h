@@ -1,0 +1,26 @@
+#pragma once
+
+#include "cascade/cascadestatus.h"
+#include "replication/tableregistry.h"
+
+namespace ferry::cli {
+
+// The text of `status`, as londiste3 draws it:
+//
+//   Queue: replika   Local node: dst1
+//
+//   digoal_01 (root)
+//     |                           Tables: 4/0/0
+//     |                           Lag: 0.0s, Tick: 2238
+//     +--dst1 (leaf)
+//                                 Tables: 4/0/0
+//                                 Lag: 0.3s, Tick: 2238
+//                                 ERR: ...
+QString formatCascadeStatus(const CascadeStatus &status);
+QString formatNodeStatus(const NodeInfo &node,
+                         const std::optional<NodeStatus> &status,
+                         const QString &statusError);
+QString formatMembers(const NodeInfo &local, const QList<NodeMember> &members);
+QString formatTables(const Connection &db, const QList<NodeTable> &tables);
+
+} // namespace ferry::cli

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "db/connection.h"
+
+#include <QDateTime>
+#include <QString>
+
+#include <optional>
+
+namespace ferry {
+
+enum class NodeType { Root, Branch, Leaf };
+
+QString nodeTypeName(NodeType type);
+std::optional<NodeType> nodeTypeFromName(const QString &name);
+
+// One database's node for one queue (ferry.node_info).
+struct NodeInfo
+{
+    QString queue;
+    QString name;
+    NodeType type = NodeType::Root;
+    QString location; // connection string without password
+    QString providerNode;
+    QString providerLocation; // empty on the root
+    QString workerName;       // the consumer name on the provider (job_name)
+    bool paused = false;
+    QString lastError;
+    QDateTime lastErrorAt;
+    QDateTime workerSeenAt;
+    int workerPid = 0;
+};
+
+// A member of the cascade as the root records it (ferry.node_location).
+struct NodeMember
+{
+    QString name;
+    NodeType type = NodeType::Leaf;
+    QString location;
+    QString providerNode;
+    QString workerName;
+};
+
+// This database's node for `queue`; empty when there is none (also when the
+// database has no Ferry schema at all).
+Result<std::optional<NodeInfo>> loadNodeInfo(Connection &db, const QString &queue);
+// The queues this database has a node for (to explain a queue name mismatch).
+Result<QStringList> nodeQueues(Connection &db);
+// The node of `queue` in this database, or a one-line error that says what
+// to do: no schema, no node, or a node of another queue.
+Result<NodeInfo> requireNode(Connection &db, const QString &queue);
+
+Result<QList<NodeMember>> loadMembers(Connection &root, const QString &queue);
+
+// A timestamp selected as extract(epoch FROM ...); invalid when NULL.
+QDateTime epochToDateTime(const QueryResult &r, int row, int column);
+
+// A location as stored: the connection string with every secret removed, so
+// other nodes read where to connect, never how to log in (.pgpass does that).
+QString storableLocation(const ConnectionString &connectionString);
+
+} // namespace ferry

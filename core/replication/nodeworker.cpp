@@ -1,0 +1,349 @@
+#include "nodeworker.h"
+
+#include "queue/batchreader.h"
+#include "queue/schemainstaller.h"
+#include "queue/ticker.h"
+#include "replication/applier.h"
+#include "replication/tablecopy.h"
+#include "replication/tableregistry.h"
+#include "util/logging.h"
+#include "util/stoppable.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QtConcurrent>
+
+namespace ferry {
+
+namespace {
+
+constexpr qint64 kHeartbeatMs = 5000;
+
+// Both halves of the worker lock key: one node per queue per database.
+Result<bool> tryWorkerLock(Connection &db, const QString &queue)
+{
+    auto r = db.exec(QStringLiteral("SELECT pg_try_advisory_lock(hashtext('ferry.worker'), "
+                                    "hashtext($1))"),
+                     {queue});
+    if (!r)
+        return r.error();
+    return r->toBool(0, 0);
+}
+
+bool isConnectionError(const Error &e)
+{
+    return e.kind() == ErrorKind::Connection || e.kind() == ErrorKind::InDoubt;
+}
+
+} // namespace
+
+NodeWorker::NodeWorker(WorkerOptions options)
+    : m_options(std::move(options))
+{}
+
+Result<NodeInfo> NodeWorker::start()
+{
+    auto db = Connection::open(m_options.db);
+    if (!db)
+        return db.error();
+    m_node.emplace(std::move(db.value()));
+    auto info = requireNode(*m_node, m_options.queue);
+    if (!info)
+        return info.error();
+    // An older Ferry may have installed the node: bring the schema up to date.
+    if (auto r = SchemaInstaller::install(*m_node); !r)
+        return r.error();
+    auto locked = tryWorkerLock(*m_node, m_options.queue);
+    if (!locked)
+        return locked.error();
+    if (!locked.value())
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("another worker is already running for node '%1' of queue "
+                                    "'%2' on %3: stop it first")
+                         .arg(info->name, m_options.queue, m_node->displayName()));
+    m_info = info.value();
+    m_nodeError = m_info.lastError;
+    return m_info;
+}
+
+Result<void> NodeWorker::reconnectNode()
+{
+    if (auto r = m_node->reconnect(); !r)
+        return r;
+    auto locked = tryWorkerLock(*m_node, m_options.queue);
+    if (!locked)
+        return locked.error();
+    if (!locked.value())
+        return Error(ErrorKind::Connection,
+                     QStringLiteral("another worker took over node '%1' while this one was "
+                                    "disconnected")
+                         .arg(m_info.name));
+    return {};
+}
+
+Result<void> NodeWorker::run(const std::atomic_bool &stop)
+{
+    // The database may be down when the worker starts (a reboot, S4): wait
+    // for it rather than exit, but fail at once on anything else.
+    int retryMs = m_options.retryMinMs;
+    for (;;) {
+        auto started = start();
+        if (started)
+            break;
+        if (!isConnectionError(started.error()))
+            return started.error();
+        qCWarning(lcCore).noquote() << QStringLiteral("%1 - retrying in %2 ms")
+                                           .arg(started.error().toString())
+                                           .arg(retryMs);
+        sleepUnlessStopped(retryMs, stop);
+        if (stop.load())
+            return {};
+        retryMs = qMin(retryMs * 2, m_options.retryMaxMs);
+    }
+    qCInfo(lcCore).noquote() << QStringLiteral("worker of %1 node '%2' (queue '%3') on %4 started")
+                                    .arg(nodeTypeName(m_info.type), m_info.name, m_info.queue,
+                                         m_node->displayName());
+    (void)heartbeat(true);
+    Result<void> result = m_info.type == NodeType::Root ? runRoot(stop) : runLeaf(stop);
+    if (m_node && m_node->isOpen())
+        (void)m_node->exec(QStringLiteral("UPDATE ferry.node_info SET worker_pid = NULL WHERE "
+                                          "queue_name = $1"),
+                           {m_options.queue});
+    qCInfo(lcCore).noquote() << QStringLiteral("worker of node '%1' stopped").arg(m_info.name);
+    return result;
+}
+
+Result<void> NodeWorker::heartbeat(bool force)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (!force && now - m_lastHeartbeatMs < kHeartbeatMs)
+        return {};
+    auto r = m_node->exec(QStringLiteral("UPDATE ferry.node_info SET worker_seen_at = now(), "
+                                         "worker_pid = $2 WHERE queue_name = $1 "
+                                         "RETURNING paused"),
+                          {m_options.queue, int(QCoreApplication::applicationPid())});
+    if (!r)
+        return r.error();
+    m_lastHeartbeatMs = now;
+    if (r->rowCount() == 1)
+        m_info.paused = r->toBool(0, 0);
+    return {};
+}
+
+void NodeWorker::recordError(const QString &message)
+{
+    qCCritical(lcCore).noquote() << QStringLiteral("node '%1': %2").arg(m_info.name, message);
+    if (message == m_nodeError)
+        return;
+    if (m_node
+            ->exec(QStringLiteral("UPDATE ferry.node_info SET last_error = $2, last_error_at = "
+                                  "now() WHERE queue_name = $1"),
+                   {m_options.queue, message})
+            .ok())
+        m_nodeError = message;
+}
+
+void NodeWorker::clearError()
+{
+    if (m_nodeError.isEmpty())
+        return;
+    if (m_node
+            ->exec(QStringLiteral("UPDATE ferry.node_info SET last_error = NULL, last_error_at "
+                                  "= NULL WHERE queue_name = $1"),
+                   {m_options.queue})
+            .ok()) {
+        qCInfo(lcCore).noquote() << QStringLiteral("node '%1' is running again").arg(m_info.name);
+        m_nodeError.clear();
+    }
+}
+
+Result<void> NodeWorker::runRoot(const std::atomic_bool &stop)
+{
+    std::atomic_bool tickerStop{false};
+    QFuture<void> ticker;
+    if (m_options.runTicker) {
+        TickerOptions options;
+        options.pollMs = m_options.tickerPollMs;
+        options.queues = {m_options.queue};
+        options.retryMinMs = m_options.retryMinMs;
+        options.retryMaxMs = m_options.retryMaxMs;
+        const ConnectionString db = m_options.db;
+        ticker = QtConcurrent::run([db, options, &tickerStop]() {
+            Ticker t(db, options);
+            t.run(tickerStop);
+        });
+    }
+    int retryMs = m_options.retryMinMs;
+    while (!stop.load()) {
+        auto beat = heartbeat(false);
+        if (!beat && isConnectionError(beat.error())) {
+            qCWarning(lcCore).noquote() << QStringLiteral("%1 - retrying in %2 ms")
+                                               .arg(beat.error().toString())
+                                               .arg(retryMs);
+            sleepUnlessStopped(retryMs, stop);
+            retryMs = qMin(retryMs * 2, m_options.retryMaxMs);
+            if (auto r = reconnectNode(); !r)
+                qCWarning(lcCore).noquote() << r.error().toString();
+            continue;
+        }
+        retryMs = m_options.retryMinMs;
+        sleepUnlessStopped(1000, stop);
+    }
+    tickerStop = true;
+    ticker.waitForFinished();
+    return {};
+}
+
+Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
+{
+    int retryMs = m_options.retryMinMs;
+    std::optional<Connection> provider;
+    while (!stop.load()) {
+        Result<void> round;
+        bool idle = false;
+        if (!provider) {
+            auto where = ConnectionString::parse(m_info.providerLocation);
+            if (!where)
+                return where.error();
+            auto opened = Connection::open(*where);
+            if (opened) {
+                provider.emplace(std::move(opened.value()));
+                round = provider->listen(QStringLiteral("ferry:") + m_options.queue);
+            } else {
+                round = std::move(opened.error().withContext(QStringLiteral("provider")));
+            }
+        }
+        if (round.ok())
+            round = heartbeat(false);
+        if (round.ok())
+            round = leafRound(*provider, stop, idle);
+        if (round.ok()) {
+            retryMs = m_options.retryMinMs;
+            if (idle && !stop.load()) {
+                // Wait for the provider's next tick, at most loop_delay.
+                const qint64 deadline
+                    = QDateTime::currentMSecsSinceEpoch() + qint64(m_options.loopDelay * 1000);
+                while (!stop.load()) {
+                    const qint64 left = deadline - QDateTime::currentMSecsSinceEpoch();
+                    if (left <= 0)
+                        break;
+                    auto n = provider->waitForNotification(int(qMin<qint64>(100, left)));
+                    if (!n) {
+                        round = n.error();
+                        break;
+                    }
+                    if (n->has_value())
+                        break;
+                }
+            }
+            if (round.ok())
+                continue;
+        }
+
+        const Error &e = round.error();
+        if (isConnectionError(e)) {
+            qCWarning(lcCore).noquote()
+                << QStringLiteral("%1 - retrying in %2 ms").arg(e.toString()).arg(retryMs);
+        } else if (e.kind() != ErrorKind::Retry) {
+            recordError(e.toString());
+        }
+        sleepUnlessStopped(retryMs, stop);
+        retryMs = qMin(retryMs * 2, m_options.retryMaxMs);
+        // Start from clean sessions: a broken one, or one left mid-transaction.
+        if (!m_node->isOpen() || isConnectionError(e)) {
+            if (auto r = reconnectNode(); !r)
+                qCWarning(lcCore).noquote() << r.error().toString();
+        }
+        if (provider && (!provider->isOpen() || isConnectionError(e)))
+            provider.reset();
+    }
+    return {};
+}
+
+Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool &stop, bool &idle)
+{
+    if (m_info.paused) {
+        idle = true;
+        return {};
+    }
+    // Initial copies first, one table per round, so batches keep flowing
+    // between the copies of a long list.
+    auto waiting
+        = TableRegistry::tablesInState(*m_node, m_options.queue, QStringLiteral("in-copy"));
+    if (!waiting)
+        return waiting.error();
+    if (!waiting->isEmpty()) {
+        const NodeTable &table = waiting->first();
+        const QString name = displayTableName(*m_node, table.destSchema, table.destName);
+        qCInfo(lcCore).noquote() << QStringLiteral("copying %1").arg(name);
+        auto copied = copyTable(provider, *m_node, m_options.queue, table, m_options.lockTimeout);
+        if (!copied) {
+            if (copied.error().kind() == ErrorKind::Canceled)
+                return {};
+            (void)m_node->exec(
+                QStringLiteral("UPDATE ferry.node_table SET last_error = $4 WHERE "
+                               "queue_name = $1 AND source_schema = $2 AND "
+                               "source_name = $3"),
+                {m_options.queue, table.sourceSchema, table.sourceName, copied.error().toString()});
+            return copied.error();
+        }
+        qCInfo(lcCore).noquote()
+            << QStringLiteral("copied %1: %2 rows, catching up").arg(name).arg(copied->rows);
+        return {};
+    }
+
+    BatchReader reader(provider, m_options.queue, m_info.workerName);
+    auto batch = reader.nextBatch();
+    if (!batch)
+        return batch.error();
+    if (!batch->has_value()) {
+        idle = true;
+        clearError();
+        return {};
+    }
+    auto tables = TableRegistry::appliedMappings(*m_node, provider, m_options.queue);
+    if (!tables)
+        return tables.error();
+    Applier applier(*m_node, m_options.queue, m_info.workerName);
+    auto applied = applier.apply(batch->value(), reader, tables.value());
+    if (!applied)
+        return std::move(applied.error().withContext(QStringLiteral("batch %1 (ticks %2-%3)")
+                                                         .arg(batch->value().id)
+                                                         .arg(batch->value().prevTickId)
+                                                         .arg(batch->value().tickId)));
+    if (auto r = reader.finishBatch(batch->value()); !r)
+        return r;
+    clearError();
+    if (applied->rowByRow)
+        qCInfo(lcCore).noquote()
+            << QStringLiteral("batch %1 needed event-by-event apply").arg(batch->value().id);
+
+    // Tables whose copy the batches have now passed are plain ok tables.
+    auto end = provider.exec(QStringLiteral("SELECT t.tick_snapshot::text FROM ferry.tick t "
+                                            "JOIN ferry.queue q USING (queue_id) "
+                                            "WHERE q.queue_name = $1 AND t.tick_id = $2"),
+                             {m_options.queue, batch->value().tickId});
+    if (!end)
+        return end.error();
+    if (end->rowCount() == 1) {
+        const auto endSnapshot = Snapshot::parse(end->bytes(0, 0));
+        for (const TableMapping &t : tables.value()) {
+            if (t.skipSeenBy && endSnapshot && t.skipSeenBy->isCoveredBy(*endSnapshot)) {
+                if (auto r = m_node->exec(QStringLiteral("UPDATE ferry.node_table SET merge_state "
+                                                         "= 'ok', copy_snapshot = NULL WHERE "
+                                                         "queue_name = $1 AND dest_schema = $2 "
+                                                         "AND dest_name = $3"),
+                                          {m_options.queue, t.targetSchema, t.targetName});
+                    !r)
+                    return r.error();
+                qCInfo(lcCore).noquote()
+                    << QStringLiteral("%1 is in sync")
+                           .arg(displayTableName(*m_node, t.targetSchema, t.targetName));
+            }
+        }
+    }
+    Q_UNUSED(stop);
+    return {};
+}
+
+} // namespace ferry

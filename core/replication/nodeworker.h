@@ -1,0 +1,64 @@
+#pragma once
+
+#include "cascade/node.h"
+#include "db/connection.h"
+
+#include <atomic>
+
+namespace ferry {
+
+struct WorkerOptions
+{
+    ConnectionString db; // this node's database (the config's db)
+    QString queue;
+    double loopDelay = 1.0;    // seconds to wait for a tick when NOTIFY stays silent
+    double lockTimeout = 10.0; // seconds, for the initial copy's locks
+    bool runTicker = true;     // root only: also tick and maintain the queue
+    int tickerPollMs = 200;
+    int retryMinMs = 500; // back-off after an error: doubles up to retryMaxMs
+    int retryMaxMs = 30000;
+};
+
+// The worker of one node (`ferry CONFIG.ini worker`).
+//
+// On the root it runs the ticker (unless a separate `ferry ticker` does) and
+// keeps the node's heartbeat. On a leaf it copies tables that wait for their
+// initial copy, then applies its provider's batches, one node transaction
+// each (see Applier), woken by the provider's NOTIFY after each tick.
+//
+// One worker per node: it holds a session advisory lock on the node's
+// database while it runs. A lost connection is logged with the masked
+// connection string and retried with back-off, forever; an error in a batch
+// (a constraint, a missing table) stops the node at that batch: the error is
+// stored in ferry.node_info for `status`, and the batch is retried with
+// back-off until the operator fixed the cause. Nothing is ever applied past a
+// failed batch.
+class NodeWorker
+{
+public:
+    explicit NodeWorker(WorkerOptions options);
+
+    // Runs until stop is set (checked at least every 100 ms). Fails only
+    // when the worker cannot start: the database is not a node of the queue,
+    // or another worker runs for it.
+    Result<void> run(const std::atomic_bool &stop);
+
+private:
+    Result<NodeInfo> start();
+    Result<void> runRoot(const std::atomic_bool &stop);
+    Result<void> runLeaf(const std::atomic_bool &stop);
+    // One round of a leaf: a copy, a batch, or a wait for the next tick.
+    Result<void> leafRound(Connection &provider, const std::atomic_bool &stop, bool &idle);
+    Result<void> heartbeat(bool force);
+    void recordError(const QString &message);
+    void clearError();
+    Result<void> reconnectNode();
+
+    WorkerOptions m_options;
+    std::optional<Connection> m_node;
+    NodeInfo m_info;
+    QString m_nodeError; // what is stored in node_info.last_error now
+    qint64 m_lastHeartbeatMs = 0;
+};
+
+} // namespace ferry

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "cascade/node.h"
+#include "replication/tablemapping.h"
+
+namespace ferry {
+
+// One table of a node as `tables` shows it.
+struct NodeTable
+{
+    QString sourceSchema;
+    QString sourceName;
+    QString destSchema;
+    QString destName;
+    QString mergeState; // in-copy, catching-up, ok
+    QByteArray copySnapshot;
+    qint64 copiedRows = -1;
+    QString lastError;
+};
+
+struct AddTablesOutcome
+{
+    QStringList added;   // display names
+    QStringList already; // were there before: left as they are
+    QStringList skipped; // --all only: "name: reason"
+};
+
+// The tables of a node. On the root, adding a table installs its capture
+// triggers; on a leaf it subscribes the table, puts the deny trigger on it and
+// leaves it in-copy for the worker to copy. Every table of one command is
+// checked first and all are added in one transaction, or none.
+class TableRegistry
+{
+public:
+    TableRegistry(Connection &node, NodeInfo info);
+
+    // Names as "schema.table" or "table" (resolved by the root's
+    // search_path), quoted where needed ('"My Schema"."T"').
+    Result<AddTablesOutcome> add(const QStringList &names, bool all, Connection *provider);
+    Result<QStringList> remove(const QStringList &names);
+    Result<QList<NodeTable>> list();
+
+    // The tables a leaf worker applies (catching-up and ok) keyed by the
+    // provider's table id, and those waiting for their copy.
+    static Result<QHash<int, TableMapping>>
+    appliedMappings(Connection &leaf, Connection &provider, const QString &queue);
+    static Result<QList<NodeTable>>
+    tablesInState(Connection &leaf, const QString &queue, const QString &state);
+
+private:
+    Result<AddTablesOutcome> addOnRoot(const QStringList &names, bool all);
+    Result<AddTablesOutcome> addOnLeaf(const QStringList &names, bool all, Connection &provider);
+
+    Connection &m_node;
+    NodeInfo m_info;
+};
+
+QString displayTableName(const Connection &c, const QString &schema, const QString &name);
+
+} // namespace ferry
