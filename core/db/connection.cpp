@@ -93,6 +93,8 @@ Result<void> Connection::connect()
                               "dbname",
                               nullptr};
     const char *values[] = {"10", "ferry", "30", "10", "3", conninfo.constData(), nullptr};
+    // The old session goes first: it may hold locks the new one must take.
+    m_conn.reset();
     m_conn.reset(PQconnectdbParams(keywords, values, 1));
     if (!m_conn)
         return Error(ErrorKind::Internal, QStringLiteral("out of memory opening a connection"));

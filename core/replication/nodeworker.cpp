@@ -249,12 +249,13 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
         }
         sleepUnlessStopped(retryMs, stop);
         retryMs = qMin(retryMs * 2, m_options.retryMaxMs);
-        // Start from clean sessions: a broken one, or one left mid-transaction.
-        if (!m_node->isOpen() || isConnectionError(e)) {
+        // Reopen whichever session broke (the worker lock comes back with
+        // the node's); a session that is fine keeps its lock and LISTEN.
+        if (!m_node->isOpen()) {
             if (auto r = reconnectNode(); !r)
                 qCWarning(lcCore).noquote() << r.error().toString();
         }
-        if (provider && (!provider->isOpen() || isConnectionError(e)))
+        if (provider && !provider->isOpen())
             provider.reset();
     }
     return {};
