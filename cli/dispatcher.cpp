@@ -3,6 +3,7 @@
 #include "commandline.h"
 #include "commandtable.h"
 #include "helptext.h"
+#include "joblog.h"
 #include "nodecommands.h"
 #include "quoting.h"
 #include "tickercommand.h"
@@ -56,6 +57,7 @@ int runCommand(const CommandLine &line)
         if (line.daemon != DaemonAction::None)
             return usageError(Error(
                 ErrorKind::Usage, QStringLiteral("-d, -s and -r go with worker and ticker only")));
+        installCommandLogHandler(line.verbosity);
         return runNodeCommand(line, config.value());
     }
     return fail(QStringLiteral("command %1 is marked built but has no handler")

@@ -55,7 +55,33 @@ void handleMessage(QtMsgType type, const QMessageLogContext &, const QString &me
     writeAll(STDERR_FILENO, formatJobLogLine(type, message) + '\n');
 }
 
+void handleCommandMessage(QtMsgType type, const QMessageLogContext &, const QString &message)
+{
+    const auto verbosity = Verbosity(g_verbosity.load());
+    QString text = message;
+    text.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    QByteArray line;
+    if (type == QtWarningMsg || type == QtCriticalMsg || type == QtFatalMsg) {
+        if (verbosity == Verbosity::Quiet && type == QtWarningMsg)
+            return;
+        line = "ferry: warning: " + text.toUtf8();
+    } else if (verbosity == Verbosity::Verbose) {
+        line = "ferry: " + text.toUtf8();
+    } else {
+        return;
+    }
+    writeAll(STDERR_FILENO, line + '\n');
+}
+
 } // namespace
+
+void installCommandLogHandler(Verbosity verbosity)
+{
+    g_verbosity.store(int(verbosity));
+    if (verbosity == Verbosity::Verbose)
+        QLoggingCategory::setFilterRules(QStringLiteral("ferry.*.debug=true"));
+    qInstallMessageHandler(handleCommandMessage);
+}
 
 QByteArray formatJobLogLine(QtMsgType type, const QString &message)
 {

@@ -18,6 +18,11 @@ namespace ferry::cli {
 // given: callers mask connection strings (ConnectionString::masked()) first.
 void installJobLogHandler(Verbosity verbosity);
 
+// Messages of the short commands (create-root, add-table, status, ...):
+// warnings and errors as "ferry: warning: ..." on stderr, like the
+// command's own errors; INFO and DEBUG lines only with -v.
+void installCommandLogHandler(Verbosity verbosity);
+
 // The line installJobLogHandler() writes for `message` at `type`, without the
 // newline (exposed for tests).
 QByteArray formatJobLogLine(QtMsgType type, const QString &message);

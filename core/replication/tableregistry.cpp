@@ -135,6 +135,27 @@ Result<AddTablesOutcome> TableRegistry::addOnRoot(const QStringList &names, bool
         auto res = resolve(m_node, name);
         if (!res)
             return res.error();
+        if (!res->exists && !name.contains(QLatin1Char('.'))) {
+            // A bare name outside the search_path: fine when one schema has it.
+            auto r = m_node.exec(
+                QStringLiteral("SELECT n.nspname FROM pg_catalog.pg_class c JOIN "
+                               "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+                               "c.relname = $1 AND c.relkind IN ('r', 'p') AND n.nspname "
+                               "<> 'ferry' AND n.nspname !~ '^pg_' ORDER BY 1"),
+                {name});
+            if (!r)
+                return r.error();
+            if (r->rowCount() > 1)
+                return Error(ErrorKind::Usage,
+                             QStringLiteral("table name %1 is in several schemas (%2): add the "
+                                            "schema; nothing was added")
+                                 .arg(name, r->column(0).join(QStringLiteral(", "))));
+            if (r->rowCount() == 1) {
+                res->schema = r->text(0, 0);
+                res->name = name;
+                res->exists = true;
+            }
+        }
         if (!res->exists)
             return Error(ErrorKind::Usage,
                          QStringLiteral("table %1 does not exist on root %2 (%3): nothing was "
@@ -177,6 +198,24 @@ TableRegistry::addOnLeaf(const QStringList &names, bool all, Connection &provide
         auto res = resolve(provider, name);
         if (!res)
             return res.error();
+        if (!res->exists && !name.contains(QLatin1Char('.'))) {
+            // A bare name: fine when exactly one replicated table has it.
+            QStringList schemas;
+            for (const Captured &c : *captured) {
+                if (c.name == name)
+                    schemas.append(c.schema);
+            }
+            if (schemas.size() > 1)
+                return Error(ErrorKind::Usage,
+                             QStringLiteral("table name %1 is in several schemas (%2): add the "
+                                            "schema; nothing was added")
+                                 .arg(name, schemas.join(QStringLiteral(", "))));
+            if (schemas.size() == 1) {
+                res->schema = schemas.first();
+                res->name = name;
+                res->exists = true;
+            }
+        }
         if (!res->exists)
             return Error(ErrorKind::Usage,
                          QStringLiteral("table %1 does not exist on the provider %2: nothing was "
