@@ -125,8 +125,11 @@ Result<void> NodeWorker::heartbeat(bool force)
     if (!r)
         return r.error();
     m_lastHeartbeatMs = now;
-    if (r->rowCount() == 1)
-        m_info.paused = r->toBool(0, 0);
+    if (r->rowCount() == 0)
+        return Error(ErrorKind::Config,
+                     QStringLiteral("node '%1' was dropped from %2: the worker stops")
+                         .arg(m_info.name, m_node->displayName()));
+    m_info.paused = r->toBool(0, 0);
     return {};
 }
 
@@ -176,6 +179,11 @@ Result<void> NodeWorker::runRoot(const std::atomic_bool &stop)
     int retryMs = m_options.retryMinMs;
     while (!stop.load()) {
         auto beat = heartbeat(false);
+        if (!beat && beat.error().kind() == ErrorKind::Config) {
+            tickerStop = true;
+            ticker.waitForFinished();
+            return beat.error();
+        }
         if (!beat && isConnectionError(beat.error())) {
             qCWarning(lcCore).noquote() << QStringLiteral("%1 - retrying in %2 ms")
                                                .arg(beat.error().toString())
@@ -241,6 +249,8 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
         }
 
         const Error &e = round.error();
+        if (e.kind() == ErrorKind::Config)
+            return e; // the node is gone: nothing to retry
         if (isConnectionError(e)) {
             qCWarning(lcCore).noquote()
                 << QStringLiteral("%1 - retrying in %2 ms").arg(e.toString()).arg(retryMs);
@@ -273,8 +283,19 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
         = TableRegistry::tablesInState(*m_node, m_options.queue, QStringLiteral("in-copy"));
     if (!waiting)
         return waiting.error();
-    if (!waiting->isEmpty()) {
-        const NodeTable &table = waiting->first();
+    // A table whose copy failed is tried again later; meanwhile the batches
+    // of the other tables flow.
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const NodeTable *due = nullptr;
+    for (const NodeTable &t : *waiting) {
+        if (m_copyRetryAtMs.value(t.sourceSchema + QLatin1Char('.') + t.sourceName) <= nowMs) {
+            due = &t;
+            break;
+        }
+    }
+    if (due) {
+        const NodeTable &table = *due;
+        const QString key = table.sourceSchema + QLatin1Char('.') + table.sourceName;
         const QString name = displayTableName(*m_node, table.destSchema, table.destName);
         qCInfo(lcCore).noquote() << QStringLiteral("copying %1").arg(name);
         auto copied = copyTable(provider, *m_node, m_options.queue, table, m_options.lockTimeout);
@@ -286,8 +307,19 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
                                "queue_name = $1 AND source_schema = $2 AND "
                                "source_name = $3"),
                 {m_options.queue, table.sourceSchema, table.sourceName, copied.error().toString()});
-            return copied.error();
+            if (isConnectionError(copied.error()))
+                return copied.error();
+            qCCritical(lcCore).noquote()
+                << QStringLiteral("copy of %1 failed: %2").arg(name, copied.error().toString());
+            const qint64 wait
+                = qMin<qint64>(m_options.retryMaxMs,
+                               qMax<qint64>(m_options.retryMinMs, 2 * m_copyBackoffMs.value(key)));
+            m_copyBackoffMs.insert(key, wait);
+            m_copyRetryAtMs.insert(key, nowMs + wait);
+            return {};
         }
+        m_copyBackoffMs.remove(key);
+        m_copyRetryAtMs.remove(key);
         qCInfo(lcCore).noquote()
             << QStringLiteral("copied %1: %2 rows, catching up").arg(name).arg(copied->rows);
         return {};

@@ -3,6 +3,8 @@
 #include "cascade/node.h"
 #include "db/connection.h"
 
+#include <QHash>
+
 #include <atomic>
 
 namespace ferry {
@@ -59,6 +61,8 @@ private:
     NodeInfo m_info;
     QString m_nodeError; // what is stored in node_info.last_error now
     qint64 m_lastHeartbeatMs = 0;
+    QHash<QString, qint64> m_copyRetryAtMs; // failed copies: "schema.table" -> when to retry
+    QHash<QString, qint64> m_copyBackoffMs;
 };
 
 } // namespace ferry
