@@ -130,12 +130,9 @@ int members(const JobConfig &config)
     Connection *root = &*opened->db;
     std::optional<Connection> provider;
     if (opened->node.type != NodeType::Root) {
-        auto where = ConnectionString::parse(opened->node.providerLocation);
-        if (!where)
-            return fail(where.error().toString());
-        auto c = Connection::open(*where);
+        auto c = connectToProvider(opened->node);
         if (!c)
-            return fail(c.error().withContext(QStringLiteral("provider")).toString());
+            return fail(c.error().toString());
         provider.emplace(std::move(c.value()));
         root = &*provider;
     }
@@ -182,12 +179,9 @@ int addTables(const CommandArgs &args, const JobConfig &config)
         return fail(opened.error().toString());
     std::optional<Connection> provider;
     if (opened->node.type != NodeType::Root) {
-        auto where = ConnectionString::parse(opened->node.providerLocation);
-        if (!where)
-            return fail(where.error().toString());
-        auto c = Connection::open(*where);
+        auto c = connectToProvider(opened->node);
         if (!c)
-            return fail(c.error().withContext(QStringLiteral("provider")).toString());
+            return fail(c.error().toString());
         provider.emplace(std::move(c.value()));
     }
     TableRegistry registry(*opened->db, opened->node);

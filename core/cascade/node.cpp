@@ -102,6 +102,19 @@ Result<NodeInfo> requireNode(Connection &db, const QString &queue)
                      .arg(db.displayName(), queue));
 }
 
+Result<Connection> connectToProvider(const NodeInfo &node)
+{
+    auto where = ConnectionString::parse(node.providerLocation);
+    if (!where)
+        return where.error();
+    auto c = Connection::open(*where);
+    if (!c)
+        return std::move(
+            c.error().withContext(QStringLiteral("node '%1' reaching its provider '%2'")
+                                      .arg(node.name, node.providerNode)));
+    return c;
+}
+
 Result<QList<NodeMember>> loadMembers(Connection &root, const QString &queue)
 {
     auto r = root.exec(QStringLiteral("SELECT node_name, node_type, location, provider_node, "

@@ -50,6 +50,10 @@ Result<QStringList> nodeQueues(Connection &db);
 // to do: no schema, no node, or a node of another queue.
 Result<NodeInfo> requireNode(Connection &db, const QString &queue);
 
+// Opens the provider of a non-root node at its stored location; the error
+// names the provider node.
+Result<Connection> connectToProvider(const NodeInfo &node);
+
 Result<QList<NodeMember>> loadMembers(Connection &root, const QString &queue);
 
 // A timestamp selected as extract(epoch FROM ...); invalid when NULL.

@@ -4,6 +4,7 @@
 // it runs as a daemon that -r reloads and -s stops, found by its pidfile.
 // Every daemon a test started is killed in cleanup(), also when it failed.
 #include "db/connection.h"
+#include "ferryprocess.h"
 #include "pgcluster.h"
 #include "queue/queueadmin.h"
 #include "queue/schemainstaller.h"
@@ -26,48 +27,13 @@ using ferry::test::PgCluster;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1; // -1: did not finish in time, -2: crashed
-    QString err;
-    qint64 elapsedMs = 0;
-};
+using Run = ferry::test::FerryRun;
+using ferry::test::processAlive;
+using ferry::test::readText;
 
 Run runFerry(const QStringList &arguments, int timeoutMs = 30000)
 {
-    QProcess process;
-    QElapsedTimer clock;
-    clock.start();
-    process.start(QStringLiteral(FERRY_CLI), arguments);
-    Run run;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.elapsedMs = clock.elapsed();
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
-}
-
-// Alive and not a zombie (a daemon's parent may be an init that reaps late).
-bool processAlive(qint64 pid)
-{
-    if (pid <= 1 || ::kill(pid_t(pid), 0) != 0)
-        return false;
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return true;
-    const QByteArray text = stat.readAll();
-    const qsizetype paren = text.lastIndexOf(')');
-    return paren < 0 || text.mid(paren + 2, 1) != "Z";
-}
-
-QString readText(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+    return ferry::test::runFerry(QStringLiteral(FERRY_CLI), arguments, timeoutMs);
 }
 
 qint64 pidIn(const QString &pidFile)
