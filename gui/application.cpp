@@ -18,6 +18,8 @@ namespace {
 
 // Time the window gets to lay out and paint before --screenshot grabs it.
 constexpr int ScreenshotDelayMs = 500;
+// With a CONFIG.ini, --screenshot waits for the cascade's first status, at most this long.
+constexpr int ScreenshotLoadTimeoutMs = 30000;
 
 // --version and --help must work without a display (over ssh, in packaging scripts),
 // so they get a QCoreApplication; everything else needs the full QApplication.
@@ -96,6 +98,10 @@ int runApplication(int &argc, char **argv)
         QCoreApplication::translate("CommandLine", "file"));
     screenshotOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(screenshotOption);
+    parser.addPositionalArgument(
+        QStringLiteral("config"),
+        QCoreApplication::translate("CommandLine", "A Ferry job's CONFIG.ini to open."),
+        QStringLiteral("[CONFIG.ini]"));
     parser.process(*app); // exits for --help, --version and unknown options
 
     auto *guiApp = qobject_cast<QApplication *>(app.get());
@@ -110,10 +116,12 @@ int runApplication(int &argc, char **argv)
     if (screenshot)
         window.resize(MainWindow::defaultSize()); // the same picture whatever was saved
     window.show();
+    const QStringList configs = parser.positionalArguments();
+    const bool opened = !configs.isEmpty() && window.openConfig(configs.constFirst());
 
     if (screenshot) {
         const QString file = parser.value(screenshotOption);
-        QTimer::singleShot(ScreenshotDelayMs, &window, [&window, file] {
+        auto grab = [&window, file] {
             if (window.grab().save(file)) {
                 QCoreApplication::exit(0);
                 return;
@@ -123,7 +131,16 @@ int runApplication(int &argc, char **argv)
                                        .arg(file)
                                 << '\n';
             QCoreApplication::exit(1);
-        });
+        };
+        if (opened) {
+            // The picture shows the cascade once its first status is in.
+            QObject::connect(&window, &MainWindow::cascadeLoaded, &window, [&window, grab] {
+                QTimer::singleShot(ScreenshotDelayMs, &window, grab);
+            });
+            QTimer::singleShot(ScreenshotLoadTimeoutMs, &window, grab);
+        } else {
+            QTimer::singleShot(ScreenshotDelayMs, &window, grab);
+        }
     }
     return QApplication::exec();
 }

@@ -5,6 +5,7 @@
 #include <QBoxLayout>
 #include <QEvent>
 #include <QLabel>
+#include <QPushButton>
 
 namespace ferry::gui {
 
@@ -42,6 +43,9 @@ EmptyStateWidget::EmptyStateWidget(QWidget *parent)
     m_title->setFont(titleFont);
 
     m_summary = makeParagraph(QStringLiteral("emptyStateSummary"), this);
+    m_open = new QPushButton(this);
+    m_open->setObjectName(QStringLiteral("emptyStateOpen"));
+    connect(m_open, &QPushButton::clicked, this, &EmptyStateWidget::openRequested);
     m_roadmap = makeParagraph(QStringLiteral("emptyStateRoadmap"), this);
     m_roadmap->setForegroundRole(QPalette::PlaceholderText);
 
@@ -57,6 +61,7 @@ EmptyStateWidget::EmptyStateWidget(QWidget *parent)
     columnLayout->addWidget(m_icon);
     columnLayout->addWidget(m_title);
     columnLayout->addWidget(m_summary);
+    columnLayout->addWidget(m_open, 0, Qt::AlignHCenter);
     columnLayout->addWidget(m_roadmap);
 
     auto *row = new QHBoxLayout;
@@ -86,9 +91,12 @@ void EmptyStateWidget::retranslateUi()
     m_summary->setText(tr("Ferry replicates PostgreSQL tables through a queue: triggers on the "
                           "source tables record every change, and workers apply the changes to "
                           "the other nodes in the order they happened."));
-    m_roadmap->setText(tr("This early version of the desktop manager does not manage "
-                          "replication yet. Connection profiles, the live cascade view, lag "
-                          "charts and the error log arrive with the next releases."));
+    m_open->setText(tr("Open Config…"));
+    m_open->setToolTip(tr("Open a Ferry job's CONFIG.ini and watch its cascade live"));
+    m_roadmap->setText(tr("Open the CONFIG.ini of a root or leaf node to watch its cascade "
+                          "live: the state, lag and tables of every node and the worker's log. "
+                          "Connection profiles, lag charts and the error log arrive with the "
+                          "next releases."));
 }
 
 } // namespace ferry::gui

@@ -1,22 +1,29 @@
 #include "mainwindow.h"
 
 #include "application.h"
+#include "cascadeview.h"
+#include "config/jobconfig.h"
 #include "emptystatewidget.h"
 #include "util/version.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
 
 namespace ferry::gui {
 
 namespace {
+
+constexpr int kStatusMessageMs = 10000;
 
 QString geometryKey()
 {
@@ -26,6 +33,16 @@ QString geometryKey()
 QString stateKey()
 {
     return QStringLiteral("MainWindow/state");
+}
+
+QString recentKey()
+{
+    return QStringLiteral("recentConfigs");
+}
+
+QString lastFolderKey()
+{
+    return QStringLiteral("lastConfigFolder");
 }
 
 } // namespace
@@ -48,21 +65,52 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addWidget(m_connectionLabel, 1);
 
     m_emptyState = new EmptyStateWidget(this);
-    setCentralWidget(m_emptyState);
+    connect(m_emptyState, &EmptyStateWidget::openRequested, this, &MainWindow::chooseConfig);
+    m_cascadeView = new CascadeView(this);
+    connect(m_cascadeView, &CascadeView::loaded, this, &MainWindow::cascadeLoaded);
+    m_stack = new QStackedWidget(this);
+    m_stack->setObjectName(QStringLiteral("centralStack"));
+    m_stack->addWidget(m_emptyState);
+    m_stack->addWidget(m_cascadeView);
+    setCentralWidget(m_stack);
 
     retranslateUi();
     restoreSettings();
+    rebuildRecentMenu();
+    updateForConfig();
 }
 
 MainWindow::~MainWindow() = default;
 
 void MainWindow::createActions()
 {
+    m_openAction = new QAction(this);
+    m_openAction->setObjectName(QStringLiteral("actionOpenConfig"));
+    m_openAction->setShortcut(QKeySequence::Open);
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::chooseConfig);
+
+    m_closeAction = new QAction(this);
+    m_closeAction->setObjectName(QStringLiteral("actionCloseConfig"));
+    m_closeAction->setShortcut(QKeySequence::Close);
+    connect(m_closeAction, &QAction::triggered, this, &MainWindow::closeConfig);
+
+    m_clearRecentAction = new QAction(this);
+    m_clearRecentAction->setObjectName(QStringLiteral("actionClearRecent"));
+    connect(m_clearRecentAction, &QAction::triggered, this, [this] {
+        QSettings().remove(recentKey());
+        rebuildRecentMenu();
+    });
+
     m_quitAction = new QAction(this);
     m_quitAction->setObjectName(QStringLiteral("actionQuit"));
     m_quitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     m_quitAction->setMenuRole(QAction::QuitRole);
     connect(m_quitAction, &QAction::triggered, this, &MainWindow::close);
+
+    m_refreshAction = new QAction(this);
+    m_refreshAction->setObjectName(QStringLiteral("actionRefresh"));
+    m_refreshAction->setShortcut(QKeySequence::Refresh);
+    connect(m_refreshAction, &QAction::triggered, this, [this] { m_cascadeView->refreshNow(); });
 
     m_aboutAction = new QAction(this);
     m_aboutAction->setObjectName(QStringLiteral("actionAbout"));
@@ -79,7 +127,16 @@ void MainWindow::createMenus()
 {
     m_fileMenu = menuBar()->addMenu(QString());
     m_fileMenu->setObjectName(QStringLiteral("menuFile"));
+    m_fileMenu->addAction(m_openAction);
+    m_recentMenu = m_fileMenu->addMenu(QString());
+    m_recentMenu->setObjectName(QStringLiteral("menuRecent"));
+    m_fileMenu->addAction(m_closeAction);
+    m_fileMenu->addSeparator();
     m_fileMenu->addAction(m_quitAction);
+
+    m_viewMenu = menuBar()->addMenu(QString());
+    m_viewMenu->setObjectName(QStringLiteral("menuView"));
+    m_viewMenu->addAction(m_refreshAction);
 
     m_helpMenu = menuBar()->addMenu(QString());
     m_helpMenu->setObjectName(QStringLiteral("menuHelp"));
@@ -90,8 +147,18 @@ void MainWindow::createMenus()
 void MainWindow::retranslateUi()
 {
     m_fileMenu->setTitle(tr("&File"));
+    m_openAction->setText(tr("&Open Config…"));
+    m_openAction->setStatusTip(tr("Open a Ferry job's CONFIG.ini and watch its cascade"));
+    m_recentMenu->setTitle(tr("Open &Recent"));
+    m_clearRecentAction->setText(tr("&Clear List"));
+    m_closeAction->setText(tr("&Close Config"));
+    m_closeAction->setStatusTip(tr("Stop watching the open config's cascade"));
     m_quitAction->setText(tr("&Quit"));
     m_quitAction->setStatusTip(tr("Close the window and quit Ferry"));
+
+    m_viewMenu->setTitle(tr("&View"));
+    m_refreshAction->setText(tr("&Refresh Now"));
+    m_refreshAction->setStatusTip(tr("Read the status of every node now"));
 
     m_helpMenu->setTitle(tr("&Help"));
     m_aboutAction->setText(tr("&About Ferry"));
@@ -99,7 +166,120 @@ void MainWindow::retranslateUi()
     m_aboutQtAction->setText(tr("About &Qt"));
     m_aboutQtAction->setStatusTip(tr("Show the version of Qt"));
 
-    m_connectionLabel->setText(tr("Not connected to any database"));
+    updateForConfig();
+}
+
+void MainWindow::chooseConfig()
+{
+    QSettings settings;
+    const QString folder = settings.value(lastFolderKey()).toString();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Ferry Config"), folder,
+                                                      tr("Ferry configs (*.ini);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    settings.setValue(lastFolderKey(), QFileInfo(path).absolutePath());
+    openConfig(path);
+}
+
+bool MainWindow::openConfig(const QString &path)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    auto config = JobConfig::load(absolute);
+    if (!config) {
+        // JobConfig's errors name the file, line and key, never the password.
+        const QString reason = config.error().toString();
+        statusBar()->showMessage(reason, kStatusMessageMs);
+        if (!QFileInfo::exists(absolute))
+            forgetRecent(absolute);
+        // Window-modal and not exec()'d: no nested event loop, also when the config
+        // came from the command line before the main loop runs.
+        auto *box = new QMessageBox(this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setObjectName(QStringLiteral("openConfigError"));
+        box->setIcon(QMessageBox::Warning);
+        box->setWindowTitle(tr("Cannot Open Config"));
+        box->setText(tr("Ferry cannot use %1.").arg(QFileInfo(absolute).fileName()));
+        box->setInformativeText(reason);
+        box->setStandardButtons(QMessageBox::Close);
+        box->open();
+        return false;
+    }
+    m_configPath = absolute;
+    m_queue = config->queueName();
+    m_database = config->db().displayName();
+    m_cascadeView->open(*config);
+    m_stack->setCurrentWidget(m_cascadeView);
+    rememberRecent(absolute);
+    updateForConfig();
+    return true;
+}
+
+void MainWindow::closeConfig()
+{
+    m_cascadeView->close();
+    m_configPath.clear();
+    m_queue.clear();
+    m_database.clear();
+    m_stack->setCurrentWidget(m_emptyState);
+    updateForConfig();
+}
+
+QStringList MainWindow::recentConfigs() const
+{
+    return QSettings().value(recentKey()).toStringList();
+}
+
+void MainWindow::rememberRecent(const QString &path)
+{
+    QStringList recent = recentConfigs();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecentConfigs)
+        recent.removeLast();
+    QSettings().setValue(recentKey(), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::forgetRecent(const QString &path)
+{
+    QStringList recent = recentConfigs();
+    if (recent.removeAll(path) == 0)
+        return;
+    QSettings().setValue(recentKey(), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = recentConfigs();
+    for (int i = 0; i < recent.size(); ++i) {
+        const QString &path = recent.at(i);
+        // &1 .. &8 as accelerators; the full path says which job it is.
+        QAction *action = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(path));
+        action->setObjectName(QStringLiteral("recentConfig"));
+        action->setData(path);
+        connect(action, &QAction::triggered, this, [this, path] { openConfig(path); });
+    }
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(m_clearRecentAction);
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::updateForConfig()
+{
+    const bool open = !m_configPath.isEmpty();
+    m_closeAction->setEnabled(open);
+    m_refreshAction->setEnabled(open);
+    if (!open) {
+        setWindowTitle(QStringLiteral("Ferry"));
+        m_connectionLabel->setText(tr("Not connected to any database"));
+        m_connectionLabel->setToolTip(QString());
+        return;
+    }
+    setWindowTitle(QStringLiteral("%1 — Ferry").arg(QFileInfo(m_configPath).fileName()));
+    m_connectionLabel->setText(tr("Queue %1 on %2").arg(m_queue, m_database));
+    m_connectionLabel->setToolTip(m_configPath);
 }
 
 void MainWindow::showAbout()

@@ -5,14 +5,17 @@
 class QAction;
 class QLabel;
 class QMenu;
+class QStackedWidget;
 
 namespace ferry::gui {
 
+class CascadeView;
 class EmptyStateWidget;
 
-// The desktop manager's main window. For now it holds the menus, the status bar and
-// the empty state; the cascade tree, lag charts and error log join it as core grows.
-// Geometry and window state are kept in QSettings between runs.
+// The desktop manager's main window: the empty state until a job's CONFIG.ini is
+// opened (File > Open Config…, the recent list, or `ferry-gui CONFIG.ini`), then the
+// live view of that node's cascade. Lag charts and the error log join it as core
+// grows. Geometry, window state and the recent configs are kept in QSettings.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -23,9 +26,27 @@ public:
 
     // The size of a first start, before any geometry was saved.
     static QSize defaultSize() { return {1000, 640}; }
+    // How many configs File > Open Recent remembers.
+    static constexpr int kMaxRecentConfigs = 8;
 
     // Opens the modal About Ferry box (objectName "aboutDialog").
     void showAbout();
+
+    // Loads `path` with JobConfig::load and shows its cascade. On failure the one-line
+    // reason (which never holds a password) goes to a window-modal message box
+    // (objectName "openConfigError", not exec()'d) and the status bar, and whatever
+    // was open stays open.
+    bool openConfig(const QString &path);
+    void closeConfig();
+    // The open config's path; empty when none is open.
+    QString configPath() const { return m_configPath; }
+    QStringList recentConfigs() const;
+
+    CascadeView *cascadeView() const { return m_cascadeView; }
+
+signals:
+    // The first status of an opened config (and its node's detail) are shown.
+    void cascadeLoaded();
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -37,14 +58,31 @@ private:
     void retranslateUi();
     void restoreSettings();
     void saveSettings() const;
+    void chooseConfig();
+    void rememberRecent(const QString &path);
+    void forgetRecent(const QString &path);
+    void rebuildRecentMenu();
+    void updateForConfig();
 
     QMenu *m_fileMenu = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
     QMenu *m_helpMenu = nullptr;
+    QAction *m_openAction = nullptr;
+    QAction *m_closeAction = nullptr;
+    QAction *m_clearRecentAction = nullptr;
     QAction *m_quitAction = nullptr;
+    QAction *m_refreshAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_aboutQtAction = nullptr;
     QLabel *m_connectionLabel = nullptr;
+    QStackedWidget *m_stack = nullptr;
     EmptyStateWidget *m_emptyState = nullptr;
+    CascadeView *m_cascadeView = nullptr;
+
+    QString m_configPath;
+    QString m_queue;
+    QString m_database; // displayName() of the config's db: never a password
 };
 
 } // namespace ferry::gui

@@ -13,6 +13,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -69,6 +70,7 @@ private slots:
     void windowIsShown();
     void iconIsRendered();
     void menusAndActions();
+    void recentConfigsAreListed();
     void emptyStateIsHonest();
     void statusBar();
     void aboutDialogOpensAndCloses();
@@ -125,21 +127,46 @@ void TestMainWindow::iconIsRendered()
 void TestMainWindow::menusAndActions()
 {
     auto *fileMenu = m_window->findChild<QMenu *>(QStringLiteral("menuFile"));
+    auto *recentMenu = m_window->findChild<QMenu *>(QStringLiteral("menuRecent"));
+    auto *viewMenu = m_window->findChild<QMenu *>(QStringLiteral("menuView"));
     auto *helpMenu = m_window->findChild<QMenu *>(QStringLiteral("menuHelp"));
     QVERIFY(fileMenu);
+    QVERIFY(recentMenu);
+    QVERIFY(viewMenu);
     QVERIFY(helpMenu);
     QCOMPARE(fileMenu->title(), QStringLiteral("&File"));
+    QCOMPARE(recentMenu->title(), QStringLiteral("Open &Recent"));
+    QCOMPARE(viewMenu->title(), QStringLiteral("&View"));
     QCOMPARE(helpMenu->title(), QStringLiteral("&Help"));
     const QList<QAction *> bar = m_window->menuBar()->actions();
-    QCOMPARE(bar.size(), 2);
+    QCOMPARE(bar.size(), 3);
     QCOMPARE(bar.at(0), fileMenu->menuAction());
-    QCOMPARE(bar.at(1), helpMenu->menuAction());
+    QCOMPARE(bar.at(1), viewMenu->menuAction());
+    QCOMPARE(bar.at(2), helpMenu->menuAction());
 
+    auto *open = m_window->findChild<QAction *>(QStringLiteral("actionOpenConfig"));
+    auto *close = m_window->findChild<QAction *>(QStringLiteral("actionCloseConfig"));
     auto *quit = m_window->findChild<QAction *>(QStringLiteral("actionQuit"));
+    auto *refresh = m_window->findChild<QAction *>(QStringLiteral("actionRefresh"));
+    QVERIFY(open);
+    QVERIFY(close);
     QVERIFY(quit);
+    QVERIFY(refresh);
+    QCOMPARE(open->text(), QStringLiteral("&Open Config…"));
+    QCOMPARE(open->shortcut(), QKeySequence(QKeySequence::Open));
+    QCOMPARE(close->text(), QStringLiteral("&Close Config"));
     QCOMPARE(quit->text(), QStringLiteral("&Quit"));
     QCOMPARE(quit->shortcut(), QKeySequence(QStringLiteral("Ctrl+Q")));
-    QCOMPARE(fileMenu->actions(), QList<QAction *>{quit});
+    QCOMPARE(refresh->text(), QStringLiteral("&Refresh Now"));
+    QCOMPARE(refresh->shortcut(), QKeySequence(QKeySequence::Refresh));
+    QList<QAction *> fileActions = fileMenu->actions();
+    QCOMPARE(fileActions.size(), 5);
+    QCOMPARE(fileActions.at(0), open);
+    QCOMPARE(fileActions.at(1), recentMenu->menuAction());
+    QCOMPARE(fileActions.at(2), close);
+    QVERIFY(fileActions.at(3)->isSeparator());
+    QCOMPARE(fileActions.at(4), quit);
+    QCOMPARE(viewMenu->actions(), QList<QAction *>{refresh});
 
     auto *about = m_window->findChild<QAction *>(QStringLiteral("actionAbout"));
     auto *aboutQt = m_window->findChild<QAction *>(QStringLiteral("actionAboutQt"));
@@ -148,15 +175,56 @@ void TestMainWindow::menusAndActions()
     QCOMPARE(about->text(), QStringLiteral("&About Ferry"));
     QCOMPARE(aboutQt->text(), QStringLiteral("About &Qt"));
     QCOMPARE(helpMenu->actions(), (QList<QAction *>{about, aboutQt}));
-    for (QAction *action : {quit, about, aboutQt})
+    for (QAction *action : {open, quit, about, aboutQt})
         QVERIFY2(action->isEnabled(), qPrintable(action->objectName()));
+    // Nothing to close, refresh or reopen before a config was opened.
+    QVERIFY(!close->isEnabled());
+    QVERIFY(!refresh->isEnabled());
+    QVERIFY(!recentMenu->isEnabled());
+}
+
+void TestMainWindow::recentConfigsAreListed()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QStringList paths;
+    for (int i = 0; i < MainWindow::kMaxRecentConfigs + 2; ++i)
+        paths.prepend(dir.filePath(QStringLiteral("job%1.ini").arg(i)));
+    QSettings().setValue(QStringLiteral("recentConfigs"), paths);
+    MainWindow window;
+    auto *recentMenu = window.findChild<QMenu *>(QStringLiteral("menuRecent"));
+    QVERIFY(recentMenu->isEnabled());
+    QList<QAction *> entries;
+    for (QAction *action : recentMenu->actions()) {
+        if (action->objectName() == QLatin1String("recentConfig"))
+            entries.append(action);
+    }
+    QCOMPARE(entries.size(), paths.size());
+    QCOMPARE(entries.first()->data().toString(), paths.first());
+    QVERIFY(entries.first()->text().startsWith(QStringLiteral("&1 ")));
+
+    // A config that is gone: a message, and it leaves the list.
+    entries.first()->trigger();
+    auto *box = window.findChild<QMessageBox *>(QStringLiteral("openConfigError"));
+    QVERIFY(box);
+    QVERIFY(box->informativeText().contains(
+        QStringLiteral("job%1.ini").arg(MainWindow::kMaxRecentConfigs + 1)));
+    box->close();
+    QCOMPARE(window.recentConfigs(), paths.mid(1));
+
+    window.findChild<QAction *>(QStringLiteral("actionClearRecent"))->trigger();
+    QVERIFY(window.recentConfigs().isEmpty());
+    QVERIFY(!recentMenu->isEnabled());
 }
 
 void TestMainWindow::emptyStateIsHonest()
 {
+    auto *stack = m_window->findChild<QStackedWidget *>(QStringLiteral("centralStack"));
     auto *empty = m_window->findChild<QWidget *>(QStringLiteral("emptyState"));
+    QVERIFY(stack);
     QVERIFY(empty);
-    QCOMPARE(m_window->centralWidget(), empty);
+    QCOMPARE(m_window->centralWidget(), stack);
+    QCOMPARE(stack->currentWidget(), empty);
     QVERIFY(empty->isVisible());
 
     auto *summary = empty->findChild<QLabel *>(QStringLiteral("emptyStateSummary"));
@@ -167,13 +235,17 @@ void TestMainWindow::emptyStateIsHonest()
     QVERIFY(roadmap->isVisible());
     QVERIFY(summary->text().contains(QStringLiteral("PostgreSQL")));
     QVERIFY(summary->text().contains(QStringLiteral("queue")));
-    for (const QString &feature :
-         {QStringLiteral("Connection profiles"), QStringLiteral("cascade view"),
-          QStringLiteral("lag charts"), QStringLiteral("error log")}) {
+    QVERIFY(roadmap->text().contains(QStringLiteral("CONFIG.ini")));
+    for (const QString &feature : {QStringLiteral("Connection profiles"),
+                                   QStringLiteral("lag charts"), QStringLiteral("error log")}) {
         QVERIFY2(roadmap->text().contains(feature), qPrintable(feature));
     }
-    // No controls that pretend a feature exists.
-    QVERIFY(empty->findChildren<QAbstractButton *>().isEmpty());
+    // One control, for the one thing that works: opening a config.
+    const QList<QAbstractButton *> buttons = empty->findChildren<QAbstractButton *>();
+    QCOMPARE(buttons.size(), 1);
+    QCOMPARE(buttons.first()->objectName(), QStringLiteral("emptyStateOpen"));
+    QCOMPARE(buttons.first()->text(), QStringLiteral("Open Config…"));
+    QVERIFY(buttons.first()->isVisible());
 }
 
 void TestMainWindow::statusBar()

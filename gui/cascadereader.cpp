@@ -1,0 +1,155 @@
+#include "cascadereader.h"
+
+#include "replication/tableregistry.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+namespace ferry::gui {
+
+namespace {
+
+constexpr qint64 kLogReadBytes = 256 * 1024;
+constexpr int kLogLines = 200;
+// Other nodes may be far away or down: do not wait the default 10 s for them.
+const QLatin1String kMemberConnectTimeout("5");
+
+Result<ConnectionString> memberLocation(const QString &location)
+{
+    auto where = ConnectionString::parse(location);
+    if (!where)
+        return where.error();
+    if (!where->contains(QStringLiteral("connect_timeout")))
+        where->set(QStringLiteral("connect_timeout"), kMemberConnectTimeout);
+    return where;
+}
+
+} // namespace
+
+StatusReply readStatus(const StatusRequest &request)
+{
+    StatusReply reply;
+    reply.token = request.token;
+    const QString queue = request.config.queueName();
+    auto status = readCascadeStatus(request.config.db(), queue);
+    reply.readAt = QDateTime::currentDateTime();
+    if (status) {
+        reply.ok = true;
+        reply.status = std::move(status).value();
+        return reply;
+    }
+    reply.error = status.error().toString();
+    if (status.error().kind() != ErrorKind::Connection || request.rootLocation.isEmpty())
+        return reply;
+    auto root = memberLocation(request.rootLocation);
+    if (!root)
+        return reply;
+    auto viaRoot = readCascadeStatus(*root, queue);
+    reply.readAt = QDateTime::currentDateTime();
+    if (!viaRoot)
+        return reply;
+    reply.ok = true;
+    reply.viaRoot = true;
+    reply.status = std::move(viaRoot).value();
+    if (!request.localNode.isEmpty())
+        reply.status.localNode = request.localNode;
+    return reply;
+}
+
+NodeDetail readNodeDetail(const DetailRequest &request)
+{
+    NodeDetail detail;
+    detail.token = request.token;
+    detail.node = request.node;
+    detail.local = request.local;
+    if (request.local)
+        detail.log = readLogTail(resolvedLogFile(request.config), kLogLines);
+
+    ConnectionString where = request.config.db();
+    if (!request.local) {
+        if (request.location.isEmpty()) {
+            // Never fall back to libpq's defaults: that would be some other server.
+            detail.error
+                = QStringLiteral("the location of node '%1' is not known yet").arg(request.node);
+            detail.readAt = QDateTime::currentDateTime();
+            return detail;
+        }
+        auto member = memberLocation(request.location);
+        if (!member) {
+            detail.error = member.error().toString();
+            detail.readAt = QDateTime::currentDateTime();
+            return detail;
+        }
+        where = *member;
+    }
+    auto db = Connection::open(where);
+    if (!db) {
+        detail.error = db.error().toString();
+    } else if (auto info = requireNode(*db, request.config.queueName()); !info) {
+        detail.error = info.error().toString();
+    } else {
+        detail.info = info.value();
+        TableRegistry registry(*db, info.value());
+        if (auto tables = registry.list(); !tables) {
+            detail.error = tables.error().toString();
+        } else {
+            detail.ok = true;
+            for (const NodeTable &t : *tables) {
+                TableRow row;
+                row.name = displayTableName(*db, t.sourceSchema, t.sourceName);
+                const QString dest = displayTableName(*db, t.destSchema, t.destName);
+                if (dest != row.name)
+                    row.destination = dest;
+                row.mergeState = t.mergeState;
+                row.copiedRows = t.copiedRows;
+                row.lastError = t.lastError;
+                detail.tables.append(row);
+            }
+        }
+    }
+    detail.readAt = QDateTime::currentDateTime();
+    return detail;
+}
+
+LogTail readLogTail(const QString &path, int maxLines)
+{
+    LogTail tail;
+    tail.path = path;
+    if (path.isEmpty())
+        return tail;
+    QFile file(path);
+    tail.exists = file.exists();
+    if (!tail.exists)
+        return tail;
+    if (!file.open(QIODevice::ReadOnly)) {
+        tail.error = file.errorString();
+        return tail;
+    }
+    const qint64 size = file.size();
+    const bool partial = size > kLogReadBytes;
+    if (partial && !file.seek(size - kLogReadBytes)) {
+        tail.error = file.errorString();
+        return tail;
+    }
+    QStringList lines
+        = QString::fromUtf8(file.read(kLogReadBytes)).split(QLatin1Char('\n'), Qt::KeepEmptyParts);
+    if (partial && !lines.isEmpty())
+        lines.removeFirst(); // starts mid-line
+    while (!lines.isEmpty() && lines.constLast().isEmpty())
+        lines.removeLast();
+    if (lines.size() > maxLines)
+        lines = lines.mid(lines.size() - maxLines);
+    tail.lines = lines;
+    return tail;
+}
+
+QString resolvedLogFile(const JobConfig &config)
+{
+    const QString log = config.logFile();
+    if (log.isEmpty() || QDir::isAbsolutePath(log))
+        return log;
+    return QFileInfo(config.path()).absoluteDir().absoluteFilePath(log);
+}
+
+} // namespace ferry::gui

@@ -1,0 +1,720 @@
+// The main window's live cascade view against a real root and leaf, each in a
+// throwaway cluster of its own: the tree, the states, the tables and the worker's
+// log as `ferry status` and `ferry tables` see them, refreshed on worker threads.
+// The workers are the real `ferry -d CONFIG.ini worker` daemons (FERRY_CLI); every
+// daemon a test started is killed in cleanup(), also when it failed.
+//
+// With FERRY_SCREENSHOT_DIR set, workersReplicate() saves cascade.png and
+// cascade-zh_CN.png there (the `screenshots` target points it at docs/screenshots).
+#include "apptranslator.h"
+#include "cascade/nodeadmin.h"
+#include "cascademodel.h"
+#include "cascademonitor.h"
+#include "cascadeview.h"
+#include "db/connection.h"
+#include "ferryprocess.h"
+#include "mainwindow.h"
+#include "nodedetailwidget.h"
+#include "pgcluster.h"
+#include "queue/queueadmin.h"
+#include "replication/tableregistry.h"
+#include "testutil.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QTreeView>
+#include <QTreeWidget>
+
+#include <arpa/inet.h>
+#include <csignal>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <memory>
+#include <optional>
+
+using namespace ferry;
+using namespace ferry::gui;
+using ferry::test::PgCluster;
+
+namespace {
+
+const QString kQueue = QStringLiteral("replika");
+const QString kRootNode = QStringLiteral("digoal_01");
+const QString kLeafNode = QStringLiteral("dst1");
+// In the leaf's db line: the window must never show it.
+const QString kPassword = QStringLiteral("Sekr1tPw");
+constexpr int kSeedRows = 1000;
+
+ferry::test::FerryRun runFerry(const QStringList &arguments)
+{
+    return ferry::test::runFerry(QStringLiteral(FERRY_CLI), arguments, 30000);
+}
+
+// The cell text of a node's row.
+QString cell(const CascadeModel *model, const QString &node, int column)
+{
+    return model->indexOfNode(node, column).data().toString();
+}
+
+NodeState stateOf(const CascadeModel *model, const QString &node)
+{
+    return NodeState(model->indexOfNode(node).data(CascadeModel::NodeStateRole).toInt());
+}
+
+// A TCP port that accepts connections into its backlog and never answers: libpq
+// connects and then waits for the server's first message until connect_timeout.
+class SilentServer
+{
+public:
+    SilentServer()
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr *>(&address), length) != 0
+            || ::listen(m_fd, 16) != 0
+            || ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&address), &length) != 0)
+            qFatal("cannot listen on a loopback port");
+        m_port = ntohs(address.sin_port);
+    }
+    ~SilentServer() { close(); }
+    // Closing resets the connections waiting in the backlog: their clients fail at once.
+    void close()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = -1;
+    }
+    int port() const { return m_port; }
+
+private:
+    int m_fd = -1;
+    int m_port = 0;
+};
+
+} // namespace
+
+class TestCascadeView : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void init();
+    void cleanup();
+
+    void modelBuildsTheTree();
+    void warningsAreTranslated();
+    void openConfigFailsWithOneLine();
+    void showsRootAndLeaf();
+    void workersReplicate();
+    void statusReadsNeverBlockTheUi();
+    void commandLineOpensConfig();
+    void unreachableLeaf();
+
+private:
+    QString writeConfig(const QString &name, const QString &db, const QString &job);
+    QString logFile(const QString &job) const
+    {
+        return m_dir.filePath(job + QStringLiteral(".log"));
+    }
+    QString pidFile(const QString &job) const
+    {
+        return m_dir.filePath(job + QStringLiteral(".pid"));
+    }
+    void startWorker(const QString &config, const QString &job);
+    void saveScreenshot(const QString &name);
+    QStringList visibleTexts() const;
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<PgCluster> m_root;
+    std::unique_ptr<PgCluster> m_leaf;
+    QString m_rootIni;
+    QString m_leafIni;
+    std::unique_ptr<MainWindow> m_window;
+    QList<qint64> m_daemons; // killed in cleanup()
+};
+
+QString TestCascadeView::writeConfig(const QString &name, const QString &db, const QString &job)
+{
+    const QString path = m_dir.filePath(name);
+    const QString text = QStringLiteral("[ferry]\njob_name = %1\ndb = %2\nqueue_name = %3\n"
+                                        "logfile = %4\npidfile = %5\n"
+                                        "loop_delay = 0.2\nticker_period = 0.2\n")
+                             .arg(job, db, kQueue, logFile(job), pidFile(job));
+    if (!ferry::test::writeText(path, text))
+        qFatal("cannot write %s", qPrintable(path));
+    return path;
+}
+
+void TestCascadeView::initTestCase()
+{
+    // Keeps QSettings away from the real ~/.config.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("FerryTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_cascadeview"));
+    QVERIFY(m_dir.isValid());
+
+    m_root = std::make_unique<PgCluster>();
+    m_leaf = std::make_unique<PgCluster>();
+    QVERIFY_RESULT(m_root->start());
+    QVERIFY_RESULT(m_leaf->start());
+    QVERIFY_RESULT(m_root->createDatabase(kRootNode));
+    QVERIFY_RESULT(m_leaf->createDatabase(kLeafNode));
+    const QString rootDb = m_root->connectionString(kRootNode);
+    const QString leafDb = m_leaf->connectionString(kLeafNode);
+    {
+        auto root = Connection::open(rootDb);
+        auto leaf = Connection::open(leafDb);
+        QVERIFY_RESULT(root);
+        QVERIFY_RESULT(leaf);
+        // The seed's four tables on both, rows on the root only.
+        QVERIFY_RESULT(ferry::test::createSeedSchema(*root, false));
+        QVERIFY_RESULT(ferry::test::createSeedSchema(*leaf, false));
+        QVERIFY_RESULT(root->exec(
+            QStringLiteral("INSERT INTO digoal_01.user_info (userid, engname, cnname) "
+                           "SELECT i, 'digoal.zhou', '德哥' FROM generate_series(1, %1) i; "
+                           "INSERT INTO digoal_01.user_session (userid) "
+                           "SELECT generate_series(1, %1)")
+                .arg(kSeedRows)));
+
+        NodeSetup rootSetup;
+        rootSetup.db = *ConnectionString::parse(rootDb);
+        rootSetup.queue = kQueue;
+        rootSetup.nodeName = kRootNode;
+        rootSetup.workerName = QStringLiteral("root_job");
+        auto rootInfo = NodeAdmin::createRoot(rootSetup);
+        QVERIFY_RESULT(rootInfo);
+        // A copied table turns ok at the first tick after its copy; without writes the
+        // ticker ticks every idle_period (60 s by default).
+        QVERIFY_RESULT(QueueAdmin(*root).setQueueConfig(kQueue, QStringLiteral("idle_period"),
+                                                        QStringLiteral("500 ms")));
+        NodeSetup leafSetup;
+        leafSetup.db = *ConnectionString::parse(leafDb);
+        leafSetup.queue = kQueue;
+        leafSetup.nodeName = kLeafNode;
+        leafSetup.workerName = QStringLiteral("leaf_job");
+        leafSetup.location = leafSetup.db;
+        leafSetup.provider = rootSetup.db;
+        auto leafInfo = NodeAdmin::createLeaf(leafSetup);
+        QVERIFY_RESULT(leafInfo);
+
+        TableRegistry rootTables(*root, *rootInfo);
+        QVERIFY_RESULT(rootTables.add({}, true, nullptr));
+        TableRegistry leafTables(*leaf, *leafInfo);
+        auto added = leafTables.add({}, true, &*root);
+        QVERIFY_RESULT(added);
+        QCOMPARE(added->added.size(), 4);
+    }
+    m_rootIni = writeConfig(QStringLiteral("root.ini"), rootDb, QStringLiteral("root_job"));
+    m_leafIni
+        = writeConfig(QStringLiteral("leaf.ini"), leafDb + QStringLiteral(" password=") + kPassword,
+                      QStringLiteral("leaf_job"));
+}
+
+void TestCascadeView::cleanupTestCase()
+{
+    cleanup();
+    m_root.reset();
+    m_leaf.reset();
+}
+
+void TestCascadeView::init()
+{
+    QSettings().clear();
+    QSettings().setValue(QStringLiteral("View/refreshInterval"), 1);
+    m_window = std::make_unique<MainWindow>();
+    m_window->resize(MainWindow::defaultSize());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QCOMPARE(m_window->cascadeView()->refreshInterval(), 1);
+}
+
+void TestCascadeView::cleanup()
+{
+    m_window.reset();
+    // A daemon is no child of ours: kill it by pid, whatever the test did.
+    for (qint64 pid : std::as_const(m_daemons)) {
+        if (ferry::test::processAlive(pid))
+            ::kill(pid_t(pid), SIGKILL);
+    }
+    m_daemons.clear();
+    QSettings().clear();
+}
+
+void TestCascadeView::startWorker(const QString &config, const QString &job)
+{
+    const auto run = runFerry({QStringLiteral("-d"), config, QStringLiteral("worker")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const qint64 pid = ferry::test::readText(pidFile(job)).trimmed().toLongLong();
+    QVERIFY(pid > 0);
+    m_daemons.append(pid);
+}
+
+void TestCascadeView::saveScreenshot(const QString &name)
+{
+    const QString dir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR", m_dir.path());
+    const QImage image = m_window->grab().toImage();
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.size() / image.devicePixelRatio(), MainWindow::defaultSize());
+    QVERIFY(image.save(QDir(dir).filePath(name)));
+}
+
+QStringList TestCascadeView::visibleTexts() const
+{
+    QStringList texts;
+    for (const QLabel *label : m_window->findChildren<QLabel *>())
+        texts << label->text() << label->toolTip();
+    for (const QPlainTextEdit *edit : m_window->findChildren<QPlainTextEdit *>())
+        texts << edit->toPlainText() << edit->placeholderText();
+    const CascadeModel *model = m_window->cascadeView()->model();
+    for (const NodeStatus &n : model->status().nodes) {
+        for (int c = 0; c < CascadeModel::ColumnCount; ++c) {
+            texts << model->indexOfNode(n.name, c).data().toString()
+                  << model->indexOfNode(n.name, c).data(Qt::ToolTipRole).toString();
+        }
+    }
+    texts << m_window->statusBar()->currentMessage() << m_window->windowTitle();
+    return texts;
+}
+
+void TestCascadeView::modelBuildsTheTree()
+{
+    CascadeModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto node = [](const QString &name, NodeType type, const QString &provider) {
+        NodeStatus n;
+        n.name = name;
+        n.type = type;
+        n.providerNode = provider;
+        return n;
+    };
+    CascadeStatus status;
+    status.localNode = QStringLiteral("b");
+    status.nodes = {node(QStringLiteral("r"), NodeType::Root, {}),
+                    node(QStringLiteral("a"), NodeType::Branch, QStringLiteral("r")),
+                    node(QStringLiteral("b"), NodeType::Leaf, QStringLiteral("a")),
+                    node(QStringLiteral("c"), NodeType::Leaf, QStringLiteral("r")),
+                    // Unknown provider: shown on top rather than lost.
+                    node(QStringLiteral("x"), NodeType::Leaf, QStringLiteral("gone"))};
+    status.nodes[2].tablesOk = 3;
+    status.nodes[2].tablesCopying = 1;
+    status.nodes[2].lagSeconds = 0.4;
+    status.nodes[2].tick = 76;
+    model.setStatus(status);
+    QCOMPARE(model.rowCount(), 2);
+    const QModelIndex r = model.index(0, 0);
+    QCOMPARE(r.data().toString(), QStringLiteral("r"));
+    QCOMPARE(model.rowCount(r), 2);
+    const QModelIndex a = model.index(0, 0, r);
+    QCOMPARE(a.data().toString(), QStringLiteral("a"));
+    const QModelIndex b = model.index(0, 0, a);
+    QCOMPARE(b.data().toString(), QStringLiteral("b"));
+    QCOMPARE(model.parent(b), a);
+    QCOMPARE(model.index(1, 0, r).data().toString(), QStringLiteral("c"));
+    QCOMPARE(model.index(1, 0).data().toString(), QStringLiteral("x"));
+    QVERIFY(b.data(CascadeModel::IsLocalRole).toBool());
+    QCOMPARE(cell(&model, QStringLiteral("b"), CascadeModel::TablesColumn),
+             QStringLiteral("3 / 1 / 0"));
+    QCOMPARE(cell(&model, QStringLiteral("b"), CascadeModel::LagColumn), QStringLiteral("0.4s"));
+    QCOMPARE(cell(&model, QStringLiteral("b"), CascadeModel::TickColumn), QStringLiteral("76"));
+    QCOMPARE(cell(&model, QStringLiteral("b"), CascadeModel::TypeColumn), QStringLiteral("leaf"));
+    QCOMPARE(cell(&model, QStringLiteral("b"), CascadeModel::StateColumn), QStringLiteral("OK"));
+    QVERIFY(!model.indexOfNode(QStringLiteral("b"), CascadeModel::StateColumn)
+                 .data(Qt::DecorationRole)
+                 .value<QIcon>()
+                 .isNull());
+
+    // The same nodes again: cells change, rows and persistent indexes stay.
+    const QPersistentModelIndex kept(b);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    status.nodes[2].warnings = {QStringLiteral("paused")};
+    status.nodes[3].reachable = false;
+    status.nodes[3].error = QStringLiteral("unreachable: could not connect");
+    status.nodes[3].tick = 5;
+    model.setStatus(status);
+    QCOMPARE(reset.count(), 0);
+    QCOMPARE(changed.count(), 5);
+    QVERIFY(kept.isValid());
+    QCOMPARE(stateOf(&model, QStringLiteral("b")), NodeState::Warning);
+    QCOMPARE(cell(&model, QStringLiteral("b"), CascadeModel::MessageColumn),
+             QStringLiteral("paused"));
+    // Unreachable: the reason without the prefix, and no old numbers.
+    QCOMPARE(stateOf(&model, QStringLiteral("c")), NodeState::Unreachable);
+    QCOMPARE(cell(&model, QStringLiteral("c"), CascadeModel::MessageColumn),
+             QStringLiteral("could not connect"));
+    QCOMPARE(cell(&model, QStringLiteral("c"), CascadeModel::TickColumn), QStringLiteral("—"));
+    QCOMPARE(cell(&model, QStringLiteral("c"), CascadeModel::TablesColumn), QStringLiteral("—"));
+
+    // Another shape resets; a provider loop does not lose the nodes.
+    status.nodes = {node(QStringLiteral("p"), NodeType::Leaf, QStringLiteral("q")),
+                    node(QStringLiteral("q"), NodeType::Leaf, QStringLiteral("p"))};
+    status.nodes[0].error = QStringLiteral("stuck");
+    model.setStatus(status);
+    QCOMPARE(reset.count(), 1);
+    QCOMPARE(model.rowCount() + model.rowCount(model.index(0, 0)), 2);
+    QCOMPARE(stateOf(&model, QStringLiteral("p")), NodeState::Error);
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void TestCascadeView::warningsAreTranslated()
+{
+    // The WARN: lines exactly as core/cascade/cascadestatus.cpp writes them.
+    const QStringList core = {QStringLiteral("paused"), QStringLiteral("worker has never run"),
+                              QStringLiteral("worker not running (last seen 1m5s ago)"),
+                              QStringLiteral("ticker stalled: last tick 42s ago, events waiting"),
+                              QStringLiteral("ticker not running: last tick 2h0m1s ago")};
+    for (const QString &w : core)
+        QCOMPARE(NodeStateText::warning(w), w);
+    QCOMPARE(NodeStateText::warning(QStringLiteral("something new")),
+             QStringLiteral("something new"));
+    const AppTranslator zh(QLocale(QStringLiteral("zh_CN")));
+    QVERIFY(zh.isLoaded());
+    for (const QString &w : core) {
+        const QString translated = NodeStateText::warning(w);
+        QVERIFY2(translated != w, qPrintable(w));
+        // The durations are kept.
+        for (const QString &d :
+             {QStringLiteral("1m5s"), QStringLiteral("42s"), QStringLiteral("2h0m1s")}) {
+            if (w.contains(d))
+                QVERIFY2(translated.contains(d), qPrintable(translated));
+        }
+    }
+    QCOMPARE(NodeStateText::stateName(NodeState::Unreachable), QStringLiteral("无法连接"));
+    QCOMPARE(NodeStateText::typeName(NodeType::Leaf), QStringLiteral("叶子"));
+}
+
+void TestCascadeView::openConfigFailsWithOneLine()
+{
+    auto *stack = m_window->findChild<QStackedWidget *>(QStringLiteral("centralStack"));
+    QVERIFY(stack);
+    // No queue_name; a password in db that no message may show.
+    const QString bad = m_dir.filePath(QStringLiteral("bad.ini"));
+    QVERIFY(ferry::test::writeText(
+        bad, QStringLiteral("[ferry]\njob_name = bad\ndb = host=127.0.0.1 dbname=x password=%1\n")
+                 .arg(kPassword)));
+    const QString missing = m_dir.filePath(QStringLiteral("missing.ini"));
+    for (const QString &path : {bad, missing}) {
+        QVERIFY(!m_window->openConfig(path));
+        auto *box = m_window->findChild<QMessageBox *>(QStringLiteral("openConfigError"));
+        QVERIFY(box);
+        QTRY_VERIFY(box->isVisible());
+        const QString reason = box->informativeText();
+        QVERIFY2(reason.contains(QFileInfo(path).fileName()), qPrintable(reason));
+        QVERIFY(!reason.contains(QLatin1Char('\n')));
+        QVERIFY(!reason.contains(kPassword));
+        QCOMPARE(m_window->statusBar()->currentMessage(), reason);
+        box->close();
+        QTRY_VERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("openConfigError")));
+        QCOMPARE(stack->currentWidget()->objectName(), QStringLiteral("emptyState"));
+        QVERIFY(m_window->configPath().isEmpty());
+    }
+    QVERIFY(m_window->recentConfigs().isEmpty());
+    QVERIFY(!m_window->findChild<QAction *>(QStringLiteral("actionRefresh"))->isEnabled());
+}
+
+void TestCascadeView::showsRootAndLeaf()
+{
+    QSignalSpy loaded(m_window.get(), &MainWindow::cascadeLoaded);
+    QVERIFY(m_window->openConfig(m_leafIni));
+    CascadeView *view = m_window->cascadeView();
+    auto *stack = m_window->findChild<QStackedWidget *>(QStringLiteral("centralStack"));
+    QCOMPARE(stack->currentWidget(), view);
+    CascadeModel *model = view->model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 15000);
+
+    // digoal_01 (root) with dst1 (leaf) below it, as `ferry status` draws them.
+    QCOMPARE(model->rowCount(), 1);
+    const QModelIndex root = model->index(0, 0);
+    QCOMPARE(root.data().toString(), kRootNode);
+    QCOMPARE(model->rowCount(root), 1);
+    const QModelIndex leaf = model->index(0, 0, root);
+    QCOMPARE(leaf.data().toString(), kLeafNode);
+    QCOMPARE(cell(model, kRootNode, CascadeModel::TypeColumn), QStringLiteral("root"));
+    QCOMPARE(cell(model, kLeafNode, CascadeModel::TypeColumn), QStringLiteral("leaf"));
+    QVERIFY(leaf.data(CascadeModel::IsLocalRole).toBool());
+    QVERIFY(!root.data(CascadeModel::IsLocalRole).toBool());
+    QVERIFY(view->tree()->isExpanded(root));
+    // Tables ok/copying/error: the root captures four, the leaf waits to copy them.
+    QCOMPARE(cell(model, kRootNode, CascadeModel::TablesColumn), QStringLiteral("4 / 0 / 0"));
+    QCOMPARE(cell(model, kLeafNode, CascadeModel::TablesColumn), QStringLiteral("0 / 4 / 0"));
+    QVERIFY(!cell(model, kRootNode, CascadeModel::TickColumn).isEmpty());
+    // No worker has run: both warn, nothing is an error.
+    for (const QString &node : {kRootNode, kLeafNode}) {
+        QCOMPARE(stateOf(model, node), NodeState::Warning);
+        QCOMPARE(cell(model, node, CascadeModel::StateColumn), QStringLiteral("Warning"));
+        QVERIFY2(cell(model, node, CascadeModel::MessageColumn)
+                     .contains(QStringLiteral("worker has never run")),
+                 qPrintable(cell(model, node, CascadeModel::MessageColumn)));
+    }
+    QVERIFY(view->errorText().isEmpty());
+
+    // The config's own node is selected; its tables and log are in the detail pane.
+    QCOMPARE(view->tree()->currentIndex().data(CascadeModel::NodeNameRole).toString(), kLeafNode);
+    auto *tables = view->findChild<QTreeWidget *>(QStringLiteral("nodeTables"));
+    QVERIFY(tables);
+    QTRY_COMPARE(tables->topLevelItemCount(), 4);
+    QStringList names;
+    for (int i = 0; i < tables->topLevelItemCount(); ++i) {
+        names << tables->topLevelItem(i)->data(0, Qt::UserRole).toString();
+        QCOMPARE(tables->topLevelItem(i)->data(1, Qt::UserRole).toString(),
+                 QStringLiteral("in-copy"));
+    }
+    QCOMPARE(names, (QStringList{QStringLiteral("digoal_01.user_info"),
+                                 QStringLiteral("digoal_01.user_login_rec"),
+                                 QStringLiteral("digoal_01.user_logout_rec"),
+                                 QStringLiteral("digoal_01.user_session")}));
+    auto *log = view->findChild<QPlainTextEdit *>(QStringLiteral("nodeLog"));
+    QVERIFY(log);
+    QVERIFY2(log->placeholderText().contains(QStringLiteral("No log yet")),
+             qPrintable(log->placeholderText()));
+
+    // Selecting the root reads its tables (captured, so all ok); it has no log here.
+    view->tree()->setCurrentIndex(root);
+    QTRY_COMPARE(view->detail()->nodeName(), kRootNode);
+    QTRY_COMPARE(tables->topLevelItemCount(), 4);
+    QTRY_COMPARE(tables->topLevelItem(0)->data(1, Qt::UserRole).toString(), QStringLiteral("ok"));
+    QVERIFY(log->toPlainText().isEmpty());
+    QVERIFY(log->placeholderText().contains(kLeafNode));
+
+    // Remembered, and no password anywhere on screen.
+    QCOMPARE(m_window->recentConfigs(), QStringList{m_leafIni});
+    auto *recent = m_window->findChild<QMenu *>(QStringLiteral("menuRecent"));
+    QVERIFY(recent->isEnabled());
+    QCOMPARE(recent->actions().first()->data().toString(), m_leafIni);
+    const QString connection
+        = m_window->findChild<QLabel *>(QStringLiteral("connectionStatus"))->text();
+    QVERIFY2(connection.contains(QStringLiteral("postgres@127.0.0.1:%1/dst1").arg(m_leaf->port())),
+             qPrintable(connection));
+    for (const QString &text : visibleTexts())
+        QVERIFY2(!text.contains(kPassword), qPrintable(text));
+    QCOMPARE(m_window->windowTitle(), QStringLiteral("leaf.ini — Ferry"));
+
+    // Closing goes back to the empty state and stops the refreshes.
+    m_window->findChild<QAction *>(QStringLiteral("actionCloseConfig"))->trigger();
+    QCOMPARE(stack->currentWidget()->objectName(), QStringLiteral("emptyState"));
+    QVERIFY(!view->monitor()->isOpen());
+    QCOMPARE(model->rowCount(), 0);
+    QCOMPARE(m_window->windowTitle(), QStringLiteral("Ferry"));
+}
+
+void TestCascadeView::workersReplicate()
+{
+    startWorker(m_rootIni, QStringLiteral("root_job"));
+    startWorker(m_leafIni, QStringLiteral("leaf_job"));
+    QVERIFY(m_window->openConfig(m_leafIni));
+    CascadeView *view = m_window->cascadeView();
+    const CascadeModel *model = view->model();
+
+    // The leaf's worker copies the four tables; then both nodes are fine.
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        stateOf(model, kLeafNode) == NodeState::Ok
+            && cell(model, kLeafNode, CascadeModel::TablesColumn) == QStringLiteral("4 / 0 / 0"),
+        qPrintable(cell(model, kLeafNode, CascadeModel::TablesColumn) + QStringLiteral(" ")
+                   + cell(model, kLeafNode, CascadeModel::MessageColumn) + QStringLiteral("\n")
+                   + ferry::test::readText(logFile(QStringLiteral("leaf_job")))),
+        30000);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(model, kRootNode), NodeState::Ok, 10000);
+    QVERIFY(cell(model, kLeafNode, CascadeModel::MessageColumn).isEmpty());
+    QVERIFY(cell(model, kLeafNode, CascadeModel::LagColumn).endsWith(QLatin1Char('s')));
+
+    auto *tables = view->findChild<QTreeWidget *>(QStringLiteral("nodeTables"));
+    auto *log = view->findChild<QPlainTextEdit *>(QStringLiteral("nodeLog"));
+    auto tableState = [tables](const QString &name) -> std::pair<QString, qint64> {
+        for (int i = 0; i < tables->topLevelItemCount(); ++i) {
+            const QTreeWidgetItem *item = tables->topLevelItem(i);
+            if (item->data(0, Qt::UserRole).toString() == name)
+                return {item->data(1, Qt::UserRole).toString(),
+                        item->data(2, Qt::UserRole).toLongLong()};
+        }
+        return {};
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(tableState(QStringLiteral("digoal_01.user_info")),
+                              std::make_pair(QStringLiteral("ok"), qint64(kSeedRows)), 10000);
+    QCOMPARE(tableState(QStringLiteral("digoal_01.user_login_rec")),
+             std::make_pair(QStringLiteral("ok"), qint64(0)));
+    // The worker's log tail, refreshed with the status.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        log->toPlainText().contains(QStringLiteral("worker of leaf node 'dst1'")), 10000);
+    QVERIFY(log->toPlainText().contains(QStringLiteral("INFO")));
+    QVERIFY(!log->toPlainText().contains(kPassword));
+    auto *summary = view->findChild<QLabel *>(QStringLiteral("nodeDetailSummary"));
+    QTRY_VERIFY(summary->text().contains(QStringLiteral("Worker: pid %1").arg(m_daemons.last())));
+
+    saveScreenshot(QStringLiteral("cascade.png"));
+    {
+        const AppTranslator zh(QLocale(QStringLiteral("zh_CN")));
+        QTRY_COMPARE(model->headerData(0, Qt::Horizontal).toString(), QStringLiteral("节点"));
+        QSignalSpy read(view->monitor(), &CascadeMonitor::detailRead);
+        QTRY_VERIFY_WITH_TIMEOUT(read.count() >= 1, 5000);
+        QCOMPARE(cell(model, kLeafNode, CascadeModel::StateColumn), QStringLiteral("正常"));
+        saveScreenshot(QStringLiteral("cascade-zh_CN.png"));
+    }
+
+    // Stopped workers: the nodes warn that their workers are not running.
+    for (const QString &config : {m_leafIni, m_rootIni}) {
+        const auto run = runFerry({QStringLiteral("-s"), config, QStringLiteral("worker")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(cell(model, kLeafNode, CascadeModel::MessageColumn)
+                                 .startsWith(QStringLiteral("worker not running (last seen ")),
+                             10000);
+    QCOMPARE(stateOf(model, kLeafNode), NodeState::Warning);
+    QTRY_VERIFY(summary->text().contains(QStringLiteral("Worker: stopped")));
+    QTRY_VERIFY(log->toPlainText().contains(QStringLiteral("worker of node 'dst1' stopped")));
+}
+
+void TestCascadeView::statusReadsNeverBlockTheUi()
+{
+    // The config's database accepts the connection and never answers: every status
+    // read hangs for connect_timeout on its worker thread.
+    SilentServer silent;
+    const QString config = writeConfig(
+        QStringLiteral("silent.ini"),
+        QStringLiteral("host=127.0.0.1 port=%1 dbname=x user=postgres connect_timeout=3")
+            .arg(silent.port()),
+        QStringLiteral("silent_job"));
+    CascadeView *view = m_window->cascadeView();
+    QSignalSpy started(view->monitor(), &CascadeMonitor::refreshStarted);
+    QSignalSpy read(view->monitor(), &CascadeMonitor::statusRead);
+
+    QElapsedTimer clock;
+    qint64 last = 0;
+    qint64 maxGap = 0;
+    QTimer heartbeat;
+    heartbeat.setTimerType(Qt::PreciseTimer);
+    connect(&heartbeat, &QTimer::timeout, this, [&] {
+        const qint64 now = clock.elapsed();
+        maxGap = qMax(maxGap, now - last);
+        last = now;
+    });
+    clock.start();
+    heartbeat.start(10);
+
+    QVERIFY(m_window->openConfig(config));
+    QCOMPARE(started.count(), 1);
+    // Refresh now, the F5 action and the 1 s timer while the read hangs start nothing.
+    QTimer poke;
+    connect(&poke, &QTimer::timeout, this,
+            [this] { m_window->findChild<QAction *>(QStringLiteral("actionRefresh"))->trigger(); });
+    poke.start(300);
+    QEventLoop loop;
+    QTimer::singleShot(2500, &loop, &QEventLoop::quit);
+    loop.exec();
+    poke.stop();
+    heartbeat.stop();
+
+    QVERIFY(view->monitor()->isRefreshing());
+    QCOMPARE(started.count(), 1);
+    QCOMPARE(read.count(), 0);
+    qInfo("longest UI heartbeat gap while the status read hung: %lld ms", maxGap);
+    QVERIFY2(maxGap < 100, qPrintable(QStringLiteral("UI thread stalled %1 ms").arg(maxGap)));
+
+    // The read times out: the reason shows in the window, and the next one may start.
+    QTRY_COMPARE_WITH_TIMEOUT(read.count(), 1, 10000);
+    QVERIFY2(view->errorText().contains(QStringLiteral("timeout expired")),
+             qPrintable(view->errorText()));
+    QVERIFY(view->errorText().contains(QStringLiteral("Cannot read the status")));
+    QCOMPARE(view->model()->rowCount(), 0);
+    silent.close(); // the next read fails at once
+    QTRY_VERIFY_WITH_TIMEOUT(read.count() >= 2, 5000);
+}
+
+void TestCascadeView::commandLineOpensConfig()
+{
+    // `ferry-gui CONFIG.ini --screenshot FILE` opens the config and waits for its
+    // first status before it grabs the window.
+    const QString file = m_dir.filePath(QStringLiteral("cli.png"));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), m_dir.path()); // no settings from elsewhere
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+    QProcess gui;
+    gui.setProcessEnvironment(env);
+    QElapsedTimer elapsed;
+    elapsed.start();
+    gui.start(QStringLiteral(FERRY_GUI_BINARY), {m_leafIni, QStringLiteral("--screenshot"), file});
+    QVERIFY2(gui.waitForFinished(30000), qPrintable(gui.errorString()));
+    QCOMPARE(gui.exitCode(), 0);
+    QVERIFY2(elapsed.elapsed() < 20000, "waited for the timeout, not for the status");
+    const QImage image(file);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.size() / image.devicePixelRatio(), MainWindow::defaultSize());
+    // It is remembered among the recent configs of that (test) home.
+    const QSettings recent(m_dir.filePath(QStringLiteral("config/Ferry/ferry-gui.conf")),
+                           QSettings::IniFormat);
+    QCOMPARE(recent.value(QStringLiteral("recentConfigs")).toStringList(), QStringList{m_leafIni});
+}
+
+void TestCascadeView::unreachableLeaf()
+{
+    QVERIFY(m_window->openConfig(m_leafIni));
+    CascadeView *view = m_window->cascadeView();
+    const CascadeModel *model = view->model();
+    QTRY_VERIFY_WITH_TIMEOUT(model->indexOfNode(kLeafNode).isValid(), 15000);
+    QVERIFY(stateOf(model, kLeafNode) != NodeState::Unreachable);
+
+    // A worker stuck on a batch stores its error in the node: ERR: in `status`.
+    {
+        auto leaf = Connection::open(m_leaf->connectionString(kLeafNode));
+        QVERIFY_RESULT(leaf);
+        QVERIFY_RESULT(leaf->exec(
+            QStringLiteral("UPDATE ferry.node_info SET last_error = 'duplicate key value "
+                           "violates unique constraint \"user_info_pkey\"'")));
+    }
+    QTRY_VERIFY2_WITH_TIMEOUT(cell(model, kLeafNode, CascadeModel::MessageColumn)
+                                  .startsWith(QStringLiteral("duplicate key value violates")),
+                              qPrintable(cell(model, kLeafNode, CascadeModel::MessageColumn)),
+                              5000);
+    QCOMPARE(stateOf(model, kLeafNode), NodeState::Error);
+    QCOMPARE(cell(model, kLeafNode, CascadeModel::StateColumn), QStringLiteral("Error"));
+
+    QVERIFY_RESULT(m_leaf->stop(QStringLiteral("immediate")));
+    // The leaf's own database is gone: the window reads the cascade from the root,
+    // which cannot reach the leaf either.
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(model, kLeafNode), NodeState::Unreachable, 15000);
+    QCOMPARE(cell(model, kLeafNode, CascadeModel::StateColumn), QStringLiteral("Unreachable"));
+    QCOMPARE(cell(model, kLeafNode, CascadeModel::TablesColumn), QStringLiteral("—"));
+    QCOMPARE(cell(model, kLeafNode, CascadeModel::LagColumn), QStringLiteral("—"));
+    QVERIFY(!cell(model, kLeafNode, CascadeModel::MessageColumn).isEmpty());
+    QVERIFY(model->indexOfNode(kLeafNode).data(CascadeModel::IsLocalRole).toBool());
+    QCOMPARE(cell(model, kRootNode, CascadeModel::TablesColumn), QStringLiteral("4 / 0 / 0"));
+    QVERIFY(stateOf(model, kRootNode) != NodeState::Unreachable);
+    QVERIFY2(view->errorText().contains(QStringLiteral("does not answer")),
+             qPrintable(view->errorText()));
+    auto *note = view->findChild<QLabel *>(QStringLiteral("nodeTablesNote"));
+    QTRY_VERIFY(note->text().startsWith(QStringLiteral("Cannot read the tables")));
+    // The log is a local file: still there.
+    QTRY_VERIFY(view->findChild<QPlainTextEdit *>(QStringLiteral("nodeLog"))
+                    ->toPlainText()
+                    .contains(QStringLiteral("worker of leaf node 'dst1'")));
+    for (const QString &text : visibleTexts())
+        QVERIFY2(!text.contains(kPassword), qPrintable(text));
+}
+
+QTEST_MAIN(TestCascadeView)
+#include "tst_cascadeview.moc"
