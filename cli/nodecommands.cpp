@@ -26,8 +26,22 @@ QTextStream &err()
     return stream;
 }
 
+// One line for stderr: the error and, where the server gave one, its hint
+// (Ferry's own SQL says there what to do, e.g. how to add a primary key).
+int failWith(const Error &error)
+{
+    QString text = error.toString();
+    if (!error.hint().isEmpty())
+        text += QStringLiteral(" - ") + error.hint().simplified();
+    return fail(text);
+}
+
 Result<ConnectionString> parseConnstr(const QString &text, const QString &what)
 {
+    if (text.trimmed().isEmpty())
+        return Error(ErrorKind::Usage, QStringLiteral("%1 is empty: give a connection string such "
+                                                      "as 'host=HOST port=PORT dbname=DB'")
+                                           .arg(what));
     auto cs = ConnectionString::parse(text);
     if (!cs)
         return std::move(cs.error().withContext(what));
@@ -44,12 +58,12 @@ int createRoot(const CommandArgs &args, const JobConfig &config)
     if (args.positional.size() > 1) {
         auto location = parseConnstr(args.positional.at(1), QStringLiteral("CONNSTR"));
         if (!location)
-            return fail(location.error().toString());
+            return failWith(location.error());
         setup.location = *location;
     }
     auto node = NodeAdmin::createRoot(setup);
     if (!node)
-        return fail(node.error().toString());
+        return failWith(node.error());
     out() << QStringLiteral("Created root node '%1' of queue '%2'").arg(node->name, node->queue)
           << Qt::endl;
     return ExitSuccess;
@@ -64,16 +78,16 @@ int createLeaf(const CommandArgs &args, const JobConfig &config)
     setup.workerName = config.jobName();
     auto location = parseConnstr(args.positional.at(1), QStringLiteral("CONNSTR"));
     if (!location)
-        return fail(location.error().toString());
+        return failWith(location.error());
     setup.location = *location;
     auto provider
         = parseConnstr(args.value(QStringLiteral("--provider")), QStringLiteral("--provider"));
     if (!provider)
-        return fail(provider.error().toString());
+        return failWith(provider.error());
     setup.provider = *provider;
     auto node = NodeAdmin::createLeaf(setup);
     if (!node)
-        return fail(node.error().toString());
+        return failWith(node.error());
     out() << QStringLiteral("Created leaf node '%1' of queue '%2' with provider '%3'")
                  .arg(node->name, node->queue, node->providerNode)
           << Qt::endl;
@@ -84,7 +98,7 @@ int dropNode(const CommandArgs &args, const JobConfig &config)
 {
     const QString name = args.positional.value(0);
     if (auto r = NodeAdmin::dropNode(config.db(), config.queueName(), name); !r)
-        return fail(r.error().toString());
+        return failWith(r.error());
     out() << QStringLiteral("Dropped node '%1' of queue '%2'").arg(name, config.queueName())
           << Qt::endl;
     return ExitSuccess;
@@ -94,7 +108,7 @@ int setPaused(const JobConfig &config, bool paused)
 {
     auto node = NodeAdmin::setPaused(config.db(), config.queueName(), paused);
     if (!node)
-        return fail(node.error().toString());
+        return failWith(node.error());
     out() << QStringLiteral("Node '%1' %2")
                  .arg(node->name, paused ? QStringLiteral("paused") : QStringLiteral("resumed"))
           << Qt::endl;
@@ -126,19 +140,19 @@ int members(const JobConfig &config)
 {
     auto opened = openNode(config);
     if (!opened)
-        return fail(opened.error().toString());
+        return failWith(opened.error());
     Connection *root = &*opened->db;
     std::optional<Connection> provider;
     if (opened->node.type != NodeType::Root) {
         auto c = connectToProvider(opened->node);
         if (!c)
-            return fail(c.error().toString());
+            return failWith(c.error());
         provider.emplace(std::move(c.value()));
         root = &*provider;
     }
     auto list = loadMembers(*root, config.queueName());
     if (!list)
-        return fail(list.error().toString());
+        return failWith(list.error());
     out() << formatMembers(opened->node, *list);
     out().flush();
     return ExitSuccess;
@@ -148,7 +162,7 @@ int status(const JobConfig &config)
 {
     auto s = readCascadeStatus(config.db(), config.queueName());
     if (!s)
-        return fail(s.error().toString());
+        return failWith(s.error());
     out() << formatCascadeStatus(*s);
     out().flush();
     return ExitSuccess;
@@ -158,7 +172,7 @@ int nodeStatus(const JobConfig &config)
 {
     auto opened = openNode(config);
     if (!opened)
-        return fail(opened.error().toString());
+        return failWith(opened.error());
     auto s = readCascadeStatus(config.db(), config.queueName());
     std::optional<NodeStatus> mine;
     if (s) {
@@ -176,19 +190,19 @@ int addTables(const CommandArgs &args, const JobConfig &config)
 {
     auto opened = openNode(config);
     if (!opened)
-        return fail(opened.error().toString());
+        return failWith(opened.error());
     std::optional<Connection> provider;
     if (opened->node.type != NodeType::Root) {
         auto c = connectToProvider(opened->node);
         if (!c)
-            return fail(c.error().toString());
+            return failWith(c.error());
         provider.emplace(std::move(c.value()));
     }
     TableRegistry registry(*opened->db, opened->node);
     auto outcome = registry.add(args.positional, args.has(QStringLiteral("--all")),
                                 provider ? &*provider : nullptr);
     if (!outcome)
-        return fail(outcome.error().toString());
+        return failWith(outcome.error());
     for (const QString &t : outcome->added)
         out() << QStringLiteral("Table added: %1").arg(t) << Qt::endl;
     for (const QString &t : outcome->already)
@@ -202,11 +216,11 @@ int removeTables(const CommandArgs &args, const JobConfig &config)
 {
     auto opened = openNode(config);
     if (!opened)
-        return fail(opened.error().toString());
+        return failWith(opened.error());
     TableRegistry registry(*opened->db, opened->node);
     auto removed = registry.remove(args.positional);
     if (!removed)
-        return fail(removed.error().toString());
+        return failWith(removed.error());
     for (const QString &t : *removed)
         out() << QStringLiteral("Table removed: %1").arg(t) << Qt::endl;
     return ExitSuccess;
@@ -216,11 +230,11 @@ int listTables(const JobConfig &config)
 {
     auto opened = openNode(config);
     if (!opened)
-        return fail(opened.error().toString());
+        return failWith(opened.error());
     TableRegistry registry(*opened->db, opened->node);
     auto tables = registry.list();
     if (!tables)
-        return fail(tables.error().toString());
+        return failWith(tables.error());
     out() << formatTables(*opened->db, *tables);
     out().flush();
     return ExitSuccess;

@@ -5,6 +5,8 @@
 #include "queue/schemainstaller.h"
 #include "util/logging.h"
 
+#include <QRandomGenerator>
+
 namespace ferry {
 
 namespace {
@@ -28,6 +30,21 @@ Error alreadyNode(const Connection &db, const NodeInfo &node)
                      .arg(db.displayName(), node.name, nodeTypeName(node.type), node.queue));
 }
 
+// Checked before anything is changed (the table's CHECK would only fail
+// after the schema was installed). Letters of any script are fine.
+Result<void> checkNodeName(const QString &name)
+{
+    bool plain = !name.isEmpty() && name.size() <= 128;
+    for (const QChar c : name)
+        plain = plain && (c.isLetterOrNumber() || QStringLiteral("_-.").contains(c));
+    if (plain)
+        return {};
+    return Error(ErrorKind::Usage,
+                 QStringLiteral("node name '%1' is not valid: use 1 to 128 letters, digits, '_', "
+                                "'-' or '.'")
+                     .arg(name.left(140)));
+}
+
 QString locationFor(const NodeSetup &setup)
 {
     return storableLocation(setup.location.isEmpty() ? setup.db : setup.location);
@@ -41,10 +58,61 @@ Result<Connection> openNode(const ConnectionString &cs, const QString &what)
     return c;
 }
 
+// Other nodes connect to a node by the location it registers (status, and
+// drop-node on the root, which empties Ferry's tables there), so CONNSTR
+// must reach this very database. Advisory locks belong to one database: a
+// lock this session holds cannot be taken through CONNSTR exactly when both
+// reach the same one. Checked before anything is changed.
+Result<void> checkLocation(Connection &db, const NodeSetup &setup)
+{
+    if (setup.location.isEmpty() || setup.location.toString() == setup.db.toString())
+        return {};
+    auto there = Connection::open(setup.location);
+    if (!there)
+        return std::move(there.error().withContext(
+            QStringLiteral("CONNSTR, how other nodes reach this node, must reach %1")
+                .arg(db.displayName())));
+    const QString key = QString::number(qint64(QRandomGenerator::global()->generate64() >> 1));
+    if (auto r = db.exec(QStringLiteral("SELECT pg_advisory_lock($1::bigint)"), {key}); !r)
+        return r.error();
+    auto taken = there->exec(QStringLiteral("SELECT pg_try_advisory_lock($1::bigint)"), {key});
+    (void)db.exec(QStringLiteral("SELECT pg_advisory_unlock($1::bigint)"), {key});
+    if (!taken)
+        return taken.error();
+    if (taken->toBool(0, 0))
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("CONNSTR reaches %1, another database than the config's db "
+                                    "%2: give the connection string other nodes use to reach %2")
+                         .arg(there->displayName(), db.displayName()));
+    return {};
+}
+
+// Holds the worker lock of `queue` in `db` for as long as the session lasts,
+// so no worker runs while its node is dropped.
+Result<void> lockOutWorker(Connection &db, const QString &queue, const QString &nodeName)
+{
+    auto r = db.exec(QStringLiteral("SELECT pg_try_advisory_lock(hashtext('ferry.worker'), "
+                                    "hashtext($1)), (SELECT worker_pid FROM ferry.node_info "
+                                    "WHERE queue_name = $1)"),
+                     {queue});
+    if (!r)
+        return r.error();
+    if (r->toBool(0, 0))
+        return {};
+    const QString pid
+        = r->isNull(0, 1) ? QString() : QStringLiteral(" (pid %1)").arg(r->text(0, 1));
+    return Error(ErrorKind::Usage,
+                 QStringLiteral("the worker of node '%1' is running%2 on %3: stop it first "
+                                "(ferry -s CONFIG.ini worker), then drop the node")
+                     .arg(nodeName, pid, db.displayName()));
+}
+
 } // namespace
 
 Result<NodeInfo> NodeAdmin::createRoot(const NodeSetup &setup)
 {
+    if (auto r = checkNodeName(setup.nodeName); !r)
+        return r.error();
     auto db = openNode(setup.db, QStringLiteral("the node database"));
     if (!db)
         return db.error();
@@ -52,6 +120,8 @@ Result<NodeInfo> NodeAdmin::createRoot(const NodeSetup &setup)
         return existing.error();
     else if (existing->has_value())
         return alreadyNode(*db, existing->value());
+    if (auto r = checkLocation(*db, setup); !r)
+        return r.error();
     if (auto r = SchemaInstaller::install(*db); !r)
         return r.error();
 
@@ -98,6 +168,8 @@ Result<NodeInfo> NodeAdmin::createRoot(const NodeSetup &setup)
 
 Result<NodeInfo> NodeAdmin::createLeaf(const NodeSetup &setup)
 {
+    if (auto r = checkNodeName(setup.nodeName); !r)
+        return r.error();
     auto db = openNode(setup.db, QStringLiteral("the node database"));
     if (!db)
         return db.error();
@@ -105,9 +177,26 @@ Result<NodeInfo> NodeAdmin::createLeaf(const NodeSetup &setup)
     if (!provider)
         return provider.error();
 
-    auto upstream = requireNode(*provider, setup.queue);
-    if (!upstream)
-        return std::move(upstream.error().withContext(QStringLiteral("checking the provider")));
+    auto found = loadNodeInfo(*provider, setup.queue);
+    if (!found)
+        return std::move(found.error().withContext(QStringLiteral("checking the provider")));
+    if (!found->has_value()) {
+        auto queues = nodeQueues(*provider);
+        if (!queues)
+            return std::move(queues.error().withContext(QStringLiteral("checking the provider")));
+        if (!queues->isEmpty())
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("provider %1 has no node of queue '%2' (it has one of "
+                                        "'%3'): set queue_name in the config to the root's queue")
+                             .arg(provider->displayName(), setup.queue,
+                                  queues->join(QStringLiteral("', '"))));
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("provider %1 is not a Ferry node of queue '%2': --provider "
+                                    "must reach the root's database (run create-root there "
+                                    "first)")
+                         .arg(provider->displayName(), setup.queue));
+    }
+    const NodeInfo *upstream = &found->value();
     if (upstream->type != NodeType::Root)
         return Error(
             ErrorKind::Usage,
@@ -119,6 +208,8 @@ Result<NodeInfo> NodeAdmin::createLeaf(const NodeSetup &setup)
     else if (existing->has_value())
         return alreadyNode(*db, existing->value());
     // (A leaf database that is the provider itself fails above: it is the root.)
+    if (auto r = checkLocation(*db, setup); !r)
+        return r.error();
 
     // The provider's side first: the member and its consumer.
     {
@@ -128,17 +219,23 @@ Result<NodeInfo> NodeAdmin::createLeaf(const NodeSetup &setup)
         if (auto r = lockQueue(*provider, setup.queue); !r)
             return r.error();
         auto taken = provider->exec(
-            QStringLiteral("SELECT node_name FROM ferry.node_location WHERE queue_name = $1 AND "
-                           "(node_name = $2 OR worker_name = $3)"),
+            QStringLiteral("SELECT node_name, node_name = $2 FROM ferry.node_location WHERE "
+                           "queue_name = $1 AND (node_name = $2 OR worker_name = $3) "
+                           "ORDER BY 2 DESC"),
             {setup.queue, setup.nodeName, setup.workerName});
         if (!taken)
             return taken.error();
+        if (taken->rowCount() > 0 && taken->toBool(0, 1))
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("queue '%1' already has a node named '%2': pick another "
+                                        "node name, or drop-node %2 first")
+                             .arg(setup.queue, setup.nodeName));
         if (taken->rowCount() > 0)
             return Error(ErrorKind::Usage,
-                         QStringLiteral("queue '%1' already has a node '%2' with that name or "
-                                        "job name: pick another node name or job_name, or "
-                                        "drop-node %2 on the root")
-                             .arg(setup.queue, taken->text(0, 0)));
+                         QStringLiteral("node '%1' of queue '%2' already uses job_name '%3': set "
+                                        "another job_name in the config (each node's worker "
+                                        "needs its own), or drop-node %1 first")
+                             .arg(taken->text(0, 0), setup.queue, setup.workerName));
         QueueAdmin queues(*provider);
         // A consumer of that name without a member is left from a node that
         // was never finished: start it afresh.
@@ -243,29 +340,42 @@ NodeAdmin::dropNode(const ConnectionString &dbString, const QString &queue, cons
         }
         if (!member)
             return Error(ErrorKind::Usage,
-                         QStringLiteral("queue '%1' has no node '%2'").arg(queue, nodeName));
+                         QStringLiteral("queue '%1' has no node '%2': see `members` for its "
+                                        "nodes")
+                             .arg(queue, nodeName));
         // Clean the member's own database where it can still be reached.
         auto where = ConnectionString::parse(member->location);
         if (where) {
             if (auto remote = Connection::open(*where)) {
-                auto tx = Transaction::begin(*remote);
-                if (tx) {
-                    (void)remote->exec(
-                        QStringLiteral("SELECT ferry.allow_table(format('%I.%I', dest_schema, "
-                                       "dest_name)::regclass) FROM ferry.node_table WHERE "
-                                       "queue_name = $1 AND to_regclass(format('%I.%I', "
-                                       "dest_schema, dest_name)) IS NOT NULL"),
-                        {queue});
-                    (void)remote->exec(
-                        QStringLiteral("DELETE FROM ferry.node_table WHERE queue_name = $1"),
-                        {queue});
-                    (void)remote->exec(
-                        QStringLiteral("DELETE FROM ferry.completed_tick WHERE consumer_name = $1"),
-                        {member->workerName});
-                    (void)remote->exec(
-                        QStringLiteral("DELETE FROM ferry.node_info WHERE queue_name = $1"),
-                        {queue});
-                    (void)tx->commit();
+                // Only that node's own records: never another node's that
+                // a stale location may lead to.
+                auto there = loadNodeInfo(*remote, queue);
+                if (there && there->has_value() && there->value().name == nodeName) {
+                    if (auto r = lockOutWorker(*remote, queue, nodeName); !r)
+                        return r.error();
+                    if (auto tx = Transaction::begin(*remote)) {
+                        (void)remote->exec(
+                            QStringLiteral("SELECT ferry.allow_table(format('%I.%I', dest_schema, "
+                                           "dest_name)::regclass) FROM ferry.node_table WHERE "
+                                           "queue_name = $1 AND to_regclass(format('%I.%I', "
+                                           "dest_schema, dest_name)) IS NOT NULL"),
+                            {queue});
+                        (void)remote->exec(
+                            QStringLiteral("DELETE FROM ferry.node_table WHERE queue_name = $1"),
+                            {queue});
+                        (void)remote->exec(QStringLiteral("DELETE FROM ferry.completed_tick "
+                                                          "WHERE consumer_name = $1"),
+                                           {member->workerName});
+                        (void)remote->exec(
+                            QStringLiteral("DELETE FROM ferry.node_info WHERE queue_name = $1"),
+                            {queue});
+                        (void)tx->commit();
+                    }
+                } else if (there) {
+                    qCWarning(lcCore).noquote()
+                        << QStringLiteral("the location of node '%1' (%2) holds no such node: "
+                                          "only the root forgets it")
+                               .arg(nodeName, remote->displayName());
                 }
             } else {
                 qCWarning(lcCore).noquote()
@@ -297,8 +407,11 @@ NodeAdmin::dropNode(const ConnectionString &dbString, const QString &queue, cons
         }
         if (!others.isEmpty())
             return Error(ErrorKind::Usage,
-                         QStringLiteral("root '%1' still has nodes %2: drop them first")
+                         QStringLiteral("root '%1' still has nodes %2: drop-node each of them "
+                                        "first (with its own config, or by name with this one)")
                              .arg(nodeName, others.join(QStringLiteral(", "))));
+        if (auto r = lockOutWorker(*db, queue, nodeName); !r)
+            return r.error();
         auto tx = Transaction::begin(*db);
         if (!tx)
             return tx.error();
@@ -327,6 +440,8 @@ NodeAdmin::dropNode(const ConnectionString &dbString, const QString &queue, cons
     }
 
     // A leaf drops itself: first from its provider, then its own records.
+    if (auto r = lockOutWorker(*db, queue, nodeName); !r)
+        return r.error();
     auto providerString = ConnectionString::parse(self->providerLocation);
     if (!providerString)
         return providerString.error();
@@ -380,6 +495,12 @@ NodeAdmin::setPaused(const ConnectionString &dbString, const QString &queue, boo
     auto self = requireNode(*db, queue);
     if (!self)
         return self.error();
+    // The root's worker applies nothing: a flag there would only show.
+    if (self->type == NodeType::Root && paused)
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("node '%1' is the root and applies nothing: pause its leaves "
+                                    "with their configs (stop the root's worker to stop ticking)")
+                         .arg(self->name));
     if (auto r = db->exec(QStringLiteral("UPDATE ferry.node_info SET paused = $2 WHERE queue_name "
                                          "= $1"),
                           {queue, paused});

@@ -161,6 +161,18 @@ Result<AddTablesOutcome> TableRegistry::addOnRoot(const QStringList &names, bool
                          QStringLiteral("table %1 does not exist on root %2 (%3): nothing was "
                                         "added")
                              .arg(name, m_info.name, m_node.displayName()));
+        // Checked here so the message is plain and nothing is started.
+        auto key = m_node.exec(QStringLiteral("SELECT ferry._primary_key($1::text::regclass) IS "
+                                              "NOT NULL"),
+                               {m_node.quoteQualified(res->schema, res->name)});
+        if (!key)
+            return key.error();
+        if (!key->toBool(0, 0))
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("table %1 has no primary key: Ferry needs one to "
+                                        "replicate updates and deletes (ALTER TABLE ... ADD "
+                                        "PRIMARY KEY); nothing was added")
+                             .arg(displayTableName(m_node, res->schema, res->name)));
         if (!wanted.contains(qMakePair(res->schema, res->name)))
             wanted.append({res->schema, res->name});
     }
@@ -336,7 +348,8 @@ Result<QStringList> TableRegistry::remove(const QStringList &names)
         if (matches == 0)
             return Error(
                 ErrorKind::Usage,
-                QStringLiteral("node %1 does not replicate a table %2; nothing was removed")
+                QStringLiteral("node %1 does not replicate a table %2 ('ferry CONFIG.ini tables' "
+                               "lists those it does); nothing was removed")
                     .arg(m_info.name, name));
         if (matches > 1)
             return Error(ErrorKind::Usage,
