@@ -63,21 +63,32 @@ Result<NodeInfo> NodeWorker::start()
                          .arg(info->name, m_options.queue, m_node->displayName()));
     m_info = info.value();
     m_nodeError = m_info.lastError;
+    m_locked = true;
     return m_info;
 }
 
 Result<void> NodeWorker::reconnectNode()
 {
-    if (auto r = m_node->reconnect(); !r)
-        return r;
+    // The lock went with a broken session. An open session that found the
+    // lock taken (another worker started while this one was disconnected)
+    // asks again: until it has the lock, this worker leaves the node alone.
+    if (!m_node->isOpen()) {
+        m_locked = false;
+        if (auto r = m_node->reconnect(); !r)
+            return r;
+    }
     auto locked = tryWorkerLock(*m_node, m_options.queue);
     if (!locked)
         return locked.error();
     if (!locked.value())
         return Error(ErrorKind::Connection,
                      QStringLiteral("another worker took over node '%1' while this one was "
-                                    "disconnected")
+                                    "disconnected; waiting until it stops")
                          .arg(m_info.name));
+    m_locked = true;
+    m_lastHeartbeatMs = 0; // say at once which worker runs the node now
+    qCInfo(lcCore).noquote() << QStringLiteral("worker of node '%1' holds its lock again on %2")
+                                    .arg(m_info.name, m_node->displayName());
     return {};
 }
 
@@ -105,7 +116,7 @@ Result<void> NodeWorker::run(const std::atomic_bool &stop)
                                          m_node->displayName());
     (void)heartbeat(true);
     Result<void> result = m_info.type == NodeType::Root ? runRoot(stop) : runLeaf(stop);
-    if (m_node && m_node->isOpen())
+    if (m_locked && m_node->isOpen())
         (void)m_node->exec(QStringLiteral("UPDATE ferry.node_info SET worker_pid = NULL WHERE "
                                           "queue_name = $1"),
                            {m_options.queue});
@@ -126,11 +137,16 @@ Result<void> NodeWorker::heartbeat(bool force)
         return r.error();
     m_lastHeartbeatMs = now;
     if (r->rowCount() == 0)
-        return Error(ErrorKind::Config,
-                     QStringLiteral("node '%1' was dropped from %2: the worker stops")
-                         .arg(m_info.name, m_node->displayName()));
+        return droppedError();
     m_info.paused = r->toBool(0, 0);
     return {};
+}
+
+Error NodeWorker::droppedError() const
+{
+    return Error(ErrorKind::Config,
+                 QStringLiteral("node '%1' was dropped from %2: the worker stops")
+                     .arg(m_info.name, m_node->displayName()));
 }
 
 void NodeWorker::recordError(const QString &message)
@@ -178,7 +194,7 @@ Result<void> NodeWorker::runRoot(const std::atomic_bool &stop)
     }
     int retryMs = m_options.retryMinMs;
     while (!stop.load()) {
-        auto beat = heartbeat(false);
+        auto beat = m_locked ? heartbeat(false) : reconnectNode();
         if (!beat && beat.error().kind() == ErrorKind::Config) {
             tickerStop = true;
             ticker.waitForFinished();
@@ -190,8 +206,8 @@ Result<void> NodeWorker::runRoot(const std::atomic_bool &stop)
                                                .arg(retryMs);
             sleepUnlessStopped(retryMs, stop);
             retryMs = qMin(retryMs * 2, m_options.retryMaxMs);
-            if (auto r = reconnectNode(); !r)
-                qCWarning(lcCore).noquote() << r.error().toString();
+            if (!m_node->isOpen())
+                m_locked = false;
             continue;
         }
         retryMs = m_options.retryMinMs;
@@ -209,7 +225,10 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
     while (!stop.load()) {
         Result<void> round;
         bool idle = false;
-        if (!provider) {
+        // Nothing is done on the node without the worker lock.
+        if (!m_locked)
+            round = reconnectNode();
+        if (round.ok() && !provider) {
             auto where = ConnectionString::parse(m_info.providerLocation);
             if (!where)
                 return where.error();
@@ -259,12 +278,10 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
         }
         sleepUnlessStopped(retryMs, stop);
         retryMs = qMin(retryMs * 2, m_options.retryMaxMs);
-        // Reopen whichever session broke (the worker lock comes back with
-        // the node's); a session that is fine keeps its lock and LISTEN.
-        if (!m_node->isOpen()) {
-            if (auto r = reconnectNode(); !r)
-                qCWarning(lcCore).noquote() << r.error().toString();
-        }
+        // Reopen whichever session broke (the node's at the next round,
+        // with its lock); a session that is fine keeps its lock and LISTEN.
+        if (!m_node->isOpen())
+            m_locked = false;
         if (provider && !provider->isOpen())
             provider.reset();
     }
@@ -273,6 +290,15 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
 
 Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool &stop, bool &idle)
 {
+    // `ferry pause` takes effect before the next batch, not the next heartbeat.
+    auto paused
+        = m_node->exec(QStringLiteral("SELECT paused FROM ferry.node_info WHERE queue_name = $1"),
+                       {m_options.queue});
+    if (!paused)
+        return paused.error();
+    if (paused->rowCount() == 0)
+        return droppedError();
+    m_info.paused = paused->toBool(0, 0);
     if (m_info.paused) {
         idle = true;
         return {};
@@ -322,6 +348,12 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
         m_copyRetryAtMs.remove(key);
         qCInfo(lcCore).noquote()
             << QStringLiteral("copied %1: %2 rows, catching up").arg(name).arg(copied->rows);
+        // A tick after the copy lets the table become ok with the next
+        // batch, also on an idle root that would tick only every idle_period.
+        if (auto r
+            = provider.exec(QStringLiteral("SELECT ferry.ticker($1, true)"), {m_options.queue});
+            !r)
+            qCWarning(lcCore).noquote() << r.error().toString();
         return {};
     }
 

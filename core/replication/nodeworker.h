@@ -53,13 +53,17 @@ private:
     Result<void> leafRound(Connection &provider, const std::atomic_bool &stop, bool &idle);
     Result<void> heartbeat(bool force);
     void recordError(const QString &message);
+    Error droppedError() const;
     void clearError();
+    // Reopens the node's session if it broke and takes the worker lock
+    // (again); fails while another worker holds it.
     Result<void> reconnectNode();
 
     WorkerOptions m_options;
     std::optional<Connection> m_node;
     NodeInfo m_info;
-    QString m_nodeError; // what is stored in node_info.last_error now
+    QString m_nodeError;   // what is stored in node_info.last_error now
+    bool m_locked = false; // holds the worker lock: may work on the node
     qint64 m_lastHeartbeatMs = 0;
     QHash<QString, qint64> m_copyRetryAtMs; // failed copies: "schema.table" -> when to retry
     QHash<QString, qint64> m_copyBackoffMs;
