@@ -22,7 +22,13 @@ struct Connection::NoticeSink
         auto *sink = static_cast<NoticeSink *>(arg);
         // The message starts with its severity ("NOTICE:  ...").
         const QString text = QString::fromUtf8(PQresultErrorMessage(result)).simplified();
-        qCInfo(lcDb).noquote() << sink->name << text;
+        // WARNING, and FATAL/PANIC sent as a notice while the server ends
+        // the session, are worth a warning; NOTICE and the like are not.
+        const QByteArray severity = PQresultErrorField(result, PG_DIAG_SEVERITY_NONLOCALIZED);
+        if (severity == "WARNING" || severity == "FATAL" || severity == "PANIC")
+            qCWarning(lcDb).noquote() << sink->name << text;
+        else
+            qCInfo(lcDb).noquote() << sink->name << text;
     }
 };
 
