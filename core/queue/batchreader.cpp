@@ -4,7 +4,91 @@
 
 #include <libpq-fe.h>
 
+#include <memory>
+
 namespace ferry {
+
+namespace {
+
+// Reads results until libpq has none left; returns the first failure.
+Result<void> finishCommand(Connection &c)
+{
+    std::optional<Error> failure;
+    while (PGresult *raw = PQgetResult(c.handle())) {
+        QueryResult r(raw);
+        const auto status = PQresultStatus(raw);
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && !failure)
+            failure = c.resultError(raw);
+    }
+    if (failure)
+        return *failure;
+    if (!c.isOpen())
+        return c.resultError(nullptr);
+    return {};
+}
+
+// A COPY OUT cannot be stopped by the client alone: ask the server to cancel
+// it, then drain what is already on the way.
+void abandonCopyOut(Connection &c)
+{
+    if (!c.isOpen())
+        return;
+    (void)c.cancelHandle().cancel();
+    char *buffer = nullptr;
+    while (PQgetCopyData(c.handle(), &buffer, 0) > 0)
+        PQfreemem(buffer);
+    (void)finishCommand(c);
+}
+
+// A decimal integer field of a COPY line, ending at the next tab.
+bool takeNumber(const char *&p, const char *end, qint64 &value)
+{
+    bool negative = false;
+    if (p < end && *p == '-') {
+        negative = true;
+        ++p;
+    }
+    const char *start = p;
+    qint64 v = 0;
+    while (p < end && *p >= '0' && *p <= '9')
+        v = v * 10 + (*p++ - '0');
+    if (p == start || p == end || *p != '\t')
+        return false;
+    ++p;
+    value = negative ? -v : v;
+    return true;
+}
+
+bool takeField(const char *&p, const char *end, QByteArrayView &field, char separator)
+{
+    const char *start = p;
+    while (p < end && *p != separator)
+        ++p;
+    if (p == end)
+        return false;
+    field = QByteArrayView(start, p - start);
+    ++p;
+    return true;
+}
+
+// Splits one line of the batch query's COPY output into its six fields.
+bool parseCopyLine(const char *line, int length, BatchReader::CopyLine &e)
+{
+    const char *p = line;
+    const char *end = line + length;
+    qint64 table = 0;
+    QByteArrayView op;
+    if (!takeNumber(p, end, e.id) || !takeNumber(p, end, e.txid) || !takeField(p, end, op, '\t')
+        || op.size() != 1 || !takeNumber(p, end, table) || !takeField(p, end, e.key, '\t')
+        || !takeField(p, end, e.data, '\n') || p != end)
+        return false;
+    e.op = Event::Op(op.at(0));
+    e.tableId = int(table);
+    e.line = QByteArrayView(line, length);
+    return true;
+}
+
+} // namespace
 
 BatchReader::BatchReader(Connection &connection, QString queue, QString consumer)
     : m_connection(connection)
@@ -78,6 +162,65 @@ Result<qint64> BatchReader::readEvents(const Batch &batch, const EventSink &sink
     }
     if (auto r = tx->commit(); !r)
         return r.error();
+    return count;
+}
+
+Result<qint64> BatchReader::streamEvents(const Batch &batch, const CopyLineSink &sink)
+{
+    auto sql = m_connection.exec(QStringLiteral("SELECT ferry.batch_sql($1)"), {batch.id});
+    if (!sql)
+        return sql.error();
+    // The order is the caller's business here: without it the provider
+    // streams rows as its scan finds them instead of sorting the batch first.
+    QString query = sql->text(0, 0);
+    const QString orderBy = QStringLiteral(" ORDER BY 1");
+    if (query.endsWith(orderBy))
+        query.chop(orderBy.size());
+    const auto context = [&batch]() {
+        return QStringLiteral("reading batch %1").arg(batch.id);
+    };
+
+    QueryResult started(PQexec(
+        m_connection.handle(),
+        (QStringLiteral("COPY (") + query + QStringLiteral(") TO STDOUT")).toUtf8().constData()));
+    if (PQresultStatus(started.get()) != PGRES_COPY_OUT) {
+        Error e = m_connection.resultError(started.get());
+        (void)finishCommand(m_connection);
+        return e.withContext(context());
+    }
+    qint64 count = 0;
+    CopyLine e;
+    for (;;) {
+        char *buffer = nullptr;
+        const int length = PQgetCopyData(m_connection.handle(), &buffer, 0);
+        if (length > 0) {
+            std::unique_ptr<char, void (*)(void *)> owned(buffer, PQfreemem);
+            if (!parseCopyLine(buffer, length, e)) {
+                abandonCopyOut(m_connection);
+                return Error(ErrorKind::Internal,
+                             QStringLiteral("unexpected COPY line in batch %1").arg(batch.id));
+            }
+            ++count;
+            if (!sink(e)) {
+                owned.reset();
+                abandonCopyOut(m_connection);
+                return Error(ErrorKind::Canceled,
+                             QStringLiteral("reading batch %1 stopped after %2 events")
+                                 .arg(batch.id)
+                                 .arg(count));
+            }
+            continue;
+        }
+        if (length == -1)
+            break; // done; the command's status follows
+        // -2: the provider failed or the connection broke mid-stream.
+        Error failure = m_connection.resultError(nullptr);
+        if (auto r = finishCommand(m_connection); !r)
+            failure = r.error();
+        return failure.withContext(context());
+    }
+    if (auto r = finishCommand(m_connection); !r)
+        return r.error().withContext(context());
     return count;
 }
 

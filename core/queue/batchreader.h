@@ -9,10 +9,13 @@
 
 namespace ferry {
 
-// The consumer side of a queue: next batch, its events in order, finish.
-// Events are streamed through a server-side cursor a few thousand rows at a
-// time, so a batch of any size (a 500k-row transaction, or hours of backlog
-// after a stopped ticker) is read with bounded client memory.
+// The consumer side of a queue: next batch, its events, finish.
+// readEvents() streams the events in queue order through a server-side
+// cursor a few thousand rows at a time; streamEvents() streams them with
+// COPY in no particular order, as text lines ready to be forwarded into
+// another server's COPY (what the Applier does). Either way a batch of any
+// size (a 500k-row transaction, or hours of backlog after a stopped ticker)
+// is read with bounded client memory.
 //
 // Uses the connection it is given; owns no thread. The consumer must have
 // been registered (QueueAdmin::registerConsumer).
@@ -28,6 +31,21 @@ public:
     // ErrorKind::Canceled and the batch stays open.
     using EventSink = std::function<bool(const Event &)>;
 
+    // One event as a line of COPY's text format: the fields of an Event in
+    // the order id, txid, op, table id, key, data, tab-separated. The views
+    // point into libpq's buffer and are valid during the sink call only.
+    struct CopyLine
+    {
+        qint64 id = 0;
+        qint64 txid = 0;
+        Event::Op op = Event::Op::Insert;
+        int tableId = 0;
+        QByteArrayView key;  // still COPY-escaped; "\\N" for NULL
+        QByteArrayView data; // idem
+        QByteArrayView line; // the whole line, with its final newline
+    };
+    using CopyLineSink = std::function<bool(const CopyLine &)>;
+
     BatchReader(Connection &connection, QString queue, QString consumer);
 
     // The consumer's open batch, or a new one; empty when no new tick exists.
@@ -35,6 +53,12 @@ public:
     // Calls sink for every event of the batch in queue order; returns the
     // count. Runs its own read-only transaction: call it outside one.
     Result<qint64> readEvents(const Batch &batch, const EventSink &sink);
+    // Calls sink for every event of the batch, in no particular order (the
+    // provider neither sorts nor waits for the client between chunks: one
+    // `COPY (batch query) TO STDOUT`); returns the count. A caller that needs
+    // queue order sorts by id itself. Stopping works as for readEvents(); the
+    // connection stays usable. Runs inside or outside a transaction.
+    Result<qint64> streamEvents(const Batch &batch, const CopyLineSink &sink);
     // Marks the batch done: the consumer moves to the batch's end tick.
     Result<void> finishBatch(const Batch &batch);
     // table_id -> name, for the tables ever captured by this queue.

@@ -2,9 +2,11 @@
 // cluster applies the batches with Applier; after every scenario both sides
 // hold the same rows. Covers net effect per key, key changes, TRUNCATE
 // segments, json/array values, a unique key swapped between rows (row by
-// row fallback), a crash between the node's commit and finish_batch, a batch
-// that does not follow the node's tick, and a non-superuser apply role
-// passing the deny trigger.
+// row fallback), updates that keep or change keys whose JSON needs escaping,
+// a key inserted twice without a captured delete between (fallback again),
+// a crash between the node's commit and finish_batch, a batch that does not
+// follow the node's tick, and a non-superuser apply role passing the deny
+// trigger.
 #include "db/connection.h"
 #include "pgcluster.h"
 #include "queue/batchreader.h"
@@ -24,7 +26,8 @@ const QString kQueue = QStringLiteral("replika");
 const QString kConsumer = QStringLiteral("dst1");
 const QString kTables
     = QStringLiteral("CREATE TABLE acct (id int PRIMARY KEY, v int, doc jsonb, tags text[]); "
-                     "CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE, n int)");
+                     "CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE, n int); "
+                     "CREATE TABLE tk (k text, n int, v int, note text, PRIMARY KEY (k, n))");
 
 } // namespace
 
@@ -39,6 +42,8 @@ private slots:
 
     void mixedChangesConverge();
     void uniqueSwapFallsBackToRowByRow();
+    void keysKeptOrChangedWithEscapes();
+    void keyInsertedTwiceFallsBackToRowByRow();
     void crashAfterCommitSkipsTheBatch();
     void batchNotFollowingTheNodeIsRefused();
     void nonSuperuserApplyPassesDenyTrigger();
@@ -90,6 +95,7 @@ void TestApplier::init()
     QVERIFY_RESULT(admin.createQueue(kQueue));
     QVERIFY_RESULT(admin.captureTable(kQueue, QStringLiteral("acct")));
     QVERIFY_RESULT(admin.captureTable(kQueue, QStringLiteral("users")));
+    QVERIFY_RESULT(admin.captureTable(kQueue, QStringLiteral("tk")));
     QVERIFY_RESULT(admin.registerConsumer(kQueue, kConsumer));
     write(*m_node, kTables);
     Applier applier(*m_node, kQueue, kConsumer);
@@ -97,6 +103,7 @@ void TestApplier::init()
     QueueAdmin leaf(*m_node);
     QVERIFY_RESULT(leaf.denyWrites(QStringLiteral("acct")));
     QVERIFY_RESULT(leaf.denyWrites(QStringLiteral("users")));
+    QVERIFY_RESULT(leaf.denyWrites(QStringLiteral("tk")));
 }
 
 Connection TestApplier::open(PgCluster &cluster, const QString &db, const QString &user)
@@ -198,6 +205,67 @@ void TestApplier::uniqueSwapFallsBackToRowByRow()
     write(*m_source, QStringLiteral("BEGIN; UPDATE users SET email = 'tmp' WHERE id = 1; "
                                     "UPDATE users SET email = 'a' WHERE id = 2; "
                                     "UPDATE users SET email = 'b' WHERE id = 1; COMMIT"));
+    auto r = drain(*m_node);
+    QVERIFY_RESULT(r);
+    QVERIFY(r->rowByRow);
+    compare(QStringLiteral("users"));
+}
+
+void TestApplier::keysKeptOrChangedWithEscapes()
+{
+    // Keys whose JSON text needs escaping (quotes, backslashes, control
+    // characters, non-ASCII, JSON look-alikes), then updates that keep them
+    // (applied as a single upsert) and updates that change them only in
+    // escaped characters (a delete of the old key and an upsert).
+    write(*m_source,
+          QStringLiteral("INSERT INTO tk VALUES ('a\"b', 1, 0, 'x'), (E'c\\\\d', 1, 0, 'x'), "
+                         "(E'tab\\there', 1, 0, 'x'), (E'nl\\nx', 1, 0, 'x'), ('é€', 1, 0, 'x'), "
+                         "('{\"k\" : 1}', 1, 0, 'x'), ('\"k\":1,', 2, 0, E'\\\\\"'), "
+                         "('plain', 1, 0, NULL)"));
+    const QString sql = QStringLiteral(
+        "SELECT count(*), coalesce(string_agg(t::text, '|' ORDER BY k, n), '') FROM tk t");
+    QVERIFY_RESULT(drain(*m_node));
+    auto a = m_source->exec(sql);
+    auto b = m_node->exec(sql);
+    QVERIFY_RESULT(a);
+    QVERIFY_RESULT(b);
+    QCOMPARE(b->toInt64(0, 0), 8);
+    QCOMPARE(b->text(0, 1), a->text(0, 1));
+    write(*m_source,
+          QStringLiteral("UPDATE tk SET v = v + 1, note = coalesce(note, '') || E'\\t\"'; "
+                         "UPDATE tk SET k = E'a\\\\\"b' WHERE k = 'a\"b'; "
+                         "UPDATE tk SET n = 3 WHERE k = 'plain'; "
+                         "UPDATE tk SET k = E'c\\\\d\\\\' WHERE k = E'c\\\\d'; "
+                         "UPDATE tk SET k = 'é€', n = 2 WHERE k = 'é€'; "
+                         "UPDATE tk SET v = 9 WHERE k = '{\"k\" : 1}'; "
+                         "DELETE FROM tk WHERE k = E'nl\\nx'"));
+    auto r = drain(*m_node);
+    QVERIFY_RESULT(r);
+    QVERIFY(!r->rowByRow);
+    a = m_source->exec(sql);
+    b = m_node->exec(sql);
+    QVERIFY_RESULT(a);
+    QVERIFY_RESULT(b);
+    QCOMPARE(b->toInt64(0, 0), 7);
+    QCOMPARE(b->text(0, 1), a->text(0, 1));
+    // A batch with nothing but a TRUNCATE of one table.
+    write(*m_source, QStringLiteral("TRUNCATE tk"));
+    QVERIFY_RESULT(drain(*m_node));
+    auto empty = m_node->exec(QStringLiteral("SELECT count(*) FROM tk"));
+    QVERIFY_RESULT(empty);
+    QCOMPARE(empty->toInt64(0, 0), 0);
+}
+
+void TestApplier::keyInsertedTwiceFallsBackToRowByRow()
+{
+    // A delete the capture did not see (replica role on the root): the batch
+    // holds two inserts of one key, which one INSERT ... ON CONFLICT cannot
+    // apply; event by event in queue order can.
+    write(*m_source, QStringLiteral("BEGIN; INSERT INTO users VALUES (1, 'first', 1); "
+                                    "SET LOCAL session_replication_role = replica; "
+                                    "DELETE FROM users WHERE id = 1; "
+                                    "SET LOCAL session_replication_role = origin; "
+                                    "INSERT INTO users VALUES (1, 'second', 2); COMMIT"));
     auto r = drain(*m_node);
     QVERIFY_RESULT(r);
     QVERIFY(r->rowByRow);
