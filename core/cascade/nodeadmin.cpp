@@ -45,6 +45,17 @@ Result<void> checkNodeName(const QString &name)
                      .arg(name.left(140)));
 }
 
+// Fails when this database already is a node of the queue.
+Result<void> refuseExistingNode(Connection &db, const QString &queue)
+{
+    auto existing = loadNodeInfo(db, queue);
+    if (!existing)
+        return existing.error();
+    if (existing->has_value())
+        return alreadyNode(db, existing->value());
+    return {};
+}
+
 QString locationFor(const NodeSetup &setup)
 {
     return storableLocation(setup.location.isEmpty() ? setup.db : setup.location);
@@ -116,10 +127,8 @@ Result<NodeInfo> NodeAdmin::createRoot(const NodeSetup &setup)
     auto db = openNode(setup.db, QStringLiteral("the node database"));
     if (!db)
         return db.error();
-    if (auto existing = loadNodeInfo(*db, setup.queue); !existing)
-        return existing.error();
-    else if (existing->has_value())
-        return alreadyNode(*db, existing->value());
+    if (auto r = refuseExistingNode(*db, setup.queue); !r)
+        return r.error();
     if (auto r = checkLocation(*db, setup); !r)
         return r.error();
     if (auto r = SchemaInstaller::install(*db); !r)
@@ -131,10 +140,8 @@ Result<NodeInfo> NodeAdmin::createRoot(const NodeSetup &setup)
     if (auto r = lockQueue(*db, setup.queue); !r)
         return r.error();
     // Checked again under the lock: two create-root commands may race.
-    if (auto existing = loadNodeInfo(*db, setup.queue); !existing)
-        return existing.error();
-    else if (existing->has_value())
-        return alreadyNode(*db, existing->value());
+    if (auto r = refuseExistingNode(*db, setup.queue); !r)
+        return r.error();
     QueueAdmin queues(*db);
     auto known = queues.queues();
     if (!known)
@@ -203,10 +210,8 @@ Result<NodeInfo> NodeAdmin::createLeaf(const NodeSetup &setup)
             QStringLiteral("provider %1 is node '%2', a %3: a leaf's provider must be the "
                            "root node (branches are not built yet)")
                 .arg(provider->displayName(), upstream->name, nodeTypeName(upstream->type)));
-    if (auto existing = loadNodeInfo(*db, setup.queue); !existing)
-        return existing.error();
-    else if (existing->has_value())
-        return alreadyNode(*db, existing->value());
+    if (auto r = refuseExistingNode(*db, setup.queue); !r)
+        return r.error();
     // (A leaf database that is the provider itself fails above: it is the root.)
     if (auto r = checkLocation(*db, setup); !r)
         return r.error();
@@ -281,10 +286,8 @@ Result<NodeInfo> NodeAdmin::createLeaf(const NodeSetup &setup)
             return tx.error();
         if (auto r = lockQueue(*db, setup.queue); !r)
             return r.error();
-        if (auto existing = loadNodeInfo(*db, setup.queue); !existing)
-            return existing.error();
-        else if (existing->has_value())
-            return alreadyNode(*db, existing->value());
+        if (auto r = refuseExistingNode(*db, setup.queue); !r)
+            return r.error();
         if (auto r = db->exec(QStringLiteral("INSERT INTO ferry.node_info (queue_name, node_name, "
                                              "node_type, location, provider_node, "
                                              "provider_location, worker_name) "
