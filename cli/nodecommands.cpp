@@ -48,13 +48,21 @@ Result<ConnectionString> parseConnstr(const QString &text, const QString &what)
     return cs;
 }
 
-int createRoot(const CommandArgs &args, const JobConfig &config)
+// What create-root and create-leaf share: the job's database, queue and
+// job name, and the node's name.
+NodeSetup setupFor(const CommandArgs &args, const JobConfig &config)
 {
     NodeSetup setup;
     setup.db = config.db();
     setup.queue = config.queueName();
     setup.nodeName = args.positional.value(0);
     setup.workerName = config.jobName();
+    return setup;
+}
+
+int createRoot(const CommandArgs &args, const JobConfig &config)
+{
+    NodeSetup setup = setupFor(args, config);
     if (args.positional.size() > 1) {
         auto location = parseConnstr(args.positional.at(1), QStringLiteral("CONNSTR"));
         if (!location)
@@ -71,11 +79,7 @@ int createRoot(const CommandArgs &args, const JobConfig &config)
 
 int createLeaf(const CommandArgs &args, const JobConfig &config)
 {
-    NodeSetup setup;
-    setup.db = config.db();
-    setup.queue = config.queueName();
-    setup.nodeName = args.positional.value(0);
-    setup.workerName = config.jobName();
+    NodeSetup setup = setupFor(args, config);
     auto location = parseConnstr(args.positional.at(1), QStringLiteral("CONNSTR"));
     if (!location)
         return failWith(location.error());

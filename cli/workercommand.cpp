@@ -43,16 +43,8 @@ Result<void> checkNode(const JobConfig &config)
     auto node = requireNode(*db, config.queueName());
     if (!node)
         return node.error();
-    auto free = db->exec(QStringLiteral("SELECT pg_try_advisory_lock(hashtext('ferry.worker'), "
-                                        "hashtext($1))"),
-                         {config.queueName()});
-    if (!free)
-        return free.error();
-    if (!free->toBool(0, 0))
-        return Error(ErrorKind::Usage,
-                     QStringLiteral("another worker is already running for node '%1' of queue "
-                                    "'%2' on %3: stop it first")
-                         .arg(node->name, config.queueName(), db->displayName()));
+    if (auto r = requireWorkerLock(*db, node.value()); !r)
+        return r.error();
     return {}; // closing the connection releases the probe's lock
 }
 

@@ -102,6 +102,29 @@ Result<NodeInfo> requireNode(Connection &db, const QString &queue)
                      .arg(db.displayName(), queue));
 }
 
+Result<bool> tryWorkerLock(Connection &db, const QString &queue)
+{
+    auto r = db.exec(QStringLiteral("SELECT pg_try_advisory_lock(hashtext('ferry.worker'), "
+                                    "hashtext($1))"),
+                     {queue});
+    if (!r)
+        return r.error();
+    return r->toBool(0, 0);
+}
+
+Result<void> requireWorkerLock(Connection &db, const NodeInfo &node)
+{
+    auto locked = tryWorkerLock(db, node.queue);
+    if (!locked)
+        return locked.error();
+    if (!locked.value())
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("another worker is already running for node '%1' of queue "
+                                    "'%2' on %3: stop it first")
+                         .arg(node.name, node.queue, db.displayName()));
+    return {};
+}
+
 Result<Connection> connectToProvider(const NodeInfo &node)
 {
     auto where = ConnectionString::parse(node.providerLocation);

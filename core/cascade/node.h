@@ -50,6 +50,13 @@ Result<QStringList> nodeQueues(Connection &db);
 // to do: no schema, no node, or a node of another queue.
 Result<NodeInfo> requireNode(Connection &db, const QString &queue);
 
+// The worker lock of a node: a session advisory lock on the node's database,
+// one per queue, held by the node's worker for as long as it runs (and by
+// drop-node while it drops the node). True when this session got it.
+Result<bool> tryWorkerLock(Connection &db, const QString &queue);
+// Takes the worker lock, or fails with "another worker is already running".
+Result<void> requireWorkerLock(Connection &db, const NodeInfo &node);
+
 // Opens the provider of a non-root node at its stored location; the error
 // names the provider node.
 Result<Connection> connectToProvider(const NodeInfo &node);

@@ -56,6 +56,23 @@ Result<void> refuseExistingNode(Connection &db, const QString &queue)
     return {};
 }
 
+// The transaction that makes `db` a node of `queue`: Ferry's schema brought
+// up to date first, then the queue's node lock, and the check that no node
+// exists, again under the lock (two create commands may race).
+Result<Transaction> beginNodeChange(Connection &db, const QString &queue)
+{
+    if (auto r = SchemaInstaller::install(db); !r)
+        return r.error();
+    auto tx = Transaction::begin(db);
+    if (!tx)
+        return tx.error();
+    if (auto r = lockQueue(db, queue); !r)
+        return r.error();
+    if (auto r = refuseExistingNode(db, queue); !r)
+        return r.error();
+    return tx;
+}
+
 QString locationFor(const NodeSetup &setup)
 {
     return storableLocation(setup.location.isEmpty() ? setup.db : setup.location);
@@ -102,16 +119,18 @@ Result<void> checkLocation(Connection &db, const NodeSetup &setup)
 // so no worker runs while its node is dropped.
 Result<void> lockOutWorker(Connection &db, const QString &queue, const QString &nodeName)
 {
-    auto r = db.exec(QStringLiteral("SELECT pg_try_advisory_lock(hashtext('ferry.worker'), "
-                                    "hashtext($1)), (SELECT worker_pid FROM ferry.node_info "
-                                    "WHERE queue_name = $1)"),
+    auto locked = tryWorkerLock(db, queue);
+    if (!locked)
+        return locked.error();
+    if (locked.value())
+        return {};
+    auto r = db.exec(QStringLiteral("SELECT worker_pid FROM ferry.node_info WHERE queue_name = $1"),
                      {queue});
     if (!r)
         return r.error();
-    if (r->toBool(0, 0))
-        return {};
-    const QString pid
-        = r->isNull(0, 1) ? QString() : QStringLiteral(" (pid %1)").arg(r->text(0, 1));
+    const QString pid = r->rowCount() == 0 || r->isNull(0, 0)
+                            ? QString()
+                            : QStringLiteral(" (pid %1)").arg(r->text(0, 0));
     return Error(ErrorKind::Usage,
                  QStringLiteral("the worker of node '%1' is running%2 on %3: stop it first "
                                 "(ferry -s CONFIG.ini worker), then drop the node")
@@ -131,17 +150,9 @@ Result<NodeInfo> NodeAdmin::createRoot(const NodeSetup &setup)
         return r.error();
     if (auto r = checkLocation(*db, setup); !r)
         return r.error();
-    if (auto r = SchemaInstaller::install(*db); !r)
-        return r.error();
-
-    auto tx = Transaction::begin(*db);
+    auto tx = beginNodeChange(*db, setup.queue);
     if (!tx)
         return tx.error();
-    if (auto r = lockQueue(*db, setup.queue); !r)
-        return r.error();
-    // Checked again under the lock: two create-root commands may race.
-    if (auto r = refuseExistingNode(*db, setup.queue); !r)
-        return r.error();
     QueueAdmin queues(*db);
     auto known = queues.queues();
     if (!known)
@@ -279,15 +290,9 @@ Result<NodeInfo> NodeAdmin::createLeaf(const NodeSetup &setup)
     node.providerLocation = storableLocation(setup.provider);
     node.workerName = setup.workerName;
     auto local = [&]() -> Result<void> {
-        if (auto r = SchemaInstaller::install(*db); !r)
-            return r.error();
-        auto tx = Transaction::begin(*db);
+        auto tx = beginNodeChange(*db, setup.queue);
         if (!tx)
             return tx.error();
-        if (auto r = lockQueue(*db, setup.queue); !r)
-            return r.error();
-        if (auto r = refuseExistingNode(*db, setup.queue); !r)
-            return r.error();
         if (auto r = db->exec(QStringLiteral("INSERT INTO ferry.node_info (queue_name, node_name, "
                                              "node_type, location, provider_node, "
                                              "provider_location, worker_name) "

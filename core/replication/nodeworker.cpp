@@ -19,17 +19,6 @@ namespace {
 
 constexpr qint64 kHeartbeatMs = 5000;
 
-// Both halves of the worker lock key: one node per queue per database.
-Result<bool> tryWorkerLock(Connection &db, const QString &queue)
-{
-    auto r = db.exec(QStringLiteral("SELECT pg_try_advisory_lock(hashtext('ferry.worker'), "
-                                    "hashtext($1))"),
-                     {queue});
-    if (!r)
-        return r.error();
-    return r->toBool(0, 0);
-}
-
 bool isConnectionError(const Error &e)
 {
     return e.kind() == ErrorKind::Connection || e.kind() == ErrorKind::InDoubt;
@@ -53,14 +42,8 @@ Result<NodeInfo> NodeWorker::start()
     // An older Ferry may have installed the node: bring the schema up to date.
     if (auto r = SchemaInstaller::install(*m_node); !r)
         return r.error();
-    auto locked = tryWorkerLock(*m_node, m_options.queue);
-    if (!locked)
-        return locked.error();
-    if (!locked.value())
-        return Error(ErrorKind::Usage,
-                     QStringLiteral("another worker is already running for node '%1' of queue "
-                                    "'%2' on %3: stop it first")
-                         .arg(info->name, m_options.queue, m_node->displayName()));
+    if (auto r = requireWorkerLock(*m_node, info.value()); !r)
+        return r.error();
     m_info = info.value();
     m_nodeError = m_info.lastError;
     m_locked = true;
@@ -305,15 +288,21 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
     }
     // Initial copies first, one table per round, so batches keep flowing
     // between the copies of a long list.
-    auto waiting
-        = TableRegistry::tablesInState(*m_node, m_options.queue, QStringLiteral("in-copy"));
-    if (!waiting)
-        return waiting.error();
+    // The node's tables, read once per round: in-copy ones wait for their
+    // copy, the others take the batch.
+    auto nodeTables = TableRegistry(*m_node, m_info).list();
+    if (!nodeTables)
+        return nodeTables.error();
+    QList<NodeTable> waiting;
+    for (const NodeTable &t : *nodeTables) {
+        if (t.mergeState == QLatin1String("in-copy"))
+            waiting.append(t);
+    }
     // A table whose copy failed is tried again later; meanwhile the batches
     // of the other tables flow.
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     const NodeTable *due = nullptr;
-    for (const NodeTable &t : *waiting) {
+    for (const NodeTable &t : waiting) {
         if (m_copyRetryAtMs.value(t.sourceSchema + QLatin1Char('.') + t.sourceName) <= nowMs) {
             due = &t;
             break;
@@ -366,7 +355,7 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
         clearError();
         return {};
     }
-    auto tables = TableRegistry::appliedMappings(*m_node, provider, m_options.queue);
+    auto tables = TableRegistry::appliedMappings(provider, m_options.queue, *nodeTables);
     if (!tables)
         return tables.error();
     Applier applier(*m_node, m_options.queue, m_info.workerName);

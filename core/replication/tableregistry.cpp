@@ -425,40 +425,16 @@ Result<QList<NodeTable>> TableRegistry::list()
     return out;
 }
 
-Result<QList<NodeTable>>
-TableRegistry::tablesInState(Connection &leaf, const QString &queue, const QString &state)
-{
-    NodeInfo info;
-    info.queue = queue;
-    info.type = NodeType::Leaf;
-    TableRegistry registry(leaf, info);
-    auto all = registry.list();
-    if (!all)
-        return all.error();
-    QList<NodeTable> out;
-    for (const NodeTable &t : *all) {
-        if (t.mergeState == state)
-            out.append(t);
-    }
-    return out;
-}
-
-Result<QHash<int, TableMapping>>
-TableRegistry::appliedMappings(Connection &leaf, Connection &provider, const QString &queue)
+Result<QHash<int, TableMapping>> TableRegistry::appliedMappings(Connection &provider,
+                                                                const QString &queue,
+                                                                const QList<NodeTable> &tables)
 {
     auto source = loadTableMappings(provider, queue);
     if (!source)
         return source.error();
-    NodeInfo info;
-    info.queue = queue;
-    info.type = NodeType::Leaf;
-    TableRegistry registry(leaf, info);
-    auto tables = registry.list();
-    if (!tables)
-        return tables.error();
     QHash<int, TableMapping> out;
     for (const TableMapping &m : *source) {
-        for (const NodeTable &t : *tables) {
+        for (const NodeTable &t : tables) {
             if (t.sourceSchema != m.targetSchema || t.sourceName != m.targetName
                 || t.mergeState == QLatin1String("in-copy"))
                 continue;

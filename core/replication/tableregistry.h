@@ -40,12 +40,10 @@ public:
     Result<QStringList> remove(const QStringList &names);
     Result<QList<NodeTable>> list();
 
-    // The tables a leaf worker applies (catching-up and ok) keyed by the
-    // provider's table id, and those waiting for their copy.
+    // The tables a leaf worker applies (catching-up and ok, from `tables` as
+    // list() gave them) keyed by the provider's table id.
     static Result<QHash<int, TableMapping>>
-    appliedMappings(Connection &leaf, Connection &provider, const QString &queue);
-    static Result<QList<NodeTable>>
-    tablesInState(Connection &leaf, const QString &queue, const QString &state);
+    appliedMappings(Connection &provider, const QString &queue, const QList<NodeTable> &tables);
 
 private:
     Result<AddTablesOutcome> addOnRoot(const QStringList &names, bool all);
