@@ -4,6 +4,7 @@
 #include "cascadeview.h"
 #include "config/jobconfig.h"
 #include "emptystatewidget.h"
+#include "localstore.h"
 #include "util/version.h"
 
 #include <QAction>
@@ -18,6 +19,7 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabWidget>
 
 namespace ferry::gui {
 
@@ -49,6 +51,23 @@ QString lastFolderKey()
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
+    , m_ownStore(std::make_unique<LocalStore>())
+    , m_store(m_ownStore.get())
+{
+    // Without its store the window still works; settings are then not kept.
+    if (auto opened = m_store->open(); !opened)
+        qWarning("%s", qPrintable(opened.error().toString()));
+    setUp();
+}
+
+MainWindow::MainWindow(LocalStore *store, QWidget *parent)
+    : QMainWindow(parent)
+    , m_store(store)
+{
+    setUp();
+}
+
+void MainWindow::setUp()
 {
     setObjectName(QStringLiteral("MainWindow"));
     // The product name is not translated.
@@ -71,7 +90,11 @@ MainWindow::MainWindow(QWidget *parent)
     m_stack = new QStackedWidget(this);
     m_stack->setObjectName(QStringLiteral("centralStack"));
     m_stack->addWidget(m_emptyState);
-    m_stack->addWidget(m_cascadeView);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("configTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_cascadeView, QString());
+    m_stack->addWidget(m_tabs);
     setCentralWidget(m_stack);
 
     retranslateUi();
@@ -146,6 +169,8 @@ void MainWindow::createMenus()
 
 void MainWindow::retranslateUi()
 {
+    m_tabs->setTabText(m_tabs->indexOf(m_cascadeView), tr("Cascade"));
+
     m_fileMenu->setTitle(tr("&File"));
     m_openAction->setText(tr("&Open Config…"));
     m_openAction->setStatusTip(tr("Open a Ferry job's CONFIG.ini and watch its cascade"));
@@ -208,7 +233,7 @@ bool MainWindow::openConfig(const QString &path)
     m_queue = config->queueName();
     m_database = config->db().displayName();
     m_cascadeView->open(*config);
-    m_stack->setCurrentWidget(m_cascadeView);
+    m_stack->setCurrentWidget(m_tabs);
     rememberRecent(absolute);
     updateForConfig();
     return true;

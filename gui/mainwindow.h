@@ -2,15 +2,19 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QAction;
 class QLabel;
 class QMenu;
 class QStackedWidget;
+class QTabWidget;
 
 namespace ferry::gui {
 
 class CascadeView;
 class EmptyStateWidget;
+class LocalStore;
 
 // The desktop manager's main window: the empty state until a job's CONFIG.ini is
 // opened (File > Open Config…, the recent list, or `ferry-gui CONFIG.ini`), then the
@@ -21,7 +25,10 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
+    // Uses the store at LocalStore::defaultPath(), owned by the window.
     explicit MainWindow(QWidget *parent = nullptr);
+    // Uses `store` (opened by the caller, outliving the window).
+    explicit MainWindow(LocalStore *store, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // The size of a first start, before any geometry was saved.
@@ -43,6 +50,9 @@ public:
     QStringList recentConfigs() const;
 
     CascadeView *cascadeView() const { return m_cascadeView; }
+    // The open config's pages: the cascade (tree and node detail), lag, errors.
+    QTabWidget *tabs() const { return m_tabs; }
+    LocalStore *store() const { return m_store; }
 
 signals:
     // The first status of an opened config (and its node's detail) are shown.
@@ -53,6 +63,7 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void setUp();
     void createActions();
     void createMenus();
     void retranslateUi();
@@ -77,8 +88,12 @@ private:
     QAction *m_aboutQtAction = nullptr;
     QLabel *m_connectionLabel = nullptr;
     QStackedWidget *m_stack = nullptr;
+    QTabWidget *m_tabs = nullptr;
     EmptyStateWidget *m_emptyState = nullptr;
     CascadeView *m_cascadeView = nullptr;
+
+    std::unique_ptr<LocalStore> m_ownStore;
+    LocalStore *m_store = nullptr;
 
     QString m_configPath;
     QString m_queue;

@@ -36,6 +36,7 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -443,7 +444,8 @@ void TestCascadeView::showsRootAndLeaf()
     QVERIFY(m_window->openConfig(m_leafIni));
     CascadeView *view = m_window->cascadeView();
     auto *stack = m_window->findChild<QStackedWidget *>(QStringLiteral("centralStack"));
-    QCOMPARE(stack->currentWidget(), view);
+    QCOMPARE(stack->currentWidget(), m_window->tabs());
+    QCOMPARE(m_window->tabs()->currentWidget(), view);
     CascadeModel *model = view->model();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 15000);
