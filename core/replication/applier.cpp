@@ -2,6 +2,7 @@
 
 #include "db/transaction.h"
 #include "queue/schemainstaller.h"
+#include "replication/tableregistry.h"
 
 #include <QElapsedTimer>
 #include <QVarLengthArray>
@@ -573,13 +574,16 @@ Result<void> Applier::applyRowByRow(qint64 from, qint64 to, const TableMapping &
         const char op = events->bytes(i, 1).at(0);
         // An update that changes the key deletes the old one first; one that
         // keeps it (no ev_key) is a single upsert, like Londiste's UPDATE.
-        if (op == 'D' || (op == 'U' && events->toBool(i, 2))) {
-            if (auto r = m_node.exec(del, {id}); !r)
-                return r.error().withContext(QStringLiteral("event %1").arg(id));
-        }
-        if (op == 'I' || op == 'U') {
-            if (auto r = m_node.exec(ins, {id}); !r)
-                return r.error().withContext(QStringLiteral("event %1").arg(id));
+        Result<QueryResult> r = QueryResult();
+        if (op == 'D' || (op == 'U' && events->toBool(i, 2)))
+            r = m_node.exec(del, {id});
+        if (r && (op == 'I' || op == 'U'))
+            r = m_node.exec(ins, {id});
+        if (!r) {
+            m_failedEvent = id;
+            m_failedTable = displayTableName(m_node, table.targetSchema, table.targetName);
+            return r.error().withContext(
+                QStringLiteral("event %1 on %2").arg(id).arg(m_failedTable));
         }
     }
     return {};
@@ -620,6 +624,8 @@ Applier::apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMa
     QElapsedTimer clock;
     clock.start();
     m_eventIndex = false;
+    m_failedEvent.reset();
+    m_failedTable.clear();
     // Rolls back whatever happens unless committed below.
     auto tx = Transaction::begin(m_node);
     if (!tx)

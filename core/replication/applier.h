@@ -55,6 +55,11 @@ public:
     Result<ApplyResult>
     apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMapping> &tables);
 
+    // Where the last failed apply() stopped, when event-by-event apply met the
+    // failing event: its id in the queue and its target table ("schema.table").
+    std::optional<qint64> failedEvent() const { return m_failedEvent; }
+    QString failedTable() const { return m_failedTable; }
+
     // Apply every event by itself, in queue order (the benchmark's reference).
     void setAlwaysRowByRow(bool on) { m_alwaysRowByRow = on; }
 
@@ -104,6 +109,8 @@ private:
     QString m_queue;
     QString m_consumer;
     bool m_alwaysRowByRow = false;
+    std::optional<qint64> m_failedEvent;
+    QString m_failedTable;
     bool m_eventIndex = false;                   // ferry_ev has its ev_id index (this transaction)
     QHash<int, QStringList> m_columns;           // target columns per table, in order
     QHash<int, QHash<QString, QString>> m_types; // and their types

@@ -132,9 +132,17 @@ Error NodeWorker::droppedError() const
                      .arg(m_info.name, m_node->displayName()));
 }
 
-void NodeWorker::recordError(const QString &message)
+void NodeWorker::recordError(const Error &error)
 {
+    const QString message = error.toString();
     qCCritical(lcCore).noquote() << QStringLiteral("node '%1': %2").arg(m_info.name, message);
+    // Every attempt is counted in the error log; node_info changes only when
+    // the error does.
+    if (m_node && m_node->isOpen()) {
+        if (auto r = recordNodeError(*m_node, m_options.queue, error, m_site); !r)
+            qCWarning(lcCore).noquote()
+                << QStringLiteral("cannot write the error log: %1").arg(r.error().toString());
+    }
     if (message == m_nodeError)
         return;
     if (m_node
@@ -149,6 +157,7 @@ void NodeWorker::clearError()
 {
     if (m_nodeError.isEmpty())
         return;
+    (void)resolveNodeErrors(*m_node, m_options.queue);
     if (m_node
             ->exec(QStringLiteral("UPDATE ferry.node_info SET last_error = NULL, last_error_at "
                                   "= NULL WHERE queue_name = $1"),
@@ -257,7 +266,7 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
             qCWarning(lcCore).noquote()
                 << QStringLiteral("%1 - retrying in %2 ms").arg(e.toString()).arg(retryMs);
         } else if (e.kind() != ErrorKind::Retry) {
-            recordError(e.toString());
+            recordError(e);
         }
         sleepUnlessStopped(retryMs, stop);
         retryMs = qMin(retryMs * 2, m_options.retryMaxMs);
@@ -273,6 +282,7 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
 
 Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool &stop, bool &idle)
 {
+    m_site = ErrorSite();
     // `ferry pause` takes effect before the next batch, not the next heartbeat.
     auto paused
         = m_node->exec(QStringLiteral("SELECT paused FROM ferry.node_info WHERE queue_name = $1"),
@@ -326,6 +336,10 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
                 return copied.error();
             qCCritical(lcCore).noquote()
                 << QStringLiteral("copy of %1 failed: %2").arg(name, copied.error().toString());
+            ErrorSite site;
+            site.copy = true;
+            site.table = name;
+            (void)recordNodeError(*m_node, m_options.queue, copied.error(), site);
             const qint64 wait
                 = qMin<qint64>(m_options.retryMaxMs,
                                qMax<qint64>(m_options.retryMinMs, 2 * m_copyBackoffMs.value(key)));
@@ -333,6 +347,8 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
             m_copyRetryAtMs.insert(key, nowMs + wait);
             return {};
         }
+        // Also closes what an earlier run of the worker logged for this copy.
+        (void)resolveNodeErrors(*m_node, m_options.queue, name);
         m_copyBackoffMs.remove(key);
         m_copyRetryAtMs.remove(key);
         qCInfo(lcCore).noquote()
@@ -358,8 +374,15 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
     auto tables = TableRegistry::appliedMappings(provider, m_options.queue, *nodeTables);
     if (!tables)
         return tables.error();
+    m_site.batchId = batch->value().id;
+    m_site.tickFrom = batch->value().prevTickId;
+    m_site.tickTo = batch->value().tickId;
     Applier applier(*m_node, m_options.queue, m_info.workerName);
     auto applied = applier.apply(batch->value(), reader, tables.value());
+    if (!applied) {
+        m_site.eventId = applier.failedEvent();
+        m_site.table = applier.failedTable();
+    }
     if (!applied)
         return std::move(applied.error().withContext(QStringLiteral("batch %1 (ticks %2-%3)")
                                                          .arg(batch->value().id)

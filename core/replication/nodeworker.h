@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cascade/node.h"
+#include "cascade/nodeerrorlog.h"
 #include "db/connection.h"
 
 #include <QHash>
@@ -52,7 +53,7 @@ private:
     // One round of a leaf: a copy, a batch, or a wait for the next tick.
     Result<void> leafRound(Connection &provider, const std::atomic_bool &stop, bool &idle);
     Result<void> heartbeat(bool force);
-    void recordError(const QString &message);
+    void recordError(const Error &error);
     Error droppedError() const;
     void clearError();
     // Reopens the node's session if it broke and takes the worker lock
@@ -63,6 +64,7 @@ private:
     std::optional<Connection> m_node;
     NodeInfo m_info;
     QString m_nodeError;   // what is stored in node_info.last_error now
+    ErrorSite m_site;      // the batch (and event) the current round works on
     bool m_locked = false; // holds the worker lock: may work on the node
     qint64 m_lastHeartbeatMs = 0;
     QHash<QString, qint64> m_copyRetryAtMs; // failed copies: "schema.table" -> when to retry

@@ -8,6 +8,7 @@
 // the same tables goes on (S12), pause/resume, and a failing apply shown as
 // the seed's `ERR:` line until the cause is fixed (a preview of S9).
 // Every daemon is killed in cleanupTestCase(), also when a test failed.
+#include "cascade/nodeerrorlog.h"
 #include "db/connection.h"
 #include "ferryprocess.h"
 #include "pgcluster.h"
@@ -587,6 +588,34 @@ void TestSeedS1::failingApplyShowsErrAndRecovers()
     QVERIFY(nodes.value(QStringLiteral("dst1")).tick
             < nodes.value(QStringLiteral("digoal_01")).tick);
 
+    // The error log holds one open entry: the failing event (the bad insert,
+    // found by event-by-event apply), its table and batch, one attempt per retry.
+    auto logged = loadNodeErrors(*m_leaf, QStringLiteral("replika"), 10);
+    QVERIFY_RESULT(logged);
+    QCOMPARE(logged->size(), 1);
+    const NodeErrorEntry entry = logged->constFirst();
+    QCOMPARE(entry.node, QStringLiteral("dst1"));
+    QVERIFY(!entry.site.copy);
+    QCOMPARE(entry.sqlState, QStringLiteral("23514"));
+    QCOMPARE(entry.site.table, QStringLiteral("digoal_01.user_login_rec"));
+    QVERIFY(entry.site.eventId.has_value());
+    QVERIFY(entry.site.batchId.has_value() && entry.site.tickTo > entry.site.tickFrom);
+    QVERIFY2(entry.message.contains(QLatin1String("small_userid"))
+                 && entry.message.contains(QStringLiteral("event %1").arg(*entry.site.eventId)),
+             qPrintable(entry.message));
+    QVERIFY2(entry.attempts >= 3, qPrintable(QString::number(entry.attempts)));
+    QVERIFY(!entry.resolvedAt.isValid());
+    // On the root, that event id is the bad insert's transaction.
+    auto union_ = m_root->exec(QStringLiteral(
+        "SELECT string_agg(format('SELECT ev_txid FROM %s WHERE ev_id = $1', "
+        "ferry._event_table(e.queue_id, e.table_no)), ' UNION ALL ') FROM ferry.event_table e "
+        "JOIN ferry.queue q USING (queue_id) WHERE q.queue_name = 'replika'"));
+    QVERIFY_RESULT(union_);
+    auto txOfEvent = m_root->exec(union_->text(0, 0), {*entry.site.eventId});
+    QVERIFY_RESULT(txOfEvent);
+    QCOMPARE(txOfEvent->rowCount(), 1);
+    QCOMPARE(txOfEvent->toInt64(0, 0), bad);
+
     // The operator fixes the cause: the node catches up and the line goes.
     QVERIFY_RESULT(m_leaf->exec(
         QStringLiteral("ALTER TABLE digoal_01.user_login_rec DROP CONSTRAINT small_userid")));
@@ -595,6 +624,11 @@ void TestSeedS1::failingApplyShowsErrAndRecovers()
     QTRY_VERIFY2_WITH_TIMEOUT(!(text = leafStatus()).contains(QLatin1String("ERR")),
                               qPrintable(text), 10000);
     QVERIFY(readText(log).contains(QLatin1String("node 'dst1' is running again")));
+    logged = loadNodeErrors(*m_leaf, QStringLiteral("replika"), 10);
+    QVERIFY_RESULT(logged);
+    QCOMPARE(logged->size(), 1);
+    QVERIFY(logged->constFirst().resolvedAt.isValid());
+    QVERIFY(logged->constFirst().attempts >= entry.attempts);
     QVERIFY(processAlive(pid));
 
     // Both workers stop cleanly.
