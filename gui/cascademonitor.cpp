@@ -64,8 +64,14 @@ void CascadeMonitor::setIntervalSeconds(int seconds)
 
 void CascadeMonitor::refresh()
 {
-    if (!m_open || m_statusInFlight)
+    if (!m_open)
         return;
+    if (m_statusInFlight) {
+        // A slow member holds the status up: the selected node's tables (a copy's
+        // progress) still follow the interval.
+        startDetail();
+        return;
+    }
     m_statusInFlight = true;
     StatusRequest request;
     request.token = m_generation;

@@ -15,7 +15,9 @@ namespace ferry::gui {
 // Each request carries a token; opening another config or closing this one changes
 // the generation, and answers of an older one are dropped. A refresh is never started
 // while one is in flight (a slow or hanging database delays the next one instead of
-// piling up threads); a detail request made while one runs is made once it ends.
+// piling up threads); a detail request made while one runs is made once it ends. The
+// selected node's detail is read after every status and, while a status read is slow,
+// at every interval on its own.
 class CascadeMonitor : public QObject
 {
     Q_OBJECT
@@ -35,7 +37,7 @@ public:
     int intervalSeconds() const { return m_intervalSeconds; }
     void setIntervalSeconds(int seconds);
 
-    // Reads the status now, unless a read is already running.
+    // Reads the status now, unless a read is already running (then only the detail).
     void refresh();
     bool isRefreshing() const { return m_statusInFlight; }
 

@@ -1,10 +1,13 @@
 #include "cascadereader.h"
 
+#include "replication/copyprogress.h"
 #include "replication/tableregistry.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+
+#include <chrono>
 
 namespace ferry::gui {
 
@@ -15,6 +18,34 @@ constexpr int kLogLines = 200;
 // Other nodes may be far away or down: do not wait the default 10 s for them.
 const QLatin1String kMemberConnectTimeout("5");
 
+qint64 monotonicMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// The copies running into the node's tables, with the provider's row estimates, and
+// when their progress was read. Only extra detail: when it cannot be read, the tables
+// show without it.
+QList<CopyProgress>
+readCopies(Connection &db, const NodeInfo &info, const QList<NodeTable> &tables, qint64 &sampledMs)
+{
+    auto copies = readCopyProgress(db, tables);
+    sampledMs = monotonicMs(); // the provider may take a while to answer
+    if (!copies || copies->isEmpty())
+        return {};
+    if (info.type != NodeType::Root && !info.providerLocation.isEmpty()) {
+        if (auto where = memberLocation(info.providerLocation)) {
+            if (auto provider = Connection::open(*where))
+                (void)estimateCopyTotals(*provider, *copies);
+        }
+    }
+    return *copies;
+}
+
+} // namespace
+
 Result<ConnectionString> memberLocation(const QString &location)
 {
     auto where = ConnectionString::parse(location);
@@ -24,8 +55,6 @@ Result<ConnectionString> memberLocation(const QString &location)
         where->set(QStringLiteral("connect_timeout"), kMemberConnectTimeout);
     return where;
 }
-
-} // namespace
 
 StatusReply readStatus(const StatusRequest &request)
 {
@@ -95,6 +124,8 @@ NodeDetail readNodeDetail(const DetailRequest &request)
             detail.error = tables.error().toString();
         } else {
             detail.ok = true;
+            qint64 sampledMs = 0;
+            const QList<CopyProgress> copies = readCopies(*db, info.value(), *tables, sampledMs);
             for (const NodeTable &t : *tables) {
                 TableRow row;
                 row.name = displayTableName(*db, t.sourceSchema, t.sourceName);
@@ -104,6 +135,10 @@ NodeDetail readNodeDetail(const DetailRequest &request)
                 row.mergeState = t.mergeState;
                 row.copiedRows = t.copiedRows;
                 row.lastError = t.lastError;
+                for (const CopyProgress &p : copies) {
+                    if (p.sourceSchema == t.sourceSchema && p.sourceName == t.sourceName)
+                        row.copy = CopySample{p.rowsCopied, p.rowsTotal, sampledMs, p.backendPid};
+                }
                 detail.tables.append(row);
             }
         }

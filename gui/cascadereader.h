@@ -47,6 +47,15 @@ struct DetailRequest
     bool local = false; // the config's own node: connect with the config's db
 };
 
+// The initial copy of a table running now, as read once (PostgreSQL 14+).
+struct CopySample
+{
+    qint64 rows = 0;      // copied so far
+    qint64 total = -1;    // the provider's estimate; -1: unknown
+    qint64 sampledMs = 0; // when it was read, on a monotonic clock (for the rate)
+    int backendPid = 0;
+};
+
 // One table of a node, ready to show.
 struct TableRow
 {
@@ -55,6 +64,7 @@ struct TableRow
     QString mergeState;  // in-copy, catching-up, ok
     qint64 copiedRows = -1;
     QString lastError;
+    std::optional<CopySample> copy; // in-copy with its copy running
 };
 
 struct LogTail
@@ -84,12 +94,17 @@ struct NodeDetail
 // as unreachable (the root cannot reach it either) or as the root sees it.
 StatusReply readStatus(const StatusRequest &request);
 
-// A node's tables (TableRegistry::list() on its own database) and, for the config's
-// own node, the tail of its worker's logfile.
+// A node's tables (TableRegistry::list() on its own database) with the progress of the
+// copies running into them (readCopyProgress, totals from the node's provider) and, for
+// the config's own node, the tail of its worker's logfile.
 NodeDetail readNodeDetail(const DetailRequest &request);
 
 // The last `maxLines` lines of a text file, reading at most its last 256 KiB.
 LogTail readLogTail(const QString &path, int maxLines);
+
+// Another member's stored location (no password: .pgpass or the keychain
+// supplies it), with a short connect_timeout unless the location sets one.
+Result<ConnectionString> memberLocation(const QString &location);
 
 // The logfile of the config, relative paths taken from the config's folder.
 QString resolvedLogFile(const JobConfig &config);

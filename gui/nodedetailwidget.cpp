@@ -1,5 +1,6 @@
 #include "nodedetailwidget.h"
 
+#include "copyprogressdelegate.h"
 #include "nodestate.h"
 
 #include <QBoxLayout>
@@ -37,6 +38,12 @@ QLabel *makeHeading(const QString &objectName, QWidget *parent)
     font.setBold(true);
     label->setFont(font);
     return label;
+}
+
+// A copy is one attempt of one table: the worker's session copies it again after a failure.
+QString copyKey(const TableRow &t)
+{
+    return t.name + QLatin1Char('#') + QString::number(t.copy->backendPid);
 }
 
 QString locationName(const QString &location)
@@ -78,6 +85,7 @@ NodeDetailWidget::NodeDetailWidget(QWidget *parent)
     m_tables->setColumnCount(4);
     m_tables->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_tables->header()->setStretchLastSection(true);
+    m_tables->setItemDelegateForColumn(TableStateColumn, new CopyProgressDelegate(m_tables));
     auto *tablesLayout = new QVBoxLayout(tablesPane);
     tablesLayout->setContentsMargins(0, 0, 0, 0);
     tablesLayout->addWidget(m_tablesTitle);
@@ -138,14 +146,17 @@ void NodeDetailWidget::clear()
 {
     m_node.reset();
     m_detail.reset();
+    m_copyRates.clear();
     m_local = false;
     render();
 }
 
 void NodeDetailWidget::showNode(const NodeStatus &status, bool local, const QString &localNode)
 {
-    if (!m_node || m_node->name != status.name)
+    if (!m_node || m_node->name != status.name) {
         m_detail.reset(); // another node: its tables are still being read
+        m_copyRates.clear();
+    }
     m_node = status;
     m_local = local;
     m_localNode = localNode;
@@ -157,6 +168,14 @@ void NodeDetailWidget::showDetail(const NodeDetail &detail)
     if (!m_node || detail.node != m_node->name)
         return;
     m_detail = detail;
+    QSet<QString> running;
+    for (const TableRow &t : detail.tables) {
+        if (t.copy) {
+            m_copyRates.addSample(copyKey(t), t.copy->rows, t.copy->sampledMs);
+            running.insert(copyKey(t));
+        }
+    }
+    m_copyRates.keepOnly(running);
     render();
 }
 
@@ -250,10 +269,25 @@ void NodeDetailWidget::renderTables()
         NodeState state = t.mergeState == QLatin1String("ok") ? NodeState::Ok : NodeState::Warning;
         if (!t.lastError.isEmpty())
             state = NodeState::Error;
-        item->setIcon(TableStateColumn, nodeStateIcon(state));
-        if (t.copiedRows >= 0) {
-            item->setText(TableRowsColumn, locale.toString(t.copiedRows));
-            item->setData(TableRowsColumn, Qt::UserRole, t.copiedRows);
+        if (t.copy) {
+            // The copy runs (again, after an error shown beside it): a bar with the time
+            // left, the rows so far beside it.
+            const CopySample &c = *t.copy;
+            const auto rate = m_copyRates.rate(copyKey(t));
+            const QString summary = CopyRateTracker::summary(c.rows, c.total, rate);
+            item->setText(TableStateColumn, CopyRateTracker::barText(c.rows, c.total, rate));
+            item->setData(TableStateColumn, CopyProgressDelegate::PercentRole,
+                          CopyRateTracker::percent(c.rows, c.total));
+            item->setToolTip(TableStateColumn, summary);
+            item->setText(TableRowsColumn, CopyRateTracker::rowsText(c.rows, c.total));
+            item->setData(TableRowsColumn, Qt::UserRole, c.rows);
+            item->setToolTip(TableRowsColumn, summary);
+        } else {
+            item->setIcon(TableStateColumn, nodeStateIcon(state));
+            if (t.copiedRows >= 0) {
+                item->setText(TableRowsColumn, locale.toString(t.copiedRows));
+                item->setData(TableRowsColumn, Qt::UserRole, t.copiedRows);
+            }
         }
         item->setTextAlignment(TableRowsColumn, Qt::AlignRight | Qt::AlignVCenter);
         item->setText(TableErrorColumn, t.lastError);

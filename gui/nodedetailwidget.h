@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cascadereader.h"
+#include "copyratetracker.h"
 
 #include <QWidget>
 
@@ -15,8 +16,9 @@ class QTreeWidget;
 namespace ferry::gui {
 
 // The pane under the cascade tree: the selected node's place in the cascade, its
-// tables with their merge state and copied rows, and, for the open config's own
-// node, the tail of its worker's logfile. It only shows what CascadeMonitor read.
+// tables with their merge state and copied rows (a progress bar with the time left
+// while a table's copy runs), and, for the open config's own node, the tail of its
+// worker's logfile. It only shows what CascadeMonitor read.
 class NodeDetailWidget : public QWidget
 {
     Q_OBJECT
@@ -59,6 +61,7 @@ private:
     bool m_local = false;
     QString m_localNode;
     std::optional<NodeDetail> m_detail;
+    CopyRateTracker m_copyRates; // the shown node's running copies
 };
 
 } // namespace ferry::gui
