@@ -1,10 +1,10 @@
 #include "joblog.h"
 
-#include <QDateTime>
+#include "util/joblogfile.h"
+
 #include <QLoggingCategory>
 
 #include <atomic>
-#include <cerrno>
 #include <unistd.h>
 
 namespace ferry::cli {
@@ -12,36 +12,6 @@ namespace ferry::cli {
 namespace {
 
 std::atomic<int> g_verbosity{int(Verbosity::Normal)};
-
-const char *levelName(QtMsgType type)
-{
-    switch (type) {
-    case QtDebugMsg:
-        return "DEBUG";
-    case QtInfoMsg:
-        return "INFO";
-    case QtWarningMsg:
-        return "WARNING";
-    case QtCriticalMsg:
-        return "ERROR";
-    case QtFatalMsg:
-        return "FATAL";
-    }
-    return "INFO";
-}
-
-void writeAll(int fd, const QByteArray &bytes)
-{
-    qsizetype written = 0;
-    while (written < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.constData() + written, size_t(bytes.size() - written));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return; // nowhere left to report it
-        written += n;
-    }
-}
 
 void handleMessage(QtMsgType type, const QMessageLogContext &, const QString &message)
 {
@@ -52,7 +22,7 @@ void handleMessage(QtMsgType type, const QMessageLogContext &, const QString &me
         return;
     // One write() per line: lines of several threads do not interleave, and
     // appends to the logfile stay whole.
-    writeAll(STDERR_FILENO, formatJobLogLine(type, message) + '\n');
+    writeFully(STDERR_FILENO, formatJobLogLine(type, message) + '\n');
 }
 
 void handleCommandMessage(QtMsgType type, const QMessageLogContext &, const QString &message)
@@ -70,7 +40,7 @@ void handleCommandMessage(QtMsgType type, const QMessageLogContext &, const QStr
     } else {
         return;
     }
-    writeAll(STDERR_FILENO, line + '\n');
+    writeFully(STDERR_FILENO, line + '\n');
 }
 
 } // namespace
@@ -81,16 +51,6 @@ void installCommandLogHandler(Verbosity verbosity)
     if (verbosity == Verbosity::Verbose)
         QLoggingCategory::setFilterRules(QStringLiteral("ferry.*.debug=true"));
     qInstallMessageHandler(handleCommandMessage);
-}
-
-QByteArray formatJobLogLine(QtMsgType type, const QString &message)
-{
-    QString text = message;
-    text.replace(QLatin1Char('\r'), QLatin1Char(' '));
-    text.replace(QLatin1Char('\n'), QLatin1Char(' '));
-    return QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")).toUtf8()
-           + ' ' + QByteArray::number(qint64(::getpid())) + ' ' + levelName(type) + ' '
-           + text.toUtf8();
 }
 
 void installJobLogHandler(Verbosity verbosity)

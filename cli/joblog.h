@@ -4,7 +4,9 @@
 
 namespace ferry::cli {
 
-// Log lines of a long-running command (`worker`, `ticker`), londiste3's way:
+// Log lines of a long-running command (`worker`, `ticker`), londiste3's way
+// (formatJobLogLine() in core/util/joblogfile.h, shared with the desktop
+// manager's in-process workers):
 //
 //     2026-11-25 11:20:03.123 12345 INFO ticker on postgres@db1:5432/digoal_01
 //
@@ -22,9 +24,5 @@ void installJobLogHandler(Verbosity verbosity);
 // warnings and errors as "ferry: warning: ..." on stderr, like the
 // command's own errors; INFO and DEBUG lines only with -v.
 void installCommandLogHandler(Verbosity verbosity);
-
-// The line installJobLogHandler() writes for `message` at `type`, without the
-// newline (exposed for tests).
-QByteArray formatJobLogLine(QtMsgType type, const QString &message);
 
 } // namespace ferry::cli

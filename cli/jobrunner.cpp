@@ -143,24 +143,4 @@ int runJob(const CommandLine &line,
     return runHere(line, config, commandName, startup, body, true);
 }
 
-JobConfig reloadJobConfig(const JobConfig &current)
-{
-    Result<JobConfig> loaded = JobConfig::load(current.path());
-    if (!loaded) {
-        qWarning().noquote() << QStringLiteral("reload failed, keeping the running config: %1")
-                                    .arg(loaded.error().toString());
-        return current;
-    }
-    for (const QString &warning : loaded->warnings())
-        qWarning().noquote() << warning;
-    const JobConfig &next = loaded.value();
-    if (next.jobName() != current.jobName() || next.pidFile() != current.pidFile()
-        || next.logFile() != current.logFile()) {
-        qWarning().noquote() << QStringLiteral(
-            "job_name, pidfile and logfile changes take effect at the next start");
-    }
-    qInfo().noquote() << QStringLiteral("reloaded config %1").arg(current.path());
-    return std::move(loaded).value();
-}
-
 } // namespace ferry::cli

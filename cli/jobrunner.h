@@ -38,20 +38,13 @@ constexpr int kStopTimeoutMs = 30000;
 // `body` is the job's loop. It runs with the handlers installed and polls
 // them: pass interruptFlag() to the core loops as their stop flag; when a
 // loop returns, call clearInterrupt(), then leave if stopRequested() and
-// call reloadJobConfig() if takeReloadRequest() (see signals.h). Log with
-// qInfo()/qWarning()/qCritical(); return ExitSuccess when stopped by a signal.
+// call reloadJobConfig() (config/jobconfig.h) if takeReloadRequest() (see
+// signals.h). Log with qInfo()/qWarning()/qCritical(); return ExitSuccess
+// when stopped by a signal.
 int runJob(const CommandLine &line,
            const JobConfig &config,
            const QString &commandName,
            const std::function<Result<void>()> &startup,
            const std::function<int()> &body);
-
-// For a body that got takeReloadRequest(): reads CONFIG.ini again from
-// current.path() and returns it, logging "reloaded config FILE" and its
-// warnings. On error it logs a WARNING line and returns `current`: a typo
-// never stops a running job. A changed job_name, pidfile or logfile takes
-// effect at the next start only (the running job keeps its pidfile and log),
-// which is logged as a WARNING.
-JobConfig reloadJobConfig(const JobConfig &current);
 
 } // namespace ferry::cli

@@ -3,6 +3,7 @@
 #include "config/inifile.h"
 #include "config/jobconfigkeys.h"
 
+#include <QDebug>
 #include <QDir>
 #include <QFileInfo>
 #include <QHash>
@@ -369,6 +370,26 @@ Result<JobConfig> JobConfig::parse(const QByteArray &data, const QString &path)
     if (!ini)
         return ini.error();
     return JobConfigReader(*ini).read();
+}
+
+JobConfig reloadJobConfig(const JobConfig &current)
+{
+    Result<JobConfig> loaded = JobConfig::load(current.path());
+    if (!loaded) {
+        qWarning().noquote() << QStringLiteral("reload failed, keeping the running config: %1")
+                                    .arg(loaded.error().toString());
+        return current;
+    }
+    for (const QString &warning : loaded->warnings())
+        qWarning().noquote() << warning;
+    const JobConfig &next = loaded.value();
+    if (next.jobName() != current.jobName() || next.pidFile() != current.pidFile()
+        || next.logFile() != current.logFile()) {
+        qWarning().noquote() << QStringLiteral(
+            "job_name, pidfile and logfile changes take effect at the next start");
+    }
+    qInfo().noquote() << QStringLiteral("reloaded config %1").arg(current.path());
+    return std::move(loaded).value();
 }
 
 } // namespace ferry

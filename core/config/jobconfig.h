@@ -68,4 +68,12 @@ private:
     QStringList m_warnings;
 };
 
+// For a running job asked to reload (`ferry -r`, SIGHUP): reads CONFIG.ini
+// again from current.path() and returns it, logging "reloaded config FILE"
+// and its warnings. On error it logs a WARNING line and returns `current`: a
+// typo never stops a running job. A changed job_name, pidfile or logfile
+// takes effect at the next start only (the running job keeps its pidfile and
+// log), which is logged as a WARNING.
+JobConfig reloadJobConfig(const JobConfig &current);
+
 } // namespace ferry

@@ -6,12 +6,15 @@
 #include "replication/applier.h"
 #include "replication/tablecopy.h"
 #include "replication/tableregistry.h"
+#include "util/joblogfile.h"
 #include "util/logging.h"
 #include "util/stoppable.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QtConcurrent>
+#include <QThread>
+
+#include <memory>
 
 namespace ferry {
 
@@ -29,6 +32,38 @@ bool isConnectionError(const Error &e)
 NodeWorker::NodeWorker(WorkerOptions options)
     : m_options(std::move(options))
 {}
+
+WorkerOptions NodeWorker::optionsFor(const JobConfig &config)
+{
+    WorkerOptions o;
+    o.db = config.db();
+    o.queue = config.queueName();
+    o.loopDelay = config.loopDelay();
+    o.lockTimeout = config.lockTimeout();
+    o.runTicker = config.ticker();
+    // ticker_period bounds how long a waiting event waits for the ticker to
+    // look; whether a tick is due is the queue's own rule (DESIGN §3).
+    o.tickerPollMs = qBound(10, int(config.tickerPeriod() * 1000), 200);
+    return o;
+}
+
+Result<void> NodeWorker::checkStart(const JobConfig &config)
+{
+    auto db = Connection::open(config.db());
+    if (!db) {
+        if (db.error().kind() == ErrorKind::Connection) {
+            qWarning().noquote() << db.error().toString() << "- the worker keeps trying";
+            return {};
+        }
+        return db.error();
+    }
+    auto node = requireNode(*db, config.queueName());
+    if (!node)
+        return node.error();
+    if (auto r = requireWorkerLock(*db, node.value()); !r)
+        return r.error();
+    return {}; // closing the connection releases the probe's lock
+}
 
 Result<NodeInfo> NodeWorker::start()
 {
@@ -171,7 +206,15 @@ void NodeWorker::clearError()
 Result<void> NodeWorker::runRoot(const std::atomic_bool &stop)
 {
     std::atomic_bool tickerStop{false};
-    QFuture<void> ticker;
+    // A thread of its own, not the global pool's: the ticker runs as long as
+    // the worker, and a process with several workers (the desktop manager)
+    // needs its pool for short reads.
+    std::unique_ptr<QThread> ticker;
+    const auto stopTicker = [&tickerStop, &ticker] {
+        tickerStop = true;
+        if (ticker)
+            ticker->wait();
+    };
     if (m_options.runTicker) {
         TickerOptions options;
         options.pollMs = m_options.tickerPollMs;
@@ -179,17 +222,19 @@ Result<void> NodeWorker::runRoot(const std::atomic_bool &stop)
         options.retryMinMs = m_options.retryMinMs;
         options.retryMaxMs = m_options.retryMaxMs;
         const ConnectionString db = m_options.db;
-        ticker = QtConcurrent::run([db, options, &tickerStop]() {
+        // The ticker logs where its worker logs (a JobLogScope is per thread).
+        ticker.reset(QThread::create([db, options, &tickerStop, log = JobLogFile::current()]() {
+            const JobLogScope scope(log);
             Ticker t(db, options);
             t.run(tickerStop);
-        });
+        }));
+        ticker->start();
     }
     int retryMs = m_options.retryMinMs;
     while (!stop.load()) {
         auto beat = m_locked ? heartbeat(false) : reconnectNode();
         if (!beat && beat.error().kind() == ErrorKind::Config) {
-            tickerStop = true;
-            ticker.waitForFinished();
+            stopTicker();
             return beat.error();
         }
         if (!beat && isConnectionError(beat.error())) {
@@ -205,8 +250,7 @@ Result<void> NodeWorker::runRoot(const std::atomic_bool &stop)
         retryMs = m_options.retryMinMs;
         sleepUnlessStopped(1000, stop);
     }
-    tickerStop = true;
-    ticker.waitForFinished();
+    stopTicker();
     return {};
 }
 

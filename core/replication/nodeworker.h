@@ -2,6 +2,7 @@
 
 #include "cascade/node.h"
 #include "cascade/nodeerrorlog.h"
+#include "config/jobconfig.h"
 #include "db/connection.h"
 
 #include <QHash>
@@ -40,6 +41,15 @@ class NodeWorker
 {
 public:
     explicit NodeWorker(WorkerOptions options);
+
+    // The options of CONFIG.ini's worker (both front ends run it this way).
+    static WorkerOptions optionsFor(const JobConfig &config);
+    // What should fail at once rather than be retried, checked before a
+    // worker is reported as started: not a node, a node of another queue, a
+    // worker already running for the node. An unreachable database passes
+    // with a warning (the worker keeps trying: it may be starting up with
+    // the machine).
+    static Result<void> checkStart(const JobConfig &config);
 
     // Runs until stop is set (checked at least every 100 ms). Fails only
     // when the worker cannot start: the database is not a node of the queue,
