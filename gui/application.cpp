@@ -2,7 +2,10 @@
 
 #include "apptranslator.h"
 #include "mainwindow.h"
+#include "signalwatcher.h"
+#include "traycontroller.h"
 #include "util/version.h"
+#include "workerregistry.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -98,6 +101,12 @@ int runApplication(int &argc, char **argv)
         QCoreApplication::translate("CommandLine", "file"));
     screenshotOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(screenshotOption);
+    const QCommandLineOption trayOption(
+        QStringLiteral("tray"),
+        QCoreApplication::translate("CommandLine",
+                                    "Run in the system tray without a window, keeping the "
+                                    "background workers running."));
+    parser.addOption(trayOption);
     parser.addPositionalArgument(
         QStringLiteral("config"),
         QCoreApplication::translate("CommandLine", "A Ferry job's CONFIG.ini to open."),
@@ -111,11 +120,43 @@ int runApplication(int &argc, char **argv)
     QGuiApplication::setDesktopFileName(QStringLiteral("io.ferry.Ferry"));
     QApplication::setWindowIcon(applicationIcon());
 
+    // The workers run here outlive the window: stopped and waited for after it.
+    WorkerRegistry workers;
     MainWindow window;
+    TrayController tray(window.store(), &workers);
+    const auto raiseWindow = [&window] {
+        window.showNormal();
+        window.raise();
+        window.activateWindow();
+    };
+    QObject::connect(&tray, &TrayController::openRequested, &window, raiseWindow);
+    QObject::connect(&tray, &TrayController::openConfigRequested, &window,
+                     [&window, raiseWindow](const QString &path) {
+                         window.openConfig(path);
+                         raiseWindow();
+                     });
+    // `ferry -s|-r CONFIG worker` signal this process while one of its workers
+    // holds CONFIG's pidfile: stop the workers cleanly and quit, or reload them.
+    const SignalWatcher unixSignals;
+    QObject::connect(&unixSignals, &SignalWatcher::terminateRequested, &tray,
+                     &TrayController::quit);
+    QObject::connect(&unixSignals, &SignalWatcher::reloadRequested, &workers,
+                     &WorkerRegistry::reloadAll);
     const bool screenshot = parser.isSet(screenshotOption);
     if (screenshot)
         window.resize(MainWindow::defaultSize()); // the same picture whatever was saved
-    window.show();
+    bool showWindow = true;
+    if (parser.isSet(trayOption) && !screenshot) {
+        showWindow = !tray.activate();
+        if (showWindow) {
+            QTextStream(stderr) << QCoreApplication::translate(
+                "CommandLine", "No system tray found: the background workers run while the "
+                               "window is open.")
+                                << '\n';
+        }
+    }
+    if (showWindow)
+        window.show();
     const QStringList configs = parser.positionalArguments();
     const bool opened = !configs.isEmpty() && window.openConfig(configs.constFirst());
 

@@ -93,10 +93,10 @@ void EmptyStateWidget::retranslateUi()
                           "the other nodes in the order they happened."));
     m_open->setText(tr("Open Config…"));
     m_open->setToolTip(tr("Open a Ferry job's CONFIG.ini and watch its cascade live"));
-    m_roadmap->setText(tr("Open the CONFIG.ini of a root or leaf node to watch its cascade "
-                          "live: the state, lag and tables of every node and the worker's log. "
-                          "Connection profiles, lag charts and the error log arrive with the "
-                          "next releases."));
+    m_roadmap->setText(tr("Open the CONFIG.ini of a root or leaf node, or a saved connection "
+                          "profile (File > Connection Profiles), to watch its cascade live: the "
+                          "state, lag and tables of every node, the worker's log, the lag chart "
+                          "and the errors the workers stored."));
 }
 
 } // namespace ferry::gui

@@ -1,11 +1,18 @@
 #include "mainwindow.h"
 
 #include "application.h"
+#include "cascademonitor.h"
 #include "cascadeview.h"
 #include "config/jobconfig.h"
 #include "emptystatewidget.h"
+#include "errorlogview.h"
+#include "lagchartwidget.h"
+#include "laghistory.h"
 #include "localstore.h"
+#include "passwordvault.h"
+#include "profilesdialog.h"
 #include "util/version.h"
+#include "workermenu.h"
 
 #include <QAction>
 #include <QApplication>
@@ -87,6 +94,8 @@ void MainWindow::setUp()
     connect(m_emptyState, &EmptyStateWidget::openRequested, this, &MainWindow::chooseConfig);
     m_cascadeView = new CascadeView(this);
     connect(m_cascadeView, &CascadeView::loaded, this, &MainWindow::cascadeLoaded);
+    m_workerMenu = new WorkerMenu(m_store, m_cascadeView->monitor(), this);
+    menuBar()->insertMenu(m_helpMenu->menuAction(), m_workerMenu);
     m_stack = new QStackedWidget(this);
     m_stack->setObjectName(QStringLiteral("centralStack"));
     m_stack->addWidget(m_emptyState);
@@ -94,6 +103,14 @@ void MainWindow::setUp()
     m_tabs->setObjectName(QStringLiteral("configTabs"));
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_cascadeView, QString());
+    m_lagHistory = std::make_unique<LagHistory>(m_store);
+    m_lagChart = new LagChartWidget(m_store, this);
+    m_tabs->addTab(m_lagChart, QString());
+    connect(m_cascadeView->monitor(), &CascadeMonitor::statusRead, this, &MainWindow::recordLag);
+    m_errorLog = new ErrorLogView(this);
+    m_tabs->addTab(m_errorLog, QString());
+    connect(m_cascadeView->monitor(), &CascadeMonitor::statusRead, m_errorLog,
+            &ErrorLogView::setStatus);
     m_stack->addWidget(m_tabs);
     setCentralWidget(m_stack);
 
@@ -111,6 +128,11 @@ void MainWindow::createActions()
     m_openAction->setObjectName(QStringLiteral("actionOpenConfig"));
     m_openAction->setShortcut(QKeySequence::Open);
     connect(m_openAction, &QAction::triggered, this, &MainWindow::chooseConfig);
+
+    m_profilesAction = new QAction(this);
+    m_profilesAction->setObjectName(QStringLiteral("actionProfiles"));
+    m_profilesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    connect(m_profilesAction, &QAction::triggered, this, &MainWindow::showProfiles);
 
     m_closeAction = new QAction(this);
     m_closeAction->setObjectName(QStringLiteral("actionCloseConfig"));
@@ -151,6 +173,7 @@ void MainWindow::createMenus()
     m_fileMenu = menuBar()->addMenu(QString());
     m_fileMenu->setObjectName(QStringLiteral("menuFile"));
     m_fileMenu->addAction(m_openAction);
+    m_fileMenu->addAction(m_profilesAction);
     m_recentMenu = m_fileMenu->addMenu(QString());
     m_recentMenu->setObjectName(QStringLiteral("menuRecent"));
     m_fileMenu->addAction(m_closeAction);
@@ -170,10 +193,14 @@ void MainWindow::createMenus()
 void MainWindow::retranslateUi()
 {
     m_tabs->setTabText(m_tabs->indexOf(m_cascadeView), tr("Cascade"));
+    m_tabs->setTabText(m_tabs->indexOf(m_lagChart), tr("Lag"));
+    m_tabs->setTabText(m_tabs->indexOf(m_errorLog), tr("Errors"));
 
     m_fileMenu->setTitle(tr("&File"));
     m_openAction->setText(tr("&Open Config…"));
     m_openAction->setStatusTip(tr("Open a Ferry job's CONFIG.ini and watch its cascade"));
+    m_profilesAction->setText(tr("Connection &Profiles…"));
+    m_profilesAction->setStatusTip(tr("Add, test, import and open saved node connections"));
     m_recentMenu->setTitle(tr("Open &Recent"));
     m_clearRecentAction->setText(tr("&Clear List"));
     m_closeAction->setText(tr("&Close Config"));
@@ -211,42 +238,111 @@ bool MainWindow::openConfig(const QString &path)
     const QString absolute = QFileInfo(path).absoluteFilePath();
     auto config = JobConfig::load(absolute);
     if (!config) {
-        // JobConfig's errors name the file, line and key, never the password.
-        const QString reason = config.error().toString();
-        statusBar()->showMessage(reason, kStatusMessageMs);
         if (!QFileInfo::exists(absolute))
             forgetRecent(absolute);
-        // Window-modal and not exec()'d: no nested event loop, also when the config
-        // came from the command line before the main loop runs.
-        auto *box = new QMessageBox(this);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->setObjectName(QStringLiteral("openConfigError"));
-        box->setIcon(QMessageBox::Warning);
-        box->setWindowTitle(tr("Cannot Open Config"));
-        box->setText(tr("Ferry cannot use %1.").arg(QFileInfo(absolute).fileName()));
-        box->setInformativeText(reason);
-        box->setStandardButtons(QMessageBox::Close);
-        box->open();
+        // JobConfig's errors name the file, line and key, never the password.
+        showOpenError(QFileInfo(absolute).fileName(), config.error().toString());
         return false;
     }
-    m_configPath = absolute;
-    m_queue = config->queueName();
-    m_database = config->db().displayName();
-    m_cascadeView->open(*config);
-    m_stack->setCurrentWidget(m_tabs);
+    showJob(*config, absolute);
     rememberRecent(absolute);
-    updateForConfig();
     return true;
+}
+
+void MainWindow::openProfile(const ConnectionProfile &profile)
+{
+    if (profile.passwordStore != PasswordStore::Keychain) {
+        openProfileWith(profile, QString());
+        return;
+    }
+    statusBar()->showMessage(tr("Reading the password of %1 from the keychain…").arg(profile.name),
+                             kStatusMessageMs);
+    Keychain::read(profile, this, [this, profile](Result<QString> password) {
+        if (!password) {
+            showOpenError(profile.name, password.error().toString());
+            return;
+        }
+        openProfileWith(profile, *password);
+    });
+}
+
+void MainWindow::openProfileWith(const ConnectionProfile &profile, const QString &password)
+{
+    auto config = profile.jobConfig(password);
+    if (!config) {
+        showOpenError(profile.name, config.error().toString());
+        return;
+    }
+    showJob(*config, profile.configPath);
+    if (profile.configPath.isEmpty()) {
+        setWindowTitle(QStringLiteral("%1 — Ferry").arg(profile.name));
+        m_connectionLabel->setToolTip(profile.address());
+    }
+}
+
+void MainWindow::showProfiles()
+{
+    ProfilesDialog dialog(m_store, this);
+    connect(&dialog, &ProfilesDialog::openRequested, this, &MainWindow::openProfile);
+    dialog.exec();
+}
+
+void MainWindow::showOpenError(const QString &what, const QString &reason)
+{
+    statusBar()->showMessage(reason, kStatusMessageMs);
+    // Window-modal and not exec()'d: no nested event loop, also when the config
+    // came from the command line before the main loop runs.
+    auto *box = new QMessageBox(this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("openConfigError"));
+    box->setIcon(QMessageBox::Warning);
+    box->setWindowTitle(tr("Cannot Open Config"));
+    box->setText(tr("Ferry cannot use %1.").arg(what));
+    box->setInformativeText(reason);
+    box->setStandardButtons(QMessageBox::Close);
+    box->open();
+}
+
+void MainWindow::showJob(const JobConfig &config, const QString &configPath)
+{
+    m_configPath = configPath;
+    m_jobOpen = true;
+    m_queue = config.queueName();
+    m_database = config.db().displayName();
+    m_cascadeView->open(config);
+    m_workerMenu->setConfig(config);
+    m_lagChart->close(); // opens with the config's first status read
+    m_errorLog->open(config);
+    m_stack->setCurrentWidget(m_tabs);
+    updateForConfig();
 }
 
 void MainWindow::closeConfig()
 {
     m_cascadeView->close();
+    m_workerMenu->clearConfig();
+    m_lagChart->close();
+    m_errorLog->close();
     m_configPath.clear();
+    m_jobOpen = false;
     m_queue.clear();
     m_database.clear();
     m_stack->setCurrentWidget(m_emptyState);
     updateForConfig();
+}
+
+void MainWindow::recordLag(const StatusReply &reply)
+{
+    // Stored first, so that a chart opened now loads this read with its history.
+    m_lagHistory->record(reply);
+    const QString scope = reply.ok ? LagHistory::scopeOf(reply.status) : QString();
+    if (!scope.isEmpty() && scope != m_lagChart->scope()) {
+        QStringList nodes;
+        for (const NodeStatus &n : reply.status.nodes)
+            nodes << n.name;
+        m_lagChart->open(scope, nodes);
+    }
+    m_lagChart->addStatus(reply);
 }
 
 QStringList MainWindow::recentConfigs() const
@@ -293,7 +389,7 @@ void MainWindow::rebuildRecentMenu()
 
 void MainWindow::updateForConfig()
 {
-    const bool open = !m_configPath.isEmpty();
+    const bool open = m_jobOpen;
     m_closeAction->setEnabled(open);
     m_refreshAction->setEnabled(open);
     if (!open) {
@@ -302,7 +398,8 @@ void MainWindow::updateForConfig()
         m_connectionLabel->setToolTip(QString());
         return;
     }
-    setWindowTitle(QStringLiteral("%1 — Ferry").arg(QFileInfo(m_configPath).fileName()));
+    if (!m_configPath.isEmpty())
+        setWindowTitle(QStringLiteral("%1 — Ferry").arg(QFileInfo(m_configPath).fileName()));
     m_connectionLabel->setText(tr("Queue %1 on %2").arg(m_queue, m_database));
     m_connectionLabel->setToolTip(m_configPath);
 }
@@ -332,6 +429,9 @@ void MainWindow::changeEvent(QEvent *event)
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
+    // Close to Tray: the window hides and the background workers keep running.
+    if (m_workerMenu->hideToTrayOnClose(event))
+        return;
     QMainWindow::closeEvent(event);
 }
 

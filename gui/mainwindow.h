@@ -1,5 +1,7 @@
 #pragma once
 
+#include "config/jobconfig.h"
+
 #include <QMainWindow>
 
 #include <memory>
@@ -14,7 +16,13 @@ namespace ferry::gui {
 
 class CascadeView;
 class EmptyStateWidget;
+class ErrorLogView;
+class LagChartWidget;
+class LagHistory;
 class LocalStore;
+class WorkerMenu;
+struct ConnectionProfile;
+struct StatusReply;
 
 // The desktop manager's main window: the empty state until a job's CONFIG.ini is
 // opened (File > Open Config…, the recent list, or `ferry-gui CONFIG.ini`), then the
@@ -45,6 +53,12 @@ public:
     // was open stays open.
     bool openConfig(const QString &path);
     void closeConfig();
+    // Shows a saved profile's cascade: its CONFIG.ini when it was imported from
+    // one, else a config made of the profile. A keychain password is read first
+    // (asynchronously); failures go to the same message box as openConfig's.
+    void openProfile(const ferry::gui::ConnectionProfile &profile);
+    // File > Connection Profiles (modal).
+    void showProfiles();
     // The open config's path; empty when none is open.
     QString configPath() const { return m_configPath; }
     QStringList recentConfigs() const;
@@ -53,6 +67,10 @@ public:
     // The open config's pages: the cascade (tree and node detail), lag, errors.
     QTabWidget *tabs() const { return m_tabs; }
     LocalStore *store() const { return m_store; }
+    // Worker: start, stop, pause the open config's worker; the tray.
+    WorkerMenu *workerMenu() const { return m_workerMenu; }
+    LagChartWidget *lagChart() const { return m_lagChart; }
+    ErrorLogView *errorLog() const { return m_errorLog; }
 
 signals:
     // The first status of an opened config (and its node's detail) are shown.
@@ -70,16 +88,21 @@ private:
     void restoreSettings();
     void saveSettings() const;
     void chooseConfig();
+    void openProfileWith(const ConnectionProfile &profile, const QString &password);
+    void showOpenError(const QString &what, const QString &reason);
+    void showJob(const JobConfig &config, const QString &configPath);
     void rememberRecent(const QString &path);
     void forgetRecent(const QString &path);
     void rebuildRecentMenu();
     void updateForConfig();
+    void recordLag(const StatusReply &reply);
 
     QMenu *m_fileMenu = nullptr;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
     QMenu *m_helpMenu = nullptr;
     QAction *m_openAction = nullptr;
+    QAction *m_profilesAction = nullptr;
     QAction *m_closeAction = nullptr;
     QAction *m_clearRecentAction = nullptr;
     QAction *m_quitAction = nullptr;
@@ -89,13 +112,18 @@ private:
     QLabel *m_connectionLabel = nullptr;
     QStackedWidget *m_stack = nullptr;
     QTabWidget *m_tabs = nullptr;
+    ErrorLogView *m_errorLog = nullptr;
     EmptyStateWidget *m_emptyState = nullptr;
     CascadeView *m_cascadeView = nullptr;
+    WorkerMenu *m_workerMenu = nullptr;
+    LagChartWidget *m_lagChart = nullptr;
+    std::unique_ptr<LagHistory> m_lagHistory;
 
     std::unique_ptr<LocalStore> m_ownStore;
     LocalStore *m_store = nullptr;
 
-    QString m_configPath;
+    QString m_configPath; // empty also for a profile without CONFIG.ini
+    bool m_jobOpen = false;
     QString m_queue;
     QString m_database; // displayName() of the config's db: never a password
 };

@@ -18,6 +18,7 @@
 #include "pgcluster.h"
 #include "queue/queueadmin.h"
 #include "replication/tableregistry.h"
+#include "silentserver.h"
 #include "testutil.h"
 
 #include <QAbstractItemModelTester>
@@ -43,11 +44,7 @@
 #include <QTreeView>
 #include <QTreeWidget>
 
-#include <arpa/inet.h>
 #include <csignal>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <memory>
 #include <optional>
@@ -55,6 +52,7 @@
 using namespace ferry;
 using namespace ferry::gui;
 using ferry::test::PgCluster;
+using ferry::test::SilentServer;
 
 namespace {
 
@@ -80,39 +78,6 @@ NodeState stateOf(const CascadeModel *model, const QString &node)
 {
     return NodeState(model->indexOfNode(node).data(CascadeModel::NodeStateRole).toInt());
 }
-
-// A TCP port that accepts connections into its backlog and never answers: libpq
-// connects and then waits for the server's first message until connect_timeout.
-class SilentServer
-{
-public:
-    SilentServer()
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr *>(&address), length) != 0
-            || ::listen(m_fd, 16) != 0
-            || ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&address), &length) != 0)
-            qFatal("cannot listen on a loopback port");
-        m_port = ntohs(address.sin_port);
-    }
-    ~SilentServer() { close(); }
-    // Closing resets the connections waiting in the backlog: their clients fail at once.
-    void close()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-        m_fd = -1;
-    }
-    int port() const { return m_port; }
-
-private:
-    int m_fd = -1;
-    int m_port = 0;
-};
 
 } // namespace
 

@@ -129,20 +129,24 @@ void TestMainWindow::menusAndActions()
     auto *fileMenu = m_window->findChild<QMenu *>(QStringLiteral("menuFile"));
     auto *recentMenu = m_window->findChild<QMenu *>(QStringLiteral("menuRecent"));
     auto *viewMenu = m_window->findChild<QMenu *>(QStringLiteral("menuView"));
+    auto *workerMenu = m_window->findChild<QMenu *>(QStringLiteral("menuWorker"));
     auto *helpMenu = m_window->findChild<QMenu *>(QStringLiteral("menuHelp"));
     QVERIFY(fileMenu);
     QVERIFY(recentMenu);
     QVERIFY(viewMenu);
+    QVERIFY(workerMenu);
     QVERIFY(helpMenu);
     QCOMPARE(fileMenu->title(), QStringLiteral("&File"));
     QCOMPARE(recentMenu->title(), QStringLiteral("Open &Recent"));
     QCOMPARE(viewMenu->title(), QStringLiteral("&View"));
+    QCOMPARE(workerMenu->title(), QStringLiteral("&Worker"));
     QCOMPARE(helpMenu->title(), QStringLiteral("&Help"));
     const QList<QAction *> bar = m_window->menuBar()->actions();
-    QCOMPARE(bar.size(), 3);
+    QCOMPARE(bar.size(), 4);
     QCOMPARE(bar.at(0), fileMenu->menuAction());
     QCOMPARE(bar.at(1), viewMenu->menuAction());
-    QCOMPARE(bar.at(2), helpMenu->menuAction());
+    QCOMPARE(bar.at(2), workerMenu->menuAction());
+    QCOMPARE(bar.at(3), helpMenu->menuAction());
 
     auto *open = m_window->findChild<QAction *>(QStringLiteral("actionOpenConfig"));
     auto *close = m_window->findChild<QAction *>(QStringLiteral("actionCloseConfig"));
@@ -159,13 +163,17 @@ void TestMainWindow::menusAndActions()
     QCOMPARE(quit->shortcut(), QKeySequence(QStringLiteral("Ctrl+Q")));
     QCOMPARE(refresh->text(), QStringLiteral("&Refresh Now"));
     QCOMPARE(refresh->shortcut(), QKeySequence(QKeySequence::Refresh));
+    auto *profiles = m_window->findChild<QAction *>(QStringLiteral("actionProfiles"));
+    QVERIFY(profiles);
+    QCOMPARE(profiles->text(), QStringLiteral("Connection &Profiles…"));
     QList<QAction *> fileActions = fileMenu->actions();
-    QCOMPARE(fileActions.size(), 5);
+    QCOMPARE(fileActions.size(), 6);
     QCOMPARE(fileActions.at(0), open);
-    QCOMPARE(fileActions.at(1), recentMenu->menuAction());
-    QCOMPARE(fileActions.at(2), close);
-    QVERIFY(fileActions.at(3)->isSeparator());
-    QCOMPARE(fileActions.at(4), quit);
+    QCOMPARE(fileActions.at(1), profiles);
+    QCOMPARE(fileActions.at(2), recentMenu->menuAction());
+    QCOMPARE(fileActions.at(3), close);
+    QVERIFY(fileActions.at(4)->isSeparator());
+    QCOMPARE(fileActions.at(5), quit);
     QCOMPARE(viewMenu->actions(), QList<QAction *>{refresh});
 
     auto *about = m_window->findChild<QAction *>(QStringLiteral("actionAbout"));
@@ -175,7 +183,7 @@ void TestMainWindow::menusAndActions()
     QCOMPARE(about->text(), QStringLiteral("&About Ferry"));
     QCOMPARE(aboutQt->text(), QStringLiteral("About &Qt"));
     QCOMPARE(helpMenu->actions(), (QList<QAction *>{about, aboutQt}));
-    for (QAction *action : {open, quit, about, aboutQt})
+    for (QAction *action : {open, profiles, quit, about, aboutQt})
         QVERIFY2(action->isEnabled(), qPrintable(action->objectName()));
     // Nothing to close, refresh or reopen before a config was opened.
     QVERIFY(!close->isEnabled());
@@ -236,8 +244,8 @@ void TestMainWindow::emptyStateIsHonest()
     QVERIFY(summary->text().contains(QStringLiteral("PostgreSQL")));
     QVERIFY(summary->text().contains(QStringLiteral("queue")));
     QVERIFY(roadmap->text().contains(QStringLiteral("CONFIG.ini")));
-    for (const QString &feature : {QStringLiteral("Connection profiles"),
-                                   QStringLiteral("lag charts"), QStringLiteral("error log")}) {
+    for (const QString &feature : {QStringLiteral("connection profile"),
+                                   QStringLiteral("lag chart"), QStringLiteral("errors")}) {
         QVERIFY2(roadmap->text().contains(feature), qPrintable(feature));
     }
     // One control, for the one thing that works: opening a config.
