@@ -217,6 +217,8 @@ void TestProfiles::dialogTestsConnectionOffTheUiThread()
     QVERIFY2(dialog.testResult().startsWith(QLatin1String("Connected: PostgreSQL ")),
              qPrintable(dialog.testResult()));
     QCOMPARE(dialog.profile().queue, kQueue); // the database's only queue, filled in
+    if (const QString dir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR"); !dir.isEmpty())
+        QVERIFY(dialog.grab().save(dir + QStringLiteral("/profile-dialog.png")));
 
     // A wrong password typed in: one masked line, the typed password nowhere.
     const QString wrong = QStringLiteral("WrongPw123");
@@ -271,6 +273,13 @@ void TestProfiles::importsConfigAndMovesItsPassword()
     QCOMPARE(p->configPath, ini);
     QCOMPARE(p->passwordStore, PasswordStore::PgPass);
     QVERIFY(ferry::test::readText(m_pgpass).contains(QStringLiteral("s3cr\\:t\\\\pw'x")));
+    if (const QString dir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR"); !dir.isEmpty()) {
+        dialog.resize(900, 300);
+        dialog.show();
+        dialog.list()->setCurrentItem(dialog.list()->topLevelItem(0));
+        QTest::qWait(200);
+        QVERIFY(dialog.grab().save(dir + QStringLiteral("/profiles.png")));
+    }
 
     // A broken config: one line naming the file, nothing saved.
     const int before = ProfileStore(m_store.get()).list().size();
