@@ -117,9 +117,11 @@ TrayController::TrayController(LocalStore *store, WorkerRegistry *registry, QObj
 
 TrayController::~TrayController()
 {
-    if (m_icon)
-        m_icon->hide();
-    QApplication::setQuitOnLastWindowClosed(true);
+    // Before the menu it shows goes.
+    if (m_icon) {
+        delete m_icon;
+        QApplication::setQuitOnLastWindowClosed(true);
+    }
 }
 
 TrayController *TrayController::instance()

@@ -24,8 +24,9 @@ namespace ferry {
 // ticker's too. Relative logfile and pidfile paths are taken from the config's
 // folder, where the desktop manager also starts `ferry -d`.
 //
-// The object lives on the thread that made it; its signals come from the
-// worker's thread (connect them with the default, queued, connection).
+// The object lives on the thread that made it; stateChanged() may come from
+// the worker's thread (connect with the default connection, which queues it).
+// The worker's database connections live and die on the worker's thread.
 class WorkerThread : public QObject
 {
     Q_OBJECT
