@@ -211,8 +211,8 @@
         <translation>打开 Ferry 作业的 CONFIG.ini，实时查看其级联</translation>
     </message>
     <message>
-        <source>Open the CONFIG.ini of a root or leaf node to watch its cascade live: the state, lag and tables of every node and the worker&apos;s log. Connection profiles, lag charts and the error log arrive with the next releases.</source>
-        <translation>打开根节点或叶子节点的 CONFIG.ini，即可实时查看其级联：每个节点的状态、延迟和表，以及工作进程的日志。连接配置、延迟图表和错误日志将在后续版本中提供。</translation>
+        <source>Open the CONFIG.ini of a root or leaf node, or a saved connection profile (File &gt; Connection Profiles), to watch its cascade live: the state, lag and tables of every node, the worker&apos;s log, the lag chart and the errors the workers stored.</source>
+        <translation>打开根节点或叶子节点的 CONFIG.ini，或已保存的连接配置（文件 &gt; 连接配置），即可实时查看其级联：每个节点的状态、延迟和表、工作进程的日志、延迟图表以及工作进程记录的错误。</translation>
     </message>
 </context>
 <context>
@@ -973,12 +973,6 @@
         <source>%1: %2 — %3</source>
         <translation>%1：%2 — %3</translation>
     </message>
-    <message numerus="yes">
-        <source>%1: %n table(s) failed</source>
-        <translation>
-            <numerusform>%1：%n 个表出错</numerusform>
-        </translation>
-    </message>
     <message>
         <source>%1: lag %2, over %3</source>
         <translation>%1：延迟 %2，超过 %3</translation>
@@ -987,29 +981,25 @@
         <source>Ferry: no background workers</source>
         <translation>Ferry：没有后台工作进程</translation>
     </message>
-    <message numerus="yes">
-        <source>Ferry: all %n worker(s) running, every node OK</source>
-        <translation>
-            <numerusform>Ferry：全部 %n 个工作进程正在运行，所有节点正常</numerusform>
-        </translation>
+    <message>
+        <source>%1: tables in error: %2</source>
+        <translation>%1：出错的表：%2</translation>
     </message>
-    <message numerus="yes">
-        <source>Ferry: %n warning(s)</source>
-        <translation>
-            <numerusform>Ferry：%n 个警告</numerusform>
-        </translation>
+    <message>
+        <source>Ferry: all OK, background workers: %1</source>
+        <translation>Ferry：一切正常，后台工作进程：%1</translation>
     </message>
-    <message numerus="yes">
-        <source>Ferry: %n error(s)</source>
-        <translation>
-            <numerusform>Ferry：%n 个错误</numerusform>
-        </translation>
+    <message>
+        <source>Ferry: warnings: %1</source>
+        <translation>Ferry：警告：%1</translation>
     </message>
-    <message numerus="yes">
-        <source>and %n more</source>
-        <translation>
-            <numerusform>另有 %n 条</numerusform>
-        </translation>
+    <message>
+        <source>Ferry: errors: %1</source>
+        <translation>Ferry：错误：%1</translation>
+    </message>
+    <message>
+        <source>… and %1 more</source>
+        <translation>… 另有 %1 条</translation>
     </message>
 </context>
 <context>
