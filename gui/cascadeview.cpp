@@ -2,6 +2,7 @@
 
 #include "cascademodel.h"
 #include "cascademonitor.h"
+#include "localstore.h"
 #include "nodedetailwidget.h"
 
 #include <QBoxLayout>
@@ -9,7 +10,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
-#include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStyle>
@@ -109,18 +109,26 @@ CascadeView::CascadeView(QWidget *parent)
     connect(m_monitor, &CascadeMonitor::statusRead, this, &CascadeView::onStatus);
     connect(m_monitor, &CascadeMonitor::detailRead, this, &CascadeView::onDetail);
     connect(m_refresh, &QToolButton::clicked, this, &CascadeView::refreshNow);
+    m_interval->setValue(CascadeMonitor::kDefaultIntervalSeconds);
+    m_monitor->setIntervalSeconds(m_interval->value());
     connect(m_interval, &QSpinBox::valueChanged, this, [this](int seconds) {
         m_monitor->setIntervalSeconds(seconds);
-        QSettings().setValue(intervalKey(), seconds);
+        if (m_store)
+            m_store->setSetting(intervalKey(), seconds);
     });
-    m_interval->setValue(
-        QSettings().value(intervalKey(), CascadeMonitor::kDefaultIntervalSeconds).toInt());
-    m_monitor->setIntervalSeconds(m_interval->value());
 
     retranslateUi();
 }
 
 CascadeView::~CascadeView() = default;
+
+void CascadeView::setStore(LocalStore *store)
+{
+    m_store = store;
+    if (m_store)
+        m_interval->setValue(
+            m_store->setting(intervalKey(), CascadeMonitor::kDefaultIntervalSeconds).toInt());
+}
 
 void CascadeView::open(const JobConfig &config)
 {

@@ -13,6 +13,7 @@ class QTreeView;
 namespace ferry::gui {
 
 class CascadeModel;
+class LocalStore;
 class CascadeMonitor;
 class NodeDetailWidget;
 
@@ -31,6 +32,10 @@ public:
     void open(const JobConfig &config);
     void close();
     bool isOpen() const;
+
+    // Where the refresh interval is kept; reads it now. Without a store the
+    // interval is the default and is not kept.
+    void setStore(LocalStore *store);
 
     void refreshNow();
     int refreshInterval() const;
@@ -72,6 +77,7 @@ private:
     NodeDetailWidget *m_detail = nullptr;
     QSplitter *m_splitter = nullptr;
 
+    LocalStore *m_store = nullptr;
     QString m_selected; // by name: survives model resets
     std::optional<StatusReply> m_lastReply;
     bool m_sized = false;

@@ -207,4 +207,19 @@ bool LocalStore::removeSetting(const QString &key)
     return query.exec();
 }
 
+bool LocalStore::containsSetting(const QString &key) const
+{
+    if (!m_open)
+        return false;
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("SELECT 1 FROM setting WHERE key = ?"));
+    query.addBindValue(key);
+    return query.exec() && query.next();
+}
+
+bool LocalStore::clearSettings()
+{
+    return m_open && QSqlQuery(database()).exec(QStringLiteral("DELETE FROM setting"));
+}
+
 } // namespace ferry::gui

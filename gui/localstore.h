@@ -45,6 +45,9 @@ public:
     QVariant setting(const QString &key, const QVariant &fallback = QVariant()) const;
     bool setSetting(const QString &key, const QVariant &value);
     bool removeSetting(const QString &key);
+    bool containsSetting(const QString &key) const;
+    // Every setting gone (tests start from a clean slate with it).
+    bool clearSettings();
 
 private:
     Result<void> migrate();

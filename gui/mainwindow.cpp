@@ -71,6 +71,7 @@ MainWindow::MainWindow(LocalStore *store, QWidget *parent)
     : QMainWindow(parent)
     , m_store(store)
 {
+    Q_ASSERT(m_store);
     setUp();
 }
 
@@ -116,6 +117,7 @@ void MainWindow::setUp()
 
     retranslateUi();
     restoreSettings();
+    m_cascadeView->setStore(m_store); // after the import of older settings
     rebuildRecentMenu();
     updateForConfig();
 }
@@ -142,7 +144,7 @@ void MainWindow::createActions()
     m_clearRecentAction = new QAction(this);
     m_clearRecentAction->setObjectName(QStringLiteral("actionClearRecent"));
     connect(m_clearRecentAction, &QAction::triggered, this, [this] {
-        QSettings().remove(recentKey());
+        m_store->removeSetting(recentKey());
         rebuildRecentMenu();
     });
 
@@ -223,13 +225,12 @@ void MainWindow::retranslateUi()
 
 void MainWindow::chooseConfig()
 {
-    QSettings settings;
-    const QString folder = settings.value(lastFolderKey()).toString();
+    const QString folder = m_store->setting(lastFolderKey()).toString();
     const QString path = QFileDialog::getOpenFileName(this, tr("Open Ferry Config"), folder,
                                                       tr("Ferry configs (*.ini);;All files (*)"));
     if (path.isEmpty())
         return;
-    settings.setValue(lastFolderKey(), QFileInfo(path).absolutePath());
+    m_store->setSetting(lastFolderKey(), QFileInfo(path).absolutePath());
     openConfig(path);
 }
 
@@ -347,7 +348,7 @@ void MainWindow::recordLag(const StatusReply &reply)
 
 QStringList MainWindow::recentConfigs() const
 {
-    return QSettings().value(recentKey()).toStringList();
+    return m_store->setting(recentKey()).toStringList();
 }
 
 void MainWindow::rememberRecent(const QString &path)
@@ -357,7 +358,7 @@ void MainWindow::rememberRecent(const QString &path)
     recent.prepend(path);
     while (recent.size() > kMaxRecentConfigs)
         recent.removeLast();
-    QSettings().setValue(recentKey(), recent);
+    m_store->setSetting(recentKey(), recent);
     rebuildRecentMenu();
 }
 
@@ -366,7 +367,7 @@ void MainWindow::forgetRecent(const QString &path)
     QStringList recent = recentConfigs();
     if (recent.removeAll(path) == 0)
         return;
-    QSettings().setValue(recentKey(), recent);
+    m_store->setSetting(recentKey(), recent);
     rebuildRecentMenu();
 }
 
@@ -437,17 +438,33 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 void MainWindow::restoreSettings()
 {
-    const QSettings settings;
-    if (!restoreGeometry(settings.value(geometryKey()).toByteArray()))
+    importLegacySettings();
+    if (!restoreGeometry(m_store->setting(geometryKey()).toByteArray()))
         resize(defaultSize());
-    restoreState(settings.value(stateKey()).toByteArray());
+    restoreState(m_store->setting(stateKey()).toByteArray());
+}
+
+// Ferry 0.1 kept these in QSettings (~/.config/Ferry/ferry-gui.conf): they
+// move into the local store once, and leave the old file.
+void MainWindow::importLegacySettings()
+{
+    if (!m_store->isOpen())
+        return;
+    QSettings legacy;
+    for (const QString &key : {geometryKey(), stateKey(), recentKey(), lastFolderKey(),
+                               QStringLiteral("View/refreshInterval")}) {
+        if (!legacy.contains(key))
+            continue;
+        if (!m_store->containsSetting(key))
+            m_store->setSetting(key, legacy.value(key));
+        legacy.remove(key);
+    }
 }
 
 void MainWindow::saveSettings() const
 {
-    QSettings settings;
-    settings.setValue(geometryKey(), saveGeometry());
-    settings.setValue(stateKey(), saveState());
+    m_store->setSetting(geometryKey(), saveGeometry());
+    m_store->setSetting(stateKey(), saveState());
 }
 
 } // namespace ferry::gui

@@ -86,6 +86,7 @@ private:
     void createMenus();
     void retranslateUi();
     void restoreSettings();
+    void importLegacySettings();
     void saveSettings() const;
     void chooseConfig();
     void openProfileWith(const ConnectionProfile &profile, const QString &password);

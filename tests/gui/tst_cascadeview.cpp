@@ -13,12 +13,14 @@
 #include "cascadeview.h"
 #include "db/connection.h"
 #include "ferryprocess.h"
+#include "localstore.h"
 #include "mainwindow.h"
 #include "nodedetailwidget.h"
 #include "pgcluster.h"
 #include "queue/queueadmin.h"
 #include "replication/tableregistry.h"
 #include "silentserver.h"
+#include "storetestutil.h"
 #include "testutil.h"
 
 #include <QAbstractItemModelTester>
@@ -209,8 +211,7 @@ void TestCascadeView::cleanupTestCase()
 
 void TestCascadeView::init()
 {
-    QSettings().clear();
-    QSettings().setValue(QStringLiteral("View/refreshInterval"), 1);
+    QVERIFY(ferry::test::resetDefaultStore({{QStringLiteral("View/refreshInterval"), 1}}));
     m_window = std::make_unique<MainWindow>();
     m_window->resize(MainWindow::defaultSize());
     m_window->show();
@@ -620,6 +621,7 @@ void TestCascadeView::commandLineOpensConfig()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("HOME"), m_dir.path()); // no settings from elsewhere
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
     QProcess gui;
     gui.setProcessEnvironment(env);
     QElapsedTimer elapsed;
@@ -631,10 +633,10 @@ void TestCascadeView::commandLineOpensConfig()
     const QImage image(file);
     QVERIFY(!image.isNull());
     QCOMPARE(image.size() / image.devicePixelRatio(), MainWindow::defaultSize());
-    // It is remembered among the recent configs of that (test) home.
-    const QSettings recent(m_dir.filePath(QStringLiteral("config/Ferry/ferry-gui.conf")),
-                           QSettings::IniFormat);
-    QCOMPARE(recent.value(QStringLiteral("recentConfigs")).toStringList(), QStringList{m_leafIni});
+    // It is remembered among the recent configs of that (test) home's store.
+    LocalStore store(m_dir.filePath(QStringLiteral("data/Ferry/ferry-gui/ferry.sqlite")));
+    QVERIFY_RESULT(store.open());
+    QCOMPARE(store.setting(QStringLiteral("recentConfigs")).toStringList(), QStringList{m_leafIni});
 }
 
 void TestCascadeView::unreachableLeaf()

@@ -20,6 +20,7 @@
 #include "queue/queueadmin.h"
 #include "replication/tableregistry.h"
 #include "silentserver.h"
+#include "storetestutil.h"
 #include "testutil.h"
 
 #include <QApplication>
@@ -250,8 +251,7 @@ void TestCopyProgressView::cleanupTestCase()
 
 void TestCopyProgressView::init()
 {
-    QSettings().clear();
-    QSettings().setValue(QStringLiteral("View/refreshInterval"), 1);
+    QVERIFY(ferry::test::resetDefaultStore({{QStringLiteral("View/refreshInterval"), 1}}));
     m_window = std::make_unique<MainWindow>();
     m_window->resize(MainWindow::defaultSize());
     m_window->show();

@@ -532,7 +532,7 @@ void TestLagChart::mainWindowKeepsHistory()
 
     // Refreshes only when asked, at least 1.6 s apart: each read its own point in the
     // 15 min range (buckets of 1.5 s), so the points are exactly the reads.
-    QSettings().setValue(QStringLiteral("View/refreshInterval"), 3600);
+    QVERIFY(m_store->setSetting(QStringLiteral("View/refreshInterval"), 3600));
     const auto readTimes = [](MainWindow &window, QSignalSpy &spy, int reads) {
         for (int i = spy.count(); i < reads; ++i) {
             QTest::qWait(1600);

@@ -1,6 +1,7 @@
 #include "application.h"
 #include "apptranslator.h"
 #include "mainwindow.h"
+#include "storetestutil.h"
 #include "util/version.h"
 
 #include <QAction>
@@ -96,7 +97,7 @@ void TestMainWindow::initTestCase()
 
 void TestMainWindow::init()
 {
-    QSettings().clear();
+    QVERIFY(ferry::test::resetDefaultStore());
     m_window = std::make_unique<MainWindow>();
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
@@ -105,7 +106,7 @@ void TestMainWindow::init()
 void TestMainWindow::cleanup()
 {
     m_window.reset();
-    QSettings().clear();
+    QVERIFY(ferry::test::resetDefaultStore());
 }
 
 void TestMainWindow::windowIsShown()
@@ -198,8 +199,11 @@ void TestMainWindow::recentConfigsAreListed()
     QStringList paths;
     for (int i = 0; i < MainWindow::kMaxRecentConfigs + 2; ++i)
         paths.prepend(dir.filePath(QStringLiteral("job%1.ini").arg(i)));
+    // As Ferry 0.1 kept them: moved into the local store at the next start.
     QSettings().setValue(QStringLiteral("recentConfigs"), paths);
     MainWindow window;
+    QVERIFY(!QSettings().contains(QStringLiteral("recentConfigs")));
+    QCOMPARE(window.store()->setting(QStringLiteral("recentConfigs")).toStringList(), paths);
     auto *recentMenu = window.findChild<QMenu *>(QStringLiteral("menuRecent"));
     QVERIFY(recentMenu->isEnabled());
     QList<QAction *> entries;
