@@ -65,12 +65,29 @@ Result<void> NodeWorker::checkStart(const JobConfig &config)
     return {}; // closing the connection releases the probe's lock
 }
 
+void WorkerCancel::set(const QString &session, CancelHandle handle)
+{
+    QMutexLocker lock(&m_mutex);
+    m_handles.insert(session, std::move(handle));
+}
+
+void WorkerCancel::cancelAll() const
+{
+    QMutexLocker lock(&m_mutex);
+    for (const CancelHandle &handle : m_handles) {
+        if (handle.isValid())
+            (void)handle.cancel();
+    }
+}
+
 Result<NodeInfo> NodeWorker::start()
 {
     auto db = Connection::open(m_options.db);
     if (!db)
         return db.error();
     m_node.emplace(std::move(db.value()));
+    if (m_options.cancel)
+        m_options.cancel->set(QStringLiteral("node"), m_node->cancelHandle());
     auto info = requireNode(*m_node, m_options.queue);
     if (!info)
         return info.error();
@@ -94,6 +111,8 @@ Result<void> NodeWorker::reconnectNode()
         m_locked = false;
         if (auto r = m_node->reconnect(); !r)
             return r;
+        if (m_options.cancel)
+            m_options.cancel->set(QStringLiteral("node"), m_node->cancelHandle());
     }
     auto locked = tryWorkerLock(*m_node, m_options.queue);
     if (!locked)
@@ -261,6 +280,7 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
     while (!stop.load()) {
         Result<void> round;
         bool idle = false;
+        m_site = ErrorSite(); // an error outside a batch names none
         // Nothing is done on the node without the worker lock.
         if (!m_locked)
             round = reconnectNode();
@@ -271,6 +291,8 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
             auto opened = Connection::open(*where);
             if (opened) {
                 provider.emplace(std::move(opened.value()));
+                if (m_options.cancel)
+                    m_options.cancel->set(QStringLiteral("provider"), provider->cancelHandle());
                 round = provider->listen(QStringLiteral("ferry:") + m_options.queue);
             } else {
                 round = std::move(opened.error().withContext(QStringLiteral("provider")));
@@ -306,6 +328,8 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
         const Error &e = round.error();
         if (e.kind() == ErrorKind::Config)
             return e; // the node is gone: nothing to retry
+        if (stop.load())
+            break; // what failed was most likely canceled by the stop
         if (isConnectionError(e)) {
             qCWarning(lcCore).noquote()
                 << QStringLiteral("%1 - retrying in %2 ms").arg(e.toString()).arg(retryMs);
@@ -326,7 +350,6 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
 
 Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool &stop, bool &idle)
 {
-    m_site = ErrorSite();
     // `ferry pause` takes effect before the next batch, not the next heartbeat.
     auto paused
         = m_node->exec(QStringLiteral("SELECT paused FROM ferry.node_info WHERE queue_name = $1"),

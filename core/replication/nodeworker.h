@@ -6,14 +6,32 @@
 #include "db/connection.h"
 
 #include <QHash>
+#include <QMutex>
 
 #include <atomic>
+#include <memory>
 
 namespace ferry {
 
+// The sessions a running NodeWorker has open, for a stop that cannot wait
+// for the statement in flight (a long initial copy): cancel() sends each a
+// cancel request from any thread. The worker registers every session it
+// opens or reopens, from its own thread.
+class WorkerCancel
+{
+public:
+    void set(const QString &session, CancelHandle handle);
+    void cancelAll() const;
+
+private:
+    mutable QMutex m_mutex;
+    QHash<QString, CancelHandle> m_handles;
+};
+
 struct WorkerOptions
 {
-    ConnectionString db; // this node's database (the config's db)
+    std::shared_ptr<WorkerCancel> cancel; // optional
+    ConnectionString db;                  // this node's database (the config's db)
     QString queue;
     double loopDelay = 1.0;    // seconds to wait for a tick when NOTIFY stays silent
     double lockTimeout = 10.0; // seconds, for the initial copy's locks

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QThread>
+#include <QTimer>
 
 #include <optional>
 
@@ -17,12 +18,13 @@ WorkerThread::WorkerThread(const JobConfig &config, QObject *parent)
     : QObject(parent)
     , m_configPath(config.path())
     , m_config(config)
+    , m_cancel(std::make_shared<WorkerCancel>())
 {}
 
 WorkerThread::~WorkerThread()
 {
     requestStop();
-    wait();
+    wait(); // cancels what still runs after kCancelAfterMs
 }
 
 QString WorkerThread::resolvedPath(const JobConfig &config, const QString &path)
@@ -40,6 +42,8 @@ bool WorkerThread::start()
     m_stop = false;
     m_reload = false;
     m_interrupt = false;
+    ++m_runs;
+    m_cancelAt.reset();
     setState(State::Starting);
     m_thread.reset(QThread::create([this] { run(); }));
     connect(m_thread.get(), &QThread::finished, this, &WorkerThread::finished);
@@ -56,8 +60,15 @@ void WorkerThread::requestStop()
     if (changed)
         m_state = State::Stopping;
     lock.unlock();
-    if (changed)
+    if (changed) {
+        m_cancelAt.emplace(kCancelAfterMs);
         emit stateChanged();
+        // Only this run's statement: a restart in the meantime is left alone.
+        QTimer::singleShot(kCancelAfterMs, this, [this, run = m_runs] {
+            if (run == m_runs && isActive())
+                m_cancel->cancelAll();
+        });
+    }
 }
 
 void WorkerThread::requestReload()
@@ -70,7 +81,17 @@ bool WorkerThread::wait(int timeoutMs)
 {
     if (!m_thread)
         return true;
-    return timeoutMs < 0 ? m_thread->wait() : m_thread->wait(QDeadlineTimer(timeoutMs));
+    const QDeadlineTimer deadline
+        = timeoutMs < 0 ? QDeadlineTimer(QDeadlineTimer::Forever) : QDeadlineTimer(timeoutMs);
+    // Waiting blocks the event loop and with it requestStop()'s timer: cancel
+    // from here once the stop is kCancelAfterMs old.
+    if (m_cancelAt && !m_cancelAt->hasExpired()) {
+        if (m_thread->wait(deadline.deadline() < m_cancelAt->deadline() ? deadline : *m_cancelAt))
+            return true;
+    }
+    if (m_cancelAt && m_cancelAt->hasExpired() && m_thread->isRunning())
+        m_cancel->cancelAll();
+    return m_thread->wait(deadline);
 }
 
 WorkerThread::State WorkerThread::state() const
@@ -164,7 +185,9 @@ void WorkerThread::run()
     setState(State::Running);
     bool failed = false;
     while (!m_stop) {
-        NodeWorker worker(NodeWorker::optionsFor(config));
+        WorkerOptions options = NodeWorker::optionsFor(config);
+        options.cancel = m_cancel;
+        NodeWorker worker(options);
         if (Result<void> r = worker.run(m_interrupt); !r) {
             fail(r.error());
             failed = true;

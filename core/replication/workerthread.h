@@ -2,13 +2,19 @@
 
 #include "config/jobconfig.h"
 
+#include <QDeadlineTimer>
 #include <QMutex>
 #include <QObject>
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 class QThread;
+
+namespace ferry {
+class WorkerCancel;
+}
 
 namespace ferry {
 
@@ -48,9 +54,12 @@ public:
     // still runs. The thread takes the pidfile, runs NodeWorker::checkStart,
     // logs "JOB: worker started" and runs the worker until asked to stop.
     bool start();
-    // Returns at once; the worker stops within about 100 ms (a statement in
-    // flight is finished first, as with `ferry -s`).
+    // Returns at once; the worker stops within about 100 ms once its statement
+    // in flight is done, as with `ferry -s`. A statement still running after
+    // kCancelAfterMs (a long initial copy) is canceled: its transaction rolls
+    // back and is done again at the next start, as after a lost connection.
     void requestStop();
+    static constexpr int kCancelAfterMs = 3000;
     // As `ferry -r`: re-reads CONFIG.ini and restarts the worker with it; a
     // broken file is logged and the running config kept.
     void requestReload();
@@ -86,6 +95,10 @@ private:
     QString m_lastError;
 
     std::unique_ptr<QThread> m_thread;
+    std::shared_ptr<WorkerCancel> m_cancel;
+    quint64 m_runs = 0; // start() calls, UI thread only
+    // When a stop cancels the statement in flight; none before a stop.
+    std::optional<QDeadlineTimer> m_cancelAt;
     std::atomic_bool m_stop{false};
     std::atomic_bool m_reload{false};
     std::atomic_bool m_interrupt{false}; // what NodeWorker polls: stop or reload

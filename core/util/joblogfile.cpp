@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <atomic>
 #include <cerrno>
 #include <fcntl.h>
 #include <mutex>
@@ -33,7 +34,8 @@ const char *levelName(QtMsgType type)
 
 thread_local std::shared_ptr<JobLogFile> t_file;
 
-QtMessageHandler g_previousHandler = nullptr;
+// Read by every thread that logs, set once while the handler is installed.
+std::atomic<QtMessageHandler> g_previousHandler{nullptr};
 std::once_flag g_installed;
 
 void routeMessage(QtMsgType type, const QMessageLogContext &context, const QString &message)
@@ -43,8 +45,8 @@ void routeMessage(QtMsgType type, const QMessageLogContext &context, const QStri
         return;
     }
     // Qt returns its default handler when none was installed before ours.
-    if (g_previousHandler)
-        g_previousHandler(type, context, message);
+    if (const QtMessageHandler previous = g_previousHandler.load())
+        previous(type, context, message);
 }
 
 } // namespace
@@ -124,7 +126,7 @@ JobLogScope::JobLogScope(std::shared_ptr<JobLogFile> file)
     // Nothing to route before a thread has a file: the CLI keeps its handler.
     if (t_file)
         std::call_once(g_installed,
-                       [] { g_previousHandler = qInstallMessageHandler(routeMessage); });
+                       [] { g_previousHandler.store(qInstallMessageHandler(routeMessage)); });
 }
 
 JobLogScope::~JobLogScope()

@@ -61,6 +61,7 @@ private slots:
     void reloadKeepsRunning();
     void stopsCleanly();
     void restartsAfterStop();
+    void stopCancelsAStatementThatWaits();
 
 private:
     QString writeConfig(const QString &name, const QString &db, const QString &job);
@@ -422,6 +423,51 @@ void TestWorkerThread::restartsAfterStop()
     QVERIFY(m_leafWorker->wait(2000));
     QCOMPARE(m_leafWorker->state(), WorkerThread::State::Stopped);
     QVERIFY(!QFileInfo::exists(pidFile(kLeafJob)));
+}
+
+void TestWorkerThread::stopCancelsAStatementThatWaits()
+{
+    // The leaf copies user_info again, and its TRUNCATE waits for a lock another
+    // session holds (up to lock_timeout, 10 s): a stop must not wait that long.
+    QVERIFY_RESULT(m_leaf->exec(
+        QStringLiteral("UPDATE ferry.node_table SET merge_state = 'in-copy', copy_snapshot = NULL "
+                       "WHERE dest_schema = 'digoal_01' AND dest_name = 'user_info'")));
+    auto blocker = Connection::open(m_leafCluster->connectionString(kLeafNode));
+    QVERIFY_RESULT(blocker);
+    QVERIFY_RESULT(blocker->exec(QStringLiteral("BEGIN")));
+    QVERIFY_RESULT(
+        blocker->exec(QStringLiteral("LOCK TABLE digoal_01.user_info IN ACCESS EXCLUSIVE MODE")));
+    auto errorsBefore = m_leaf->exec(QStringLiteral("SELECT count(*) FROM ferry.node_error"));
+    QVERIFY_RESULT(errorsBefore);
+
+    const qsizetype logBefore = readText(logFile(kLeafJob)).size();
+    QVERIFY(m_leafWorker->start());
+    QTRY_VERIFY_WITH_TIMEOUT(readText(logFile(kLeafJob))
+                                 .mid(logBefore)
+                                 .contains(QLatin1String("copying digoal_01.user_info")),
+                             10000);
+    QTest::qWait(300); // the TRUNCATE is waiting now
+    QElapsedTimer clock;
+    clock.start();
+    m_leafWorker->requestStop();
+    QVERIFY(m_leafWorker->wait(WorkerThread::kCancelAfterMs + 3000));
+    const qint64 stopped = clock.elapsed();
+    qInfo("a stop during a waiting copy took %lld ms", stopped);
+    QVERIFY2(stopped >= WorkerThread::kCancelAfterMs - 200, qPrintable(QString::number(stopped)));
+    QCOMPARE(m_leafWorker->state(), WorkerThread::State::Stopped);
+    QVERIFY(m_leafWorker->lastError().isEmpty());
+    // What the stop canceled is no node error.
+    auto errorsAfter = m_leaf->exec(QStringLiteral("SELECT count(*) FROM ferry.node_error"));
+    QVERIFY_RESULT(errorsAfter);
+    QCOMPARE(errorsAfter->toInt64(0, 0), errorsBefore->toInt64(0, 0));
+
+    // The copy rolled back: with the lock gone the next start copies the table.
+    QVERIFY_RESULT(blocker->exec(QStringLiteral("ROLLBACK")));
+    QVERIFY(m_leafWorker->start());
+    QTRY_VERIFY_WITH_TIMEOUT(leafTablesOk(), 20000);
+    waitUntilEqual();
+    m_leafWorker->requestStop();
+    QVERIFY(m_leafWorker->wait(WorkerThread::kCancelAfterMs + 3000));
 }
 
 QTEST_GUILESS_MAIN(TestWorkerThread)
