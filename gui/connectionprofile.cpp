@@ -65,18 +65,25 @@ Result<JobConfig> ConnectionProfile::jobConfig(const QString &password) const
 {
     if (!configPath.isEmpty()) {
         auto config = JobConfig::load(configPath);
-        if (!config || password.isEmpty() || config->db().contains(QStringLiteral("password")))
+        if (!config || password.isEmpty())
             return config;
+        return config->withDbPassword(password);
     }
-    // A config of our own, parsed like a file so every check applies. The
-    // connection string is quoted by ConnectionString; '%' is doubled so no
-    // value is read as an interpolation; the job name is unused.
+    if (queue.isEmpty())
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("profile '%1' names no queue; edit it and pick one after "
+                                    "Test Connection")
+                         .arg(name));
+    // A config of our own, parsed like a file so every check applies. It has
+    // no path: no pidfile or logfile of its own, so no worker runs from it.
+    // The connection string is quoted by ConnectionString; '%' is doubled so
+    // no value is read as an interpolation; the job name is unused.
     auto escaped = [](QString v) {
         return v.replace(QLatin1Char('%'), QStringLiteral("%%"));
     };
     QString text = QStringLiteral("[ferry]\njob_name = ferry_gui\nqueue_name = %1\ndb = %2\n")
                        .arg(escaped(queue), escaped(connectionString(password).toString()));
-    return JobConfig::parse(text.toUtf8(), QStringLiteral("%1.ini").arg(name));
+    return JobConfig::parse(text.toUtf8(), QString());
 }
 
 Result<ConnectionProfile> profileFromConfig(const QString &path, QString *password)

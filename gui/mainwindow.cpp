@@ -283,9 +283,11 @@ void MainWindow::openProfileWith(const ConnectionProfile &profile, const QString
 
 void MainWindow::showProfiles()
 {
-    ProfilesDialog dialog(m_store, this);
-    connect(&dialog, &ProfilesDialog::openRequested, this, &MainWindow::openProfile);
-    dialog.exec();
+    // Window-modal and not exec()'d: no nested event loop.
+    auto *dialog = new ProfilesDialog(m_store, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ProfilesDialog::openRequested, this, &MainWindow::openProfile);
+    dialog->open();
 }
 
 void MainWindow::showOpenError(const QString &what, const QString &reason)

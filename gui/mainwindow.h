@@ -57,7 +57,7 @@ public:
     // one, else a config made of the profile. A keychain password is read first
     // (asynchronously); failures go to the same message box as openConfig's.
     void openProfile(const ferry::gui::ConnectionProfile &profile);
-    // File > Connection Profiles (modal).
+    // File > Connection Profiles (window-modal, returns at once).
     void showProfiles();
     // The open config's path; empty when none is open.
     QString configPath() const { return m_configPath; }

@@ -1,5 +1,6 @@
 #include "passwordvault.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QSaveFile>
@@ -10,11 +11,17 @@ namespace ferry::gui {
 
 namespace {
 
+// Debian's libpq default socket folder (DEFAULT_PGSOCKET_DIR).
+const QLatin1String kDefaultSocketDir("/var/run/postgresql");
+
 QString pgpassHost(const ConnectionProfile &p)
 {
-    // libpq matches a Unix-socket connection (no host) as "localhost".
-    return p.host.isEmpty() || p.host.startsWith(QLatin1Char('/')) ? QStringLiteral("localhost")
-                                                                   : p.host;
+    // libpq looks up "localhost" for its default socket (no host, or the
+    // default folder); any other socket folder by its path, as written.
+    if (p.host.isEmpty() || p.host == kDefaultSocketDir
+        || p.host == QLatin1String("/run/postgresql"))
+        return QStringLiteral("localhost");
+    return p.host;
 }
 
 QString linePrefix(const ConnectionProfile &p)
@@ -91,8 +98,10 @@ Result<void> PgPass::store(const ConnectionProfile &profile, const QString &pass
             break;
         }
     }
+    // libpq takes the first line that matches: a new one goes before any
+    // wildcard line that would otherwise win.
     if (!replaced)
-        lines->append(line);
+        lines->prepend(line);
     return writeLines(file, *lines);
 }
 
@@ -122,7 +131,9 @@ void Keychain::write(const ConnectionProfile &profile,
                      QObject *context,
                      std::function<void(Result<void>)> done)
 {
-    auto *job = new QKeychain::WritePasswordJob(service(), context);
+    // The job belongs to the application: a dialog closed meanwhile must not
+    // abort the write. Only the answer goes to `context`, while it exists.
+    auto *job = new QKeychain::WritePasswordJob(service(), qApp);
     job->setKey(profile.address());
     job->setTextData(password);
     QObject::connect(job, &QKeychain::Job::finished, context, [job, done] {
@@ -141,7 +152,7 @@ void Keychain::read(const ConnectionProfile &profile,
                     QObject *context,
                     std::function<void(Result<QString>)> done)
 {
-    auto *job = new QKeychain::ReadPasswordJob(service(), context);
+    auto *job = new QKeychain::ReadPasswordJob(service(), qApp);
     job->setKey(profile.address());
     QObject::connect(job, &QKeychain::Job::finished, context, [job, done] {
         if (job->error() != QKeychain::NoError)
@@ -155,9 +166,9 @@ void Keychain::read(const ConnectionProfile &profile,
     job->start();
 }
 
-void Keychain::remove(const ConnectionProfile &profile, QObject *context)
+void Keychain::remove(const ConnectionProfile &profile)
 {
-    auto *job = new QKeychain::DeletePasswordJob(service(), context);
+    auto *job = new QKeychain::DeletePasswordJob(service(), qApp);
     job->setKey(profile.address());
     job->start();
 }

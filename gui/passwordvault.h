@@ -38,7 +38,7 @@ public:
     static void read(const ConnectionProfile &profile,
                      QObject *context,
                      std::function<void(Result<QString>)> done);
-    static void remove(const ConnectionProfile &profile, QObject *context);
+    static void remove(const ConnectionProfile &profile);
 };
 
 } // namespace ferry::gui

@@ -119,6 +119,20 @@ std::optional<ConnectionProfile> ProfilesDialog::selected() const
 Result<qint64> ProfilesDialog::saveProfile(const ConnectionProfile &profile,
                                            const QString &password)
 {
+    const std::optional<ConnectionProfile> previous
+        = profile.id == 0 ? std::nullopt : ProfileStore(m_store).find(profile.id);
+    // The keychain entry and the .pgpass line are keyed by the connection: a
+    // changed connection or store cannot keep a password it was not given.
+    const bool moved = previous
+                       && (previous->address() != profile.address()
+                           || previous->passwordStore != profile.passwordStore);
+    if (moved && password.isEmpty() && profile.passwordStore != PasswordStore::None) {
+        const Error error(ErrorKind::Usage,
+                          tr("Enter the password again: the profile's connection or password "
+                             "store changed, so the kept one does not apply to it."));
+        showMessage(error.message());
+        return error;
+    }
     auto id = ProfileStore(m_store).save(profile);
     if (!id) {
         showMessage(id.error().toString());
@@ -126,20 +140,29 @@ Result<qint64> ProfilesDialog::saveProfile(const ConnectionProfile &profile,
     }
     ConnectionProfile saved = profile;
     saved.id = *id;
+    if (moved && previous->passwordStore == PasswordStore::Keychain)
+        Keychain::remove(*previous);
+    QString message = tr("Saved profile %1.").arg(saved.name);
     if (!password.isEmpty()) {
         if (profile.passwordStore == PasswordStore::PgPass) {
             if (auto r = PgPass::store(saved, password); !r) {
                 showMessage(r.error().toString());
                 return r.error();
             }
+            message
+                = tr("Saved profile %1; its password is in %2.").arg(saved.name, PgPass::path());
         } else if (profile.passwordStore == PasswordStore::Keychain) {
-            Keychain::write(saved, password, this, [this](Result<void> r) {
-                if (!r)
-                    showMessage(r.error().toString());
+            message = tr("Saved profile %1; storing its password in the system keychain…")
+                          .arg(saved.name);
+            const QString name = saved.name;
+            Keychain::write(saved, password, this, [this, name](Result<void> r) {
+                showMessage(
+                    r ? tr("Saved profile %1; its password is in the system keychain.").arg(name)
+                      : r.error().toString());
             });
         }
     }
-    showMessage(tr("Saved profile %1.").arg(saved.name));
+    showMessage(message);
     reload();
     return id;
 }
@@ -169,19 +192,23 @@ void ProfilesDialog::add()
     ConnectionProfile blank;
     blank.host = QStringLiteral("127.0.0.1");
     blank.user = qEnvironmentVariable("USER");
-    ProfileDialog dialog(blank, this);
-    if (dialog.exec() == QDialog::Accepted)
-        (void)saveProfile(dialog.profile(), dialog.password());
+    editProfile(blank);
 }
 
 void ProfilesDialog::edit()
 {
-    const auto p = selected();
-    if (!p)
-        return;
-    ProfileDialog dialog(*p, this);
-    if (dialog.exec() == QDialog::Accepted)
-        (void)saveProfile(dialog.profile(), dialog.password());
+    if (const auto p = selected())
+        editProfile(*p);
+}
+
+void ProfilesDialog::editProfile(const ConnectionProfile &profile)
+{
+    // Window-modal and not exec()'d: no nested event loop.
+    auto *dialog = new ProfileDialog(profile, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { (void)saveProfile(dialog->profile(), dialog->password()); });
+    dialog->open();
 }
 
 void ProfilesDialog::removeSelected()
@@ -196,13 +223,15 @@ void ProfilesDialog::removeSelected()
     // Its keychain entry goes too; a .pgpass line stays, as ferry on this
     // machine may use it.
     if (p->passwordStore == PasswordStore::Keychain)
-        Keychain::remove(*p, this);
+        Keychain::remove(*p);
     showMessage(tr("Removed profile %1.").arg(p->name));
     reload();
 }
 
 void ProfilesDialog::chooseConfig()
 {
+    // A password in the file goes to ~/.pgpass, where ferry on this machine
+    // finds it too; Edit moves it to the keychain.
     const QString path = QFileDialog::getOpenFileName(this, tr("Import Ferry Config"), QString(),
                                                       tr("Ferry configs (*.ini);;All files (*)"));
     if (!path.isEmpty())

@@ -15,8 +15,9 @@ class LocalStore;
 // File > Connection Profiles: the saved node connections. Add and Edit open a
 // ProfileDialog; the password goes to the store the profile names (keychain or
 // ~/.pgpass), never to the local store. Import Config turns a job's CONFIG.ini
-// into a profile; a password found in its db line is offered to the keychain
-// or .pgpass. Open shows the profile's cascade in the main window.
+// into a profile; a password found in its db line moves to ~/.pgpass (Edit
+// moves it to the keychain). Changing a profile's connection or password
+// store asks for the password again. Open shows the profile's cascade.
 class ProfilesDialog : public QDialog
 {
     Q_OBJECT
@@ -39,6 +40,7 @@ signals:
 private:
     void add();
     void edit();
+    void editProfile(const ConnectionProfile &profile);
     void removeSelected();
     void chooseConfig();
     void openSelected();

@@ -895,6 +895,22 @@
         <source>Ferry configs (*.ini);;All files (*)</source>
         <translation>Ferry 配置 (*.ini);;所有文件 (*)</translation>
     </message>
+    <message>
+        <source>Enter the password again: the profile&apos;s connection or password store changed, so the kept one does not apply to it.</source>
+        <translation>请重新输入密码：该配置的连接或密码存放位置已更改，原先保存的密码不再适用。</translation>
+    </message>
+    <message>
+        <source>Saved profile %1; its password is in %2.</source>
+        <translation>已保存连接配置 %1；其密码保存在 %2。</translation>
+    </message>
+    <message>
+        <source>Saved profile %1; storing its password in the system keychain…</source>
+        <translation>已保存连接配置 %1；正在将其密码存入系统密钥环…</translation>
+    </message>
+    <message>
+        <source>Saved profile %1; its password is in the system keychain.</source>
+        <translation>已保存连接配置 %1；其密码已存入系统密钥环。</translation>
+    </message>
 </context>
 <context>
     <name>ferry::gui::TrayController</name>

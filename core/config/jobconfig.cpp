@@ -392,4 +392,11 @@ JobConfig reloadJobConfig(const JobConfig &current)
     return std::move(loaded).value();
 }
 
+JobConfig JobConfig::withDbPassword(const QString &password) const
+{
+    JobConfig copy = *this;
+    copy.m_db.set(QStringLiteral("password"), password);
+    return copy;
+}
+
 } // namespace ferry

@@ -48,6 +48,10 @@ public:
     bool ticker() const { return m_ticker; }                // the worker also ticks
     double tickerPeriod() const { return m_tickerPeriod; }  // seconds
 
+    // The same job with `password` in its db connection string (in memory
+    // only: a password the desktop manager read from the system keychain).
+    JobConfig withDbPassword(const QString &password) const;
+
     // "file:line: ..." lines about keys that were ignored or set twice.
     QStringList warnings() const { return m_warnings; }
 

@@ -16,6 +16,7 @@
 #include "profilesdialog.h"
 #include "testutil.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
@@ -53,6 +54,7 @@ private slots:
     void pgpassLineLetsLibpqConnect();
     void dialogTestsConnectionOffTheUiThread();
     void importsConfigAndMovesItsPassword();
+    void editingTheConnectionAsksForThePassword();
     void mainWindowOpensProfile();
     void keychainAnswersOrSaysWhy();
 
@@ -188,6 +190,25 @@ void TestProfiles::pgpassLineLetsLibpqConnect()
         = ferry::test::readText(m_pgpass).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     QCOMPARE(lines.size(), 2);
     QCOMPARE(lines.at(1), QStringLiteral("otherhost:5432:*:bob:pw"));
+
+    // libpq takes the first match: a new line goes before a wildcard one.
+    QVERIFY(ferry::test::writeText(m_pgpass, QStringLiteral("*:*:*:postgres:old\n")));
+    QVERIFY_RESULT(PgPass::store(p, kPassword));
+    QVERIFY_RESULT(Connection::open(p.connectionString()));
+    QVERIFY(ferry::test::readText(m_pgpass).endsWith(QStringLiteral("\n*:*:*:postgres:old\n")));
+
+    // A socket folder other than libpq's default is matched by its path; the
+    // default one (and no host) as localhost.
+    ConnectionProfile socket = p;
+    socket.host = QStringLiteral("/tmp/some:dir");
+    QVERIFY_RESULT(PgPass::store(socket, QStringLiteral("x")));
+    socket.host = QStringLiteral("/var/run/postgresql");
+    QVERIFY_RESULT(PgPass::store(socket, QStringLiteral("y")));
+    const QStringList socketLines
+        = ferry::test::readText(m_pgpass).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(socketLines.at(0), QStringLiteral("localhost:%1:digoal_01:postgres:y").arg(p.port));
+    QCOMPARE(socketLines.at(1),
+             QStringLiteral("/tmp/some\\:dir:%1:digoal_01:postgres:x").arg(p.port));
 }
 
 void TestProfiles::dialogTestsConnectionOffTheUiThread()
@@ -292,6 +313,33 @@ void TestProfiles::importsConfigAndMovesItsPassword()
     QCOMPARE(ProfileStore(m_store.get()).list().size(), before);
 }
 
+void TestProfiles::editingTheConnectionAsksForThePassword()
+{
+    ProfilesDialog dialog(m_store.get());
+    ConnectionProfile p = profile(QStringLiteral("moving"));
+    p.passwordStore = PasswordStore::PgPass;
+    auto id = dialog.saveProfile(p, kPassword);
+    QVERIFY_RESULT(id);
+    p.id = *id;
+    // Same connection, password left alone: fine.
+    p.sslmode = QStringLiteral("prefer");
+    QVERIFY_RESULT(dialog.saveProfile(p, QString()));
+    // Another port without the password: refused, nothing changed.
+    ConnectionProfile moved = p;
+    moved.port = p.port + 1;
+    auto refused = dialog.saveProfile(moved, QString());
+    QVERIFY(!refused.ok());
+    QVERIFY2(dialog.message().startsWith(QLatin1String("Enter the password again")),
+             qPrintable(dialog.message()));
+    QCOMPARE(ProfileStore(m_store.get()).find(p.id)->port, p.port);
+    // With it: saved, and its .pgpass line is there.
+    QVERIFY_RESULT(dialog.saveProfile(moved, kPassword));
+    QCOMPARE(ProfileStore(m_store.get()).find(p.id)->port, moved.port);
+    QVERIFY(ferry::test::readText(m_pgpass).contains(
+        QStringLiteral("127.0.0.1:%1:digoal_01:postgres:").arg(moved.port)));
+    QVERIFY_RESULT(ProfileStore(m_store.get()).remove(p.id));
+}
+
 void TestProfiles::mainWindowOpensProfile()
 {
     // A profile of its own (no CONFIG.ini), password from .pgpass.
@@ -310,6 +358,20 @@ void TestProfiles::mainWindowOpensProfile()
     QCOMPARE(window.windowTitle(), QStringLiteral("plain — Ferry"));
     QVERIFY(window.cascadeView()->errorText().isEmpty());
     QVERIFY(window.cascadeView()->isOpen());
+    // A profile without CONFIG.ini has no pidfile or logfile: no worker from it.
+    for (const char *name :
+         {"actionWorkerStart", "actionWorkerStartDaemon", "actionKeepInBackground"}) {
+        auto *action = window.findChild<QAction *>(QString::fromLatin1(name));
+        QVERIFY2(action && !action->isEnabled(), name);
+    }
+    // No queue: one line that says what to do, nothing opened.
+    ConnectionProfile noQueue = p;
+    noQueue.queue.clear();
+    auto config = noQueue.jobConfig();
+    QVERIFY(!config.ok());
+    QCOMPARE(config.error().toString(),
+             QStringLiteral("profile 'plain' names no queue; edit it and pick one after Test "
+                            "Connection"));
 }
 
 void TestProfiles::keychainAnswersOrSaysWhy()
@@ -331,7 +393,7 @@ void TestProfiles::keychainAnswersOrSaysWhy()
     QTRY_VERIFY_WITH_TIMEOUT(read.has_value(), 30000);
     QVERIFY_RESULT(*read);
     QCOMPARE(read->value(), kPassword);
-    Keychain::remove(p, this);
+    Keychain::remove(p);
 }
 
 QTEST_MAIN(TestProfiles)
