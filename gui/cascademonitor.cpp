@@ -1,27 +1,11 @@
 #include "cascademonitor.h"
 
+#include "asynctask.h"
+
 #include <QFutureWatcher>
 #include <QtConcurrent>
 
 namespace ferry::gui {
-
-namespace {
-
-// Runs `work` on the global thread pool and hands its value to `done` on this
-// thread. The watcher is a child of `context`: destroyed with it, so a late answer
-// goes nowhere. `work` must own everything it uses (it may outlive `context`).
-template<typename T, typename Work, typename Done>
-void runAsync(QObject *context, Work work, Done done)
-{
-    auto *watcher = new QFutureWatcher<T>(context);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, context, [watcher, done] {
-        watcher->deleteLater();
-        done(watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run(std::move(work)));
-}
-
-} // namespace
 
 CascadeMonitor::CascadeMonitor(QObject *parent)
     : QObject(parent)

@@ -1,5 +1,6 @@
 #include "workercontrol.h"
 
+#include "asynctask.h"
 #include "cascade/nodeadmin.h"
 #include "util/pidfile.h"
 #include "workerregistry.h"
@@ -23,17 +24,11 @@ Q_GLOBAL_STATIC(QThreadPool, g_actionPool)
 
 QString g_ferryProgram;
 
-// Runs `work` on the action pool and hands its value to `done` on this thread;
-// the watcher is a child of `context`, so a late answer goes nowhere.
+// Work that may wait goes to the action pool.
 template<typename T, typename Work, typename Done>
-void runAsync(QObject *context, Work work, Done done)
+void runAction(QObject *context, Work work, Done done)
 {
-    auto *watcher = new QFutureWatcher<T>(context);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, context, [watcher, done] {
-        watcher->deleteLater();
-        done(watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run(g_actionPool(), std::move(work)));
+    runAsync<T>(context, std::move(work), std::move(done), g_actionPool());
 }
 
 bool isExecutable(const QString &path)
@@ -235,7 +230,7 @@ void WorkerControl::refresh()
     }
     m_probeInFlight = true;
     const quint64 generation = m_generation;
-    runAsync<Probe>(
+    runAction<Probe>(
         this,
         [path, generation] {
             return Probe{generation, PidFile::runningPid(path)};
@@ -360,7 +355,7 @@ void WorkerControl::stop()
     emit changed();
     const QString path = pidFile();
     const quint64 generation = m_generation;
-    runAsync<Result<qint64>>(
+    runAction<Result<qint64>>(
         this, [path] { return PidFile::stop(path, kStopTimeoutMs); },
         [this, generation](const Result<qint64> &stopped) {
             if (generation != m_generation)
@@ -385,7 +380,7 @@ void WorkerControl::setPaused(bool paused)
     const ConnectionString db = m_config.db();
     const QString queue = m_config.queueName();
     const quint64 generation = m_generation;
-    runAsync<Result<NodeInfo>>(
+    runAction<Result<NodeInfo>>(
         this, [db, queue, paused] { return NodeAdmin::setPaused(db, queue, paused); },
         [this, generation](const Result<NodeInfo> &done) {
             if (generation != m_generation)

@@ -260,6 +260,12 @@ void TestTray::cleanupTestCase()
     m_window.reset();
     m_tray.reset();
     m_registry.reset(); // stops the in-process workers and joins them
+    // Also a daemon whose pid the test never got to record (a failed wait).
+    for (const QString &job : {kRootJob, kLeafJob}) {
+        if (const auto holder = PidFile::runningPid(pidFile(job));
+            holder && *holder != QCoreApplication::applicationPid())
+            m_daemons.append(*holder);
+    }
     for (qint64 pid : std::as_const(m_daemons)) {
         if (ferry::test::processAlive(pid))
             ::kill(pid_t(pid), SIGKILL);
