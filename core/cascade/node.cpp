@@ -112,6 +112,16 @@ Result<bool> tryWorkerLock(Connection &db, const QString &queue)
     return r->toBool(0, 0);
 }
 
+Result<void> releaseWorkerLock(Connection &db, const QString &queue)
+{
+    auto r = db.exec(QStringLiteral("SELECT pg_advisory_unlock(hashtext('ferry.worker'), "
+                                    "hashtext($1))"),
+                     {queue});
+    if (!r)
+        return r.error();
+    return {};
+}
+
 Result<void> requireWorkerLock(Connection &db, const NodeInfo &node)
 {
     auto locked = tryWorkerLock(db, node.queue);

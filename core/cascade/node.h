@@ -54,6 +54,10 @@ Result<NodeInfo> requireNode(Connection &db, const QString &queue);
 // one per queue, held by the node's worker for as long as it runs (and by
 // drop-node while it drops the node). True when this session got it.
 Result<bool> tryWorkerLock(Connection &db, const QString &queue);
+// Gives the worker lock back at once. A probe that only checks whether a
+// worker could start must: the lock of a closed session is released only
+// when its server process has ended, which may be after the real worker asks.
+Result<void> releaseWorkerLock(Connection &db, const QString &queue);
 // Takes the worker lock, or fails with "another worker is already running".
 Result<void> requireWorkerLock(Connection &db, const NodeInfo &node);
 

@@ -62,7 +62,8 @@ Result<void> NodeWorker::checkStart(const JobConfig &config)
         return node.error();
     if (auto r = requireWorkerLock(*db, node.value()); !r)
         return r.error();
-    return {}; // closing the connection releases the probe's lock
+    // Released now, not with the connection: see releaseWorkerLock.
+    return releaseWorkerLock(*db, config.queueName());
 }
 
 void WorkerCancel::set(const QString &session, CancelHandle handle)
