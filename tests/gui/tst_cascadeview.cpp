@@ -7,7 +7,6 @@
 // With FERRY_SCREENSHOT_DIR set, workersReplicate() saves cascade.png and
 // cascade-zh_CN.png there (the `screenshots` target points it at docs/screenshots).
 #include "apptranslator.h"
-#include "cascade/nodeadmin.h"
 #include "cascademodel.h"
 #include "cascademonitor.h"
 #include "cascadeview.h"
@@ -17,8 +16,8 @@
 #include "mainwindow.h"
 #include "nodedetailwidget.h"
 #include "pgcluster.h"
-#include "queue/queueadmin.h"
 #include "replication/tableregistry.h"
+#include "rootandleaf.h"
 #include "silentserver.h"
 #include "storetestutil.h"
 #include "testutil.h"
@@ -168,31 +167,12 @@ void TestCascadeView::initTestCase()
                            "SELECT generate_series(1, %1)")
                 .arg(kSeedRows)));
 
-        NodeSetup rootSetup;
-        rootSetup.db = *ConnectionString::parse(rootDb);
-        rootSetup.queue = kQueue;
-        rootSetup.nodeName = kRootNode;
-        rootSetup.workerName = QStringLiteral("root_job");
-        auto rootInfo = NodeAdmin::createRoot(rootSetup);
-        QVERIFY_RESULT(rootInfo);
-        // A copied table turns ok at the first tick after its copy; without writes the
-        // ticker ticks every idle_period (60 s by default).
-        QVERIFY_RESULT(QueueAdmin(*root).setQueueConfig(kQueue, QStringLiteral("idle_period"),
-                                                        QStringLiteral("500 ms")));
-        NodeSetup leafSetup;
-        leafSetup.db = *ConnectionString::parse(leafDb);
-        leafSetup.queue = kQueue;
-        leafSetup.nodeName = kLeafNode;
-        leafSetup.workerName = QStringLiteral("leaf_job");
-        leafSetup.location = leafSetup.db;
-        leafSetup.provider = rootSetup.db;
-        auto leafInfo = NodeAdmin::createLeaf(leafSetup);
-        QVERIFY_RESULT(leafInfo);
-
-        TableRegistry rootTables(*root, *rootInfo);
-        QVERIFY_RESULT(rootTables.add({}, true, nullptr));
-        TableRegistry leafTables(*leaf, *leafInfo);
-        auto added = leafTables.add({}, true, &*root);
+        auto nodes = ferry::test::createRootAndLeaf(
+            rootDb, leafDb,
+            {kQueue, kRootNode, QStringLiteral("root_job"), kLeafNode, QStringLiteral("leaf_job")});
+        QVERIFY_RESULT(nodes);
+        QVERIFY_RESULT(TableRegistry(*root, nodes->root).add({}, true, nullptr));
+        auto added = TableRegistry(*leaf, nodes->leaf).add({}, true, &*root);
         QVERIFY_RESULT(added);
         QCOMPARE(added->added.size(), 4);
     }

@@ -7,7 +7,6 @@
 //
 // With FERRY_SCREENSHOT_DIR set, progressBarWhileCopying() saves copy-progress.png there
 // (the `screenshots` target points it at docs/screenshots).
-#include "cascade/nodeadmin.h"
 #include "cascademodel.h"
 #include "cascademonitor.h"
 #include "cascadeview.h"
@@ -17,8 +16,8 @@
 #include "mainwindow.h"
 #include "nodedetailwidget.h"
 #include "pgcluster.h"
-#include "queue/queueadmin.h"
 #include "replication/tableregistry.h"
+#include "rootandleaf.h"
 #include "silentserver.h"
 #include "storetestutil.h"
 #include "testutil.h"
@@ -204,28 +203,12 @@ void TestCopyProgressView::initTestCase()
         leaf->exec(QStringLiteral("ALTER TABLE digoal_01.big_rows ADD PRIMARY KEY (id); "
                                   "CREATE INDEX big_rows_v ON digoal_01.big_rows (v, id)")));
 
-    NodeSetup rootSetup;
-    rootSetup.db = *ConnectionString::parse(m_rootDb);
-    rootSetup.queue = kQueue;
-    rootSetup.nodeName = kRootNode;
-    rootSetup.workerName = QStringLiteral("root_job");
-    auto rootInfo = NodeAdmin::createRoot(rootSetup);
-    QVERIFY_RESULT(rootInfo);
-    // A copied table turns ok at the first tick after its copy; without writes the
-    // ticker ticks every idle_period (60 s by default).
-    QVERIFY_RESULT(QueueAdmin(*root).setQueueConfig(kQueue, QStringLiteral("idle_period"),
-                                                    QStringLiteral("500 ms")));
-    NodeSetup leafSetup;
-    leafSetup.db = *ConnectionString::parse(m_leafDb);
-    leafSetup.queue = kQueue;
-    leafSetup.nodeName = kLeafNode;
-    leafSetup.workerName = QStringLiteral("leaf_job");
-    leafSetup.location = leafSetup.db;
-    leafSetup.provider = rootSetup.db;
-    auto leafInfo = NodeAdmin::createLeaf(leafSetup);
-    QVERIFY_RESULT(leafInfo);
-    m_leafInfo = *leafInfo;
-    QVERIFY_RESULT(TableRegistry(*root, *rootInfo).add({kTable}, false, nullptr));
+    auto nodes = ferry::test::createRootAndLeaf(
+        m_rootDb, m_leafDb,
+        {kQueue, kRootNode, QStringLiteral("root_job"), kLeafNode, QStringLiteral("leaf_job")});
+    QVERIFY_RESULT(nodes);
+    m_leafInfo = nodes->leaf;
+    QVERIFY_RESULT(TableRegistry(*root, nodes->root).add({kTable}, false, nullptr));
 
     const QString rootIni
         = writeConfig(QStringLiteral("root.ini"), m_rootDb, QStringLiteral("root_job"));

@@ -10,15 +10,14 @@
 // test failed.
 //
 // With FERRY_SCREENSHOT_DIR set, saves tray-menu.png and worker-menu.png there.
-#include "cascade/nodeadmin.h"
 #include "cascademonitor.h"
 #include "db/connection.h"
 #include "ferryprocess.h"
 #include "localstore.h"
 #include "mainwindow.h"
 #include "pgcluster.h"
-#include "queue/queueadmin.h"
 #include "replication/tableregistry.h"
+#include "rootandleaf.h"
 #include "testutil.h"
 #include "traycontroller.h"
 #include "trayhealth.h"
@@ -228,28 +227,11 @@ void TestTray::initTestCase()
         QStringLiteral("INSERT INTO digoal_01.user_info (userid, engname, cnname) "
                        "SELECT i, 'digoal.zhou', '德哥' FROM generate_series(1, 500) i")));
 
-    NodeSetup rootSetup;
-    rootSetup.db = *ConnectionString::parse(rootDb);
-    rootSetup.queue = kQueue;
-    rootSetup.nodeName = kRootNode;
-    rootSetup.workerName = kRootJob;
-    auto rootInfo = NodeAdmin::createRoot(rootSetup);
-    QVERIFY_RESULT(rootInfo);
-    QVERIFY_RESULT(QueueAdmin(*m_rootDb).setQueueConfig(kQueue, QStringLiteral("idle_period"),
-                                                        QStringLiteral("500 ms")));
-    NodeSetup leafSetup;
-    leafSetup.db = *ConnectionString::parse(leafDb);
-    leafSetup.queue = kQueue;
-    leafSetup.nodeName = kLeafNode;
-    leafSetup.workerName = kLeafJob;
-    leafSetup.location = leafSetup.db;
-    leafSetup.provider = rootSetup.db;
-    auto leafInfo = NodeAdmin::createLeaf(leafSetup);
-    QVERIFY_RESULT(leafInfo);
-    TableRegistry rootTables(*m_rootDb, *rootInfo);
-    QVERIFY_RESULT(rootTables.add({}, true, nullptr));
-    TableRegistry leafTables(*m_leafDb, *leafInfo);
-    QVERIFY_RESULT(leafTables.add({}, true, &*m_rootDb));
+    auto nodes = ferry::test::createRootAndLeaf(rootDb, leafDb,
+                                                {kQueue, kRootNode, kRootJob, kLeafNode, kLeafJob});
+    QVERIFY_RESULT(nodes);
+    QVERIFY_RESULT(TableRegistry(*m_rootDb, nodes->root).add({}, true, nullptr));
+    QVERIFY_RESULT(TableRegistry(*m_leafDb, nodes->leaf).add({}, true, &*m_rootDb));
 
     m_rootIni = writeConfig(QStringLiteral("root.ini"), rootDb, kRootJob);
     m_leafIni = writeConfig(QStringLiteral("leaf.ini"), leafDb, kLeafJob);

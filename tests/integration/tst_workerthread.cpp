@@ -6,13 +6,12 @@
 // pidfiles keep a second worker out, in this process and from the real
 // `ferry` binary (FERRY_CLI); stopping joins the threads within 2 s and leaves
 // no pidfile behind.
-#include "cascade/nodeadmin.h"
 #include "db/connection.h"
 #include "ferryprocess.h"
 #include "pgcluster.h"
-#include "queue/queueadmin.h"
 #include "replication/tableregistry.h"
 #include "replication/workerthread.h"
+#include "rootandleaf.h"
 #include "testutil.h"
 #include "util/pidfile.h"
 
@@ -128,29 +127,11 @@ void TestWorkerThread::initTestCase()
                        "SELECT generate_series(1, %1)")
             .arg(kSeedRows)));
 
-    NodeSetup rootSetup;
-    rootSetup.db = *ConnectionString::parse(rootDb);
-    rootSetup.queue = kQueue;
-    rootSetup.nodeName = kRootNode;
-    rootSetup.workerName = kRootJob;
-    auto rootInfo = NodeAdmin::createRoot(rootSetup);
-    QVERIFY_RESULT(rootInfo);
-    // A copied table turns ok at the first tick after its copy.
-    QVERIFY_RESULT(QueueAdmin(*m_root).setQueueConfig(kQueue, QStringLiteral("idle_period"),
-                                                      QStringLiteral("500 ms")));
-    NodeSetup leafSetup;
-    leafSetup.db = *ConnectionString::parse(leafDb);
-    leafSetup.queue = kQueue;
-    leafSetup.nodeName = kLeafNode;
-    leafSetup.workerName = kLeafJob;
-    leafSetup.location = leafSetup.db;
-    leafSetup.provider = rootSetup.db;
-    auto leafInfo = NodeAdmin::createLeaf(leafSetup);
-    QVERIFY_RESULT(leafInfo);
-    TableRegistry rootTables(*m_root, *rootInfo);
-    QVERIFY_RESULT(rootTables.add({}, true, nullptr));
-    TableRegistry leafTables(*m_leaf, *leafInfo);
-    auto added = leafTables.add({}, true, &*m_root);
+    auto nodes = ferry::test::createRootAndLeaf(rootDb, leafDb,
+                                                {kQueue, kRootNode, kRootJob, kLeafNode, kLeafJob});
+    QVERIFY_RESULT(nodes);
+    QVERIFY_RESULT(TableRegistry(*m_root, nodes->root).add({}, true, nullptr));
+    auto added = TableRegistry(*m_leaf, nodes->leaf).add({}, true, &*m_root);
     QVERIFY_RESULT(added);
     QCOMPARE(added->added.size(), 4);
 
