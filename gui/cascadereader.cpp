@@ -15,8 +15,6 @@ namespace {
 
 constexpr qint64 kLogReadBytes = 256 * 1024;
 constexpr int kLogLines = 200;
-// Other nodes may be far away or down: do not wait the default 10 s for them.
-const QLatin1String kMemberConnectTimeout("5");
 
 qint64 monotonicMs()
 {
@@ -51,9 +49,7 @@ Result<ConnectionString> memberLocation(const QString &location)
     auto where = ConnectionString::parse(location);
     if (!where)
         return where.error();
-    if (!where->contains(QStringLiteral("connect_timeout")))
-        where->set(QStringLiteral("connect_timeout"), kMemberConnectTimeout);
-    return where;
+    return withShortConnectTimeout(*where);
 }
 
 StatusReply readStatus(const StatusRequest &request)

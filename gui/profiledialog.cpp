@@ -16,10 +16,7 @@ namespace ferry::gui {
 ConnectionTest testConnection(const ConnectionString &where)
 {
     ConnectionTest test;
-    ConnectionString c = where;
-    if (!c.contains(QStringLiteral("connect_timeout")))
-        c.set(QStringLiteral("connect_timeout"), QStringLiteral("5"));
-    auto db = Connection::open(c);
+    auto db = Connection::open(withShortConnectTimeout(where));
     if (!db) {
         test.error = db.error().toString();
         return test;

@@ -167,10 +167,7 @@ Result<CascadeStatus> readCascadeStatus(const ConnectionString &dbString, const 
                 status.nodes.append(s);
                 continue;
             }
-            ConnectionString quick = *where;
-            if (!quick.contains(QStringLiteral("connect_timeout")))
-                quick.set(QStringLiteral("connect_timeout"), QStringLiteral("5"));
-            auto opened = Connection::open(quick);
+            auto opened = Connection::open(withShortConnectTimeout(*where));
             if (!opened) {
                 s.reachable = false;
                 s.error = QStringLiteral("unreachable: ") + opened.error().toString();

@@ -169,6 +169,13 @@ Result<QList<NodeMember>> loadMembers(Connection &root, const QString &queue)
     return members;
 }
 
+ConnectionString withShortConnectTimeout(ConnectionString where)
+{
+    if (!where.contains(QStringLiteral("connect_timeout")))
+        where.set(QStringLiteral("connect_timeout"), QStringLiteral("5"));
+    return where;
+}
+
 QString storableLocation(const ConnectionString &connectionString)
 {
     ConnectionString stored = connectionString;

@@ -70,6 +70,10 @@ Result<QList<NodeMember>> loadMembers(Connection &root, const QString &queue);
 // A timestamp selected as extract(epoch FROM ...); invalid when NULL.
 QDateTime epochToDateTime(const QueryResult &r, int row, int column);
 
+// `where` with a 5 s connect_timeout unless it sets one: another node may be
+// far away or down, and libpq would otherwise wait for it without limit.
+ConnectionString withShortConnectTimeout(ConnectionString where);
+
 // A location as stored: the connection string with every secret removed, so
 // other nodes read where to connect, never how to log in (.pgpass does that).
 QString storableLocation(const ConnectionString &connectionString);
