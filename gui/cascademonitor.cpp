@@ -2,9 +2,6 @@
 
 #include "asynctask.h"
 
-#include <QFutureWatcher>
-#include <QtConcurrent>
-
 namespace ferry::gui {
 
 CascadeMonitor::CascadeMonitor(QObject *parent)

@@ -190,7 +190,7 @@ void ErrorLogView::onRead()
 
 QString ErrorLogView::problemText() const
 {
-    return m_problems->isVisible() || !m_problems->isHidden() ? m_problems->text() : QString();
+    return m_problems->isHidden() ? QString() : m_problems->text();
 }
 
 bool ErrorLogView::showsResolved() const

@@ -245,7 +245,7 @@ bool MainWindow::openConfig(const QString &path)
         showOpenError(QFileInfo(absolute).fileName(), config.error().toString());
         return false;
     }
-    showJob(*config, absolute);
+    showJob(*config, absolute, QFileInfo(absolute).fileName(), absolute);
     rememberRecent(absolute);
     return true;
 }
@@ -274,11 +274,11 @@ void MainWindow::openProfileWith(const ConnectionProfile &profile, const QString
         showOpenError(profile.name, config.error().toString());
         return;
     }
-    showJob(*config, profile.configPath);
-    if (profile.configPath.isEmpty()) {
-        setWindowTitle(QStringLiteral("%1 — Ferry").arg(profile.name));
-        m_connectionLabel->setToolTip(profile.address());
-    }
+    if (profile.configPath.isEmpty())
+        showJob(*config, QString(), profile.name, profile.address());
+    else
+        showJob(*config, profile.configPath, QFileInfo(profile.configPath).fileName(),
+                profile.configPath);
 }
 
 void MainWindow::showProfiles()
@@ -306,10 +306,14 @@ void MainWindow::showOpenError(const QString &what, const QString &reason)
     box->open();
 }
 
-void MainWindow::showJob(const JobConfig &config, const QString &configPath)
+void MainWindow::showJob(const JobConfig &config,
+                         const QString &configPath,
+                         const QString &title,
+                         const QString &toolTip)
 {
     m_configPath = configPath;
-    m_jobOpen = true;
+    m_jobTitle = title;
+    m_jobToolTip = toolTip;
     m_queue = config.queueName();
     m_database = config.db().displayName();
     m_cascadeView->open(config);
@@ -327,7 +331,8 @@ void MainWindow::closeConfig()
     m_lagChart->close();
     m_errorLog->close();
     m_configPath.clear();
-    m_jobOpen = false;
+    m_jobTitle.clear();
+    m_jobToolTip.clear();
     m_queue.clear();
     m_database.clear();
     m_stack->setCurrentWidget(m_emptyState);
@@ -392,7 +397,7 @@ void MainWindow::rebuildRecentMenu()
 
 void MainWindow::updateForConfig()
 {
-    const bool open = m_jobOpen;
+    const bool open = m_cascadeView->isOpen();
     m_closeAction->setEnabled(open);
     m_refreshAction->setEnabled(open);
     if (!open) {
@@ -401,10 +406,9 @@ void MainWindow::updateForConfig()
         m_connectionLabel->setToolTip(QString());
         return;
     }
-    if (!m_configPath.isEmpty())
-        setWindowTitle(QStringLiteral("%1 — Ferry").arg(QFileInfo(m_configPath).fileName()));
+    setWindowTitle(QStringLiteral("%1 — Ferry").arg(m_jobTitle));
     m_connectionLabel->setText(tr("Queue %1 on %2").arg(m_queue, m_database));
-    m_connectionLabel->setToolTip(m_configPath);
+    m_connectionLabel->setToolTip(m_jobToolTip);
 }
 
 void MainWindow::showAbout()

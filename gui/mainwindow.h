@@ -91,7 +91,12 @@ private:
     void chooseConfig();
     void openProfileWith(const ConnectionProfile &profile, const QString &password);
     void showOpenError(const QString &what, const QString &reason);
-    void showJob(const JobConfig &config, const QString &configPath);
+    // `configPath` empty: a profile without CONFIG.ini. `title` and `toolTip`
+    // name the job in the window title and the status bar.
+    void showJob(const JobConfig &config,
+                 const QString &configPath,
+                 const QString &title,
+                 const QString &toolTip);
     void rememberRecent(const QString &path);
     void forgetRecent(const QString &path);
     void rebuildRecentMenu();
@@ -124,7 +129,8 @@ private:
     LocalStore *m_store = nullptr;
 
     QString m_configPath; // empty also for a profile without CONFIG.ini
-    bool m_jobOpen = false;
+    QString m_jobTitle;   // the CONFIG.ini's file name or the profile's name
+    QString m_jobToolTip; // its path or the profile's address
     QString m_queue;
     QString m_database; // displayName() of the config's db: never a password
 };

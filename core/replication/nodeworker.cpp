@@ -450,12 +450,11 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
     if (!applied) {
         m_site.eventId = applier.failedEvent();
         m_site.table = applier.failedTable();
-    }
-    if (!applied)
         return std::move(applied.error().withContext(QStringLiteral("batch %1 (ticks %2-%3)")
                                                          .arg(batch->value().id)
                                                          .arg(batch->value().prevTickId)
                                                          .arg(batch->value().tickId)));
+    }
     if (auto r = reader.finishBatch(batch->value()); !r)
         return r;
     clearError();
