@@ -202,9 +202,7 @@ void TrayController::reloadConfigs()
                                    }),
                     m_entries.end());
     for (const QString &path : wanted) {
-        const bool known = std::any_of(m_entries.cbegin(), m_entries.cend(),
-                                       [&path](const auto &e) { return e->path == path; });
-        if (!known)
+        if (!findEntry(path))
             addEntry(path);
     }
     rebuildConfigActions();
@@ -258,24 +256,25 @@ QList<WorkerControl *> TrayController::controls() const
     return list;
 }
 
-WorkerControl *TrayController::control(const QString &configPath) const
+TrayController::Entry *TrayController::findEntry(const QString &path) const
 {
-    const QString path = QFileInfo(configPath).absoluteFilePath();
     for (const auto &e : m_entries) {
         if (e->path == path)
-            return e->control.get();
+            return e.get();
     }
     return nullptr;
 }
 
+WorkerControl *TrayController::control(const QString &configPath) const
+{
+    const Entry *e = findEntry(QFileInfo(configPath).absoluteFilePath());
+    return e ? e->control.get() : nullptr;
+}
+
 CascadeMonitor *TrayController::monitor(const QString &configPath) const
 {
-    const QString path = QFileInfo(configPath).absoluteFilePath();
-    for (const auto &e : m_entries) {
-        if (e->path == path)
-            return e->monitor.get();
-    }
-    return nullptr;
+    const Entry *e = findEntry(QFileInfo(configPath).absoluteFilePath());
+    return e ? e->monitor.get() : nullptr;
 }
 
 QIcon TrayController::stateIcon(TrayState state)

@@ -94,6 +94,8 @@ signals:
 private:
     struct Entry;
 
+    // The entry of an absolute CONFIG.ini path; null when there is none.
+    Entry *findEntry(const QString &path) const;
     void addEntry(const QString &path);
     void reassess();
     void notify(const TrayAlert &alert);
