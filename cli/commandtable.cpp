@@ -35,7 +35,7 @@ const QList<CommandInfo> &commandTable()
         built("status", "", "show the cascade: nodes, tables, lag, errors"),
         built("members", "", "list the nodes of the cascade"),
         built("node-status", "", "show this node: type, provider, worker, tick, lag, error"),
-        built("drop-node", "NAME",
+        built("drop-node", "NAME [--force]",
               "remove a node from the cascade (this one or, on the root, a leaf)"),
         notBuilt("compare", "[TABLE...]", "compare row counts and checksums"),
         notBuilt("repair", "[TABLE...]", "fix the rows that differ, SQL shown first"),

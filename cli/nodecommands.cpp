@@ -101,7 +101,9 @@ int createLeaf(const CommandArgs &args, const JobConfig &config)
 int dropNode(const CommandArgs &args, const JobConfig &config)
 {
     const QString name = args.positional.value(0);
-    if (auto r = NodeAdmin::dropNode(config.db(), config.queueName(), name); !r)
+    if (auto r = NodeAdmin::dropNode(config.db(), config.queueName(), name,
+                                     args.has(QStringLiteral("--force")));
+        !r)
         return failWith(r.error());
     out() << QStringLiteral("Dropped node '%1' of queue '%2'").arg(name, config.queueName())
           << Qt::endl;
@@ -260,7 +262,7 @@ const QList<Entry> &entries()
           2,
           2,
           QStringLiteral("NAME CONNSTR --provider=CONNSTR")}},
-        {"drop-node", {{}, {}, 1, 1, QStringLiteral("NAME")}},
+        {"drop-node", {{}, {QStringLiteral("--force")}, 1, 1, QStringLiteral("NAME [--force]")}},
         {"pause", {{}, {}, 0, 0, {}}},
         {"resume", {{}, {}, 0, 0, {}}},
         {"members", {{}, {}, 0, 0, {}}},

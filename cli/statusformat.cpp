@@ -147,7 +147,10 @@ QString formatTables(const Connection &db, const QList<NodeTable> &tables)
         if (!t.lastError.isEmpty())
             attrs += (attrs.isEmpty() ? QString() : QStringLiteral(" ")) + QStringLiteral("ERR: ")
                      + t.lastError;
-        rows.append({source, t.mergeState, attrs});
+        // A table with an error is not ok, whatever its merge state: its
+        // changes are not being applied (R1).
+        rows.append(
+            {source, t.lastError.isEmpty() ? t.mergeState : QStringLiteral("error"), attrs});
     }
     return QStringLiteral("Tables on node\n")
            + table({QStringLiteral("table_name"), QStringLiteral("merge_state"),

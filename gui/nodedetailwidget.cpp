@@ -264,11 +264,14 @@ void NodeDetailWidget::renderTables()
         item->setText(TableNameColumn,
                       t.destination.isEmpty() ? t.name : tr("%1 → %2").arg(t.name, t.destination));
         item->setData(TableNameColumn, Qt::UserRole, t.name);
-        item->setText(TableStateColumn, NodeStateText::mergeStateName(t.mergeState));
-        item->setData(TableStateColumn, Qt::UserRole, t.mergeState);
         NodeState state = t.mergeState == QLatin1String("ok") ? NodeState::Ok : NodeState::Warning;
         if (!t.lastError.isEmpty())
             state = NodeState::Error;
+        // A table with an error is never shown ok: its changes wait (R1).
+        item->setText(TableStateColumn, state == NodeState::Error
+                                            ? NodeStateText::stateName(state)
+                                            : NodeStateText::mergeStateName(t.mergeState));
+        item->setData(TableStateColumn, Qt::UserRole, t.mergeState);
         if (t.copy) {
             // The copy runs (again, after an error shown beside it): a bar with the time
             // left, the rows so far beside it.

@@ -1,5 +1,6 @@
 #include "cascadestatus.h"
 
+#include <QLocale>
 #include <QtConcurrent>
 
 namespace ferry {
@@ -8,6 +9,8 @@ namespace {
 
 // A worker beats every 5 s; after this long without one it is not running.
 constexpr double kWorkerSilentSeconds = 30.0;
+// A consumer whose position is this old holds the root's queue back.
+constexpr int kConsumerStuckSeconds = 15 * 60;
 
 struct QueueClock
 {
@@ -73,6 +76,48 @@ void addWorkerWarnings(NodeStatus &s, Connection &db, const QString &queue)
         s.warnings.append(QStringLiteral("worker not running (last seen %1 ago)")
                               .arg(formatLag(r->text(0, 1).toDouble())));
     s.error = r->text(0, 3);
+}
+
+// A consumer that stopped moving keeps every event since its position in
+// the root's queue: the event tables cannot be truncated and grow. Said on
+// the root's line, with how much it keeps, and what to do if it is gone.
+void addConsumerWarnings(NodeStatus &s, Connection &root, const QString &queue)
+{
+    auto r = root.exec(
+        QStringLiteral(
+            "SELECT c.consumer_name, extract(epoch FROM now() - t.tick_time), "
+            "(SELECT l.node_name FROM ferry.node_location l WHERE l.queue_name = q.queue_name "
+            "AND l.worker_name = c.consumer_name), ferry._event_count(q.queue_id) - "
+            "t.tick_event_seq, (SELECT sum(pg_total_relation_size(format('ferry.event_%s_%s', "
+            "e.queue_id, e.table_no)::regclass)) FROM ferry.event_table e WHERE e.queue_id = "
+            "q.queue_id) FROM ferry.consumer c JOIN ferry.queue q USING (queue_id) JOIN "
+            "ferry.tick t ON t.queue_id = c.queue_id AND t.tick_id = c.last_tick WHERE "
+            "q.queue_name = $1 AND c.last_tick < (SELECT max(tick_id) FROM ferry.tick x WHERE "
+            "x.queue_id = q.queue_id) AND now() - t.tick_time > $2::interval "
+            "ORDER BY t.tick_time"),
+        {queue, QStringLiteral("%1 seconds").arg(kConsumerStuckSeconds)});
+    if (!r)
+        return;
+    for (int i = 0; i < r->rowCount(); ++i) {
+        const QString consumer = r->text(i, 0);
+        const QString node = r->text(i, 2);
+        const QString size = QLocale::c().formattedDataSize(r->toInt64(i, 4), 1,
+                                                            QLocale::DataSizeTraditionalFormat);
+        s.warnings.append(
+            QStringLiteral("consumer %1 (%2) has not moved for %3: the queue keeps %4 events "
+                           "(%5) for it; %6")
+                .arg(consumer,
+                     node.isEmpty() ? QStringLiteral("no node") : QStringLiteral("node ") + node,
+                     formatLag(r->text(i, 1).toDouble()))
+                .arg(r->toInt64(i, 3))
+                .arg(size, node.isEmpty()
+                               ? QStringLiteral("if nothing reads it, SELECT "
+                                                "ferry.unregister_consumer('%1', '%2') on the root")
+                                     .arg(queue, consumer)
+                               : QStringLiteral("start its worker, or drop-node %1 if that node is "
+                                                "gone")
+                                     .arg(node)));
+    }
 }
 
 } // namespace
@@ -151,6 +196,7 @@ Result<CascadeStatus> readCascadeStatus(const ConnectionString &dbString, const 
                 s.warnings.append(QStringLiteral("ticker not running: last tick %1 ago")
                                       .arg(formatLag(clock->latestTickAge)));
             addWorkerWarnings(s, *root, queue);
+            addConsumerWarnings(s, *root, queue);
             status.nodes.append(s);
             continue;
         }
@@ -191,8 +237,8 @@ Result<CascadeStatus> readCascadeStatus(const ConnectionString &dbString, const 
             }
         }
         auto done = nodeDb->exec(QStringLiteral("SELECT tick_id FROM ferry.completed_tick WHERE "
-                                                "consumer_name = $1"),
-                                 {m.workerName});
+                                                "queue_name = $1 AND consumer_name = $2"),
+                                 {queue, m.workerName});
         std::optional<qint64> tick;
         if (done && done->rowCount() == 1)
             tick = done->toInt64(0, 0);

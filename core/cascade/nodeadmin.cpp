@@ -303,8 +303,9 @@ Result<NodeInfo> NodeAdmin::createLeaf(const NodeSetup &setup)
             return r.error();
         // Progress of an earlier node of the same job means nothing now.
         if (auto r
-            = db->exec(QStringLiteral("DELETE FROM ferry.completed_tick WHERE consumer_name = $1"),
-                       {node.workerName});
+            = db->exec(QStringLiteral("DELETE FROM ferry.completed_tick WHERE queue_name = $1 "
+                                      "AND consumer_name = $2"),
+                       {node.queue, node.workerName});
             !r)
             return r.error();
         return tx->commit();
@@ -321,8 +322,10 @@ Result<NodeInfo> NodeAdmin::createLeaf(const NodeSetup &setup)
     return node;
 }
 
-Result<void>
-NodeAdmin::dropNode(const ConnectionString &dbString, const QString &queue, const QString &nodeName)
+Result<void> NodeAdmin::dropNode(const ConnectionString &dbString,
+                                 const QString &queue,
+                                 const QString &nodeName,
+                                 bool force)
 {
     auto db = openNode(dbString, QStringLiteral("the node database"));
     if (!db)
@@ -372,8 +375,9 @@ NodeAdmin::dropNode(const ConnectionString &dbString, const QString &queue, cons
                             QStringLiteral("DELETE FROM ferry.node_table WHERE queue_name = $1"),
                             {queue});
                         (void)remote->exec(QStringLiteral("DELETE FROM ferry.completed_tick "
-                                                          "WHERE consumer_name = $1"),
-                                           {member->workerName});
+                                                          "WHERE queue_name = $1 AND "
+                                                          "consumer_name = $2"),
+                                           {queue, member->workerName});
                         (void)remote->exec(
                             QStringLiteral("DELETE FROM ferry.node_info WHERE queue_name = $1"),
                             {queue});
@@ -454,12 +458,13 @@ NodeAdmin::dropNode(const ConnectionString &dbString, const QString &queue, cons
     if (!providerString)
         return providerString.error();
     auto provider = openNode(*providerString, QStringLiteral("the provider"));
-    if (!provider)
+    if (!provider && !(force && provider.error().kind() == ErrorKind::Connection))
         return std::move(provider.error().withContext(
-            QStringLiteral("the provider must be reachable to drop a leaf (or drop it from the "
-                           "root with drop-node %1)")
+            QStringLiteral("the provider must be reachable to drop a leaf: drop it from the root "
+                           "with drop-node %1 there, or run drop-node %1 --force to drop it "
+                           "here only")
                 .arg(nodeName)));
-    {
+    if (provider) {
         auto tx = Transaction::begin(*provider);
         if (!tx)
             return tx.error();
@@ -472,6 +477,13 @@ NodeAdmin::dropNode(const ConnectionString &dbString, const QString &queue, cons
             return r.error();
         if (auto r = tx->commit(); !r)
             return r.error();
+    } else {
+        qCWarning(lcCore).noquote()
+            << QStringLiteral("the provider cannot be reached (%1): node '%2' is dropped here "
+                              "only; the root still lists it and keeps its consumer, which holds "
+                              "back the root's queue: run drop-node %2 with the root's config "
+                              "once the root is back")
+                   .arg(provider.error().toString(), nodeName);
     }
     auto tx = Transaction::begin(*db);
     if (!tx)
@@ -487,8 +499,9 @@ NodeAdmin::dropNode(const ConnectionString &dbString, const QString &queue, cons
             return r.error();
     }
     if (auto r
-        = db->exec(QStringLiteral("DELETE FROM ferry.completed_tick WHERE consumer_name = $1"),
-                   {self->workerName});
+        = db->exec(QStringLiteral("DELETE FROM ferry.completed_tick WHERE queue_name = $1 AND "
+                                  "consumer_name = $2"),
+                   {queue, self->workerName});
         !r)
         return r.error();
     return tx->commit();

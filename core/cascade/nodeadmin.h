@@ -26,9 +26,13 @@ public:
     static Result<NodeInfo> createRoot(const NodeSetup &setup);
     static Result<NodeInfo> createLeaf(const NodeSetup &setup);
     // Drops `nodeName`: this database's own node, or, run on the root, a
-    // member (a leaf whose database may be gone).
-    static Result<void>
-    dropNode(const ConnectionString &db, const QString &queue, const QString &nodeName);
+    // member (a leaf whose database may be gone). A leaf drops itself from
+    // its provider first; `force` drops it here only when the provider
+    // cannot be reached (the root then still lists it: a warning says so).
+    static Result<void> dropNode(const ConnectionString &db,
+                                 const QString &queue,
+                                 const QString &nodeName,
+                                 bool force = false);
     static Result<NodeInfo>
     setPaused(const ConnectionString &db, const QString &queue, bool paused);
 };

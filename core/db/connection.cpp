@@ -84,11 +84,28 @@ Result<Connection> Connection::open(const ConnectionString &connectionString)
     return c;
 }
 
+QString Connection::sessionOptions(const ConnectionString &connectionString)
+{
+    QString user = connectionString.value(QStringLiteral("options"));
+    if (user.isEmpty() && !connectionString.contains(QStringLiteral("options")))
+        user = QString::fromLocal8Bit(qgetenv("PGOPTIONS"));
+    const QString pinned = QStringLiteral("-c search_path=pg_catalog,pg_temp");
+    return user.trimmed().isEmpty() ? pinned : user.trimmed() + QLatin1Char(' ') + pinned;
+}
+
 Result<void> Connection::connect()
 {
     // Defaults first: with expand_dbname the user's own settings, expanded
     // from the "dbname" entry, override them.
     const QByteArray conninfo = m_connectionString.toString().toUtf8();
+    // After dbname, so the user's string cannot override them (libpq keeps
+    // the last value of a keyword): every Ferry session speaks UTF-8 (R5),
+    // whatever client_encoding the string or PGCLIENTENCODING asks for, and
+    // resolves names only in pg_catalog and its own temporary schema (R4),
+    // so a function or operator another role put in a schema of the search
+    // path (public, before PostgreSQL 15) is never picked instead of the
+    // built-in one. The user's own server options are kept in front.
+    const QByteArray options = sessionOptions(m_connectionString).toUtf8();
     // TCP keepalives notice a peer that vanished (a pulled cable, a killed
     // VM) within about a minute instead of the kernel's two hours.
     const char *keywords[] = {"connect_timeout",
@@ -97,8 +114,11 @@ Result<void> Connection::connect()
                               "keepalives_interval",
                               "keepalives_count",
                               "dbname",
+                              "client_encoding",
+                              "options",
                               nullptr};
-    const char *values[] = {"10", "ferry", "30", "10", "3", conninfo.constData(), nullptr};
+    const char *values[] = {
+        "10", "ferry", "30", "10", "3", conninfo.constData(), "UTF8", options.constData(), nullptr};
     // The old session goes first: it may hold locks the new one must take.
     m_conn.reset();
     m_conn.reset(PQconnectdbParams(keywords, values, 1));
@@ -178,6 +198,7 @@ Error Connection::resultError(pg_result *result) const
         scrub(QString::fromUtf8(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY))),
         scrub(QString::fromUtf8(PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL))),
         scrub(QString::fromUtf8(PQresultErrorField(result, PG_DIAG_MESSAGE_HINT))));
+    e.withServerContext(scrub(QString::fromUtf8(PQresultErrorField(result, PG_DIAG_CONTEXT))));
     e.withContext(displayName());
     return e;
 }

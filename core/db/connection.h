@@ -55,7 +55,10 @@ public:
     ~Connection();
 
     // Connects with Ferry's defaults (connect_timeout=10,
-    // application_name=ferry) unless the string sets them itself.
+    // application_name=ferry) unless the string sets them itself. Every
+    // session uses client_encoding UTF8 and search_path pg_catalog, pg_temp
+    // whatever the string says (see sessionOptions): name user objects
+    // schema-qualified.
     static Result<Connection> open(const ConnectionString &connectionString);
     static Result<Connection> open(const QString &connectionString);
 
@@ -96,6 +99,10 @@ public:
     Error resultError(pg_result *result) const;
     // Drops the password from a libpq message, in case libpq ever echoes it.
     QString scrub(const QString &message) const;
+
+    // The server options a session starts with: the string's own `options`
+    // (or PGOPTIONS), then the pinned search_path.
+    static QString sessionOptions(const ConnectionString &connectionString);
 
 private:
     struct Finish

@@ -224,6 +224,28 @@ Result<qint64> BatchReader::streamEvents(const Batch &batch, const CopyLineSink 
     return count;
 }
 
+Result<std::optional<Event>> BatchReader::readEvent(const Batch &batch, qint64 eventId)
+{
+    auto sql = m_connection.exec(QStringLiteral("SELECT ferry.batch_sql($1)"), {batch.id});
+    if (!sql)
+        return sql.error();
+    auto r = m_connection.exec(QStringLiteral("SELECT * FROM (") + sql->text(0, 0)
+                                   + QStringLiteral(") e WHERE ev_id = $1"),
+                               {eventId});
+    if (!r)
+        return r.error();
+    if (r->rowCount() == 0)
+        return std::optional<Event>();
+    Event e;
+    e.id = r->toInt64(0, 0);
+    e.txid = r->toInt64(0, 1);
+    e.op = Event::Op(r->bytes(0, 2).at(0));
+    e.tableId = int(r->toInt64(0, 3));
+    e.key = r->bytes(0, 4);
+    e.data = r->bytes(0, 5);
+    return std::optional<Event>(e);
+}
+
 Result<void> BatchReader::finishBatch(const Batch &batch)
 {
     auto r = m_connection.exec(QStringLiteral("SELECT ferry.finish_batch($1)"), {batch.id});

@@ -59,6 +59,9 @@ public:
     // queue order sorts by id itself. Stopping works as for readEvents(); the
     // connection stays usable. Runs inside or outside a transaction.
     Result<qint64> streamEvents(const Batch &batch, const CopyLineSink &sink);
+    // One event of the batch by its id (for an error message that names it);
+    // empty when the batch has no such event.
+    Result<std::optional<Event>> readEvent(const Batch &batch, qint64 eventId);
     // Marks the batch done: the consumer moves to the batch's end tick.
     Result<void> finishBatch(const Batch &batch);
     // table_id -> name, for the tables ever captured by this queue.

@@ -9,7 +9,15 @@ namespace ferry {
 // One captured change, as read from a batch.
 struct Event
 {
-    enum class Op : char { Insert = 'I', Update = 'U', Delete = 'D', Truncate = 'T' };
+    // Release: the root stopped capturing the table (remove-table, DROP
+    // TABLE); the table's last event, so a node learns it in queue order.
+    enum class Op : char {
+        Insert = 'I',
+        Update = 'U',
+        Delete = 'D',
+        Truncate = 'T',
+        Release = 'R'
+    };
 
     qint64 id = 0;   // queue order: the order of changes to one row
     qint64 txid = 0; // the writing transaction (64-bit, with epoch)

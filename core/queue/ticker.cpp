@@ -6,6 +6,8 @@
 #include "util/logging.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QThread>
 
 namespace ferry {
@@ -94,6 +96,24 @@ Result<MaintenanceReport> Ticker::maintainOnce()
         return names.error();
     MaintenanceReport report;
     for (const QString &queue : names.value()) {
+        // Tables dropped without the event trigger seeing it (an install
+        // without superuser), or changed: forgotten with their release
+        // event, or their capture brought up to date.
+        auto tables = m_connection->exec(
+            QStringLiteral("SELECT pg_catalog.array_to_json(ferry.maint_tables($1))"), {queue});
+        if (!tables && tables.error().kind() == ErrorKind::Connection)
+            return tables.error();
+        if (tables) {
+            for (const QJsonValue &line : QJsonDocument::fromJson(tables->bytes(0, 0)).array()) {
+                qCWarning(lcCore).noquote()
+                    << QStringLiteral("queue %1: %2").arg(queue, line.toString());
+                report.tableChanges.append(line.toString());
+            }
+        } else if (tables.error().sqlState() != QLatin1String("42704")
+                   && tables.error().sqlState() != QLatin1String("42883")) {
+            qCWarning(lcCore).noquote() << QStringLiteral("ticker: maint_tables of queue %1: %2")
+                                               .arg(queue, tables.error().toString());
+        }
         // Separate statements, so separate transactions: truncation must see
         // the rotation committed (writers switched to the new table) and
         // every row committed before it takes its lock.

@@ -29,6 +29,7 @@ struct MaintenanceReport
     int rotations = 0;
     int truncatedTables = 0;
     qint64 deletedTicks = 0;
+    QStringList tableChanges; // tables forgotten or whose capture was regenerated
 };
 
 // The ticker of one database (pgqd's job): puts ticks and runs queue

@@ -5,6 +5,9 @@
 #include "replication/tableregistry.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QVarLengthArray>
 
 #include <libpq-fe.h>
@@ -182,6 +185,70 @@ QString freeName(const QString &base, const QStringList &taken)
     return name;
 }
 
+// The signature of the column names a row image (ev_data) carries, in
+// order; 0 when the text cannot be read as a plain object (the table is
+// then applied event by event, its columns read by the node).
+quint64 columnSignature(QByteArrayView data)
+{
+    size_t hash = 0x9e3779b97f4a7c15ULL;
+    const bool scanned = JsonMembers(data).forEach([&hash](QByteArrayView name, QByteArrayView) {
+        hash = qHashBits(name.data(), size_t(name.size()), hash);
+        return true;
+    });
+    return scanned && hash != 0 ? quint64(hash) : 0;
+}
+
+// A JSON member name as it stands in a COPY text field ("name", with COPY's
+// and JSON's escapes) as the name itself.
+QString decodeName(QByteArrayView token)
+{
+    if (!token.contains('\\'))
+        return QString::fromUtf8(token.sliced(1, token.size() - 2));
+    QByteArray json;
+    for (qsizetype i = 0; i < token.size(); ++i) {
+        const char c = token.at(i);
+        if (c != '\\' || i + 1 == token.size()) {
+            json.append(c);
+            continue;
+        }
+        const char next = token.at(++i);
+        json.append(next == 't' ? '\t' : next == 'n' ? '\n' : next == 'r' ? '\r' : next);
+    }
+    const QJsonDocument doc = QJsonDocument::fromJson("[" + json + "]");
+    return doc.array().at(0).toString();
+}
+
+QStringList memberNames(QByteArrayView data)
+{
+    QStringList names;
+    JsonMembers(data).forEach([&names](QByteArrayView name, QByteArrayView) {
+        names.append(decodeName(name));
+        return true;
+    });
+    return names;
+}
+
+QStringList jsonStrings(const QByteArray &json)
+{
+    QStringList list;
+    for (const QJsonValue &v : QJsonDocument::fromJson(json).array())
+        list.append(v.toString());
+    return list;
+}
+
+// "(a, b)=(1, x)", the way PostgreSQL names a key in its messages.
+QString formatKey(const QStringList &names, const QStringList &values)
+{
+    return QStringLiteral("(%1)=(%2)")
+        .arg(names.join(QStringLiteral(", ")), values.join(QStringLiteral(", ")));
+}
+
+// SQLSTATEs of text the node's encoding cannot hold.
+bool isEncodingError(const Error &e)
+{
+    return e.sqlState() == QLatin1String("22P05") || e.sqlState() == QLatin1String("22021");
+}
+
 } // namespace
 
 Applier::Applier(Connection &node, QString queue, QString consumer)
@@ -199,9 +266,9 @@ Result<void> Applier::prepare()
 
 Result<std::optional<qint64>> Applier::completedTick()
 {
-    auto r = m_node.exec(
-        QStringLiteral("SELECT tick_id FROM ferry.completed_tick WHERE consumer_name = $1"),
-        {m_consumer});
+    auto r = m_node.exec(QStringLiteral("SELECT tick_id FROM ferry.completed_tick WHERE "
+                                        "queue_name = $1 AND consumer_name = $2"),
+                         {m_queue, m_consumer});
     if (!r)
         return r.error();
     if (r->rowCount() == 0)
@@ -214,20 +281,18 @@ QString Applier::target(const TableMapping &table) const
     return m_node.quoteQualified(table.targetSchema, table.targetName);
 }
 
-QString Applier::keyList(const QString &alias, const TableMapping &table) const
-{
-    QStringList parts;
-    for (const QString &k : table.keyColumns)
-        parts.append(alias + QLatin1Char('.') + m_node.quoteIdentifier(k));
-    return parts.join(QStringLiteral(", "));
-}
-
 QString Applier::keyMatch(const QString &a, const QString &b, const TableMapping &table) const
 {
+    // The key's own equality (its index's operator class: citext compares
+    // without case), named with its schema: no operator found through a
+    // search path decides which rows are deleted.
+    const QStringList &equals = m_nodeTables.value(table.sourceTableId).keyEquals;
     QStringList parts;
-    for (const QString &k : table.keyColumns) {
-        const QString q = m_node.quoteIdentifier(k);
-        parts.append(QStringLiteral("%1.%2 = %3.%2").arg(a, q, b));
+    for (qsizetype i = 0; i < table.keyColumns.size(); ++i) {
+        const QString q = m_node.quoteIdentifier(table.keyColumns.at(i));
+        const QString op
+            = i < equals.size() ? equals.at(i) : QStringLiteral("OPERATOR(pg_catalog.=)");
+        parts.append(QStringLiteral("%1.%2 %4 %3.%2").arg(a, q, b, op));
     }
     return parts.join(QStringLiteral(" AND "));
 }
@@ -238,12 +303,13 @@ QString Applier::decodedColumns(const QString &alias,
                                 const QStringList &columns,
                                 const TableMapping &table) const
 {
+    const NodeTable &node = m_nodeTables[table.sourceTableId];
     QStringList parts;
     for (const QString &c : columns) {
         const QString q = alias + QLatin1Char('.') + m_node.quoteIdentifier(c);
         if (table.jsonTextColumns.contains(c))
             parts.append(QStringLiteral("(%1 OPERATOR(pg_catalog.#>>) '{}')::%2")
-                             .arg(q, m_types.value(table.sourceTableId).value(c)));
+                             .arg(q, node.types.value(c)));
         else
             parts.append(q);
     }
@@ -252,9 +318,13 @@ QString Applier::decodedColumns(const QString &alias,
 
 QString Applier::upsertTail(const QStringList &columns, const TableMapping &table) const
 {
+    // Key columns are set too: a key equal by its type's rules may be
+    // spelled anew (numeric 1.0 -> 1.00, citext 'abc' -> 'ABC'). An identity
+    // column GENERATED ALWAYS can only be set to its default: never set.
+    const NodeTable &node = m_nodeTables[table.sourceTableId];
     QStringList sets;
     for (const QString &c : columns) {
-        if (table.keyColumns.contains(c))
+        if (node.identityAlways.contains(c))
             continue;
         const QString q = m_node.quoteIdentifier(c);
         sets.append(QStringLiteral("%1 = EXCLUDED.%1").arg(q));
@@ -279,7 +349,9 @@ QString Applier::upsertSql(const TableMapping &table,
     QStringList quoted;
     for (const QString &c : columns)
         quoted.append(m_node.quoteIdentifier(c));
-    return QStringLiteral("INSERT INTO %1 (%2) SELECT %3 FROM %4, "
+    // OVERRIDING SYSTEM VALUE: the root's value of an identity column the
+    // node declares GENERATED ALWAYS.
+    return QStringLiteral("INSERT INTO %1 (%2) OVERRIDING SYSTEM VALUE SELECT %3 FROM %4, "
                           "pg_catalog.json_populate_record(NULL::%1, %5) d WHERE %6")
                .arg(target(table), quoted.join(QStringLiteral(", ")),
                     decodedColumns(QStringLiteral("d"), columns, table), source, dataExpr,
@@ -287,14 +359,14 @@ QString Applier::upsertSql(const TableMapping &table,
            + upsertTail(columns, table);
 }
 
-Result<void> Applier::loadColumns(const QList<TableMapping> &tables)
+Result<void> Applier::loadNodeTables(const QList<TableMapping> &tables)
 {
-    // Every table not known yet, in one query. Generated columns are
-    // computed by the node itself.
+    // Every table not known yet, in one query for the columns and one for
+    // the foreign keys between them.
     QList<TableMapping> missing;
     QStringList names;
     for (const TableMapping &t : tables) {
-        if (m_columns.contains(t.sourceTableId))
+        if (m_nodeTables.contains(t.sourceTableId))
             continue;
         missing.append(t);
         QString quoted = target(t);
@@ -304,45 +376,145 @@ Result<void> Applier::loadColumns(const QList<TableMapping> &tables)
     }
     if (missing.isEmpty())
         return {};
+    const QString array = QStringLiteral("{%1}").arg(names.join(QLatin1Char(',')));
     auto r = m_node.exec(
-        QStringLiteral("SELECT t.i, a.attname, a.atttypid::pg_catalog.regtype::text "
-                       "FROM unnest($1::text[]) WITH ORDINALITY t(name, i) "
-                       "JOIN pg_catalog.pg_attribute a ON a.attrelid = t.name::pg_catalog.regclass "
-                       "WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' "
-                       "ORDER BY t.i, a.attnum"),
-        {QStringLiteral("{%1}").arg(names.join(QLatin1Char(',')))});
+        QStringLiteral(
+            "SELECT t.i, a.attname, a.atttypid::pg_catalog.regtype::pg_catalog.text, "
+            "a.attgenerated <> '', a.attidentity = 'a', "
+            "(SELECT pg_catalog.format('OPERATOR(%I.%s)', n.nspname, o.oprname) "
+            "FROM pg_catalog.pg_index x "
+            "CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(x.indkey::pg_catalog.int2[]), "
+            "pg_catalog.unnest(x.indclass::pg_catalog.oid[])) k(attnum, opclass) "
+            "JOIN pg_catalog.pg_opclass c ON c.oid = k.opclass "
+            "JOIN pg_catalog.pg_amop ao ON ao.amopfamily = c.opcfamily AND ao.amoplefttype = "
+            "c.opcintype AND ao.amoprighttype = c.opcintype AND ao.amopstrategy = 3 "
+            "AND ao.amopmethod = c.opcmethod "
+            "JOIN pg_catalog.pg_operator o ON o.oid = ao.amopopr "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "
+            "WHERE x.indrelid = a.attrelid AND x.indisprimary AND k.attnum = a.attnum) "
+            "FROM pg_catalog.unnest($1::pg_catalog.text[]) WITH ORDINALITY t(name, i) "
+            "JOIN pg_catalog.pg_attribute a ON a.attrelid = t.name::pg_catalog.regclass "
+            "WHERE a.attnum > 0 AND NOT a.attisdropped ORDER BY t.i, a.attnum"),
+        {array});
     if (!r)
         return r.error().withContext(QStringLiteral("reading the columns of the node's tables"));
-    for (qsizetype i = 0; i < missing.size(); ++i) {
-        m_columns.insert(missing.at(i).sourceTableId, {});
-        m_types.insert(missing.at(i).sourceTableId, {});
-    }
+    for (const TableMapping &t : std::as_const(missing))
+        m_nodeTables.insert(t.sourceTableId, {});
+    QHash<int, QHash<QString, QString>> keyEquals;
     for (int row = 0; row < r->rowCount(); ++row) {
-        const int id = missing.at(r->toInt64(row, 0) - 1).sourceTableId;
-        m_columns[id].append(r->text(row, 1));
-        m_types[id].insert(r->text(row, 1), r->text(row, 2));
+        const TableMapping &t = missing.at(r->toInt64(row, 0) - 1);
+        NodeTable &n = m_nodeTables[t.sourceTableId];
+        const QString name = r->text(row, 1);
+        n.columns.append(name);
+        n.types.insert(name, r->text(row, 2));
+        if (r->toBool(row, 3))
+            n.generated.insert(name);
+        if (r->toBool(row, 4))
+            n.identityAlways.insert(name);
+        if (!r->isNull(row, 5))
+            keyEquals[t.sourceTableId].insert(name, r->text(row, 5));
+    }
+    for (const TableMapping &t : std::as_const(missing)) {
+        NodeTable &n = m_nodeTables[t.sourceTableId];
+        for (const QString &k : t.keyColumns)
+            n.keyEquals.append(keyEquals.value(t.sourceTableId)
+                                   .value(k, QStringLiteral("OPERATOR(pg_catalog.=)")));
+    }
+    if (tables.size() < 2)
+        return {};
+    // Foreign keys between the batch's tables decide their order.
+    QStringList all;
+    for (const TableMapping &t : tables) {
+        QString quoted = target(t);
+        quoted.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+        quoted.replace(QLatin1Char('"'), QStringLiteral("\\\""));
+        all.append(QLatin1Char('"') + quoted + QLatin1Char('"'));
+    }
+    auto fk = m_node.exec(
+        QStringLiteral("SELECT a.i, b.i FROM pg_catalog.unnest($1::pg_catalog.text[]) WITH "
+                       "ORDINALITY a(name, i) JOIN pg_catalog.pg_constraint c ON c.conrelid = "
+                       "a.name::pg_catalog.regclass AND c.contype = 'f' JOIN "
+                       "pg_catalog.unnest($1::pg_catalog.text[]) WITH ORDINALITY b(name, i) ON "
+                       "c.confrelid = b.name::pg_catalog.regclass WHERE a.i <> b.i"),
+        {QStringLiteral("{%1}").arg(all.join(QLatin1Char(',')))});
+    if (!fk)
+        return fk.error().withContext(QStringLiteral("reading the node's foreign keys"));
+    for (const TableMapping &t : tables)
+        m_nodeTables[t.sourceTableId].references.clear();
+    for (int row = 0; row < fk->rowCount(); ++row) {
+        const int child = tables.at(fk->toInt64(row, 0) - 1).sourceTableId;
+        const int parent = tables.at(fk->toInt64(row, 1) - 1).sourceTableId;
+        m_nodeTables[child].references.append(parent);
     }
     return {};
 }
 
-Result<QStringList> Applier::columnsOf(const TableMapping &table)
+QList<int> Applier::applyOrder(const QList<int> &ids) const
 {
-    if (!m_columns.contains(table.sourceTableId)) {
-        if (auto r = loadColumns({table}); !r)
-            return r.error();
+    // Kahn's order over the references between these tables; a cycle keeps
+    // the id order for what is left (event-by-event apply sorts it out).
+    QList<int> left = ids;
+    std::sort(left.begin(), left.end());
+    QList<int> order;
+    while (!left.isEmpty()) {
+        bool progressed = false;
+        for (qsizetype i = 0; i < left.size(); ++i) {
+            bool ready = true;
+            for (const int parent : m_nodeTables.value(left.at(i)).references)
+                ready = ready && (parent == left.at(i) || !left.contains(parent));
+            if (ready) {
+                order.append(left.takeAt(i));
+                progressed = true;
+                break;
+            }
+        }
+        if (!progressed)
+            order.append(left.takeFirst());
     }
-    return m_columns.value(table.sourceTableId);
+    return order;
+}
+
+Result<QStringList>
+Applier::writableColumns(const TableMapping &table, const QStringList &carried, qint64 event)
+{
+    const NodeTable &node = m_nodeTables[table.sourceTableId];
+    for (const QString &c : carried) {
+        if (node.columns.contains(c))
+            continue;
+        m_failedEvent = event;
+        m_failedTable = displayTableName(m_node, table.targetSchema, table.targetName);
+        m_failedTableId = table.sourceTableId;
+        return Error(ErrorKind::Data,
+                     QStringLiteral("event %1 of %2 carries column %3, which %4 on this node "
+                                    "lacks: add the column to %4 here (with the root's type), "
+                                    "then the worker goes on by itself; nothing of the batch "
+                                    "was applied")
+                         .arg(event)
+                         .arg(displayTableName(m_node, table.sourceSchema, table.sourceName),
+                              m_node.quoteIdentifier(c), m_failedTable));
+    }
+    const QSet<QString> has(carried.cbegin(), carried.cend());
+    QStringList columns;
+    for (const QString &c : node.columns) {
+        if (has.contains(c) && !node.generated.contains(c))
+            columns.append(c);
+    }
+    return columns;
 }
 
 Result<void> Applier::configureTransaction()
 {
     // One round trip: under load every extra one is a wait for the CPU.
+    // - search_path pinned again for the transaction (the session already
+    //   starts with it; a pooler may have dropped startup options).
+    // - Deferrable constraints (a foreign key declared DEFERRABLE) are
+    //   checked at COMMIT, when the whole batch is in, as on the source.
     // - Capture writes money with lc_monetary = 'C'; read it back the same way.
     // - The net effect of a 100,000-event batch is sorted in memory, not on
     //   disk: work_mem is raised for this transaction, never lowered.
     // - Only superusers (or roles granted SET on it, PG 15+) may use replica
-    //   mode; others apply with their triggers on (the deny trigger lets
-    //   ferry.apply_session pass).
+    //   mode; others apply with their triggers on (the write guard lets
+    //   ferry.apply_session pass for members of the node's apply role).
     // - The events' temporary table lives as long as the session (emptied at
     //   commit); a batch's events fit in the session's buffers for temporary
     //   tables (8 MB by default, settable only before the first one). Its
@@ -350,6 +522,7 @@ Result<void> Applier::configureTransaction()
     //   COPY lines go in unchanged; ev_key is NULL for an update that keeps
     //   its key.
     if (auto r = m_node.exec(QStringLiteral(
+            "SET LOCAL search_path = pg_catalog, pg_temp; SET CONSTRAINTS ALL DEFERRED; "
             "SET LOCAL ferry.apply_session = on; SET LOCAL lc_monetary = 'C'; "
             "SELECT pg_catalog.set_config('work_mem', GREATEST(pg_catalog.pg_size_bytes("
             "pg_catalog.current_setting('work_mem')), 64 * 1024 * 1024) / 1024 || 'kB', true); "
@@ -367,6 +540,52 @@ Result<void> Applier::configureTransaction()
     return {};
 }
 
+Result<void> Applier::checkPosition(const Batch &batch, ApplyResult &result)
+{
+    auto done = m_node.exec(QStringLiteral("SELECT tick_id, tick_epoch_ms FROM "
+                                           "ferry.completed_tick WHERE queue_name = $1 AND "
+                                           "consumer_name = $2 FOR UPDATE"),
+                            {m_queue, m_consumer});
+    if (!done)
+        return done.error();
+    if (done->rowCount() == 0)
+        return {};
+    const qint64 completed = done->toInt64(0, 0);
+    // The provider's time of that tick: a tick of the same number with
+    // another time is another tick (schema 6 on; earlier rows have none).
+    const std::optional<qint64> completedAt
+        = done->isNull(0, 1) ? std::nullopt : std::optional<qint64>(done->toInt64(0, 1));
+    const auto sameTick = [&completedAt](const QDateTime &at) {
+        return !completedAt || *completedAt == at.toMSecsSinceEpoch();
+    };
+    if (completed == batch.tickId && sameTick(batch.tickTime)) {
+        result.alreadyApplied = true; // a crash after commit, before finish_batch
+        return {};
+    }
+    if (completed == batch.prevTickId && sameTick(batch.prevTickTime))
+        return {};
+    if (completed >= batch.prevTickId)
+        return Error(ErrorKind::Data,
+                     QStringLiteral("this node applied the provider's tick %1, but the "
+                                    "provider's batch %2 runs from tick %3 to %4 and those ticks "
+                                    "are not the ones it applied: was the provider restored from "
+                                    "a backup? Nothing was applied; this node must be copied "
+                                    "afresh (drop-node it, then create-leaf and add-table again)")
+                         .arg(completed)
+                         .arg(batch.id)
+                         .arg(batch.prevTickId)
+                         .arg(batch.tickId));
+    return Error(ErrorKind::Data,
+                 QStringLiteral("this node applied up to tick %1 but the provider's next batch "
+                                "%2 starts at tick %3: the changes between are missing here (was "
+                                "this node's database restored from a backup, or its consumer "
+                                "moved by hand?). Nothing was applied; this node must be copied "
+                                "afresh (drop-node it, then create-leaf and add-table again)")
+                     .arg(completed)
+                     .arg(batch.id)
+                     .arg(batch.prevTickId));
+}
+
 Result<void> Applier::copyEvents(const Batch &batch,
                                  BatchReader &reader,
                                  const QHash<int, TableMapping> &tables,
@@ -382,9 +601,17 @@ Result<void> Applier::copyEvents(const Batch &batch,
     QByteArray rewritten;
     bool sent = true;
     auto read = reader.streamEvents(batch, [&](const BatchReader::CopyLine &e) {
-        // Only this node's tables, and nothing a table's copy already holds.
         const auto table = tables.constFind(e.tableId);
-        if (table == tables.cend() || (table->skipSeenBy && table->skipSeenBy->sees(e.txid)))
+        if (table == tables.cend())
+            return true; // not a table of this node
+        if (e.op == Event::Op::Release) {
+            // The table's last event; never skipped: a copy's snapshot that
+            // saw the release does not make the subscription stay.
+            streamed.released.append(e.tableId);
+            return true;
+        }
+        // Nothing a table's copy already holds or will hold.
+        if (table->inCopy || (table->skipSeenBy && table->skipSeenBy->sees(e.txid)))
             return true;
         ++result.applied;
         QByteArrayView line = e.line;
@@ -397,6 +624,7 @@ Result<void> Applier::copyEvents(const Batch &batch,
             shape = Deletes;
             break;
         case Event::Op::Truncate:
+        case Event::Op::Release:
             ++streamed.truncates;
             break;
         case Event::Op::Update: {
@@ -422,16 +650,33 @@ Result<void> Applier::copyEvents(const Batch &batch,
             break;
         }
         }
+        if (shape & (Inserts | Updates | KeyChanges)) {
+            // Which columns the image carries (R1: only those are written).
+            auto &sets = streamed.columnSets[e.tableId];
+            const quint64 signature = columnSignature(e.data);
+            if (!sets.contains(signature))
+                sets.insert(signature,
+                            {signature == 0 ? QStringList() : memberNames(e.data), e.id});
+        }
         streamed.shapes[e.tableId] |= shape;
+        streamed.lines.append({e.id, e.tableId});
         sent = PQputCopyData(m_node.handle(), line.data(), int(line.size())) == 1;
         return sent;
     });
     if (!read || !sent) {
         PQputCopyEnd(m_node.handle(), "reading the batch failed");
-        while (PGresult *rest = PQgetResult(m_node.handle()))
-            PQclear(rest);
-        if (!sent)
+        std::optional<Error> nodeSide;
+        while (PGresult *rest = PQgetResult(m_node.handle())) {
+            QueryResult r(rest);
+            if (PQresultStatus(rest) == PGRES_FATAL_ERROR && !nodeSide)
+                nodeSide = m_node.resultError(rest);
+        }
+        if (!sent) {
+            // The node refused a line (text it cannot hold): say which.
+            if (nodeSide && m_node.isOpen())
+                return failedCopy(*nodeSide, batch, reader, tables, streamed);
             return m_node.connectionError(QStringLiteral("sending events"));
+        }
         return read.error();
     }
     result.events = read.value();
@@ -444,30 +689,110 @@ Result<void> Applier::copyEvents(const Batch &batch,
             failure = m_node.resultError(raw);
     }
     if (failure)
-        return *failure;
+        return failedCopy(*failure, batch, reader, tables, streamed);
     return {};
 }
 
-Result<QStringList>
-Applier::setBasedSql(qint64 from, qint64 to, const TableMapping &table, int shape)
+Error Applier::failedCopy(const Error &copyError,
+                          const Batch &batch,
+                          BatchReader &reader,
+                          const QHash<int, TableMapping> &tables,
+                          const Streamed &streamed)
 {
-    auto targetColumns = columnsOf(table);
-    if (!targetColumns)
-        return targetColumns.error();
-    const QStringList &columns = targetColumns.value();
+    // The node names the line it could not take; the line names the event,
+    // and the provider still has it: its table and key make the message.
+    const auto line = copyError.copyLine();
+    if (!line || *line < 1 || *line > streamed.lines.size() || !m_node.isOpen())
+        return copyError;
+    const auto [eventId, tableId] = streamed.lines.at(*line - 1);
+    const TableMapping &table = tables[tableId];
+    m_failedEvent = eventId;
+    m_failedTable = displayTableName(m_node, table.targetSchema, table.targetName);
+    m_failedTableId = tableId;
+    QString key;
+    if (auto event = reader.readEvent(batch, eventId); event && event->has_value()) {
+        const QByteArray &json
+            = event->value().key.isEmpty() ? event->value().data : event->value().key;
+        const QJsonObject object = QJsonDocument::fromJson(json).object();
+        QStringList values;
+        for (const QString &k : table.keyColumns) {
+            const QJsonValue v = object.value(k);
+            values.append(
+                v.isString()
+                    ? v.toString()
+                    : QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact))
+                          .mid(1)
+                          .chopped(1));
+        }
+        key = QStringLiteral(", key ") + formatKey(table.keyColumns, values);
+    }
+    Error e = copyError;
+    const QString what = isEncodingError(copyError)
+                             ? QStringLiteral(": the node's database encoding cannot hold this "
+                                              "text; change the value on the root, or give the "
+                                              "node a database in UTF8")
+                             : QString();
+    return std::move(e.withContext(
+        QStringLiteral("event %1 on %2%3%4").arg(eventId).arg(m_failedTable, key, what)));
+}
+
+Result<QList<Applier::Segment>> Applier::segments(const Streamed &streamed)
+{
+    constexpr qint64 kEnd = std::numeric_limits<qint64>::max();
+    if (streamed.truncates == 0)
+        return QList<Segment>{{0, kEnd, {}}};
+    // TRUNCATE events cut the batch into segments applied in order. One
+    // statement's TRUNCATE of several tables (a table and those whose
+    // foreign keys reference it) arrives as adjacent events of one
+    // transaction: they are replayed as one statement, which is what lets
+    // it pass the node's foreign keys too.
+    auto r = m_node.exec(QStringLiteral(
+        "SELECT ev_id, ev_table, prev_op = 'T' AND prev_tx = ev_txid FROM (SELECT ev_id, "
+        "ev_table, ev_txid, ev_op, pg_catalog.lag(ev_op) OVER w AS prev_op, "
+        "pg_catalog.lag(ev_txid) OVER w AS prev_tx FROM ferry_ev WINDOW w AS (ORDER BY ev_id)) "
+        "s WHERE ev_op = 'T' ORDER BY ev_id"));
+    if (!r)
+        return r.error();
+    QList<Segment> out;
+    qint64 from = 0;
+    for (int i = 0; i < r->rowCount(); ++i) {
+        const qint64 id = r->toInt64(i, 0);
+        const int table = int(r->toInt64(i, 1));
+        if (r->toBool(i, 2) && !out.isEmpty() && out.last().truncateAfter.size() > 0) {
+            // Joins the previous TRUNCATE: nothing of this node's lies between.
+            if (!out.last().truncateAfter.contains(table))
+                out.last().truncateAfter.append(table);
+            from = id;
+            continue;
+        }
+        out.append({from, id, {table}});
+        from = id;
+    }
+    out.append({from, kEnd, {}});
+    return out;
+}
+
+Result<Applier::SetBased> Applier::setBasedSql(const Segment &segment,
+                                               const TableMapping &table,
+                                               const QStringList &columns,
+                                               int shape)
+{
     const QString t = target(table);
     const QString range = QStringLiteral("e.ev_table = %1 AND e.ev_id > %2 AND e.ev_id < %3")
                               .arg(table.sourceTableId)
-                              .arg(from)
-                              .arg(to);
+                              .arg(segment.from)
+                              .arg(segment.to);
+    SetBased out;
     // Only inserts: every key comes once (a second insert of a key needs a
     // delete or key change between), so the events are their net effect.
     // Should that ever not hold, ON CONFLICT fails with 21000 and the
     // segment is applied event by event.
-    if (shape == Inserts)
-        return QStringList{upsertSql(table, columns, QStringLiteral("ferry_ev e"),
+    if (shape == Inserts) {
+        out.upserts.append(upsertSql(table, columns, QStringLiteral("ferry_ev e"),
                                      QStringLiteral("e.ev_data"),
-                                     range + QStringLiteral(" AND e.ev_op = 'I'"))};
+                                     range + QStringLiteral(" AND e.ev_op = 'I'")));
+        return out;
+    }
 
     // The net effect per key: the newest image wins; at the same event an
     // upsert (the new key) beats the delete of the old key. Rows are decoded
@@ -488,72 +813,56 @@ Applier::setBasedSql(qint64 from, qint64 to, const TableMapping &table, int shap
     for (const QString &k : table.keyColumns)
         keyNames.append(m_node.quoteIdentifier(k));
     const QString keys = keyNames.join(QStringLiteral(", "));
-    QStringList decodedParts;
-    for (const QString &c : columns) {
-        const QString q = QStringLiteral("n.") + m_node.quoteIdentifier(c);
-        decodedParts.append(table.jsonTextColumns.contains(c)
-                                ? QStringLiteral("(%1 OPERATOR(pg_catalog.#>>) '{}')::%2")
-                                      .arg(q, m_types.value(table.sourceTableId).value(c))
-                                : q);
-    }
     QStringList insertColumns;
     for (const QString &c : columns)
         insertColumns.append(m_node.quoteIdentifier(c));
-    const QString insertHead = QStringLiteral("INSERT INTO %1 (%2) SELECT %3 FROM ")
-                                   .arg(t, insertColumns.join(QStringLiteral(", ")),
-                                        decodedParts.join(QStringLiteral(", ")));
+    const QString insertHead
+        = QStringLiteral("INSERT INTO %1 (%2) OVERRIDING SYSTEM VALUE SELECT %3 FROM ")
+              .arg(t, insertColumns.join(QStringLiteral(", ")),
+                   decodedColumns(QStringLiteral("n"), columns, table));
 
     if (!(shape & (KeyChanges | Deletes))) {
         // Nothing to delete: one statement, no temporary table.
         QStringList rowKeys;
         for (const QString &k : keyNames)
             rowKeys.append(QStringLiteral("r.") + k);
-        const QString sql
-            = insertHead
-              + QStringLiteral("(SELECT DISTINCT ON (%1) %2 FROM ferry_ev e, "
-                               "pg_catalog.json_populate_record(NULL::%3, e.ev_data) r "
-                               "WHERE %4 AND e.ev_op IN ('I', 'U') ORDER BY %1, e.ev_id DESC) n")
-                    .arg(rowKeys.join(QStringLiteral(", ")), fromData.join(QStringLiteral(", ")), t,
-                         range)
-              + upsertTail(columns, table);
-        return QStringList{sql};
+        out.upserts.append(
+            insertHead
+            + QStringLiteral("(SELECT DISTINCT ON (%1) %2 FROM ferry_ev e, "
+                             "pg_catalog.json_populate_record(NULL::%3, e.ev_data) r "
+                             "WHERE %4 AND e.ev_op IN ('I', 'U') ORDER BY %1, e.ev_id DESC) n")
+                  .arg(rowKeys.join(QStringLiteral(", ")), fromData.join(QStringLiteral(", ")), t,
+                       range)
+            + upsertTail(columns, table));
+        return out;
     }
 
     const QString evId = freeName(QStringLiteral("ferry_ev_id"), wanted);
     const QString upsert = freeName(QStringLiteral("ferry_upsert"), wanted);
-    const QString net = QStringLiteral("CREATE TEMP TABLE ferry_net ON COMMIT DROP AS "
-                                       "SELECT DISTINCT ON (%1) * FROM ("
-                                       "SELECT %2, e.ev_id AS %5, true AS %6 FROM ferry_ev e, "
-                                       "pg_catalog.json_populate_record(NULL::%4, e.ev_data) r "
-                                       "WHERE %7 AND e.ev_op IN ('I', 'U') "
-                                       "UNION ALL "
-                                       "SELECT %3, e.ev_id, false FROM ferry_ev e, "
-                                       "pg_catalog.json_populate_record(NULL::%4, e.ev_key) k "
-                                       "WHERE %7 AND e.ev_op IN ('U', 'D') AND e.ev_key IS NOT NULL"
-                                       ") a ORDER BY %1, %5 DESC, %6 DESC")
-                            .arg(keys, fromData.join(QStringLiteral(", ")),
-                                 fromKey.join(QStringLiteral(", ")), t, evId, upsert, range);
-    const QString del
-        = QStringLiteral("DELETE FROM %1 t USING ferry_net n WHERE NOT n.%2 AND %3")
-              .arg(t, upsert, keyMatch(QStringLiteral("t"), QStringLiteral("n"), table));
-    const QString ins = insertHead + QStringLiteral("ferry_net n WHERE n.%1").arg(upsert)
-                        + upsertTail(columns, table);
-    return QStringList{net, del, ins, QStringLiteral("DROP TABLE ferry_net")};
+    const QString net = QStringLiteral("ferry_net_%1").arg(table.sourceTableId);
+    out.deletes.append(QStringLiteral("CREATE TEMP TABLE %8 ON COMMIT DROP AS "
+                                      "SELECT DISTINCT ON (%1) * FROM ("
+                                      "SELECT %2, e.ev_id AS %5, true AS %6 FROM ferry_ev e, "
+                                      "pg_catalog.json_populate_record(NULL::%4, e.ev_data) r "
+                                      "WHERE %7 AND e.ev_op IN ('I', 'U') "
+                                      "UNION ALL "
+                                      "SELECT %3, e.ev_id, false FROM ferry_ev e, "
+                                      "pg_catalog.json_populate_record(NULL::%4, e.ev_key) k "
+                                      "WHERE %7 AND e.ev_op IN ('U', 'D') AND e.ev_key IS NOT NULL"
+                                      ") a ORDER BY %1, %5 DESC, %6 DESC")
+                           .arg(keys, fromData.join(QStringLiteral(", ")),
+                                fromKey.join(QStringLiteral(", ")), t, evId, upsert, range, net));
+    out.deletes.append(
+        QStringLiteral("DELETE FROM ONLY %1 t USING %2 n WHERE NOT n.%3 AND %4")
+            .arg(t, net, upsert, keyMatch(QStringLiteral("t"), QStringLiteral("n"), table)));
+    out.upserts.append(insertHead + QStringLiteral("%1 n WHERE n.%2").arg(net, upsert)
+                       + upsertTail(columns, table));
+    out.upserts.append(QStringLiteral("DROP TABLE %1").arg(net));
+    return out;
 }
 
-Result<void> Applier::applyRowByRow(qint64 from, qint64 to, const TableMapping &table)
+Result<void> Applier::applyRowByRow(const Segment &segment, const QHash<int, TableMapping> &tables)
 {
-    auto columns = columnsOf(table);
-    if (!columns)
-        return columns.error();
-    const QString t = target(table);
-    // The row's data stays on the server: each statement picks its event by id.
-    const QString del = QStringLiteral("DELETE FROM %1 t USING ferry_ev e, "
-                                       "pg_catalog.json_populate_record(NULL::%1, e.ev_key) k "
-                                       "WHERE e.ev_id = $1 AND %2")
-                            .arg(t, keyMatch(QStringLiteral("t"), QStringLiteral("k"), table));
-    const QString ins = upsertSql(table, columns.value(), QStringLiteral("ferry_ev e"),
-                                  QStringLiteral("e.ev_data"), QStringLiteral("e.ev_id = $1"));
     // Set-based apply needs no index on the events; event by event does. It
     // is dropped again before COMMIT, so later batches' COPY need not keep it.
     if (!m_eventIndex) {
@@ -562,47 +871,144 @@ Result<void> Applier::applyRowByRow(qint64 from, qint64 to, const TableMapping &
             return r.error();
         m_eventIndex = true;
     }
-    auto events
-        = m_node.exec(QStringLiteral("SELECT ev_id, ev_op, ev_key IS NOT NULL FROM ferry_ev "
-                                     "e WHERE e.ev_table = $1 AND e.ev_id > $2 AND "
-                                     "e.ev_id < $3 ORDER BY ev_id"),
-                      {table.sourceTableId, from, to});
+    // Every event of the segment, of every table, in queue order: the order
+    // the root committed them in, which its constraints (and so the node's
+    // same ones) accepted. With each: the columns its image carries, and its
+    // key as text for a message.
+    QStringList keyCases;
+    for (const TableMapping &t : tables) {
+        if (t.inCopy)
+            continue;
+        QStringList parts;
+        for (const QString &k : t.keyColumns)
+            parts.append(
+                QStringLiteral("COALESCE(e.ev_key, e.ev_data) "
+                               "OPERATOR(pg_catalog.->>) %1")
+                    .arg(m_node.quoteIdentifier(k).replace(QLatin1Char('"'), QLatin1Char('\''))));
+        keyCases.append(QStringLiteral("WHEN %1 THEN pg_catalog.array_to_json(ARRAY[%2])")
+                            .arg(t.sourceTableId)
+                            .arg(parts.join(QStringLiteral(", "))));
+    }
+    auto events = m_node.exec(
+        QStringLiteral("SELECT ev_id, ev_table, ev_op, ev_key IS NOT NULL, CASE WHEN ev_op IN "
+                       "('I', 'U') THEN pg_catalog.array_to_json(ARRAY(SELECT "
+                       "pg_catalog.json_object_keys(e.ev_data))) END, CASE ev_table %1 END "
+                       "FROM ferry_ev e WHERE e.ev_id > $1 AND e.ev_id < $2 AND e.ev_op <> 'T' "
+                       "ORDER BY ev_id")
+            .arg(keyCases.join(QLatin1Char(' '))),
+        {segment.from, segment.to});
     if (!events)
         return events.error();
+    // The row's data stays on the server: each statement picks its event by id.
+    QHash<QString, QString> statements;
+    QHash<QByteArray, QStringList> carriedByText;
     for (int i = 0; i < events->rowCount(); ++i) {
         const qint64 id = events->toInt64(i, 0);
-        const char op = events->bytes(i, 1).at(0);
-        // An update that changes the key deletes the old one first; one that
-        // keeps it (no ev_key) is a single upsert, like Londiste's UPDATE.
-        Result<QueryResult> r = QueryResult();
-        if (op == 'D' || (op == 'U' && events->toBool(i, 2)))
-            r = m_node.exec(del, {id});
-        if (r && (op == 'I' || op == 'U'))
-            r = m_node.exec(ins, {id});
-        if (!r) {
+        const TableMapping &table = tables[int(events->toInt64(i, 1))];
+        const char op = events->bytes(i, 2).at(0);
+        auto fail = [&](Error e) {
+            const QStringList values = jsonStrings(events->bytes(i, 5));
             m_failedEvent = id;
             m_failedTable = displayTableName(m_node, table.targetSchema, table.targetName);
-            return r.error().withContext(
-                QStringLiteral("event %1 on %2").arg(id).arg(m_failedTable));
+            m_failedTableId = table.sourceTableId;
+            return std::move(
+                e.withContext(QStringLiteral("event %1 on %2, key %3")
+                                  .arg(id)
+                                  .arg(m_failedTable, formatKey(table.keyColumns, values))));
+        };
+        // An update that changes the key deletes the old one first; one that
+        // keeps it (no ev_key) is a single upsert, like Londiste's UPDATE.
+        if (op == 'D' || (op == 'U' && events->toBool(i, 3))) {
+            const QString key = QStringLiteral("D%1").arg(table.sourceTableId);
+            if (!statements.contains(key))
+                statements.insert(
+                    key, QStringLiteral("DELETE FROM ONLY %1 t USING ferry_ev e, "
+                                        "pg_catalog.json_populate_record(NULL::%1, e.ev_key) k "
+                                        "WHERE e.ev_id = $1 AND %2")
+                             .arg(target(table),
+                                  keyMatch(QStringLiteral("t"), QStringLiteral("k"), table)));
+            if (auto r = m_node.exec(statements.value(key), {id}); !r)
+                return fail(r.error());
         }
+        if (op != 'I' && op != 'U')
+            continue;
+        const QByteArray carriedText = events->bytes(i, 4);
+        auto carried = carriedByText.constFind(carriedText);
+        if (carried == carriedByText.cend())
+            carried = carriedByText.insert(carriedText, jsonStrings(carriedText));
+        auto columns = writableColumns(table, *carried, id);
+        if (!columns)
+            return columns.error();
+        const QString key = QStringLiteral("U%1:%2")
+                                .arg(table.sourceTableId)
+                                .arg(columns->join(QLatin1Char(',')));
+        if (!statements.contains(key))
+            statements.insert(key, upsertSql(table, *columns, QStringLiteral("ferry_ev e"),
+                                             QStringLiteral("e.ev_data"),
+                                             QStringLiteral("e.ev_id = $1")));
+        if (auto r = m_node.exec(statements.value(key), {id}); !r)
+            return fail(r.error());
     }
     return {};
 }
 
-Result<void>
-Applier::applySegment(qint64 from, qint64 to, const TableMapping &table, int shape, bool &rowByRow)
+Result<void> Applier::applySegment(const Segment &segment,
+                                   const QList<int> &order,
+                                   const QHash<int, TableMapping> &tables,
+                                   const Streamed &streamed,
+                                   bool &rowByRow)
 {
-    if (m_alwaysRowByRow) {
-        rowByRow = true;
-        return applyRowByRow(from, to, table);
+    // A table whose images carried more than one set of columns in this
+    // batch (the root changed it meanwhile), or whose images could not be
+    // read, is applied event by event, each with its own columns; with it
+    // the whole segment, to keep the queue's order between tables.
+    bool eventByEvent = m_alwaysRowByRow;
+    QHash<int, QStringList> columns;
+    for (const int id : order) {
+        const int shape = streamed.shapes.value(id);
+        if (shape == 0)
+            continue; // only TRUNCATEs
+        const auto sets = streamed.columnSets.value(id);
+        if (sets.size() > 1 || sets.contains(0)) {
+            eventByEvent = true;
+            continue;
+        }
+        if (sets.isEmpty()) {
+            // Only deletes: they name nothing but the key.
+            columns.insert(id, tables[id].keyColumns);
+            continue;
+        }
+        auto writable
+            = writableColumns(tables[id], sets.cbegin()->names, sets.cbegin()->firstEvent);
+        if (!writable)
+            return writable.error();
+        columns.insert(id, *writable);
     }
-    auto statements = setBasedSql(from, to, table, shape);
-    if (!statements)
-        return statements.error();
+    if (eventByEvent) {
+        rowByRow = true;
+        return applyRowByRow(segment, tables);
+    }
+    // Deletes first, the tables referencing others before those they
+    // reference; then the upserts, referenced tables first.
+    QStringList deletes;
+    QStringList upserts;
+    for (qsizetype i = 0; i < order.size(); ++i) {
+        const int id = order.at(i);
+        const int shape = streamed.shapes.value(id);
+        if (shape == 0)
+            continue;
+        auto sql = setBasedSql(segment, tables[id], columns.value(id), shape);
+        if (!sql)
+            return sql.error();
+        deletes = sql->deletes + deletes;
+        upserts += sql->upserts;
+    }
+    if (deletes.isEmpty() && upserts.isEmpty())
+        return {};
     // One round trip: the statements run in a savepoint, in one query string
     // (the server stops at the first error, leaving the savepoint to return to).
     auto setBased = m_node.exec(QStringLiteral("SAVEPOINT ferry_segment; ")
-                                + statements->join(QStringLiteral("; "))
+                                + (deletes + upserts).join(QStringLiteral("; "))
                                 + QStringLiteral("; RELEASE SAVEPOINT ferry_segment"));
     if (setBased)
         return {};
@@ -614,7 +1020,7 @@ Applier::applySegment(qint64 from, qint64 to, const TableMapping &table, int sha
     if (auto r = m_node.exec(QStringLiteral("ROLLBACK TO SAVEPOINT ferry_segment")); !r)
         return r.error();
     rowByRow = true;
-    return applyRowByRow(from, to, table);
+    return applyRowByRow(segment, tables);
 }
 
 Result<ApplyResult>
@@ -626,90 +1032,87 @@ Applier::apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMa
     m_eventIndex = false;
     m_failedEvent.reset();
     m_failedTable.clear();
+    m_failedTableId = 0;
     // Rolls back whatever happens unless committed below.
     auto tx = Transaction::begin(m_node);
     if (!tx)
         return tx.error();
     if (auto r = configureTransaction(); !r)
         return r.error();
-
-    auto done = m_node.exec(QStringLiteral("SELECT tick_id FROM ferry.completed_tick "
-                                           "WHERE consumer_name = $1 FOR UPDATE"),
-                            {m_consumer});
-    if (!done)
-        return done.error();
-    if (done->rowCount() > 0) {
-        const qint64 completed = done->toInt64(0, 0);
-        if (completed >= batch.tickId) {
-            result.alreadyApplied = true; // a crash after commit, before finish_batch
-            return result;
-        }
-        if (completed != batch.prevTickId)
-            return Error(ErrorKind::Data,
-                         QStringLiteral("node %1 is at tick %2 but batch %3 starts at tick %4: "
-                                        "is another worker running for this node?")
-                             .arg(m_consumer)
-                             .arg(completed)
-                             .arg(batch.id)
-                             .arg(batch.prevTickId));
-    }
+    if (auto r = checkPosition(batch, result); !r || result.alreadyApplied)
+        return r ? Result<ApplyResult>(result) : Result<ApplyResult>(r.error());
 
     Streamed streamed;
     if (auto r = copyEvents(batch, reader, tables, result, streamed); !r)
         return r.error();
     result.streamNs = clock.nsecsElapsed();
 
-    // TRUNCATE events cut the batch into segments applied in order; the
-    // client only counted them, the node knows where they are.
-    std::optional<QueryResult> truncates;
-    if (streamed.truncates > 0) {
-        auto r = m_node.exec(QStringLiteral(
-            "SELECT ev_id, ev_table FROM ferry_ev WHERE ev_op = 'T' ORDER BY ev_id"));
-        if (!r)
-            return r.error();
-        truncates.emplace(std::move(r.value()));
-    }
     QList<int> present = streamed.shapes.keys();
-    std::sort(present.begin(), present.end());
     QList<TableMapping> applied;
     for (const int id : std::as_const(present))
         applied.append(tables.value(id));
-    if (auto r = loadColumns(applied); !r)
+    if (auto r = loadNodeTables(applied); !r)
         return r.error();
-    const int cuts = truncates ? truncates->rowCount() : 0;
-    qint64 from = 0;
-    for (int s = 0; s <= cuts; ++s) {
-        const bool last = s == cuts;
-        const qint64 to = last ? std::numeric_limits<qint64>::max() : truncates->toInt64(s, 0);
-        for (const int id : std::as_const(present)) {
-            const int shape = streamed.shapes.value(id);
-            if (shape == 0)
-                continue; // only TRUNCATEs
-            if (auto r = applySegment(from, to, tables.value(id), shape, result.rowByRow); !r)
-                return r.error();
+    const QList<int> order = applyOrder(present);
+    auto cuts = segments(streamed);
+    if (!cuts)
+        return cuts.error();
+    for (const Segment &segment : std::as_const(*cuts)) {
+        if (auto r = applySegment(segment, order, tables, streamed, result.rowByRow); !r)
+            return r.error();
+        if (segment.truncateAfter.isEmpty())
+            continue;
+        QStringList targets;
+        for (const int id : segment.truncateAfter)
+            targets.append(target(tables.value(id)));
+        // ONLY: a node table's own inheritance children are tables of their own.
+        if (auto r
+            = m_node.exec(QStringLiteral("TRUNCATE ONLY ") + targets.join(QStringLiteral(", ")));
+            !r) {
+            const TableMapping &first = tables[segment.truncateAfter.first()];
+            m_failedEvent = segment.to;
+            m_failedTable = displayTableName(m_node, first.targetSchema, first.targetName);
+            m_failedTableId = first.sourceTableId;
+            return std::move(r.error().withContext(QStringLiteral("event %1: TRUNCATE %2")
+                                                       .arg(segment.to)
+                                                       .arg(targets.join(QStringLiteral(", ")))));
         }
-        if (!last) {
-            const int id = int(truncates->toInt64(s, 1));
-            if (tables.contains(id)) {
-                if (auto r = m_node.exec(QStringLiteral("TRUNCATE ") + target(tables.value(id)));
-                    !r)
-                    return r.error();
-            }
-        }
-        from = to;
     }
     if (m_eventIndex) {
         if (auto r = m_node.exec(QStringLiteral("DROP INDEX ferry_ev_id")); !r)
             return r.error();
     }
+
+    // The provider no longer replicates these: their last events are in,
+    // the node stops subscribing them in the same transaction (their rows
+    // stay; application writes are allowed again).
+    for (const int id : std::as_const(streamed.released)) {
+        const TableMapping &t = tables[id];
+        auto gone
+            = m_node.exec(QStringLiteral("DELETE FROM ferry.node_table WHERE queue_name = $1 AND "
+                                         "source_table_id = $2 RETURNING dest_schema, dest_name"),
+                          {m_queue, id});
+        if (!gone)
+            return gone.error();
+        if (gone->rowCount() == 0)
+            continue;
+        if (auto r = m_node.exec(QStringLiteral("SELECT ferry.allow_table(pg_catalog.to_regclass("
+                                                "$1)) WHERE pg_catalog.to_regclass($1) IS NOT "
+                                                "NULL"),
+                                 {m_node.quoteQualified(gone->text(0, 0), gone->text(0, 1))});
+            !r)
+            return r.error();
+        result.released.append(displayTableName(m_node, t.targetSchema, t.targetName));
+    }
     result.statementsNs = clock.nsecsElapsed() - result.streamNs;
 
     if (auto r = m_node.exec(
-            QStringLiteral("INSERT INTO ferry.completed_tick (consumer_name, queue_name, tick_id, "
-                           "batch_id) VALUES ($1, $2, $3, $4) ON CONFLICT (consumer_name) DO "
-                           "UPDATE SET tick_id = EXCLUDED.tick_id, batch_id = EXCLUDED.batch_id, "
-                           "applied_at = now()"),
-            {m_consumer, m_queue, batch.tickId, batch.id});
+            QStringLiteral("INSERT INTO ferry.completed_tick (queue_name, consumer_name, tick_id, "
+                           "batch_id, tick_epoch_ms) VALUES ($1, $2, $3, $4, $5) "
+                           "ON CONFLICT (queue_name, consumer_name) DO UPDATE SET tick_id = "
+                           "EXCLUDED.tick_id, batch_id = EXCLUDED.batch_id, tick_epoch_ms = "
+                           "EXCLUDED.tick_epoch_ms, applied_at = pg_catalog.now()"),
+            {m_queue, m_consumer, batch.tickId, batch.id, batch.tickTime.toMSecsSinceEpoch()});
         !r)
         return r.error();
     if (auto r = tx->commit(); !r)

@@ -5,6 +5,7 @@
 #include "replication/tablemapping.h"
 
 #include <QHash>
+#include <QSet>
 
 namespace ferry {
 
@@ -14,6 +15,9 @@ struct ApplyResult
     qint64 applied = 0;          // of those, for this node's tables and not already copied
     bool alreadyApplied = false; // the node had this batch: nothing was done
     bool rowByRow = false;       // a constraint broke set-based apply somewhere
+    // Tables the provider stopped replicating (an 'R' event): no longer
+    // subscribed on this node from this batch on (display names).
+    QStringList released;
     // Where the time went, in nanoseconds: events streamed from the provider
     // into the node; the per-table statements; recording the tick and COMMIT.
     qint64 streamNs = 0;
@@ -28,21 +32,29 @@ struct ApplyResult
 // work at the same time; the provider does not sort), reduced to their net
 // effect per table and key (the last image of a key wins, a delete beats
 // earlier images, TRUNCATE events cut the batch into ordered segments), then
-// applied per table and segment with one INSERT ... ON CONFLICT DO UPDATE,
-// preceded by one DELETE where the segment deletes rows or changes keys.
-// What the client sees while streaming picks the cheapest form: a table with
-// only inserts needs no net effect at all, an update that keeps its key
-// contributes no delete. Where a constraint breaks that (a unique key swapped
-// between rows, say), the segment is applied again event by event in queue
-// order. The batch's tick is recorded in ferry.completed_tick in the same
-// transaction, so a crash at any point applies the batch exactly once: a
-// batch the node already has is recognised and skipped, and a batch that does
-// not follow the node's last tick is refused (two workers for one node, or a
-// consumer moved by hand).
+// applied per segment: the deletes of every table, children before the
+// tables their foreign keys reference, then one INSERT ... ON CONFLICT DO
+// UPDATE per table, referenced tables first. What the client sees while
+// streaming picks the cheapest form: a table with only inserts needs no net
+// effect at all, an update that keeps its key contributes no delete. Where a
+// constraint breaks that (a unique key swapped between rows, a foreign key
+// the set order cannot satisfy), the segment is applied again event by
+// event in queue order across its tables. The batch's tick is recorded in
+// ferry.completed_tick in the same transaction, so a crash at any point
+// applies the batch exactly once: a batch the node already has is
+// recognised and skipped, and one that does not follow the node's last tick
+// (a provider restored from a backup, a consumer moved by hand) is refused.
+//
+// Rule R1 lives here: an event is applied with exactly the columns it
+// carries (a column the root dropped keeps its value here); a column the
+// node lacks fails the batch, naming the column, the table and the event;
+// the provider's release of a table ('R') ends its subscription in the
+// batch's own transaction.
 //
 // The session sets session_replication_role = replica where the role may
 // (user triggers and foreign keys stay silent, as on the source), and
-// ferry.apply_session = on, which Ferry's deny trigger lets pass.
+// ferry.apply_session = on, which Ferry's write guard lets pass for members
+// of the node's apply role; deferrable constraints are checked at COMMIT.
 class Applier
 {
 public:
@@ -55,10 +67,12 @@ public:
     Result<ApplyResult>
     apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMapping> &tables);
 
-    // Where the last failed apply() stopped, when event-by-event apply met the
-    // failing event: its id in the queue and its target table ("schema.table").
+    // Where the last failed apply() stopped, when it could tell: the event's
+    // id in the queue, its target table ("schema.table") and its key.
     std::optional<qint64> failedEvent() const { return m_failedEvent; }
     QString failedTable() const { return m_failedTable; }
+    // The provider's table id of failedTable(), 0 when none.
+    int failedTableId() const { return m_failedTableId; }
 
     // Apply every event by itself, in queue order (the benchmark's reference).
     void setAlwaysRowByRow(bool on) { m_alwaysRowByRow = on; }
@@ -72,28 +86,68 @@ public:
     };
 
 private:
+    // The node's side of one target table.
+    struct NodeTable
+    {
+        QStringList columns;           // every column, in order
+        QHash<QString, QString> types; // column -> type, for casts
+        QSet<QString> generated;       // computed by the node: never written
+        QSet<QString> identityAlways;  // GENERATED ALWAYS AS IDENTITY: never updated
+        QStringList keyEquals;         // per key column, its key's = operator, qualified
+        QList<int> references;         // source table ids this table's foreign keys reference
+    };
+    // The column sets (top-level names of ev_data) a table's events carried.
+    struct ColumnSet
+    {
+        QStringList names;
+        qint64 firstEvent = 0;
+    };
     struct Streamed
     {
         QHash<int, int> shapes; // table id -> Shape bits, for the tables with events
         qint64 truncates = 0;
+        QHash<int, QHash<quint64, ColumnSet>> columnSets; // table id -> signature -> names
+        QList<int> released;                              // 'R' events, table ids
+        QVector<std::pair<qint64, int>> lines;            // (event id, table id) of each line sent
+    };
+    struct Segment
+    {
+        qint64 from = 0; // events with ids in (from, to)
+        qint64 to = 0;
+        QList<int> truncateAfter; // then TRUNCATE these tables together
     };
 
     Result<void> configureTransaction();
+    Result<void> checkPosition(const Batch &batch, ApplyResult &result);
     Result<void> copyEvents(const Batch &batch,
                             BatchReader &reader,
                             const QHash<int, TableMapping> &tables,
                             ApplyResult &result,
                             Streamed &streamed);
-    Result<void>
-    applySegment(qint64 from, qint64 to, const TableMapping &table, int shape, bool &rowByRow);
-    // The statements that apply one table's segment set-based.
-    Result<QStringList> setBasedSql(qint64 from, qint64 to, const TableMapping &table, int shape);
-    Result<void> applyRowByRow(qint64 from, qint64 to, const TableMapping &table);
-    Result<void> loadColumns(const QList<TableMapping> &tables);
-    Result<QStringList> columnsOf(const TableMapping &table);
+    Error failedCopy(const Error &copyError,
+                     const Batch &batch,
+                     BatchReader &reader,
+                     const QHash<int, TableMapping> &tables,
+                     const Streamed &streamed);
+    Result<QList<Segment>> segments(const Streamed &streamed);
+    Result<void> applySegment(const Segment &segment,
+                              const QList<int> &order,
+                              const QHash<int, TableMapping> &tables,
+                              const Streamed &streamed,
+                              bool &rowByRow);
+    Result<void> applyRowByRow(const Segment &segment, const QHash<int, TableMapping> &tables);
+    Result<void> loadNodeTables(const QList<TableMapping> &tables);
+    // Parents before the tables whose foreign keys reference them.
+    QList<int> applyOrder(const QList<int> &ids) const;
+    // The columns an event with `carried` columns writes: the node's own
+    // order, without the ones it computes. A carried column the node lacks is
+    // an error naming it.
+    Result<QStringList>
+    writableColumns(const TableMapping &table, const QStringList &carried, qint64 event);
+    Result<QString> keyText(const TableMapping &table, qint64 event);
+    Error failedAt(Error error, const TableMapping &table, qint64 event);
 
     QString target(const TableMapping &table) const;
-    QString keyList(const QString &alias, const TableMapping &table) const;
     QString keyMatch(const QString &a, const QString &b, const TableMapping &table) const;
     QString decodedColumns(const QString &alias,
                            const QStringList &columns,
@@ -104,6 +158,17 @@ private:
                       const QString &source,
                       const QString &dataExpr,
                       const QString &condition) const;
+    // The set-based statements of one table and segment: those that delete
+    // (run first, children first) and those that upsert.
+    struct SetBased
+    {
+        QStringList deletes;
+        QStringList upserts;
+    };
+    Result<SetBased> setBasedSql(const Segment &segment,
+                                 const TableMapping &table,
+                                 const QStringList &columns,
+                                 int shape);
 
     Connection &m_node;
     QString m_queue;
@@ -111,9 +176,9 @@ private:
     bool m_alwaysRowByRow = false;
     std::optional<qint64> m_failedEvent;
     QString m_failedTable;
-    bool m_eventIndex = false;                   // ferry_ev has its ev_id index (this transaction)
-    QHash<int, QStringList> m_columns;           // target columns per table, in order
-    QHash<int, QHash<QString, QString>> m_types; // and their types
+    int m_failedTableId = 0;
+    bool m_eventIndex = false;          // ferry_ev has its ev_id index (this transaction)
+    QHash<int, NodeTable> m_nodeTables; // by source table id
 };
 
 } // namespace ferry

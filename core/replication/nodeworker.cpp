@@ -12,6 +12,8 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QThread>
 
 #include <memory>
@@ -210,9 +212,18 @@ void NodeWorker::recordError(const Error &error)
 
 void NodeWorker::clearError()
 {
-    if (m_nodeError.isEmpty())
+    if (m_nodeError.isEmpty() && !m_tableError)
         return;
     (void)resolveNodeErrors(*m_node, m_options.queue);
+    // The table a batch failed on is past it (copy errors stay with their copy).
+    if (m_node
+            ->exec(QStringLiteral("UPDATE ferry.node_table SET last_error = NULL WHERE queue_name "
+                                  "= $1 AND merge_state <> 'in-copy' AND last_error IS NOT NULL"),
+                   {m_options.queue})
+            .ok())
+        m_tableError = false;
+    if (m_nodeError.isEmpty())
+        return;
     if (m_node
             ->exec(QStringLiteral("UPDATE ferry.node_info SET last_error = NULL, last_error_at "
                                   "= NULL WHERE queue_name = $1"),
@@ -364,71 +375,23 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
         idle = true;
         return {};
     }
-    // Initial copies first, one table per round, so batches keep flowing
-    // between the copies of a long list.
-    // The node's tables, read once per round: in-copy ones wait for their
-    // copy, the others take the batch.
+    // The node's tables, read once per round, matched to the provider's by
+    // table id (R1: a rename there changes nothing here): in-copy ones wait
+    // for their copy, the others take the batch.
     auto nodeTables = TableRegistry(*m_node, m_info).list();
     if (!nodeTables)
         return nodeTables.error();
-    QList<NodeTable> waiting;
-    for (const NodeTable &t : *nodeTables) {
-        if (t.mergeState == QLatin1String("in-copy"))
-            waiting.append(t);
-    }
-    // A table whose copy failed is tried again later; meanwhile the batches
-    // of the other tables flow.
-    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    const NodeTable *due = nullptr;
-    for (const NodeTable &t : waiting) {
-        if (m_copyRetryAtMs.value(t.sourceSchema + QLatin1Char('.') + t.sourceName) <= nowMs) {
-            due = &t;
-            break;
-        }
-    }
-    if (due) {
-        const NodeTable &table = *due;
-        const QString key = table.sourceSchema + QLatin1Char('.') + table.sourceName;
-        const QString name = displayTableName(*m_node, table.destSchema, table.destName);
-        qCInfo(lcCore).noquote() << QStringLiteral("copying %1").arg(name);
-        auto copied = copyTable(provider, *m_node, m_options.queue, table, m_options.lockTimeout);
-        if (!copied) {
-            if (copied.error().kind() == ErrorKind::Canceled)
-                return {};
-            (void)m_node->exec(
-                QStringLiteral("UPDATE ferry.node_table SET last_error = $4 WHERE "
-                               "queue_name = $1 AND source_schema = $2 AND "
-                               "source_name = $3"),
-                {m_options.queue, table.sourceSchema, table.sourceName, copied.error().toString()});
-            if (isConnectionError(copied.error()))
-                return copied.error();
-            qCCritical(lcCore).noquote()
-                << QStringLiteral("copy of %1 failed: %2").arg(name, copied.error().toString());
-            ErrorSite site;
-            site.copy = true;
-            site.table = name;
-            (void)recordNodeError(*m_node, m_options.queue, copied.error(), site);
-            const qint64 wait
-                = qMin<qint64>(m_options.retryMaxMs,
-                               qMax<qint64>(m_options.retryMinMs, 2 * m_copyBackoffMs.value(key)));
-            m_copyBackoffMs.insert(key, wait);
-            m_copyRetryAtMs.insert(key, nowMs + wait);
-            return {};
-        }
-        // Also closes what an earlier run of the worker logged for this copy.
-        (void)resolveNodeErrors(*m_node, m_options.queue, name);
-        m_copyBackoffMs.remove(key);
-        m_copyRetryAtMs.remove(key);
-        qCInfo(lcCore).noquote()
-            << QStringLiteral("copied %1: %2 rows, catching up").arg(name).arg(copied->rows);
-        // A tick after the copy lets the table become ok with the next
-        // batch, also on an idle root that would tick only every idle_period.
-        if (auto r
-            = provider.exec(QStringLiteral("SELECT ferry.ticker($1, true)"), {m_options.queue});
-            !r)
-            qCWarning(lcCore).noquote() << r.error().toString();
-        return {};
-    }
+    auto source = loadTableMappings(provider, m_options.queue);
+    if (!source)
+        return source.error();
+    if (auto r = TableRegistry::syncSources(*m_node, m_options.queue, *source, *nodeTables); !r)
+        return r;
+
+    // Initial copies first, one table per round, so batches keep flowing
+    // between the copies of a long list. A table whose copy failed is tried
+    // again later; meanwhile the batches of the other tables flow.
+    if (auto copied = copyDueTable(provider, *nodeTables); !copied || copied.value())
+        return copied ? Result<void>() : Result<void>(copied.error());
 
     BatchReader reader(provider, m_options.queue, m_info.workerName);
     auto batch = reader.nextBatch();
@@ -439,21 +402,30 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
         clearError();
         return {};
     }
-    auto tables = TableRegistry::appliedMappings(provider, m_options.queue, *nodeTables);
-    if (!tables)
-        return tables.error();
+    const QHash<int, TableMapping> tables = TableRegistry::appliedMappings(*source, *nodeTables);
     m_site.batchId = batch->value().id;
     m_site.tickFrom = batch->value().prevTickId;
     m_site.tickTo = batch->value().tickId;
     Applier applier(*m_node, m_options.queue, m_info.workerName);
-    auto applied = applier.apply(batch->value(), reader, tables.value());
+    auto applied = applier.apply(batch->value(), reader, tables);
     if (!applied) {
         m_site.eventId = applier.failedEvent();
         m_site.table = applier.failedTable();
-        return std::move(applied.error().withContext(QStringLiteral("batch %1 (ticks %2-%3)")
-                                                         .arg(batch->value().id)
-                                                         .arg(batch->value().prevTickId)
-                                                         .arg(batch->value().tickId)));
+        Error e = applied.error();
+        e.withContext(QStringLiteral("batch %1 (ticks %2-%3)")
+                          .arg(batch->value().id)
+                          .arg(batch->value().prevTickId)
+                          .arg(batch->value().tickId));
+        // The table the batch failed on shows as in error, with why, until
+        // a batch passes (never ok while its events are not applied).
+        if (applier.failedTableId() != 0 && m_node->isOpen()
+            && m_node
+                   ->exec(QStringLiteral("UPDATE ferry.node_table SET last_error = $3 WHERE "
+                                         "queue_name = $1 AND source_table_id = $2"),
+                          {m_options.queue, applier.failedTableId(), e.toString()})
+                   .ok())
+            m_tableError = true;
+        return e;
     }
     if (auto r = reader.finishBatch(batch->value()); !r)
         return r;
@@ -461,6 +433,13 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
     if (applied->rowByRow)
         qCInfo(lcCore).noquote()
             << QStringLiteral("batch %1 needed event-by-event apply").arg(batch->value().id);
+    for (const QString &name : std::as_const(applied->released))
+        qCWarning(lcCore).noquote()
+            << QStringLiteral("table %1 was removed from replication on the provider (remove-table "
+                              "or DROP TABLE there): node '%2' no longer replicates it, its rows "
+                              "stay; add-table it here again once the provider replicates it "
+                              "again, to copy it afresh")
+                   .arg(name, m_info.name);
 
     // Tables whose copy the batches have now passed are plain ok tables.
     auto end = provider.exec(QStringLiteral("SELECT t.tick_snapshot::text FROM ferry.tick t "
@@ -471,13 +450,13 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
         return end.error();
     if (end->rowCount() == 1) {
         const auto endSnapshot = Snapshot::parse(end->bytes(0, 0));
-        for (const TableMapping &t : tables.value()) {
+        for (const TableMapping &t : tables) {
             if (t.skipSeenBy && endSnapshot && t.skipSeenBy->isCoveredBy(*endSnapshot)) {
                 if (auto r = m_node->exec(QStringLiteral("UPDATE ferry.node_table SET merge_state "
                                                          "= 'ok', copy_snapshot = NULL WHERE "
-                                                         "queue_name = $1 AND dest_schema = $2 "
-                                                         "AND dest_name = $3"),
-                                          {m_options.queue, t.targetSchema, t.targetName});
+                                                         "queue_name = $1 AND source_table_id = "
+                                                         "$2 AND merge_state = 'catching-up'"),
+                                          {m_options.queue, t.sourceTableId});
                     !r)
                     return r.error();
                 qCInfo(lcCore).noquote()
@@ -488,6 +467,101 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
     }
     Q_UNUSED(stop);
     return {};
+}
+
+Result<bool> NodeWorker::copyDueTable(Connection &provider, const QList<NodeTable> &tables)
+{
+    QList<const NodeTable *> waiting;
+    for (const NodeTable &t : tables) {
+        if (t.mergeState == QLatin1String("in-copy") && t.sourceTableId != 0)
+            waiting.append(&t);
+    }
+    if (waiting.isEmpty())
+        return false;
+    // Tables that others' foreign keys reference are copied first, so a
+    // node whose role cannot switch its foreign keys off finds the parent
+    // rows there when the child's copy comes.
+    if (waiting.size() > 1) {
+        QStringList names;
+        for (const NodeTable *t : std::as_const(waiting))
+            names.append(m_node->quoteQualified(t->destSchema, t->destName));
+        auto children = m_node->exec(
+            QStringLiteral("SELECT DISTINCT a.i FROM pg_catalog.json_array_elements_text("
+                           "$1::pg_catalog.json) WITH ORDINALITY a(name, i) JOIN "
+                           "pg_catalog.pg_constraint c ON c.conrelid = "
+                           "a.name::pg_catalog.regclass AND c.contype = 'f' JOIN "
+                           "pg_catalog.json_array_elements_text($1::pg_catalog.json) WITH "
+                           "ORDINALITY b(name, i) ON c.confrelid = b.name::pg_catalog.regclass "
+                           "WHERE a.i <> b.i"),
+            {QString::fromUtf8(
+                QJsonDocument(QJsonArray::fromStringList(names)).toJson(QJsonDocument::Compact))});
+        if (!children)
+            return children.error();
+        QList<const NodeTable *> parentsFirst;
+        QList<const NodeTable *> later;
+        const QStringList referencing = children->column(0);
+        for (qsizetype i = 0; i < waiting.size(); ++i)
+            (referencing.contains(QString::number(i + 1)) ? later : parentsFirst)
+                .append(waiting.at(i));
+        waiting = parentsFirst + later;
+    }
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const NodeTable *due = nullptr;
+    for (const NodeTable *t : std::as_const(waiting)) {
+        if (m_copyRetryAtMs.value(t->sourceTableId) <= nowMs) {
+            due = t;
+            break;
+        }
+    }
+    if (!due)
+        return false;
+    const NodeTable &table = *due;
+    const int key = table.sourceTableId;
+    const QString name = displayTableName(*m_node, table.destSchema, table.destName);
+    qCInfo(lcCore).noquote() << QStringLiteral("copying %1").arg(name);
+    auto copied = copyTable(provider, *m_node, m_options.queue, table, m_options.lockTimeout);
+    if (!copied) {
+        const auto backOff = [&](qint64 floorMs) {
+            const qint64 wait = qMin<qint64>(m_options.retryMaxMs,
+                                             qMax<qint64>(floorMs, 2 * m_copyBackoffMs.value(key)));
+            m_copyBackoffMs.insert(key, wait);
+            m_copyRetryAtMs.insert(key, nowMs + wait);
+        };
+        if (copied.error().kind() == ErrorKind::Canceled) {
+            // Not wanted any more, changed under it, or its lock not had in
+            // time: tried again soon, while the batches (which may hold the
+            // table's release) go on.
+            qCInfo(lcCore).noquote()
+                << QStringLiteral("copy of %1 put off: %2").arg(name, copied.error().toString());
+            backOff(m_options.retryMinMs);
+            return true;
+        }
+        (void)m_node->exec(QStringLiteral("UPDATE ferry.node_table SET last_error = $3 WHERE "
+                                          "queue_name = $1 AND source_table_id = $2"),
+                           {m_options.queue, table.sourceTableId, copied.error().toString()});
+        if (isConnectionError(copied.error()))
+            return copied.error();
+        qCCritical(lcCore).noquote()
+            << QStringLiteral("copy of %1 failed: %2").arg(name, copied.error().toString());
+        ErrorSite site;
+        site.copy = true;
+        site.table = name;
+        (void)recordNodeError(*m_node, m_options.queue, copied.error(), site);
+        backOff(m_options.retryMinMs);
+        return true;
+    }
+    // Also closes what an earlier run of the worker logged for this copy.
+    (void)resolveNodeErrors(*m_node, m_options.queue, name);
+    m_copyBackoffMs.remove(key);
+    m_copyRetryAtMs.remove(key);
+    qCInfo(lcCore).noquote()
+        << QStringLiteral("copied %1: %2 rows, catching up").arg(name).arg(copied->rows);
+    // A tick after the copy lets the table become ok with the next
+    // batch, also on an idle root that would tick only every idle_period.
+    if (auto r = provider.exec(QStringLiteral("SELECT ferry.ticker($1, true)"), {m_options.queue});
+        !r)
+        qCWarning(lcCore).noquote() << r.error().toString();
+    return true;
 }
 
 } // namespace ferry

@@ -13,6 +13,8 @@
 
 namespace ferry {
 
+struct NodeTable;
+
 // The sessions a running NodeWorker has open, for a stop that cannot wait
 // for the statement in flight (a long initial copy): cancel() sends each a
 // cancel request from any thread. The worker registers every session it
@@ -80,6 +82,9 @@ private:
     Result<void> runLeaf(const std::atomic_bool &stop);
     // One round of a leaf: a copy, a batch, or a wait for the next tick.
     Result<void> leafRound(Connection &provider, const std::atomic_bool &stop, bool &idle);
+    // Copies the first in-copy table that is due (referenced tables first);
+    // true when it tried one, so the round ends there.
+    Result<bool> copyDueTable(Connection &provider, const QList<NodeTable> &tables);
     Result<void> heartbeat(bool force);
     void recordError(const Error &error);
     Error droppedError() const;
@@ -95,8 +100,9 @@ private:
     ErrorSite m_site;      // the batch (and event) the current round works on
     bool m_locked = false; // holds the worker lock: may work on the node
     qint64 m_lastHeartbeatMs = 0;
-    QHash<QString, qint64> m_copyRetryAtMs; // failed copies: "schema.table" -> when to retry
-    QHash<QString, qint64> m_copyBackoffMs;
+    QHash<int, qint64> m_copyRetryAtMs; // failed copies: provider's table id -> when to retry
+    QHash<int, qint64> m_copyBackoffMs;
+    bool m_tableError = false; // a node_table row holds the error a batch failed on
 };
 
 } // namespace ferry

@@ -3,14 +3,93 @@
 #include "db/copystream.h"
 #include "db/transaction.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+
 namespace ferry {
 
 namespace {
 
 const QString kPinnedFormats
-    = QStringLiteral("SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; "
+    = QStringLiteral("SET LOCAL search_path = pg_catalog, pg_temp; "
+                     "SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; "
                      "SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'; "
                      "SET LOCAL lc_monetary = 'C'");
+
+// The provider's table behind a node's subscription, as it is now.
+struct Source
+{
+    QString qualified; // schema-qualified, quoted
+    QString display;
+    QString oid;
+    bool captured = false;
+    QStringList keys;
+};
+
+Result<Source> findSource(Connection &provider, int tableId)
+{
+    auto r = provider.exec(QStringLiteral("SELECT t.table_oid::pg_catalog.regclass::pg_catalog."
+                                          "text, t.table_oid, t.captured, "
+                                          "pg_catalog.format('%s.%s', t.schema_name, "
+                                          "t.table_name), pg_catalog.array_to_json(t.key_columns) "
+                                          "FROM ferry.queue_table t WHERE t.table_id = $1"),
+                           {tableId});
+    if (!r)
+        return r.error();
+    if (r->rowCount() == 0)
+        return Error(
+            ErrorKind::Canceled,
+            QStringLiteral("the provider has no table with id %1 (any more)").arg(tableId));
+    QStringList keys;
+    for (const QJsonValue &v : QJsonDocument::fromJson(r->bytes(0, 4)).array())
+        keys.append(v.toString());
+    return Source{r->text(0, 0), r->text(0, 3), r->text(0, 1), r->toBool(0, 2), keys};
+}
+
+// Empties the node's table for its copy. TRUNCATE where it may; a table
+// that other tables' foreign keys reference cannot be truncated alone, so
+// its rows are deleted (deferrable keys are checked at COMMIT, when the
+// copy is in; replica mode checks none).
+Result<void> emptyForCopy(Connection &leaf, const QString &dest, const QString &display)
+{
+    if (auto r = leaf.exec(QStringLiteral("SAVEPOINT ferry_empty; TRUNCATE ONLY %1; RELEASE "
+                                          "SAVEPOINT ferry_empty")
+                               .arg(dest));
+        r)
+        return {};
+    else if (r.error().sqlState() != QLatin1String("0A000"))
+        return std::move(
+            r.error().withContext(QStringLiteral("emptying %1 for its copy").arg(display)));
+    if (auto r = leaf.exec(
+            QStringLiteral("ROLLBACK TO SAVEPOINT ferry_empty; DELETE FROM ONLY %1").arg(dest));
+        !r)
+        return std::move(r.error().withContext(
+            QStringLiteral("emptying %1 for its copy (other tables' foreign keys reference its "
+                           "rows: empty those tables first, or let this node's role use "
+                           "session_replication_role)")
+                .arg(display)));
+    return {};
+}
+
+// The key of line `line` of the copy, read again from the source in the
+// same (physical) order the copy read it; empty when it cannot tell.
+QString keyOfLine(Connection &provider, const QString &source, const QStringList &keys, qint64 line)
+{
+    QStringList quoted;
+    for (const QString &k : keys)
+        quoted.append(provider.quoteIdentifier(k) + QStringLiteral("::pg_catalog.text"));
+    auto r = provider.exec(QStringLiteral("SELECT %1 FROM ONLY %2 ORDER BY ctid OFFSET $1 LIMIT 1")
+                               .arg(quoted.join(QStringLiteral(", ")), source),
+                           {line - 1});
+    if (!r || r->rowCount() == 0)
+        return {};
+    QStringList values;
+    for (int i = 0; i < keys.size(); ++i)
+        values.append(r->text(0, i));
+    return QStringLiteral("(%1)=(%2)")
+        .arg(keys.join(QStringLiteral(", ")), values.join(QStringLiteral(", ")));
+}
 
 } // namespace
 
@@ -20,44 +99,20 @@ Result<TableCopyResult> copyTable(Connection &provider,
                                   const NodeTable &table,
                                   double lockTimeoutSeconds)
 {
-    const QString source = provider.quoteQualified(table.sourceSchema, table.sourceName);
     const QString dest = leaf.quoteQualified(table.destSchema, table.destName);
+    const QString destDisplay = displayTableName(leaf, table.destSchema, table.destName);
+    const QString lockTimeout
+        = QStringLiteral("SET LOCAL lock_timeout = %1").arg(qint64(lockTimeoutSeconds * 1000));
 
-    auto columns = leaf.exec(QStringLiteral("SELECT attname FROM pg_catalog.pg_attribute WHERE "
-                                            "attrelid = $1::text::regclass AND attnum > 0 AND "
-                                            "NOT attisdropped AND attgenerated = '' "
-                                            "ORDER BY attnum"),
-                             {dest});
-    if (!columns)
-        return std::move(
-            columns.error().withContext(QStringLiteral("reading the columns of %1").arg(dest)));
-    QStringList quotedSource;
-    QStringList quotedDest;
-    for (const QString &c : columns->column(0)) {
-        quotedSource.append(provider.quoteIdentifier(c));
-        quotedDest.append(leaf.quoteIdentifier(c));
-    }
-
-    auto read
-        = Transaction::begin(provider, QStringLiteral("ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-    if (!read)
-        return read.error();
-    if (auto r = provider.exec(kPinnedFormats); !r)
-        return r.error();
-    // The first statement fixes the transaction's snapshot: this one.
-    auto snapshot = provider.exec(QStringLiteral("SELECT pg_catalog.pg_current_snapshot()::text"));
-    if (!snapshot)
-        return snapshot.error();
-    TableCopyResult result;
-    result.snapshot = snapshot->bytes(0, 0);
-
+    // The node's side first: its lock is taken before any on the root, so
+    // the copy never holds the root's table while it waits for the node.
     auto write = Transaction::begin(leaf);
     if (!write)
         return write.error();
     if (auto r = leaf.exec(kPinnedFormats
                            + QStringLiteral("; SET LOCAL ferry.apply_session = on; "
-                                            "SET LOCAL lock_timeout = %1")
-                                 .arg(qint64(lockTimeoutSeconds * 1000)));
+                                            "SET CONSTRAINTS ALL DEFERRED; ")
+                           + lockTimeout);
         !r)
         return r.error();
     if (!leaf.exec(QStringLiteral("SAVEPOINT ferry_role; SET LOCAL session_replication_role = "
@@ -66,36 +121,135 @@ Result<TableCopyResult> copyTable(Connection &provider,
         if (auto r = leaf.exec(QStringLiteral("ROLLBACK TO SAVEPOINT ferry_role")); !r)
             return r.error();
     }
-    // Still wanted? remove-table may have run since the worker looked.
+    // Still wanted? remove-table, or the provider's release, may have come since.
     auto still = leaf.exec(QStringLiteral("SELECT 1 FROM ferry.node_table WHERE queue_name = $1 "
-                                          "AND source_schema = $2 AND source_name = $3 AND "
-                                          "merge_state = 'in-copy' FOR UPDATE"),
-                           {queue, table.sourceSchema, table.sourceName});
+                                          "AND source_table_id = $2 AND merge_state = 'in-copy' "
+                                          "FOR UPDATE"),
+                           {queue, table.sourceTableId});
     if (!still)
         return still.error();
     if (still->rowCount() == 0)
         return Error(ErrorKind::Canceled,
-                     QStringLiteral("table %1 is no longer waiting for its copy").arg(dest));
-    if (auto r = leaf.exec(QStringLiteral("TRUNCATE ") + dest); !r)
+                     QStringLiteral("table %1 is no longer waiting for its copy").arg(destDisplay));
+    auto nodeColumns = leaf.exec(
+        QStringLiteral("SELECT attname, attgenerated <> '' FROM pg_catalog.pg_attribute WHERE "
+                       "attrelid = $1::pg_catalog.text::pg_catalog.regclass AND attnum > 0 AND "
+                       "NOT attisdropped ORDER BY attnum"),
+        {dest});
+    if (!nodeColumns)
         return std::move(
-            r.error().withContext(QStringLiteral("emptying %1 for its copy").arg(dest)));
+            nodeColumns.error().withContext(QStringLiteral("reading the columns of %1").arg(dest)));
+    QSet<QString> onNode;
+    QSet<QString> computed;
+    for (int i = 0; i < nodeColumns->rowCount(); ++i) {
+        onNode.insert(nodeColumns->text(i, 0));
+        if (nodeColumns->toBool(i, 1))
+            computed.insert(nodeColumns->text(i, 0));
+    }
+    if (auto r = emptyForCopy(leaf, dest, destDisplay); !r)
+        return r.error();
+
+    // R2: the copy's snapshot is taken only once it holds a lock on the
+    // source that a rewrite (ALTER TABLE ... TYPE, CLUSTER, VACUUM FULL)
+    // needs too: a rewrite that committed first is seen whole, one that
+    // comes later waits for the copy. The name is looked up outside the
+    // copy's transaction (a SELECT inside would fix its snapshot early) and
+    // checked again under the lock.
+    auto source = findSource(provider, table.sourceTableId);
+    if (!source)
+        return source.error();
+    if (!source->captured)
+        return Error(ErrorKind::Canceled,
+                     QStringLiteral("the provider no longer replicates %1: its release reaches "
+                                    "this node with the next batches")
+                         .arg(source->display));
+    auto read
+        = Transaction::begin(provider, QStringLiteral("ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+    if (!read)
+        return read.error();
+    // The source is read in its physical order (no synchronized scan
+    // starting midway), so a line the node refuses can be found again.
+    if (auto r = provider.exec(kPinnedFormats
+                               + QStringLiteral("; SET LOCAL synchronize_seqscans "
+                                                "= off; ")
+                               + lockTimeout + QStringLiteral("; LOCK TABLE ONLY ")
+                               + source->qualified + QStringLiteral(" IN ACCESS SHARE MODE"));
+        !r)
+        return std::move(r.error().withContext(
+            QStringLiteral("locking %1 on the provider for its copy").arg(source->display)));
+    // The first statement after the lock fixes the transaction's snapshot.
+    auto snapshot = provider.exec(
+        QStringLiteral("SELECT pg_catalog.pg_current_snapshot()::pg_catalog.text, "
+                       "(SELECT t.captured AND t.table_oid OPERATOR(pg_catalog.=) "
+                       "$2::pg_catalog.regclass FROM ferry.queue_table t WHERE t.table_id = $1)"),
+        {table.sourceTableId, source->qualified});
+    if (!snapshot)
+        return snapshot.error();
+    if (!snapshot->toBool(0, 1))
+        return Error(ErrorKind::Canceled,
+                     QStringLiteral("%1 changed on the provider while its copy started: tried "
+                                    "again")
+                         .arg(source->display));
+    TableCopyResult result;
+    result.snapshot = snapshot->bytes(0, 0);
+
+    // R1: every column the source's changes carry must have a place here;
+    // the node's own computed columns are left to it.
+    auto sourceColumns = provider.exec(
+        QStringLiteral("SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = "
+                       "$1::pg_catalog.oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum"),
+        {source->oid});
+    if (!sourceColumns)
+        return sourceColumns.error();
+    QStringList quotedSource;
+    QStringList quotedDest;
+    for (const QString &c : sourceColumns->column(0)) {
+        if (!onNode.contains(c))
+            return Error(ErrorKind::Data,
+                         QStringLiteral("%1 has column %2, which %3 on this node lacks: add the "
+                                        "column to %3 here (with the root's type); the copy is "
+                                        "tried again by itself")
+                             .arg(source->display, leaf.quoteIdentifier(c), destDisplay));
+        if (computed.contains(c))
+            continue;
+        quotedSource.append(provider.quoteIdentifier(c));
+        quotedDest.append(leaf.quoteIdentifier(c));
+    }
     auto copied = copyBetween(
         provider,
-        QStringLiteral("COPY (SELECT %1 FROM %2) TO STDOUT")
-            .arg(quotedSource.join(QStringLiteral(", ")), source),
+        QStringLiteral("COPY (SELECT %1 FROM ONLY %2) TO STDOUT")
+            .arg(quotedSource.join(QStringLiteral(", ")), source->qualified),
         leaf,
         QStringLiteral("COPY %1 (%2) FROM STDIN").arg(dest, quotedDest.join(QStringLiteral(", "))));
-    if (!copied)
-        return std::move(
-            copied.error().withContext(QStringLiteral("copying %1 from the provider").arg(dest)));
+    if (!copied) {
+        Error e = copied.error();
+        QString key;
+        if (const auto line = e.copyLine()) {
+            (void)read->rollback();
+            if (auto again = Transaction::begin(
+                    provider, QStringLiteral("ISOLATION LEVEL REPEATABLE READ READ ONLY"))) {
+                (void)provider.exec(kPinnedFormats
+                                    + QStringLiteral("; SET LOCAL synchronize_seqscans = off"));
+                key = keyOfLine(provider, source->qualified, source->keys, *line);
+            }
+        }
+        const bool encoding
+            = e.sqlState() == QLatin1String("22P05") || e.sqlState() == QLatin1String("22021");
+        return std::move(e.withContext(
+            QStringLiteral("copying %1 from the provider%2%3")
+                .arg(destDisplay, key.isEmpty() ? QString() : QStringLiteral(", key ") + key,
+                     encoding ? QStringLiteral(": the node's database encoding cannot hold this "
+                                               "text; change the value on the root, or give the "
+                                               "node a database in UTF8")
+                              : QString())));
+    }
     result.rows = copied->rows;
-    if (auto r = leaf.exec(QStringLiteral("UPDATE ferry.node_table SET merge_state = "
-                                          "'catching-up', copy_snapshot = $4, copied_rows = $5, "
-                                          "copied_at = now(), last_error = NULL "
-                                          "WHERE queue_name = $1 AND source_schema = $2 AND "
-                                          "source_name = $3"),
-                           {queue, table.sourceSchema, table.sourceName,
-                            QString::fromLatin1(result.snapshot), result.rows});
+    if (auto r = leaf.exec(
+            QStringLiteral("UPDATE ferry.node_table SET merge_state = "
+                           "'catching-up', copy_snapshot = $3, copied_rows = $4, "
+                           "copied_at = pg_catalog.now(), last_error = NULL "
+                           "WHERE queue_name = $1 AND source_table_id = $2"),
+            {queue, table.sourceTableId, QString::fromLatin1(result.snapshot), result.rows});
         !r)
         return r.error();
     if (auto r = write->commit(); !r)

@@ -8,10 +8,11 @@ namespace ferry {
 Result<QHash<int, TableMapping>> loadTableMappings(Connection &provider, const QString &queue)
 {
     auto r = provider.exec(
-        QStringLiteral("SELECT t.table_id, t.schema_name, t.table_name, "
-                       "array_to_json(t.key_columns), array_to_json(t.json_text_columns) "
-                       "FROM ferry.queue_table t JOIN ferry.queue q USING (queue_id) "
-                       "WHERE q.queue_name = $1 AND t.captured"),
+        QStringLiteral(
+            "SELECT t.table_id, t.schema_name, t.table_name, "
+            "array_to_json(t.key_columns), array_to_json(t.json_text_columns), t.captured "
+            "FROM ferry.queue_table t JOIN ferry.queue q USING (queue_id) "
+            "WHERE q.queue_name = $1"),
         {queue});
     if (!r)
         return r.error();
@@ -26,10 +27,11 @@ Result<QHash<int, TableMapping>> loadTableMappings(Connection &provider, const Q
     for (int i = 0; i < r->rowCount(); ++i) {
         TableMapping m;
         m.sourceTableId = int(r->toInt64(i, 0));
-        m.targetSchema = r->text(i, 1);
-        m.targetName = r->text(i, 2);
+        m.sourceSchema = m.targetSchema = r->text(i, 1);
+        m.sourceName = m.targetName = r->text(i, 2);
         m.keyColumns = names(r->bytes(i, 3));
         m.jsonTextColumns = names(r->bytes(i, 4));
+        m.captured = r->toBool(i, 5);
         result.insert(m.sourceTableId, m);
     }
     return result;

@@ -9,23 +9,31 @@
 
 namespace ferry {
 
-// Where the events of one captured table go on a node. The target has the
-// same column names as the source (renames of whole tables are allowed).
+// Where the events of one captured table go on a node: the provider's table
+// (by its id, which survives a rename) and the node's target table, which
+// may have another name and column order (columns match by name).
 struct TableMapping
 {
     int sourceTableId = 0;
+    QString sourceSchema; // the provider's current name, for messages
+    QString sourceName;
     QString targetSchema;
     QString targetName;
     QStringList keyColumns;      // the primary key, same names on both sides
     QStringList jsonTextColumns; // json/jsonb columns sent as text (ferry.queue_table)
+    bool captured = true;        // false once the provider released the table
     // While a freshly copied table catches up: events of transactions this
     // snapshot (the copy's) saw are already in the copied rows, so skipped.
     std::optional<Snapshot> skipSeenBy;
+    // Still waiting for its copy: its changes are skipped (the copy will hold
+    // them), but the provider's release of the table still ends the
+    // subscription.
+    bool inCopy = false;
 };
 
-// The tables a queue captures, mapped to the same schema and name on the
-// node (renamed targets come with the table registry of issue 4), read from
-// the provider's ferry.queue_table.
+// Every table a queue ever captured (also released ones, whose last event
+// may still be on its way), mapped to the same schema and name, read from
+// the provider's ferry.queue_table, by table id.
 Result<QHash<int, TableMapping>> loadTableMappings(Connection &provider, const QString &queue);
 
 } // namespace ferry

@@ -2,10 +2,14 @@
 
 #include "db/transaction.h"
 #include "queue/queueadmin.h"
+#include "queue/schemainstaller.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QSet>
+
+#include <algorithm>
 
 namespace ferry {
 
@@ -52,12 +56,14 @@ struct Captured
     QString schema;
     QString name;
     QStringList keys;
+    QString oid;
 };
 
 Result<QList<Captured>> capturedTables(Connection &root, const QString &queue)
 {
     auto r = root.exec(QStringLiteral("SELECT t.table_id, t.schema_name, t.table_name, "
-                                      "array_to_json(t.key_columns) FROM ferry.queue_table t "
+                                      "array_to_json(t.key_columns), t.table_oid "
+                                      "FROM ferry.queue_table t "
                                       "JOIN ferry.queue q USING (queue_id) "
                                       "WHERE q.queue_name = $1 AND t.captured "
                                       "ORDER BY t.schema_name, t.table_name"),
@@ -66,9 +72,154 @@ Result<QList<Captured>> capturedTables(Connection &root, const QString &queue)
         return r.error();
     QList<Captured> out;
     for (int i = 0; i < r->rowCount(); ++i)
-        out.append(
-            {int(r->toInt64(i, 0)), r->text(i, 1), r->text(i, 2), jsonNames(r->bytes(i, 3))});
+        out.append({int(r->toInt64(i, 0)), r->text(i, 1), r->text(i, 2), jsonNames(r->bytes(i, 3)),
+                    r->text(i, 4)});
     return out;
+}
+
+// Whether this session may use session_replication_role = replica
+// (superuser, or granted SET on it): user triggers and foreign keys then stay
+// silent while Ferry applies.
+Result<bool> mayUseReplicaRole(Connection &node)
+{
+    auto tx = Transaction::begin(node);
+    if (!tx)
+        return tx.error();
+    return node.exec(QStringLiteral("SET LOCAL session_replication_role = replica")).ok();
+}
+
+// R6: what a node's table must be for Ferry to copy and apply into it what
+// the root commits. Checked at add-table, so nothing is refused later in a
+// retry loop.
+Result<void> checkLeafTable(Connection &node,
+                            Connection &provider,
+                            const Captured &c,
+                            const QString &nodeName,
+                            bool replicaRole)
+{
+    const QString display = displayTableName(node, c.schema, c.name);
+    const QString qualified = node.quoteQualified(c.schema, c.name);
+    auto r = node.exec(
+        QStringLiteral("SELECT c.relkind, array_to_json(ferry._primary_key(c.oid)), "
+                       "(SELECT con.condeferrable FROM pg_catalog.pg_constraint con WHERE "
+                       "con.conrelid = c.oid AND con.contype = 'p') FROM pg_catalog.pg_class c "
+                       "WHERE c.oid = pg_catalog.to_regclass($1)"),
+        {qualified});
+    if (!r)
+        return r.error();
+    if (r->rowCount() == 0)
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("table %1 does not exist on node %2: create it there "
+                                    "first (same columns and primary key as on the root); "
+                                    "nothing was added")
+                         .arg(display, nodeName));
+    if (r->text(0, 0) != QLatin1String("r"))
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("%1 on node %2 is not a plain table; nothing was added")
+                         .arg(display, nodeName));
+    if (r->isNull(0, 1))
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("table %1 on node %2 has no primary key: add the root's "
+                                    "(%3); nothing was added")
+                         .arg(display, nodeName, c.keys.join(QStringLiteral(", "))));
+    const QStringList keys = jsonNames(r->bytes(0, 1));
+    if (keys != c.keys)
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("table %1 has primary key (%2) on node %3 but (%4) on "
+                                    "the root: make them equal; nothing was added")
+                         .arg(display, keys.join(QStringLiteral(", ")), nodeName,
+                              c.keys.join(QStringLiteral(", "))));
+    if (r->toBool(0, 2))
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("the primary key of %1 on node %2 is DEFERRABLE: Ferry "
+                                    "applies with INSERT ... ON CONFLICT, which needs it checked "
+                                    "at once (ALTER TABLE ... ALTER CONSTRAINT ... NOT "
+                                    "DEFERRABLE); nothing was added")
+                         .arg(display, nodeName));
+
+    // Columns by name: every column the root's changes carry must have a
+    // place here, and what the node computes itself must be what the root
+    // computes too.
+    auto source = provider.exec(
+        QStringLiteral("SELECT attname, attgenerated <> '' FROM pg_catalog.pg_attribute WHERE "
+                       "attrelid = $1::pg_catalog.oid AND attnum > 0 AND NOT attisdropped"),
+        {c.oid});
+    if (!source)
+        return source.error();
+    QHash<QString, bool> rootColumns; // name -> generated on the root
+    for (int i = 0; i < source->rowCount(); ++i)
+        rootColumns.insert(source->text(i, 0), source->toBool(i, 1));
+    auto here = node.exec(
+        QStringLiteral("SELECT attname, attgenerated <> '', attidentity = 'a' FROM "
+                       "pg_catalog.pg_attribute WHERE attrelid = $1::pg_catalog.regclass AND "
+                       "attnum > 0 AND NOT attisdropped ORDER BY attnum"),
+        {qualified});
+    if (!here)
+        return here.error();
+    QSet<QString> nodeColumns;
+    for (int i = 0; i < here->rowCount(); ++i) {
+        const QString column = here->text(i, 0);
+        nodeColumns.insert(column);
+        if (here->toBool(i, 1) && rootColumns.contains(column) && !rootColumns.value(column))
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("column %1 of %2 is GENERATED on node %3 but a plain "
+                                        "column on the root: its values here would not be the "
+                                        "root's; make it a plain column on the node "
+                                        "(ALTER TABLE %2 ALTER COLUMN %1 DROP EXPRESSION); "
+                                        "nothing was added")
+                             .arg(node.quoteIdentifier(column), display, nodeName));
+        if (here->toBool(i, 2) && !c.keys.contains(column))
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("column %1 of %2 on node %3 is GENERATED ALWAYS AS "
+                                        "IDENTITY: Ferry cannot update it with the root's values "
+                                        "(ALTER TABLE %2 ALTER COLUMN %1 SET GENERATED BY DEFAULT "
+                                        "on the node); nothing was added")
+                             .arg(node.quoteIdentifier(column), display, nodeName));
+    }
+    QStringList missing;
+    for (auto it = rootColumns.cbegin(); it != rootColumns.cend(); ++it) {
+        if (!nodeColumns.contains(it.key()))
+            missing.append(node.quoteIdentifier(it.key()));
+    }
+    if (!missing.isEmpty()) {
+        std::sort(missing.begin(), missing.end());
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("table %1 on node %2 lacks the root's column(s) %3: add them "
+                                    "there (same types); nothing was added")
+                         .arg(display, nodeName, missing.join(QStringLiteral(", "))));
+    }
+
+    // Its copy empties the table first. Without replica mode, rows another
+    // table's foreign key references cannot be deleted: say so now, not in
+    // a copy that fails again and again.
+    if (!replicaRole) {
+        auto refs = node.exec(
+            QStringLiteral(
+                "SELECT con.conrelid::pg_catalog.regclass::pg_catalog.text, con.conname FROM "
+                "pg_catalog.pg_constraint con WHERE con.contype = 'f' AND con.confrelid = "
+                "$1::pg_catalog.regclass AND con.conrelid <> con.confrelid AND NOT "
+                "con.condeferrable AND EXISTS (SELECT 1 FROM ONLY %1 LIMIT 1) ORDER BY 1")
+                .arg(qualified),
+            {qualified});
+        if (!refs)
+            return refs.error();
+        for (int i = 0; i < refs->rowCount(); ++i) {
+            auto rows = node.exec(QStringLiteral("SELECT EXISTS (SELECT 1 FROM ONLY %1 LIMIT 1)")
+                                      .arg(refs->text(i, 0)));
+            if (!rows)
+                return rows.error();
+            if (rows->toBool(0, 0))
+                return Error(ErrorKind::Usage,
+                             QStringLiteral("%1 on node %2 has rows that %3 references (foreign "
+                                            "key %4), so its copy could not empty it, and this "
+                                            "node's role may not use session_replication_role: "
+                                            "empty %3 and %1 first, or apply as a role that may; "
+                                            "nothing was added")
+                                 .arg(display, nodeName, refs->text(i, 0),
+                                      node.quoteIdentifier(refs->text(i, 1))));
+        }
+    }
+    return {};
 }
 
 } // namespace
@@ -102,12 +253,24 @@ TableRegistry::add(const QStringList &names, bool all, Connection *provider)
 Result<AddTablesOutcome> TableRegistry::addOnRoot(const QStringList &names, bool all)
 {
     AddTablesOutcome outcome;
+    // A table dropped since it was added is forgotten first (its release
+    // reaches the nodes in queue order), so a new table of the same name, or
+    // one that got its oid, is not taken for it.
+    if (auto r = m_node.exec(QStringLiteral("SELECT ferry._forget_dropped(queue_id) FROM "
+                                            "ferry.queue WHERE queue_name = $1"),
+                             {m_info.queue});
+        !r)
+        return r.error();
     auto captured = capturedTables(m_node, m_info.queue);
     if (!captured)
         return captured.error();
-    auto isCaptured = [&](const QString &schema, const QString &name) {
+    auto isCaptured = [&](const QString &schema, const QString &name) -> Result<bool> {
+        auto oid = m_node.exec(QStringLiteral("SELECT $1::pg_catalog.regclass::pg_catalog.oid"),
+                               {m_node.quoteQualified(schema, name)});
+        if (!oid)
+            return oid.error();
         for (const Captured &c : *captured) {
-            if (c.schema == schema && c.name == name)
+            if (c.oid == oid->text(0, 0))
                 return true;
         }
         return false;
@@ -115,17 +278,27 @@ Result<AddTablesOutcome> TableRegistry::addOnRoot(const QStringList &names, bool
 
     QList<QPair<QString, QString>> wanted;
     if (all) {
+        // Partitions are tables of their own here: the partitioned table
+        // stands for them (its statement triggers do not reach them).
         auto r = m_node.exec(QStringLiteral(
-            "SELECT n.nspname, c.relname, ferry._primary_key(c.oid) IS NOT NULL "
+            "SELECT n.nspname, c.relname, ferry._primary_key(c.oid) IS NOT NULL, c.relkind = 'p', "
+            "(SELECT string_agg(p.relid::pg_catalog.regclass::pg_catalog.text, ', ' ORDER BY "
+            "p.relid::pg_catalog.regclass::pg_catalog.text) FROM pg_catalog.pg_partition_tree("
+            "c.oid) p WHERE p.isleaf) "
             "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relkind = 'r' AND c.relpersistence = 'p' AND NOT c.relispartition "
+            "WHERE c.relkind IN ('r', 'p') AND c.relpersistence = 'p' "
             "AND n.nspname <> 'ferry' AND n.nspname <> 'information_schema' "
             "AND n.nspname !~ '^pg_' ORDER BY 1, 2"));
         if (!r)
             return r.error();
         for (int i = 0; i < r->rowCount(); ++i) {
             const QString display = displayTableName(m_node, r->text(i, 0), r->text(i, 1));
-            if (!r->toBool(i, 2))
+            if (r->toBool(i, 3))
+                outcome.skipped.append(
+                    QStringLiteral("%1: partitioned table, its partitions are added instead (%2)")
+                        .arg(display,
+                             r->isNull(i, 4) ? QStringLiteral("none yet") : r->text(i, 4)));
+            else if (!r->toBool(i, 2))
                 outcome.skipped.append(QStringLiteral("%1: no primary key").arg(display));
             else
                 wanted.append({r->text(i, 0), r->text(i, 1)});
@@ -183,7 +356,10 @@ Result<AddTablesOutcome> TableRegistry::addOnRoot(const QStringList &names, bool
     QueueAdmin queue(m_node);
     for (const auto &[schema, name] : wanted) {
         const QString display = displayTableName(m_node, schema, name);
-        if (isCaptured(schema, name)) {
+        auto already = isCaptured(schema, name);
+        if (!already)
+            return already.error();
+        if (already.value()) {
             outcome.already.append(display);
             continue;
         }
@@ -251,20 +427,41 @@ TableRegistry::addOnLeaf(const QStringList &names, bool all, Connection &provide
             wanted.append(*found);
     }
 
-    auto existing = m_node.exec(QStringLiteral("SELECT source_schema, source_name FROM "
-                                               "ferry.node_table WHERE queue_name = $1"),
+    // Ferry's schema here is the one this Ferry knows (an older worker may
+    // have left an older one).
+    if (auto r = SchemaInstaller::install(m_node); !r)
+        return r.error();
+    auto existing = m_node.exec(QStringLiteral("SELECT source_table_id, source_schema, "
+                                               "source_name FROM ferry.node_table WHERE "
+                                               "queue_name = $1"),
                                 {m_info.queue});
     if (!existing)
         return existing.error();
     auto subscribed = [&](const Captured &c) {
         for (int i = 0; i < existing->rowCount(); ++i) {
-            if (existing->text(i, 0) == c.schema && existing->text(i, 1) == c.name)
+            if (existing->isNull(i, 0)
+                    ? existing->text(i, 1) == c.schema && existing->text(i, 2) == c.name
+                    : existing->toInt64(i, 0) == c.id)
                 return true;
         }
         return false;
     };
+    // R4: the write guard must let this node's apply pass.
+    auto guard = m_node.exec(
+        QStringLiteral("SELECT ferry.may_apply(), current_user, ferry.apply_role()::text"));
+    if (!guard)
+        return guard.error();
+    if (!guard->toBool(0, 0))
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("role %1 may not apply on node %2: Ferry's write guard lets "
+                                    "only members of %3 pass (GRANT %3 TO %1, as a superuser or "
+                                    "a role with CREATEROLE); nothing was added")
+                         .arg(guard->text(0, 1), m_info.name, guard->text(0, 2)));
+    auto replica = mayUseReplicaRole(m_node);
+    if (!replica)
+        return replica.error();
 
-    // Every target must exist here with the same primary key.
+    // Every target must exist here and be able to take what the root sends.
     QList<Captured> toAdd;
     for (const Captured &c : wanted) {
         const QString display = displayTableName(m_node, c.schema, c.name);
@@ -272,34 +469,8 @@ TableRegistry::addOnLeaf(const QStringList &names, bool all, Connection &provide
             outcome.already.append(display);
             continue;
         }
-        auto r = m_node.exec(
-            QStringLiteral("SELECT c.relkind, array_to_json(ferry._primary_key(c.oid)) FROM "
-                           "pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass($1)"),
-            {m_node.quoteQualified(c.schema, c.name)});
-        if (!r)
+        if (auto r = checkLeafTable(m_node, provider, c, m_info.name, replica.value()); !r)
             return r.error();
-        if (r->rowCount() == 0)
-            return Error(ErrorKind::Usage,
-                         QStringLiteral("table %1 does not exist on node %2: create it there "
-                                        "first (same columns and primary key as on the root); "
-                                        "nothing was added")
-                             .arg(display, m_info.name));
-        if (r->text(0, 0) != QLatin1String("r"))
-            return Error(ErrorKind::Usage,
-                         QStringLiteral("%1 on node %2 is not a plain table; nothing was added")
-                             .arg(display, m_info.name));
-        if (r->isNull(0, 1))
-            return Error(ErrorKind::Usage,
-                         QStringLiteral("table %1 on node %2 has no primary key: add the root's "
-                                        "(%3); nothing was added")
-                             .arg(display, m_info.name, c.keys.join(QStringLiteral(", "))));
-        const QStringList keys = jsonNames(r->bytes(0, 1));
-        if (keys != c.keys)
-            return Error(ErrorKind::Usage,
-                         QStringLiteral("table %1 has primary key (%2) on node %3 but (%4) on "
-                                        "the root: make them equal; nothing was added")
-                             .arg(display, keys.join(QStringLiteral(", ")), m_info.name,
-                                  c.keys.join(QStringLiteral(", "))));
         toAdd.append(c);
     }
 
@@ -308,9 +479,10 @@ TableRegistry::addOnLeaf(const QStringList &names, bool all, Connection &provide
         return tx.error();
     for (const Captured &c : toAdd) {
         if (auto r = m_node.exec(QStringLiteral("INSERT INTO ferry.node_table (queue_name, "
-                                                "source_schema, source_name, dest_schema, "
-                                                "dest_name) VALUES ($1, $2, $3, $2, $3)"),
-                                 {m_info.queue, c.schema, c.name});
+                                                "source_table_id, source_schema, source_name, "
+                                                "dest_schema, dest_name) "
+                                                "VALUES ($1, $2, $3, $4, $3, $4)"),
+                                 {m_info.queue, c.id, c.schema, c.name});
             !r)
             return r.error();
         if (auto r = m_node.exec(QStringLiteral("SELECT ferry.deny_table($1::text::regclass)"),
@@ -396,6 +568,7 @@ Result<QList<NodeTable>> TableRegistry::list()
             return captured.error();
         for (const Captured &c : *captured) {
             NodeTable t;
+            t.sourceTableId = c.id;
             t.sourceSchema = t.destSchema = c.schema;
             t.sourceName = t.destName = c.name;
             t.mergeState = QStringLiteral("ok");
@@ -405,8 +578,9 @@ Result<QList<NodeTable>> TableRegistry::list()
     }
     auto r
         = m_node.exec(QStringLiteral("SELECT source_schema, source_name, dest_schema, dest_name, "
-                                     "merge_state, copy_snapshot, copied_rows, last_error FROM "
-                                     "ferry.node_table WHERE queue_name = $1 ORDER BY 1, 2"),
+                                     "merge_state, copy_snapshot, copied_rows, last_error, "
+                                     "source_table_id FROM ferry.node_table WHERE queue_name = "
+                                     "$1 ORDER BY 1, 2"),
                       {m_info.queue});
     if (!r)
         return r.error();
@@ -420,31 +594,65 @@ Result<QList<NodeTable>> TableRegistry::list()
         t.copySnapshot = r->bytes(i, 5);
         t.copiedRows = r->isNull(i, 6) ? -1 : r->toInt64(i, 6);
         t.lastError = r->text(i, 7);
+        t.sourceTableId = r->isNull(i, 8) ? 0 : int(r->toInt64(i, 8));
         out.append(t);
     }
     return out;
 }
 
-Result<QHash<int, TableMapping>> TableRegistry::appliedMappings(Connection &provider,
-                                                                const QString &queue,
-                                                                const QList<NodeTable> &tables)
+Result<void> TableRegistry::syncSources(Connection &node,
+                                        const QString &queue,
+                                        const QHash<int, TableMapping> &source,
+                                        QList<NodeTable> &tables)
 {
-    auto source = loadTableMappings(provider, queue);
-    if (!source)
-        return source.error();
-    QHash<int, TableMapping> out;
-    for (const TableMapping &m : *source) {
-        for (const NodeTable &t : tables) {
-            if (t.sourceSchema != m.targetSchema || t.sourceName != m.targetName
-                || t.mergeState == QLatin1String("in-copy"))
+    for (NodeTable &t : tables) {
+        const TableMapping *m = nullptr;
+        if (t.sourceTableId == 0) {
+            // Subscribed before schema 6: by name, among the captured tables
+            // (what the worker matched by then).
+            for (const TableMapping &c : source) {
+                if (c.captured && c.sourceSchema == t.sourceSchema && c.sourceName == t.sourceName)
+                    m = &c;
+            }
+            if (!m)
+                continue; // not replicated by the provider now: left as it is
+        } else {
+            const auto found = source.constFind(t.sourceTableId);
+            if (found == source.cend()
+                || (found->sourceSchema == t.sourceSchema && found->sourceName == t.sourceName))
                 continue;
-            TableMapping mapped = m;
-            mapped.targetSchema = t.destSchema;
-            mapped.targetName = t.destName;
-            if (t.mergeState == QLatin1String("catching-up"))
-                mapped.skipSeenBy = Snapshot::parse(t.copySnapshot);
-            out.insert(m.sourceTableId, mapped);
+            m = &*found;
         }
+        if (auto r = node.exec(
+                QStringLiteral("UPDATE ferry.node_table SET source_table_id = $4, source_schema "
+                               "= $5, source_name = $6 WHERE queue_name = $1 AND source_schema = "
+                               "$2 AND source_name = $3"),
+                {queue, t.sourceSchema, t.sourceName, m->sourceTableId, m->sourceSchema,
+                 m->sourceName});
+            !r)
+            return r.error();
+        t.sourceTableId = m->sourceTableId;
+        t.sourceSchema = m->sourceSchema;
+        t.sourceName = m->sourceName;
+    }
+    return {};
+}
+
+QHash<int, TableMapping> TableRegistry::appliedMappings(const QHash<int, TableMapping> &source,
+                                                        const QList<NodeTable> &tables)
+{
+    QHash<int, TableMapping> out;
+    for (const NodeTable &t : tables) {
+        const auto found = source.constFind(t.sourceTableId);
+        if (t.sourceTableId == 0 || found == source.cend())
+            continue;
+        TableMapping mapped = *found;
+        mapped.targetSchema = t.destSchema;
+        mapped.targetName = t.destName;
+        mapped.inCopy = t.mergeState == QLatin1String("in-copy");
+        if (t.mergeState == QLatin1String("catching-up"))
+            mapped.skipSeenBy = Snapshot::parse(t.copySnapshot);
+        out.insert(mapped.sourceTableId, mapped);
     }
     return out;
 }

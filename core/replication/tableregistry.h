@@ -8,6 +8,7 @@ namespace ferry {
 // One table of a node as `tables` shows it.
 struct NodeTable
 {
+    int sourceTableId = 0; // the provider's ferry.queue_table id (0 before it is known)
     QString sourceSchema;
     QString sourceName;
     QString destSchema;
@@ -40,10 +41,20 @@ public:
     Result<QStringList> remove(const QStringList &names);
     Result<QList<NodeTable>> list();
 
-    // The tables a leaf worker applies (catching-up and ok, from `tables` as
-    // list() gave them) keyed by the provider's table id.
-    static Result<QHash<int, TableMapping>>
-    appliedMappings(Connection &provider, const QString &queue, const QList<NodeTable> &tables);
+    // Brings a leaf's records up to date with its provider's tables
+    // (`source`, from loadTableMappings): fills in the provider's table id of
+    // rows made before schema 6 (by name, among captured tables), and
+    // records the provider's current name of a table renamed there. Changes
+    // `tables` to match.
+    static Result<void> syncSources(Connection &node,
+                                    const QString &queue,
+                                    const QHash<int, TableMapping> &source,
+                                    QList<NodeTable> &tables);
+    // The tables a leaf worker applies, keyed by the provider's table id:
+    // catching-up and ok ones, and in-copy ones marked as such (their changes
+    // wait for the copy, but the provider's release still reaches them).
+    static QHash<int, TableMapping> appliedMappings(const QHash<int, TableMapping> &source,
+                                                    const QList<NodeTable> &tables);
 
 private:
     Result<AddTablesOutcome> addOnRoot(const QStringList &names, bool all);

@@ -1,5 +1,7 @@
 #include "error.h"
 
+#include <QRegularExpression>
+
 namespace ferry {
 
 Error::Error(ErrorKind kind, QString message)
@@ -23,6 +25,21 @@ Error &Error::withContext(const QString &context)
 {
     m_context = m_context.isEmpty() ? context : context + QStringLiteral(": ") + m_context;
     return *this;
+}
+
+Error &Error::withServerContext(const QString &where)
+{
+    m_serverContext = where.trimmed();
+    return *this;
+}
+
+std::optional<qint64> Error::copyLine() const
+{
+    static const QRegularExpression line(QStringLiteral("^COPY [^\\n]*?, line (\\d+)"));
+    const auto m = line.match(m_serverContext);
+    if (!m.hasMatch())
+        return std::nullopt;
+    return m.captured(1).toLongLong();
 }
 
 Error &Error::withKind(ErrorKind kind)

@@ -2,6 +2,8 @@
 
 #include <QString>
 
+#include <optional>
+
 namespace ferry {
 
 // What a caller should do about a failure. The classification follows the
@@ -41,6 +43,12 @@ public:
     QString detail() const { return m_detail; }
     QString hint() const { return m_hint; }
     QString context() const { return m_context; }
+    // Where the server was when it failed (its CONTEXT field: "COPY t, line
+    // 3, column v: ...", a PL/pgSQL line); not part of toString().
+    QString serverContext() const { return m_serverContext; }
+    Error &withServerContext(const QString &where);
+    // The line of a COPY FROM the server names in its context, if any.
+    std::optional<qint64> copyLine() const;
 
     // Prefixes what was being done ("connecting to host=... dbname=...").
     // Never pass anything that may hold a password; use masked strings.
@@ -63,6 +71,7 @@ private:
     QString m_detail;
     QString m_hint;
     QString m_context;
+    QString m_serverContext;
 };
 
 } // namespace ferry

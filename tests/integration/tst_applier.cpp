@@ -14,10 +14,12 @@
 #include "queue/schemainstaller.h"
 #include "replication/applier.h"
 #include "testutil.h"
+#include "usersession.h"
 
 #include <QTest>
 
 using namespace ferry;
+using namespace ferry::test;
 using ferry::test::PgCluster;
 
 namespace {
@@ -111,7 +113,7 @@ Connection TestApplier::open(PgCluster &cluster, const QString &db, const QStrin
     QString cs = cluster.connectionString(db);
     if (!user.isEmpty())
         cs.replace(QStringLiteral("user=postgres"), QStringLiteral("user=") + user);
-    auto c = Connection::open(cs);
+    auto c = openUserSession(cs);
     if (!c)
         qFatal("%s", qPrintable(c.error().toString()));
     return std::move(c).value();
@@ -303,7 +305,7 @@ void TestApplier::batchNotFollowingTheNodeIsRefused()
     auto r = drain(*m_node);
     QVERIFY(!r.ok());
     QCOMPARE(r.error().kind(), ErrorKind::Data);
-    QVERIFY2(r.error().message().contains(QLatin1String("another worker")),
+    QVERIFY2(r.error().message().contains(QLatin1String("moved by hand")),
              qPrintable(r.error().toString()));
     auto rows = m_node->exec(QStringLiteral("SELECT count(*) FROM acct"));
     QVERIFY_RESULT(rows);
@@ -312,20 +314,27 @@ void TestApplier::batchNotFollowingTheNodeIsRefused()
 
 void TestApplier::nonSuperuserApplyPassesDenyTrigger()
 {
+    // The write guard lets Ferry's apply pass for members of the node's
+    // apply role (ferry_apply, made by the superuser install), nobody else.
     write(*m_node,
           QStringLiteral(
-              "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ferry_apply') "
-              "THEN CREATE ROLE ferry_apply LOGIN; END IF; END $$; "
-              "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON acct, users TO ferry_apply; "
-              "GRANT USAGE ON SCHEMA ferry TO ferry_apply; "
-              "GRANT SELECT, INSERT, UPDATE ON ferry.completed_tick TO ferry_apply"));
-    Connection applierSession = open(*m_leaf, m_leafDb, QStringLiteral("ferry_apply"));
+              "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ferry_leaf') "
+              "THEN CREATE ROLE ferry_leaf LOGIN; END IF; END $$; "
+              "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON acct, users TO ferry_leaf; "
+              "GRANT USAGE ON SCHEMA ferry TO ferry_leaf; "
+              "GRANT SELECT, INSERT, UPDATE ON ferry.completed_tick TO ferry_leaf"));
+    Connection applierSession = open(*m_leaf, m_leafDb, QStringLiteral("ferry_leaf"));
     // The role cannot write the replica by hand...
     QVERIFY(
         !applierSession.exec(QStringLiteral("INSERT INTO acct VALUES (99, 0, NULL, NULL)")).ok());
-    // ...but applying through Ferry passes the deny trigger.
+    // ...nor apply before it is a member of ferry_apply...
     write(*m_source, QStringLiteral("INSERT INTO acct VALUES (1, 1, '{}', '{z}'); TRUNCATE users; "
                                     "INSERT INTO users VALUES (5, 'e', 5)"));
+    auto refused = drain(applierSession);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().sqlState(), QStringLiteral("25006"));
+    // ...and then applying through Ferry passes the guard.
+    write(*m_node, QStringLiteral("GRANT ferry_apply TO ferry_leaf"));
     auto r = drain(applierSession);
     QVERIFY_RESULT(r);
     compare(QStringLiteral("acct"));

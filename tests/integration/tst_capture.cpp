@@ -12,6 +12,7 @@
 #include "queue/queueadmin.h"
 #include "queue/schemainstaller.h"
 #include "testutil.h"
+#include "usersession.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -312,7 +313,7 @@ void TestCapture::initTestCase()
 {
     m_cluster = std::make_unique<PgCluster>();
     QVERIFY_RESULT(m_cluster->start());
-    auto c = Connection::open(m_cluster->connectionString());
+    auto c = openUserSession(m_cluster->connectionString());
     QVERIFY_RESULT(c);
     // Roles are per cluster: the least-privilege writer exists once.
     QVERIFY_RESULT(c->exec(QStringLiteral("CREATE ROLE ferry_app LOGIN")));
@@ -340,7 +341,7 @@ Connection TestCapture::connect(const QString &user)
 {
     QString cs = m_cluster->connectionString(m_database);
     cs.replace(QStringLiteral("user=postgres"), QStringLiteral("user=") + user);
-    auto c = Connection::open(cs);
+    auto c = openUserSession(cs);
     if (!c)
         qFatal("%s", qPrintable(c.error().toString()));
     return std::move(c).value();
@@ -609,8 +610,8 @@ void TestCapture::refusesWhatItCannotReplicate_data()
     QTest::newRow("partitioned table")
         << QStringLiteral("CREATE TABLE pt (id int PRIMARY KEY) PARTITION BY RANGE (id)") << kQueue
         << QStringLiteral("pt") << QStringLiteral("0A000")
-        << QStringList{QStringLiteral("public.pt"), QStringLiteral("partitioned tables"),
-                       QStringLiteral("each partition")};
+        << QStringList{QStringLiteral("public.pt"), QStringLiteral("partitioned table"),
+                       QStringLiteral("add its partitions instead")};
     QTest::newRow("temporary table")
         << QStringLiteral("CREATE TEMP TABLE tmp (id int PRIMARY KEY)") << kQueue
         << QStringLiteral("tmp") << QStringLiteral("42809")
@@ -701,11 +702,14 @@ void TestCapture::releaseStopsCaptureKeepsEvents()
 
     auto events = tickAndRead(c);
     QVERIFY_RESULT(events);
-    QCOMPARE(events->size(), 1);
+    // The insert before, then the release: what came after is not captured.
+    QCOMPARE(events->size(), 2);
     QCOMPARE(char(events->at(0).op), 'I');
     QCOMPARE(events->at(0).tableId, id.value());
     QCOMPARE(jsonObject(events->at(0).data).value(QStringLiteral("v")).toString(),
              QStringLiteral("before"));
+    QCOMPARE(char(events->at(1).op), 'R');
+    QCOMPARE(events->at(1).tableId, id.value());
     auto names = BatchReader(c, kQueue, kConsumer).tables();
     QVERIFY_RESULT(names);
     QVERIFY(names->contains(id.value()));
@@ -840,9 +844,10 @@ CREATE FUNCTION evil.nextval(regclass) RETURNS bigint LANGUAGE sql AS $$ SELECT 
 
 void TestCapture::userCastCannotEscalate()
 {
-    // A table owner's own type with a cast to json runs inside to_json(),
-    // that is inside the SECURITY DEFINER capture function: it must not run
-    // with a superuser's rights.
+    // A table owner's own type with a cast to json would run inside
+    // to_json(), that is inside the SECURITY DEFINER capture function: a
+    // column of a user-defined type travels as its output function's text
+    // instead, so the cast never runs there (R4).
     Connection admin = connect();
     QVERIFY_RESULT(admin.exec(QStringLiteral("GRANT CREATE ON SCHEMA public TO ferry_app")));
     Connection app = connect(kAppRole);
@@ -857,8 +862,12 @@ void TestCapture::userCastCannotEscalate()
         "SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE proname LIKE '\\_cap\\_i\\_%'"));
     QVERIFY_RESULT(owner);
     QCOMPARE(owner->text(0, 0), QStringLiteral("ferry_capture"));
-    Failure f = failureOf(app.exec(QStringLiteral("INSERT INTO moods VALUES (1, 'ok')")));
-    QCOMPARE(f.sqlState, QStringLiteral("42501"));
+    QVERIFY_RESULT(app.exec(QStringLiteral("INSERT INTO moods VALUES (1, 'ok')")));
+    auto events = tickAndRead(admin);
+    QVERIFY_RESULT(events);
+    QCOMPARE(events->size(), 1);
+    QCOMPARE(jsonObject(events->at(0).data).value(QStringLiteral("m")).toString(),
+             QStringLiteral("ok"));
     auto super
         = admin.exec(QStringLiteral("SELECT rolsuper FROM pg_roles WHERE rolname = 'ferry_app'"));
     QVERIFY_RESULT(super);

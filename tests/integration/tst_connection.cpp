@@ -7,6 +7,7 @@
 #include "db/transaction.h"
 #include "pgcluster.h"
 #include "testutil.h"
+#include "usersession.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -15,6 +16,7 @@
 #include <libpq-fe.h>
 
 using namespace ferry;
+using namespace ferry::test;
 using ferry::test::PgCluster;
 
 class TestConnection : public QObject
@@ -58,7 +60,7 @@ void TestConnection::cleanupTestCase()
 
 Connection TestConnection::open(const QString &db)
 {
-    auto c = Connection::open(m_cluster->connectionString(db));
+    auto c = openUserSession(m_cluster->connectionString(db));
     if (!c)
         qFatal("cannot connect to the test cluster: %s", qPrintable(c.error().toString()));
     return std::move(c).value();
@@ -85,8 +87,8 @@ void TestConnection::connects()
     QCOMPARE(keepaliveIdle, QStringLiteral("30"));
 
     // The user's own application_name wins over Ferry's default.
-    auto named = Connection::open(m_cluster->connectionString()
-                                  + QStringLiteral(" application_name=mine"));
+    auto named
+        = openUserSession(m_cluster->connectionString() + QStringLiteral(" application_name=mine"));
     QVERIFY_RESULT(named);
     auto r2 = named->exec(QStringLiteral("SELECT current_setting('application_name')"));
     QVERIFY_RESULT(r2);
@@ -118,7 +120,7 @@ void TestConnection::badTargetsGiveClearErrors()
 
     QElapsedTimer clock;
     clock.start();
-    auto c = Connection::open(connectionString);
+    auto c = openUserSession(connectionString);
     QVERIFY(!c.ok());
     const QString text = c.error().toString();
     QCOMPARE(int(c.error().kind()), kind);
@@ -344,7 +346,7 @@ void TestConnection::serverStoppedMidSessionThenReconnect()
 {
     PgCluster own; // a cluster of its own: stopping the shared one would disturb other tests
     QVERIFY_RESULT(own.start());
-    auto opened = Connection::open(own.connectionString() + QStringLiteral(" password=Sekr1tPw"));
+    auto opened = openUserSession(own.connectionString() + QStringLiteral(" password=Sekr1tPw"));
     QVERIFY_RESULT(opened);
     Connection c = std::move(opened).value();
     QVERIFY_RESULT(c.listen(QStringLiteral("wake")));
@@ -352,7 +354,7 @@ void TestConnection::serverStoppedMidSessionThenReconnect()
 
     QVERIFY_RESULT(own.stop(QStringLiteral("fast")));
 
-    auto broken = c.exec(QStringLiteral("SELECT v FROM survived"));
+    auto broken = c.exec(QStringLiteral("SELECT v FROM public.survived"));
     QVERIFY(!broken.ok());
     QCOMPARE(broken.error().kind(), ErrorKind::Connection);
     QVERIFY(broken.error().isTransient());
@@ -370,12 +372,12 @@ void TestConnection::serverStoppedMidSessionThenReconnect()
 
     QVERIFY_RESULT(own.start());
     QVERIFY_RESULT(c.reconnect());
-    auto r = c.exec(QStringLiteral("SELECT v FROM survived"));
+    auto r = c.exec(QStringLiteral("SELECT v FROM public.survived"));
     QVERIFY_RESULT(r);
     QCOMPARE(r->toInt64(0, 0), 1);
 
     // LISTEN was renewed by the reconnect.
-    auto sender = Connection::open(own.connectionString());
+    auto sender = openUserSession(own.connectionString());
     QVERIFY_RESULT(sender);
     QVERIFY_RESULT(sender->exec(QStringLiteral("NOTIFY wake, 'again'")));
     auto got = c.waitForNotification(5000);

@@ -7,6 +7,7 @@
 #include "pgcluster.h"
 #include "processmemory.h"
 #include "testutil.h"
+#include "usersession.h"
 
 #include <QTest>
 
@@ -65,7 +66,7 @@ void TestCopyStream::cleanupTestCase()
 
 Connection TestCopyStream::connect(PgCluster &cluster, const QString &db)
 {
-    auto c = Connection::open(cluster.connectionString(db));
+    auto c = openUserSession(cluster.connectionString(db));
     if (!c)
         qFatal("cannot connect: %s", qPrintable(c.error().toString()));
     return std::move(c).value();

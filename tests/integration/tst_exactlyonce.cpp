@@ -14,6 +14,7 @@
 #include "queue/schemainstaller.h"
 #include "queue/ticker.h"
 #include "testutil.h"
+#include "usersession.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -28,6 +29,7 @@
 #include <thread>
 
 using namespace ferry;
+using namespace ferry::test;
 using ferry::test::PgCluster;
 
 namespace {
@@ -228,7 +230,7 @@ void TestExactlyOnce::cleanupTestCase()
 
 Connection TestExactlyOnce::connect()
 {
-    auto c = Connection::open(m_cluster->connectionString(QStringLiteral("digoal_01")));
+    auto c = openUserSession(m_cluster->connectionString(QStringLiteral("digoal_01")));
     if (!c)
         qFatal("%s", qPrintable(c.error().toString()));
     return std::move(c).value();
@@ -291,7 +293,7 @@ void TestExactlyOnce::everyCommittedChangeExactlyOnce()
     std::thread consumerThread([&] {
         QRandomGenerator random(seed ^ 0x5a5a5a5aU);
         auto open = [&] {
-            return Connection::open(cs.value());
+            return openUserSession(cs.value());
         };
         auto c = open();
         if (!c) {
@@ -435,7 +437,8 @@ void TestExactlyOnce::everyCommittedChangeExactlyOnce()
             QVERIFY2(shadow.remove(oldId) == 1, qPrintable(QString::number(e.id)));
             break;
         case Event::Op::Truncate:
-            QFAIL("no truncate in this test");
+        case Event::Op::Release:
+            QFAIL("no truncate or release in this test");
         }
         if (e.op != Event::Op::Delete)
             shadow.insert(newId, Row{data.value(QStringLiteral("v")).toInt(),

@@ -3,6 +3,7 @@
 #include "db/connection.h"
 #include "pgcluster.h"
 #include "testutil.h"
+#include "usersession.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -14,6 +15,7 @@
 #include <memory>
 
 using namespace ferry;
+using namespace ferry::test;
 using ferry::test::PgCluster;
 
 class TestPgCluster : public QObject
@@ -64,7 +66,7 @@ void TestPgCluster::startsSeveralDatabases()
     for (const auto &db : {QStringLiteral("digoal_01"), QStringLiteral("digoal_02")})
         QVERIFY_RESULT(cluster.createDatabase(db));
 
-    auto c = Connection::open(cluster.connectionString(QStringLiteral("digoal_02")));
+    auto c = openUserSession(cluster.connectionString(QStringLiteral("digoal_02")));
     QVERIFY_RESULT(c);
     auto r = c->exec(QStringLiteral("SELECT current_database(), inet_server_addr()::text, "
                                     "current_setting('server_version_num')::int, "
@@ -86,8 +88,8 @@ void TestPgCluster::twoClustersSideBySide()
     QVERIFY_RESULT(leaf.start());
     QVERIFY(root.port() != leaf.port());
     QVERIFY(root.dataDirectory() != leaf.dataDirectory());
-    auto a = Connection::open(root.connectionString());
-    auto b = Connection::open(leaf.connectionString());
+    auto a = openUserSession(root.connectionString());
+    auto b = openUserSession(leaf.connectionString());
     QVERIFY_RESULT(a);
     QVERIFY_RESULT(b);
     QVERIFY_RESULT(a->exec(QStringLiteral("CREATE TABLE only_on_root(i int)")));
@@ -102,16 +104,16 @@ void TestPgCluster::restartKeepsPortAndData()
     QVERIFY_RESULT(cluster.start());
     const int port = cluster.port();
     {
-        auto c = Connection::open(cluster.connectionString());
+        auto c = openUserSession(cluster.connectionString());
         QVERIFY_RESULT(c);
         QVERIFY_RESULT(c->exec(QStringLiteral("CREATE TABLE kept AS SELECT 7 AS v")));
     }
     QVERIFY_RESULT(cluster.stop());
     QVERIFY(!cluster.isRunning());
-    QVERIFY(!Connection::open(cluster.connectionString()).ok());
+    QVERIFY(!openUserSession(cluster.connectionString()).ok());
     QVERIFY_RESULT(cluster.start());
     QCOMPARE(cluster.port(), port);
-    auto c = Connection::open(cluster.connectionString());
+    auto c = openUserSession(cluster.connectionString());
     QVERIFY_RESULT(c);
     auto r = c->exec(QStringLiteral("SELECT v FROM kept"));
     QVERIFY_RESULT(r);
@@ -130,7 +132,7 @@ void TestPgCluster::destructorStopsAndRemoves()
         QVERIFY(QDir(dir).exists());
     }
     QVERIFY(!QDir(dir).exists());
-    auto c = Connection::open(connectionString);
+    auto c = openUserSession(connectionString);
     QVERIFY(!c.ok());
     QCOMPARE(c.error().kind(), ErrorKind::Connection);
 }
@@ -161,7 +163,7 @@ void TestPgCluster::earlyExitStillStopsServer()
     QCOMPARE(child.exitCode, 3);
     QVERIFY(child.connectionString.startsWith(QLatin1String("host=127.0.0.1")));
     // The atexit hook stopped the server and removed its folder.
-    QVERIFY(!Connection::open(child.connectionString).ok());
+    QVERIFY(!openUserSession(child.connectionString).ok());
     QVERIFY(QDir(root).isEmpty());
     QDir(root).removeRecursively();
 }
@@ -174,7 +176,7 @@ void TestPgCluster::crashedTestIsCleanedByFixtureScript()
     const Child child = runChild(QStringLiteral("abort"), root);
     QCOMPARE(child.status, QProcess::CrashExit);
     // A crash runs no hook: the server is still there...
-    auto alive = Connection::open(child.connectionString);
+    auto alive = openUserSession(child.connectionString);
     QVERIFY_RESULT(alive);
     // ...until the ctest cleanup fixture's script runs over the root.
     QProcess script;

@@ -10,6 +10,7 @@
 #include "queue/schemainstaller.h"
 #include "queue/ticker.h"
 #include "testutil.h"
+#include "usersession.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,6 +20,7 @@
 #include <thread>
 
 using namespace ferry;
+using namespace ferry::test;
 using ferry::test::PgCluster;
 
 namespace {
@@ -109,7 +111,7 @@ void TestQueue::init()
 
 Connection TestQueue::connect()
 {
-    auto c = Connection::open(m_cluster->connectionString(m_database));
+    auto c = openUserSession(m_cluster->connectionString(m_database));
     if (!c)
         qFatal("%s", qPrintable(c.error().toString()));
     return std::move(c).value();
@@ -186,17 +188,35 @@ void TestQueue::badQueueNamesAndUnknownQueues()
 void TestQueue::droppedTableIsForgotten()
 {
     // DROP TABLE takes the triggers along; the queue must not keep counting
-    // the table as captured (which would block drop_queue forever).
+    // the table as captured (which would block drop_queue forever), and its
+    // consumers learn in queue order that its events end (an 'R' event).
+    // Installed by a superuser, the sql_drop event trigger does it at once.
     Connection c = connect();
+    const QString capFunctions
+        = QStringLiteral("SELECT count(*) FROM pg_proc WHERE proname LIKE '\\_cap\\_%'");
+    const QString released
+        = QStringLiteral("SELECT count(*) FROM ferry.event_1_0 WHERE ev_op = 'R'");
     write(c, QStringLiteral("INSERT INTO t VALUES (1, 1)"));
     write(c, QStringLiteral("DROP TABLE t"));
-    QCOMPARE(
-        count(c, QStringLiteral("SELECT count(*) FROM pg_proc WHERE proname LIKE '\\_cap\\_%'")),
-        3);
+    QCOMPARE(count(c, capFunctions), 0);
+    QCOMPARE(count(c, released), 1);
+
+    // Without the event trigger (an install without superuser), maintenance
+    // finds the table gone, also when a new table took its oid's place.
+    write(c, QStringLiteral("ALTER EVENT TRIGGER ferry_forget_dropped DISABLE; "
+                            "CREATE TABLE t (id int PRIMARY KEY, v int)"));
+    QVERIFY_RESULT(QueueAdmin(c).captureTable(kQueue, QStringLiteral("t")));
+    write(c, QStringLiteral("DROP TABLE t"));
+    QCOMPARE(count(c, capFunctions), 3);
+    auto lines
+        = c.exec(QStringLiteral("SELECT array_to_string(ferry.maint_tables($1), '|')"), {kQueue});
+    QVERIFY_RESULT(lines);
+    QVERIFY2(lines->text(0, 0).contains(QLatin1String("table public.t was dropped")),
+             qPrintable(lines->text(0, 0)));
+    QCOMPARE(count(c, capFunctions), 0);
+    QCOMPARE(count(c, released), 2);
+    write(c, QStringLiteral("ALTER EVENT TRIGGER ferry_forget_dropped ENABLE"));
     QVERIFY_RESULT(QueueAdmin(c).dropQueue(kQueue));
-    QCOMPARE(
-        count(c, QStringLiteral("SELECT count(*) FROM pg_proc WHERE proname LIKE '\\_cap\\_%'")),
-        0);
 }
 
 void TestQueue::consumerStartsAtLatestTick()
@@ -563,7 +583,7 @@ void TestQueue::tickerSurvivesServerRestart()
 {
     PgCluster own;
     QVERIFY_RESULT(own.start());
-    auto setup = Connection::open(own.connectionString());
+    auto setup = openUserSession(own.connectionString());
     QVERIFY_RESULT(setup);
     QVERIFY_RESULT(SchemaInstaller::install(*setup));
     QVERIFY_RESULT(QueueAdmin(*setup).createQueue(kQueue));
@@ -583,7 +603,7 @@ void TestQueue::tickerSurvivesServerRestart()
     std::thread thread([&] { ticker.run(stop); });
 
     auto ticks = [&own]() -> qint64 {
-        auto c = Connection::open(own.connectionString());
+        auto c = openUserSession(own.connectionString());
         if (!c)
             return -1;
         auto r = c->exec(QStringLiteral("SELECT max(tick_id) FROM ferry.tick"));

@@ -6,11 +6,13 @@
 #include "queue/queueadmin.h"
 #include "queue/schemainstaller.h"
 #include "testutil.h"
+#include "usersession.h"
 
 #include <QTest>
 #include <QtConcurrent>
 
 using namespace ferry;
+using namespace ferry::test;
 using ferry::test::PgCluster;
 
 class TestSchemaInstaller : public QObject
@@ -56,7 +58,7 @@ void TestSchemaInstaller::init()
 
 Connection TestSchemaInstaller::connect()
 {
-    auto c = Connection::open(m_cluster->connectionString(m_database));
+    auto c = openUserSession(m_cluster->connectionString(m_database));
     if (!c)
         qFatal("%s", qPrintable(c.error().toString()));
     return std::move(c).value();
