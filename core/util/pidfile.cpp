@@ -117,7 +117,7 @@ qint64 waitForHolderPid(int fd, bool *stillLocked)
 Result<Holder> probe(const QString &path)
 {
     const QByteArray native = QFile::encodeName(path);
-    const int fd = openRetrying(native, O_RDONLY | O_CLOEXEC);
+    const int fd = openRetrying(native, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
         if (errno == ENOENT)
             return Holder{};
@@ -226,7 +226,14 @@ Result<PidFile> PidFile::acquire(const QString &path, qint64 *holderPid)
     // A few rounds at most: each one fails only when the previous owner
     // removed the file between our open() and our lock.
     for (int round = 0; round < 10; ++round) {
-        const int fd = openRetrying(native, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        // O_NOFOLLOW: a link planted where the pidfile goes (in a folder
+        // others may write) must not make Ferry truncate and write its target.
+        const int fd = openRetrying(native, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0 && errno == ELOOP)
+            return Error(ErrorKind::Io,
+                         QStringLiteral("cannot open pidfile %1: it is a symbolic link; give a "
+                                        "path to a plain file (pidfile in CONFIG.ini)")
+                             .arg(path));
         if (fd < 0)
             return ioError(QStringLiteral("cannot open pidfile"), path, errno);
 

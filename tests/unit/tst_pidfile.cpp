@@ -63,6 +63,7 @@ private slots:
     void stopTimesOutWhenIgnored();
     void rewritePidHandsTheLockToAChild();
     void moveKeepsTheLock();
+    void symbolicLinkIsRefused();
 
 private:
     // Forks a child that runs `inChild` and then waits for SIGTERM (unless
@@ -290,6 +291,28 @@ void TestPidFile::moveKeepsTheLock()
     other.release();
     QVERIFY(!QFile::exists(m_path));
     QCOMPARE(PidFile::runningPid(m_path), std::nullopt);
+}
+
+void TestPidFile::symbolicLinkIsRefused()
+{
+    // A link planted where the pidfile goes must not make Ferry write
+    // through it (issue 10, item 14).
+    const QString target = m_dir.filePath(QStringLiteral("precious"));
+    QVERIFY(QDir().mkpath(QFileInfo(m_path).absolutePath()));
+    {
+        QFile f(target);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("keep me\n");
+    }
+    QVERIFY(QFile::link(target, m_path));
+    auto file = PidFile::acquire(m_path);
+    QVERIFY(!file.ok());
+    QCOMPARE(file.error().kind(), ErrorKind::Io);
+    QVERIFY2(file.error().toString().contains(QLatin1String("symbolic link")),
+             qPrintable(file.error().toString()));
+    QCOMPARE(readFile(target), QByteArray("keep me\n"));
+    QCOMPARE(PidFile::runningPid(m_path), std::nullopt);
+    QFile::remove(m_path);
 }
 
 QTEST_GUILESS_MAIN(TestPidFile)
