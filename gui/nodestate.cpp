@@ -96,6 +96,20 @@ QString NodeStateText::warning(const QString &coreWarning)
         return tr("ticker stalled: last tick %1 ago, events waiting").arg(m.captured(1));
     if (const auto m = tickerDown.match(coreWarning); m.hasMatch())
         return tr("ticker not running: last tick %1 ago").arg(m.captured(1));
+    static const QRegularExpression stuckNode(
+        QStringLiteral("^consumer (\\S+) \\(node (\\S+)\\) has not moved for (\\S+): the queue "
+                       "keeps (\\d+) events \\(([^)]*)\\) for it; .*$"));
+    static const QRegularExpression stuckOrphan(
+        QStringLiteral("^consumer (\\S+) \\(no node\\) has not moved for (\\S+): the queue keeps "
+                       "(\\d+) events \\(([^)]*)\\) for it; .*$"));
+    if (const auto m = stuckNode.match(coreWarning); m.hasMatch())
+        return tr("consumer %1 of node %2 has not moved for %3: the queue keeps %4 events (%5) "
+                  "for it; start its worker, or drop the node if it is gone")
+            .arg(m.captured(1), m.captured(2), m.captured(3), m.captured(4), m.captured(5));
+    if (const auto m = stuckOrphan.match(coreWarning); m.hasMatch())
+        return tr("consumer %1 (no node) has not moved for %2: the queue keeps %3 events (%4) "
+                  "for it; unregister it on the root if nothing reads it")
+            .arg(m.captured(1), m.captured(2), m.captured(3), m.captured(4));
     return coreWarning;
 }
 

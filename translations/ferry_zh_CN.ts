@@ -721,6 +721,14 @@
         <source>ticker not running: last tick %1 ago</source>
         <translation>ticker 未运行：上次 tick 在 %1 前</translation>
     </message>
+    <message>
+        <source>consumer %1 of node %2 has not moved for %3: the queue keeps %4 events (%5) for it; start its worker, or drop the node if it is gone</source>
+        <translation>节点 %2 的消费者 %1 已有 %3 未前进：队列为它保留了 %4 个事件（%5）；请启动它的工作进程，如果该节点已不存在则删除该节点</translation>
+    </message>
+    <message>
+        <source>consumer %1 (no node) has not moved for %2: the queue keeps %3 events (%4) for it; unregister it on the root if nothing reads it</source>
+        <translation>消费者 %1（无节点）已有 %2 未前进：队列为它保留了 %3 个事件（%4）；如果没有程序读取它，请在根节点上注销它</translation>
+    </message>
 </context>
 <context>
     <name>ferry::gui::ProfileDialog</name>
