@@ -16,6 +16,7 @@
 #include "mainwindow.h"
 #include "nodedetailwidget.h"
 #include "pgcluster.h"
+#include "usersession.h"
 #include "replication/tableregistry.h"
 #include "rootandleaf.h"
 #include "silentserver.h"
@@ -541,6 +542,50 @@ void TestCascadeView::workersReplicate()
         QTRY_VERIFY_WITH_TIMEOUT(read.count() >= 1, 5000);
         QCOMPARE(cell(model, kLeafNode, CascadeModel::StateColumn), QStringLiteral("正常"));
         saveScreenshot(QStringLiteral("cascade-zh_CN.png"));
+    }
+
+    // A batch that fails on one table: that table shows Error with why, never
+    // ok, and the counts say so; once the cause is gone it is ok again (R1).
+    {
+        auto root = ferry::test::openUserSession(m_root->connectionString(kRootNode));
+        auto leaf = ferry::test::openUserSession(m_leaf->connectionString(kLeafNode));
+        QVERIFY_RESULT(root);
+        QVERIFY_RESULT(leaf);
+        QVERIFY_RESULT(leaf->exec(QStringLiteral("ALTER TABLE digoal_01.user_login_rec ADD "
+                                                 "CONSTRAINT no_early CHECK (userid > 0)")));
+        QVERIFY_RESULT(root->exec(
+            QStringLiteral("INSERT INTO digoal_01.user_login_rec (userid, login_time, ip) "
+                           "VALUES (-1, now(), '127.0.0.1')")));
+        auto *loginRec = [tables]() -> QTreeWidgetItem * {
+            for (int i = 0; i < tables->topLevelItemCount(); ++i) {
+                if (tables->topLevelItem(i)->data(0, Qt::UserRole).toString()
+                    == QLatin1String("digoal_01.user_login_rec"))
+                    return tables->topLevelItem(i);
+            }
+            return nullptr;
+        }();
+        QVERIFY(loginRec);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            cell(model, kLeafNode, CascadeModel::TablesColumn) == QStringLiteral("3 / 0 / 1"),
+            20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (int i = 0; i < tables->topLevelItemCount(); ++i) {
+                    const QTreeWidgetItem *item = tables->topLevelItem(i);
+                    if (item->data(0, Qt::UserRole).toString()
+                        == QLatin1String("digoal_01.user_login_rec"))
+                        return item->text(1) == QStringLiteral("Error")
+                               && item->text(3).contains(QLatin1String("no_early"));
+                }
+                return false;
+            }(),
+            10000);
+        QCOMPARE(tableState(QStringLiteral("digoal_01.user_info")).first, QStringLiteral("ok"));
+        QVERIFY_RESULT(leaf->exec(
+            QStringLiteral("ALTER TABLE digoal_01.user_login_rec DROP CONSTRAINT no_early")));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            cell(model, kLeafNode, CascadeModel::TablesColumn) == QStringLiteral("4 / 0 / 0"),
+            45000);
     }
 
     // Stopped workers: the nodes warn that their workers are not running.
