@@ -300,6 +300,7 @@ private slots:
     void captureFunctionsCannotBeBorrowed();
     void functionsIgnoreHostileSchemas();
     void ddlOnCapturedTableIsFollowed();
+    void ddlWithoutEventTriggerIsFollowedByMaintenance();
     void largeTransactionStreamsWithBoundedMemory();
 
 private:
@@ -953,6 +954,42 @@ void TestCapture::ddlOnCapturedTableIsFollowed()
     QVERIFY_RESULT(names);
     QCOMPARE(names->text(0, 0), QStringLiteral("d_renamed"));
     QCOMPARE(names->text(0, 1), QStringLiteral("{key2}"));
+}
+
+void TestCapture::ddlWithoutEventTriggerIsFollowedByMaintenance()
+{
+    // Installed without a superuser there is no event trigger: a table whose
+    // capture names its columns (one of a user-defined type) would miss a
+    // new column. Maintenance (the ticker, every 30 s) sees the columns
+    // changed and regenerates the capture; ferry.maint_tables says so.
+    Connection c = connect();
+    QVERIFY_RESULT(c.exec(QStringLiteral("ALTER EVENT TRIGGER ferry_refresh_capture DISABLE; "
+                                         "CREATE TYPE tone AS ENUM ('low', 'high'); "
+                                         "CREATE TABLE toned (id int PRIMARY KEY, t tone)")));
+    QVERIFY_RESULT(QueueAdmin(c).captureTable(kQueue, QStringLiteral("toned")));
+    QVERIFY_RESULT(c.exec(QStringLiteral("ALTER TABLE toned ADD COLUMN extra int; "
+                                         "INSERT INTO toned VALUES (1, 'low', 7)")));
+    auto lines
+        = c.exec(QStringLiteral("SELECT array_to_string(ferry.maint_tables($1), '|')"), {kQueue});
+    QVERIFY_RESULT(lines);
+    QVERIFY2(lines->text(0, 0).contains(QLatin1String("table public.toned changed")),
+             qPrintable(lines->text(0, 0)));
+    QVERIFY_RESULT(c.exec(QStringLiteral("INSERT INTO toned VALUES (2, 'high', 8)")));
+    // Nothing more to do the next time.
+    auto again = c.exec(QStringLiteral("SELECT cardinality(ferry.maint_tables($1))"), {kQueue});
+    QVERIFY_RESULT(again);
+    QCOMPARE(again->toInt64(0, 0), 0);
+    QVERIFY_RESULT(c.exec(QStringLiteral("ALTER EVENT TRIGGER ferry_refresh_capture ENABLE")));
+
+    auto events = tickAndRead(c);
+    QVERIFY_RESULT(events);
+    QCOMPARE(events->size(), 2);
+    // Before maintenance the explicit capture did not know the column...
+    QVERIFY(!jsonObject(events->at(0).data).contains(QStringLiteral("extra")));
+    // ...after it, the column travels, and the enum as its text.
+    const QJsonObject after = jsonObject(events->at(1).data);
+    QCOMPARE(after.value(QStringLiteral("extra")).toInt(), 8);
+    QCOMPARE(after.value(QStringLiteral("t")).toString(), QStringLiteral("high"));
 }
 
 void TestCapture::leastPrivilegeWriterIsCaptured()
