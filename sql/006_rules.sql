@@ -33,6 +33,9 @@ ALTER TABLE ferry.completed_tick ADD COLUMN tick_epoch_ms bigint;
 -- tables subscribed before version 6 (the worker fills it in by name once).
 ALTER TABLE ferry.node_table ADD COLUMN source_table_id int;
 CREATE UNIQUE INDEX node_table_source_id ON ferry.node_table (queue_name, source_table_id);
+-- Names are for display now: a table dropped on the root and one renamed to
+-- its name may both be subscribed until the first one's release arrives.
+ALTER TABLE ferry.node_table DROP CONSTRAINT node_table_pkey;
 
 -- The column signature the capture functions were generated for (name:type
 -- in column order): maintenance regenerates them when the table changed

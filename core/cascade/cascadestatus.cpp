@@ -103,20 +103,20 @@ void addConsumerWarnings(NodeStatus &s, Connection &root, const QString &queue)
         const QString node = r->text(i, 2);
         const QString size = QLocale::c().formattedDataSize(r->toInt64(i, 4), 1,
                                                             QLocale::DataSizeTraditionalFormat);
+        const QString advice
+            = node.isEmpty()
+                  ? QStringLiteral("if nothing reads it, SELECT ferry.unregister_consumer(%1, %2) "
+                                   "on the root")
+                        .arg(root.quoteLiteral(queue), root.quoteLiteral(consumer))
+                  : QStringLiteral("start its worker, or drop-node %1 if that node is gone")
+                        .arg(node);
         s.warnings.append(
             QStringLiteral("consumer %1 (%2) has not moved for %3: the queue keeps %4 events "
                            "(%5) for it; %6")
                 .arg(consumer,
                      node.isEmpty() ? QStringLiteral("no node") : QStringLiteral("node ") + node,
-                     formatLag(r->text(i, 1).toDouble()))
-                .arg(r->toInt64(i, 3))
-                .arg(size, node.isEmpty()
-                               ? QStringLiteral("if nothing reads it, SELECT "
-                                                "ferry.unregister_consumer('%1', '%2') on the root")
-                                     .arg(queue, consumer)
-                               : QStringLiteral("start its worker, or drop-node %1 if that node is "
-                                                "gone")
-                                     .arg(node)));
+                     formatLag(r->text(i, 1).toDouble()), QString::number(r->toInt64(i, 3)), size,
+                     advice));
     }
 }
 

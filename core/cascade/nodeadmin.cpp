@@ -465,18 +465,32 @@ Result<void> NodeAdmin::dropNode(const ConnectionString &dbString,
                            "here only")
                 .arg(nodeName)));
     if (provider) {
-        auto tx = Transaction::begin(*provider);
-        if (!tx)
-            return tx.error();
-        if (auto r = QueueAdmin(*provider).unregisterConsumer(queue, self->workerName); !r)
-            return r.error();
-        if (auto r = provider->exec(QStringLiteral("DELETE FROM ferry.node_location WHERE "
-                                                   "queue_name = $1 AND node_name = $2"),
-                                    {queue, nodeName});
-            !r)
-            return r.error();
-        if (auto r = tx->commit(); !r)
-            return r.error();
+        auto fromProvider = [&]() -> Result<void> {
+            auto tx = Transaction::begin(*provider);
+            if (!tx)
+                return tx.error();
+            if (auto r = QueueAdmin(*provider).unregisterConsumer(queue, self->workerName); !r)
+                return r.error();
+            if (auto r = provider->exec(QStringLiteral("DELETE FROM ferry.node_location WHERE "
+                                                       "queue_name = $1 AND node_name = $2"),
+                                        {queue, nodeName});
+                !r)
+                return r.error();
+            return tx->commit();
+        }();
+        // --force: a provider that answers but lost the queue (restored,
+        // dropped) does not keep the leaf either.
+        if (!fromProvider && !force)
+            return std::move(fromProvider.error().withContext(
+                QStringLiteral("removing node '%1' from its provider (drop-node %1 --force drops "
+                               "it here only)")
+                    .arg(nodeName)));
+        if (!fromProvider)
+            qCWarning(lcCore).noquote()
+                << QStringLiteral("the provider did not let node '%1' go (%2): it is dropped here "
+                                  "only; drop-node %1 with the root's config if the root still "
+                                  "lists it")
+                       .arg(nodeName, fromProvider.error().toString());
     } else {
         qCWarning(lcCore).noquote()
             << QStringLiteral("the provider cannot be reached (%1): node '%2' is dropped here "

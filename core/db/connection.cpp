@@ -293,6 +293,26 @@ QString Connection::quoteIdentifier(const QString &identifier) const
     return result;
 }
 
+QString Connection::quoteLiteral(const QString &text) const
+{
+    const QByteArray raw = text.toUtf8();
+    char *quoted
+        = m_conn ? PQescapeLiteral(m_conn.get(), raw.constData(), size_t(raw.size())) : nullptr;
+    if (!quoted) {
+        // No connection: the standard rule, with E'' where a backslash needs it.
+        QString q = text;
+        q.replace(QLatin1Char('\''), QLatin1String("''"));
+        if (q.contains(QLatin1Char('\\'))) {
+            q.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+            return QStringLiteral(" E'") + q + QLatin1Char('\'');
+        }
+        return QLatin1Char('\'') + q + QLatin1Char('\'');
+    }
+    QString result = QString::fromUtf8(quoted);
+    PQfreemem(quoted);
+    return result;
+}
+
 QString Connection::quoteQualified(const QString &schema, const QString &name) const
 {
     if (schema.isEmpty())

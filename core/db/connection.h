@@ -82,6 +82,9 @@ public:
     QString quoteIdentifier(const QString &identifier) const;
     // "schema"."name"; an empty schema gives just "name".
     QString quoteQualified(const QString &schema, const QString &name) const;
+    // A string literal by libpq (PQescapeLiteral), for the few places a
+    // name must stand as a value inside generated SQL (a JSON member name).
+    QString quoteLiteral(const QString &text) const;
 
     Result<void> listen(const QString &channel);
     Result<void> unlisten(const QString &channel);

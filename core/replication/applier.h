@@ -18,6 +18,7 @@ struct ApplyResult
     // Tables the provider stopped replicating (an 'R' event): no longer
     // subscribed on this node from this batch on (display names).
     QStringList released;
+    QStringList notes; // what the worker should log as warnings
     // Where the time went, in nanoseconds: events streamed from the provider
     // into the node; the per-table statements; recording the tick and COMMIT.
     qint64 streamNs = 0;

@@ -29,6 +29,25 @@ bool isConnectionError(const Error &e)
     return e.kind() == ErrorKind::Connection || e.kind() == ErrorKind::InDoubt;
 }
 
+// A leaf's worker must pass the node's write guard (R4): said at start, with
+// the GRANT that fixes it, not as a refused write in every batch.
+Result<void> requireMayApply(Connection &db, const NodeInfo &node)
+{
+    if (node.type == NodeType::Root)
+        return {};
+    auto r = db.exec(
+        QStringLiteral("SELECT ferry.may_apply(), current_user, ferry.apply_role()::text"));
+    if (!r)
+        return r.error();
+    if (r->toBool(0, 0))
+        return {};
+    return Error(ErrorKind::Config,
+                 QStringLiteral("role %1 may not apply on node '%2' (%3): Ferry's write guard lets "
+                                "only members of %4 pass: GRANT %4 TO %1 (as a superuser or a "
+                                "role with CREATEROLE), then start the worker again")
+                     .arg(r->text(0, 1), node.name, db.displayName(), r->text(0, 2)));
+}
+
 } // namespace
 
 NodeWorker::NodeWorker(WorkerOptions options)
@@ -64,6 +83,10 @@ Result<void> NodeWorker::checkStart(const JobConfig &config)
         return node.error();
     if (auto r = requireWorkerLock(*db, node.value()); !r)
         return r.error();
+    if (auto r = requireMayApply(*db, node.value()); !r) {
+        (void)releaseWorkerLock(*db, config.queueName());
+        return r.error();
+    }
     // Released now, not with the connection: see releaseWorkerLock.
     return releaseWorkerLock(*db, config.queueName());
 }
@@ -98,6 +121,8 @@ Result<NodeInfo> NodeWorker::start()
     if (auto r = SchemaInstaller::install(*m_node); !r)
         return r.error();
     if (auto r = requireWorkerLock(*m_node, info.value()); !r)
+        return r.error();
+    if (auto r = requireMayApply(*m_node, info.value()); !r)
         return r.error();
     m_info = info.value();
     m_nodeError = m_info.lastError;
@@ -218,7 +243,8 @@ void NodeWorker::clearError()
     // The table a batch failed on is past it (copy errors stay with their copy).
     if (m_node
             ->exec(QStringLiteral("UPDATE ferry.node_table SET last_error = NULL WHERE queue_name "
-                                  "= $1 AND merge_state <> 'in-copy' AND last_error IS NOT NULL"),
+                                  "= $1 AND merge_state <> 'in-copy' AND last_error IS NOT NULL "
+                                  "AND source_table_id IS NOT NULL"),
                    {m_options.queue})
             .ok())
         m_tableError = false;
@@ -433,6 +459,8 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
     if (applied->rowByRow)
         qCInfo(lcCore).noquote()
             << QStringLiteral("batch %1 needed event-by-event apply").arg(batch->value().id);
+    for (const QString &note : std::as_const(applied->notes))
+        qCWarning(lcCore).noquote() << note;
     for (const QString &name : std::as_const(applied->released))
         qCWarning(lcCore).noquote()
             << QStringLiteral("table %1 was removed from replication on the provider (remove-table "

@@ -11,8 +11,12 @@ namespace ferry {
 
 namespace {
 
+// Also: row security off, so a policy that would hide rows from this role
+// fails the copy instead of copying less (R1); no statement_timeout a role's
+// settings may carry (a copy takes as long as the table).
 const QString kPinnedFormats
-    = QStringLiteral("SET LOCAL search_path = pg_catalog, pg_temp; "
+    = QStringLiteral("SET LOCAL search_path = pg_catalog, pg_temp; SET LOCAL row_security = off; "
+                     "SET LOCAL statement_timeout = 0; "
                      "SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; "
                      "SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'; "
                      "SET LOCAL lc_monetary = 'C'");
@@ -61,9 +65,33 @@ Result<void> emptyForCopy(Connection &leaf, const QString &dest, const QString &
     else if (r.error().sqlState() != QLatin1String("0A000"))
         return std::move(
             r.error().withContext(QStringLiteral("emptying %1 for its copy").arg(display)));
-    if (auto r = leaf.exec(
-            QStringLiteral("ROLLBACK TO SAVEPOINT ferry_empty; DELETE FROM ONLY %1").arg(dest));
-        !r)
+    if (auto r = leaf.exec(QStringLiteral("ROLLBACK TO SAVEPOINT ferry_empty")); !r)
+        return r.error();
+    // Without replica mode a DELETE fires the referencing keys' actions: a
+    // CASCADE or SET NULL would change rows of tables this node keeps.
+    auto actions = leaf.exec(
+        QStringLiteral("SELECT con.conrelid::pg_catalog.regclass::pg_catalog.text FROM "
+                       "pg_catalog.pg_constraint con WHERE con.contype = 'f' AND con.confrelid = "
+                       "$1::pg_catalog.regclass AND con.conrelid <> con.confrelid AND "
+                       "con.confdeltype NOT IN ('a', 'r') AND "
+                       "pg_catalog.current_setting('session_replication_role') <> 'replica'"),
+        {dest});
+    if (!actions)
+        return actions.error();
+    for (const QString &referencing : actions->column(0)) {
+        auto rows = leaf.exec(
+            QStringLiteral("SELECT EXISTS (SELECT 1 FROM ONLY %1 LIMIT 1)").arg(referencing));
+        if (!rows)
+            return rows.error();
+        if (rows->toBool(0, 0))
+            return Error(ErrorKind::Data,
+                         QStringLiteral("emptying %1 for its copy would delete or change rows of "
+                                        "%2 (its foreign key's ON DELETE action): empty %2 "
+                                        "first, or let this node's role use "
+                                        "session_replication_role")
+                             .arg(display, referencing));
+    }
+    if (auto r = leaf.exec(QStringLiteral("DELETE FROM ONLY %1").arg(dest)); !r)
         return std::move(r.error().withContext(
             QStringLiteral("emptying %1 for its copy (other tables' foreign keys reference its "
                            "rows: empty those tables first, or let this node's role use "
@@ -76,9 +104,11 @@ Result<void> emptyForCopy(Connection &leaf, const QString &dest, const QString &
 // same (physical) order the copy read it; empty when it cannot tell.
 QString keyOfLine(Connection &provider, const QString &source, const QStringList &keys, qint64 line)
 {
+    // The output function's text, never a cast another role may define.
     QStringList quoted;
     for (const QString &k : keys)
-        quoted.append(provider.quoteIdentifier(k) + QStringLiteral("::pg_catalog.text"));
+        quoted.append(
+            QStringLiteral("pg_catalog.format('%s', %1)").arg(provider.quoteIdentifier(k)));
     auto r = provider.exec(QStringLiteral("SELECT %1 FROM ONLY %2 ORDER BY ctid OFFSET $1 LIMIT 1")
                                .arg(quoted.join(QStringLiteral(", ")), source),
                            {line - 1});

@@ -3,6 +3,7 @@
 #include "db/transaction.h"
 #include "queue/queueadmin.h"
 #include "queue/schemainstaller.h"
+#include "util/logging.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -137,6 +138,33 @@ Result<void> checkLeafTable(Connection &node,
                                     "DEFERRABLE); nothing was added")
                          .arg(display, nodeName));
 
+    // R4: writing into the table runs its owner's code (triggers, even
+    // ENABLE ALWAYS ones in replica mode, constraints, defaults, index
+    // expressions) and its domains' checks with this role's rights: their
+    // owners must hold those rights already (be this role, be granted it, or
+    // be superusers), or applying here is a way in for them.
+    auto owners = node.exec(
+        QStringLiteral("SELECT o.rolname, d.what FROM (SELECT c.relowner AS owner, 'the table' "
+                       "AS what FROM pg_catalog.pg_class c WHERE c.oid = $1::pg_catalog.regclass "
+                       "UNION SELECT t.typowner, pg_catalog.format('its domain %s', "
+                       "t.oid::pg_catalog.regtype) FROM pg_catalog.pg_attribute a JOIN "
+                       "pg_catalog.pg_type t ON t.oid = a.atttypid WHERE a.attrelid = "
+                       "$1::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped AND "
+                       "t.typtype = 'd') d JOIN pg_catalog.pg_roles o ON o.oid = d.owner WHERE "
+                       "NOT o.rolsuper AND NOT pg_catalog.pg_has_role(d.owner, current_user, "
+                       "'USAGE') ORDER BY 2 LIMIT 1"),
+        {qualified});
+    if (!owners)
+        return owners.error();
+    if (owners->rowCount() > 0)
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("%1 on node %2: %3 is owned by role %4, which does not hold "
+                                    "the rights of the role that applies here, yet its triggers, "
+                                    "constraints and defaults would run with them: apply as %4 "
+                                    "(GRANT the apply role to it), or make the applying role the "
+                                    "owner; nothing was added")
+                         .arg(display, nodeName, owners->text(0, 1), owners->text(0, 0)));
+
     // Columns by name: every column the root's changes carry must have a
     // place here, and what the node computes itself must be what the root
     // computes too.
@@ -197,8 +225,9 @@ Result<void> checkLeafTable(Connection &node,
             QStringLiteral(
                 "SELECT con.conrelid::pg_catalog.regclass::pg_catalog.text, con.conname FROM "
                 "pg_catalog.pg_constraint con WHERE con.contype = 'f' AND con.confrelid = "
-                "$1::pg_catalog.regclass AND con.conrelid <> con.confrelid AND NOT "
-                "con.condeferrable AND EXISTS (SELECT 1 FROM ONLY %1 LIMIT 1) ORDER BY 1")
+                "$1::pg_catalog.regclass AND con.conrelid <> con.confrelid AND (NOT "
+                "con.condeferrable OR con.confdeltype NOT IN ('a', 'r')) AND EXISTS (SELECT 1 "
+                "FROM ONLY %1 LIMIT 1) ORDER BY 1")
                 .arg(qualified),
             {qualified});
         if (!refs)
@@ -432,8 +461,8 @@ TableRegistry::addOnLeaf(const QStringList &names, bool all, Connection &provide
     if (auto r = SchemaInstaller::install(m_node); !r)
         return r.error();
     auto existing = m_node.exec(QStringLiteral("SELECT source_table_id, source_schema, "
-                                               "source_name FROM ferry.node_table WHERE "
-                                               "queue_name = $1"),
+                                               "source_name, dest_schema, dest_name FROM "
+                                               "ferry.node_table WHERE queue_name = $1"),
                                 {m_info.queue});
     if (!existing)
         return existing.error();
@@ -468,6 +497,16 @@ TableRegistry::addOnLeaf(const QStringList &names, bool all, Connection &provide
         if (subscribed(c)) {
             outcome.already.append(display);
             continue;
+        }
+        for (int i = 0; i < existing->rowCount(); ++i) {
+            if (existing->text(i, 3) == c.schema && existing->text(i, 4) == c.name)
+                return Error(ErrorKind::Usage,
+                             QStringLiteral("%1 on node %2 is still subscribed to the provider's "
+                                            "earlier table of that name (dropped or removed "
+                                            "there): the worker ends that subscription when it "
+                                            "reaches the release; add it again once `tables` no "
+                                            "longer lists it; nothing was added")
+                                 .arg(display, m_info.name));
         }
         if (auto r = checkLeafTable(m_node, provider, c, m_info.name, replica.value()); !r)
             return r.error();
@@ -539,10 +578,11 @@ Result<QStringList> TableRegistry::remove(const QStringList &names)
             if (auto r = QueueAdmin(m_node).releaseTable(m_info.queue, qualified); !r)
                 return r.error();
         } else {
+            // By the destination, which is one table (names of the source
+            // may repeat while an earlier table's release is on its way).
             if (auto r = m_node.exec(QStringLiteral("DELETE FROM ferry.node_table WHERE queue_name "
-                                                    "= $1 AND source_schema = $2 AND source_name "
-                                                    "= $3"),
-                                     {m_info.queue, t.sourceSchema, t.sourceName});
+                                                    "= $1 AND dest_schema = $2 AND dest_name = $3"),
+                                     {m_info.queue, t.destSchema, t.destName});
                 !r)
                 return r.error();
             if (auto r = m_node.exec(
@@ -605,35 +645,82 @@ Result<void> TableRegistry::syncSources(Connection &node,
                                         const QHash<int, TableMapping> &source,
                                         QList<NodeTable> &tables)
 {
-    for (NodeTable &t : tables) {
-        const TableMapping *m = nullptr;
-        if (t.sourceTableId == 0) {
-            // Subscribed before schema 6: by name, among the captured tables
-            // (what the worker matched by then).
-            for (const TableMapping &c : source) {
-                if (c.captured && c.sourceSchema == t.sourceSchema && c.sourceName == t.sourceName)
-                    m = &c;
-            }
-            if (!m)
-                continue; // not replicated by the provider now: left as it is
-        } else {
+    for (qsizetype i = 0; i < tables.size(); ++i) {
+        NodeTable &t = tables[i];
+        if (t.sourceTableId != 0) {
+            // The provider renamed the table (or moved it): record its name.
             const auto found = source.constFind(t.sourceTableId);
             if (found == source.cend()
                 || (found->sourceSchema == t.sourceSchema && found->sourceName == t.sourceName))
                 continue;
-            m = &*found;
+            if (auto r
+                = node.exec(QStringLiteral("UPDATE ferry.node_table SET source_schema = "
+                                           "$3, source_name = $4 WHERE queue_name = $1 "
+                                           "AND source_table_id = $2"),
+                            {queue, t.sourceTableId, found->sourceSchema, found->sourceName});
+                !r)
+                return r.error();
+            t.sourceSchema = found->sourceSchema;
+            t.sourceName = found->sourceName;
+            continue;
         }
-        if (auto r = node.exec(
-                QStringLiteral("UPDATE ferry.node_table SET source_table_id = $4, source_schema "
-                               "= $5, source_name = $6 WHERE queue_name = $1 AND source_schema = "
-                               "$2 AND source_name = $3"),
-                {queue, t.sourceSchema, t.sourceName, m->sourceTableId, m->sourceSchema,
-                 m->sourceName});
-            !r)
-            return r.error();
-        t.sourceTableId = m->sourceTableId;
-        t.sourceSchema = m->sourceSchema;
-        t.sourceName = m->sourceName;
+        // Subscribed before schema 6: matched by name, as the worker did then.
+        const TableMapping *captured = nullptr;
+        const TableMapping *released = nullptr;
+        for (const TableMapping &c : source) {
+            if (c.sourceSchema != t.sourceSchema || c.sourceName != t.sourceName)
+                continue;
+            if (c.captured)
+                captured = &c;
+            else if (!released || c.sourceTableId > released->sourceTableId)
+                released = &c;
+        }
+        if (captured) {
+            if (auto r = node.exec(QStringLiteral("UPDATE ferry.node_table SET source_table_id = "
+                                                  "$4 WHERE queue_name = $1 AND source_schema = "
+                                                  "$2 AND source_name = $3 AND source_table_id IS "
+                                                  "NULL"),
+                                   {queue, t.sourceSchema, t.sourceName, captured->sourceTableId});
+                !r)
+                return r.error();
+            t.sourceTableId = captured->sourceTableId;
+            continue;
+        }
+        const QString display = displayTableName(node, t.sourceSchema, t.sourceName);
+        if (released) {
+            // Released by the provider before this Ferry wrote release
+            // events: the subscription ends here, as a release would end it.
+            if (auto r = node.exec(QStringLiteral("DELETE FROM ferry.node_table WHERE queue_name "
+                                                  "= $1 AND source_schema = $2 AND source_name = "
+                                                  "$3 AND source_table_id IS NULL"),
+                                   {queue, t.sourceSchema, t.sourceName});
+                !r)
+                return r.error();
+            (void)node.exec(QStringLiteral("SELECT ferry.allow_table(pg_catalog.to_regclass($1)) "
+                                           "WHERE pg_catalog.to_regclass($1) IS NOT NULL"),
+                            {node.quoteQualified(t.destSchema, t.destName)});
+            qCWarning(lcCore).noquote()
+                << QStringLiteral("table %1 was removed from replication on the provider: this "
+                                  "node no longer replicates it, its rows stay; add-table it here "
+                                  "again once the provider replicates it again")
+                       .arg(display);
+            tables.removeAt(i--);
+            continue;
+        }
+        // Nothing of that name on the provider: shown as an error, never ok.
+        const QString why = QStringLiteral("the provider replicates no table %1: remove-table it "
+                                           "here")
+                                .arg(display);
+        if (t.lastError != why) {
+            if (auto r = node.exec(QStringLiteral("UPDATE ferry.node_table SET last_error = $4 "
+                                                  "WHERE queue_name = $1 AND source_schema = $2 "
+                                                  "AND source_name = $3 AND source_table_id IS "
+                                                  "NULL"),
+                                   {queue, t.sourceSchema, t.sourceName, why});
+                !r)
+                return r.error();
+            t.lastError = why;
+        }
     }
     return {};
 }

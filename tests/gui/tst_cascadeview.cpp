@@ -581,6 +581,7 @@ void TestCascadeView::workersReplicate()
             }(),
             10000);
         QCOMPARE(tableState(QStringLiteral("digoal_01.user_info")).first, QStringLiteral("ok"));
+        saveScreenshot(QStringLiteral("table-error.png"));
         QVERIFY_RESULT(leaf->exec(
             QStringLiteral("ALTER TABLE digoal_01.user_login_rec DROP CONSTRAINT no_early")));
         QTRY_VERIFY_WITH_TIMEOUT(
