@@ -679,7 +679,7 @@ Result<void> Applier::copyEvents(const Batch &batch,
                             {signature == 0 ? QStringList() : memberNames(e.data), e.id});
         }
         streamed.shapes[e.tableId] |= shape;
-        streamed.lines.append({e.id, e.tableId});
+        streamed.lines.append(e.id);
         sent = PQputCopyData(m_node.handle(), line.data(), int(line.size())) == 1;
         return sent;
     });
@@ -724,13 +724,16 @@ Error Applier::failedCopy(const Error &copyError,
     const auto line = copyError.copyLine();
     if (!line || *line < 1 || *line > streamed.lines.size() || !m_node.isOpen())
         return copyError;
-    const auto [eventId, tableId] = streamed.lines.at(*line - 1);
-    const TableMapping &table = tables[tableId];
+    const qint64 eventId = streamed.lines.at(*line - 1);
+    auto event = reader.readEvent(batch, eventId);
+    if (!event || !event->has_value() || !tables.contains(event->value().tableId))
+        return copyError;
+    const TableMapping &table = tables[event->value().tableId];
     m_failedEvent = eventId;
     m_failedTable = displayTableName(m_node, table.targetSchema, table.targetName);
-    m_failedTableId = tableId;
+    m_failedTableId = table.sourceTableId;
     QString key;
-    if (auto event = reader.readEvent(batch, eventId); event && event->has_value()) {
+    {
         const QByteArray &json
             = event->value().key.isEmpty() ? event->value().data : event->value().key;
         const QJsonObject object = QJsonDocument::fromJson(json).object();

@@ -109,7 +109,7 @@ private:
         qint64 truncates = 0;
         QHash<int, QHash<quint64, ColumnSet>> columnSets; // table id -> signature -> names
         QList<int> released;                              // 'R' events, table ids
-        QVector<std::pair<qint64, int>> lines;            // (event id, table id) of each line sent
+        QVector<qint64> lines; // the event id of each line sent (8 bytes an event)
     };
     struct Segment
     {

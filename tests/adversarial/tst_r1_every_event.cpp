@@ -186,6 +186,50 @@ private slots:
     void partitionedRootTableRefusedWithPartitionsNamed();
     void otherColumnOrderOnLeaf();
     void failingTableShowsErrorNotOk();
+
+    // R1 with an error that is not a constraint's: a leaf trigger (ENABLE
+    // ALWAYS, so it fires while Ferry applies) refuses a row. The failing
+    // table is found (event by event) and shown as error with the trigger's
+    // message, never ok; once the trigger is gone the row arrives.
+    void failingTriggerNamesItsTable()
+    {
+        CascadeFixture f;
+        QVERIFY_RESULT(f.start());
+        const QString ddl = QStringLiteral("CREATE TABLE public.tg (id int PRIMARY KEY, v int)");
+        for (const QString &db : {f.rootDb(), f.leafAdminDb()})
+            QVERIFY_RESULT(f.value(db, ddl));
+        QVERIFY_RESULT(f.value(
+            f.leafAdminDb(),
+            QStringLiteral("CREATE FUNCTION public.no_big() RETURNS trigger LANGUAGE plpgsql AS "
+                           "$f$ BEGIN IF NEW.v > 100 THEN RAISE EXCEPTION 'no big values here'; "
+                           "END IF; RETURN NEW; END $f$; CREATE TRIGGER no_big BEFORE INSERT ON "
+                           "public.tg FOR EACH ROW EXECUTE FUNCTION public.no_big(); ALTER TABLE "
+                           "public.tg ENABLE ALWAYS TRIGGER no_big")));
+        QVERIFY_RESULT(f.createRootAndLeaves());
+        for (const QString &ini : {f.rootIni(), f.leafIni()})
+            QVERIFY_RESULT(
+                f.ferryOk({ini, QStringLiteral("add-table"), QStringLiteral("public.tg")}));
+        QVERIFY_RESULT(f.startWorker(f.rootIni()));
+        QVERIFY_RESULT(f.startWorker(f.leafIni()));
+        QVERIFY_RESULT(f.waitSynced());
+        QVERIFY_RESULT(
+            f.value(f.rootDb(), QStringLiteral("INSERT INTO public.tg VALUES (1, 5), (2, 500)")));
+        QVERIFY_RESULT(f.waitFor(f.leafAdminDb(),
+                                 QStringLiteral("SELECT last_error LIKE '%no big values here%' AND "
+                                                "last_error LIKE '%(id)=(2)%' FROM "
+                                                "ferry.node_table WHERE source_name = 'tg'")));
+        const FerryRun tables = f.ferry({f.leafIni(), QStringLiteral("tables")});
+        QVERIFY2(tables.out.contains(QRegularExpression(QStringLiteral("public\\.tg\\s+error"))),
+                 qPrintable(tables.out));
+        QVERIFY_RESULT(
+            f.value(f.leafAdminDb(), QStringLiteral("DROP TRIGGER no_big ON public.tg")));
+        QVERIFY_RESULT(f.stopWorker(f.leafIni()));
+        QVERIFY_RESULT(f.startWorker(f.leafIni()));
+        QVERIFY_RESULT(f.waitSynced());
+        auto diff = f.compare(QStringLiteral("public.tg"));
+        QVERIFY_RESULT(diff);
+        QVERIFY2(diff->isEmpty(), qPrintable(*diff));
+    }
 };
 
 // Issue 10 item 2 (R1): a root table renamed (RENAME TO) or moved to another

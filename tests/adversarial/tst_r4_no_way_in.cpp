@@ -475,6 +475,79 @@ private slots:
         QVERIFY2(caught.isEmpty(), qPrintable(QStringLiteral("Ferry's sessions ran trap.= ")
                                               + caught.join(QStringLiteral(" ;; "))));
     }
+
+    // R4 on the leaf: writing into a table runs its owner's code (an ENABLE
+    // ALWAYS trigger fires even in replica mode) with the applying role's
+    // rights. A table owned by a role that lacks those rights is refused at
+    // add-table, naming the owner. The old add-table accepted it and the
+    // owner's trigger made its role superuser at the next applied row.
+    void leafTableOwnedByWeakerRoleIsRefused()
+    {
+        CascadeFixture f;
+        QVERIFY_RESULT(f.start());
+        QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("CREATE TABLE public.owned (id int "
+                                                          "PRIMARY KEY, v text)")));
+        QVERIFY_RESULT(run(f, f.leafAdminDb(),
+                           {QStringLiteral("CREATE ROLE trudy LOGIN NOSUPERUSER"),
+                            QStringLiteral("GRANT CREATE ON SCHEMA public TO trudy")}));
+        QVERIFY_RESULT(run(
+            f, f.leafDb(QStringLiteral("leaf"), QStringLiteral("trudy")),
+            {QStringLiteral("CREATE TABLE public.owned (id int PRIMARY KEY, v text)"),
+             QStringLiteral("CREATE FUNCTION public.promote() RETURNS trigger LANGUAGE plpgsql AS "
+                            "$f$ BEGIN BEGIN EXECUTE 'ALTER ROLE trudy SUPERUSER'; EXCEPTION WHEN "
+                            "OTHERS THEN NULL; END; RETURN NEW; END $f$"),
+             QStringLiteral("CREATE TRIGGER promote BEFORE INSERT OR UPDATE ON public.owned FOR "
+                            "EACH ROW EXECUTE FUNCTION public.promote()"),
+             QStringLiteral("ALTER TABLE public.owned ENABLE ALWAYS TRIGGER promote")}));
+        QVERIFY_RESULT(f.createRootAndLeaves());
+        QVERIFY_RESULT(
+            f.ferryOk({f.rootIni(), QStringLiteral("add-table"), QStringLiteral("public.owned")}));
+        const FerryRun refused
+            = f.ferry({f.leafIni(), QStringLiteral("add-table"), QStringLiteral("public.owned")});
+        QVERIFY2(refused.exitCode == 1 && refused.err.contains(QLatin1String("trudy")),
+                 qPrintable(QStringLiteral("exit %1: %2").arg(refused.exitCode).arg(refused.err)));
+        // Had it been accepted, the next row would have promoted trudy.
+        QVERIFY_RESULT(f.startWorker(f.rootIni()));
+        QVERIFY_RESULT(f.startWorker(f.leafIni()));
+        QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("INSERT INTO public.owned VALUES (1, "
+                                                          "'a')")));
+        QVERIFY_RESULT(f.waitSynced());
+        auto super = f.value(f.leafAdminDb(),
+                             QStringLiteral("SELECT rolsuper FROM pg_roles WHERE rolname = "
+                                            "'trudy'"));
+        QVERIFY_RESULT(super);
+        QCOMPARE(*super, QStringLiteral("f"));
+    }
+
+    // Quoting: a key column named o'brien must stand as a value in the SQL
+    // of event-by-event apply (its key text for messages). A unique column
+    // swapped between two rows in one transaction makes set-based apply
+    // fail and event-by-event apply run. Quoted wrongly, the name broke that
+    // SQL (or, named to do so, injected into it) and the batch failed
+    // forever.
+    void quotedKeyNameStaysAValue()
+    {
+        CascadeFixture f;
+        QVERIFY_RESULT(f.start());
+        const QString ddl = QStringLiteral(
+            "CREATE TABLE public.qk (\"o'brien\" int PRIMARY KEY, u int UNIQUE, v text)");
+        for (const QString &db : {f.rootDb(), f.leafAdminDb()})
+            QVERIFY_RESULT(f.value(db, ddl));
+        QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("INSERT INTO public.qk VALUES (1, 1, "
+                                                          "'a'), (2, 2, 'b')")));
+        QVERIFY_RESULT(replicate(f, {QStringLiteral("public.qk")}));
+        QVERIFY_RESULT(f.value(
+            f.rootDb(),
+            QStringLiteral("BEGIN; UPDATE public.qk SET u = 10 WHERE \"o'brien\" = 1; UPDATE "
+                           "public.qk SET u = 1 WHERE \"o'brien\" = 2; UPDATE public.qk SET u = "
+                           "2 WHERE \"o'brien\" = 1; COMMIT")));
+        QVERIFY_RESULT(f.waitSynced());
+        auto diff = f.compare(QStringLiteral("public.qk"));
+        QVERIFY_RESULT(diff);
+        QVERIFY2(diff->isEmpty(), qPrintable(*diff));
+        QVERIFY2(f.logOf(f.leafIni()).contains(QLatin1String("event-by-event")),
+                 "the swap was meant to need event-by-event apply");
+    }
 };
 
 QTEST_GUILESS_MAIN(TestR4NoWayIn)

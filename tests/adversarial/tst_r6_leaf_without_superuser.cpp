@@ -367,6 +367,44 @@ private slots:
         QVERIFY_RESULT(rows);
         QCOMPARE(*rows, QStringLiteral("1:local 2:local"));
     }
+
+    // R1 under row security: a policy on a leaf table (FORCE ROW LEVEL
+    // SECURITY binds its owner too) would silently keep the DELETE of a row
+    // it hides from applying. Ferry's apply runs with row_security = off:
+    // the batch fails, naming the table, and nothing is skipped; without the
+    // policy it goes on.
+    void rowSecurityCannotHideRowsFromApply()
+    {
+        CascadeFixture f(plainLeafRole());
+        const QString ddl = QStringLiteral("CREATE TABLE public.rls (id int PRIMARY KEY, v text)");
+        QVERIFY_RESULT(setUp(f, ddl, ddl));
+        QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("INSERT INTO public.rls SELECT g, 'x' "
+                                                          "FROM generate_series(1, 10) g")));
+        QVERIFY_RESULT(addTables(f, f.rootIni(), {QStringLiteral("public.rls")}));
+        QVERIFY_RESULT(addTables(f, f.leafIni(), {QStringLiteral("public.rls")}));
+        QVERIFY_RESULT(startWorkers(f));
+        QVERIFY_RESULT(syncedAndEqual(f, {QStringLiteral("public.rls")}));
+        QVERIFY_RESULT(
+            f.value(f.leafDb(), QStringLiteral("ALTER TABLE public.rls ENABLE ROW LEVEL SECURITY; "
+                                               "ALTER TABLE public.rls FORCE ROW LEVEL SECURITY; "
+                                               "CREATE POLICY hide5 ON public.rls USING (id <> 5) "
+                                               "WITH CHECK (true)")));
+        QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("DELETE FROM public.rls WHERE id = 5")));
+        QVERIFY_RESULT(f.waitFor(f.leafAdminDb(),
+                                 QStringLiteral("SELECT last_error LIKE '%public.rls%' FROM "
+                                                "ferry.node_table WHERE source_name = 'rls'"),
+                                 kSyncMs));
+        auto kept = f.value(f.leafAdminDb(),
+                            QStringLiteral("SELECT count(*) FROM public.rls WHERE id = 5"));
+        QVERIFY_RESULT(kept);
+        QCOMPARE(*kept, QStringLiteral("1")); // held, not skipped: the batch waits
+        QVERIFY_RESULT(f.value(f.leafDb(), QStringLiteral("DROP POLICY hide5 ON public.rls; "
+                                                          "ALTER TABLE public.rls DISABLE ROW "
+                                                          "LEVEL SECURITY")));
+        QVERIFY_RESULT(f.stopWorker(f.leafIni()));
+        QVERIFY_RESULT(f.startWorker(f.leafIni()));
+        QVERIFY_RESULT(syncedAndEqual(f, {QStringLiteral("public.rls")}));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestR6LeafWithoutSuperuser)
