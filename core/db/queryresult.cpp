@@ -1,5 +1,8 @@
 #include "queryresult.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+
 #include <libpq-fe.h>
 
 namespace ferry {
@@ -72,6 +75,14 @@ QStringList QueryResult::column(int column) const
     values.reserve(rowCount());
     for (int row = 0; row < rowCount(); ++row)
         values.append(text(row, column));
+    return values;
+}
+
+QStringList QueryResult::jsonStrings(int row, int column) const
+{
+    QStringList values;
+    for (const QJsonValue &v : QJsonDocument::fromJson(bytes(row, column)).array())
+        values.append(v.toString());
     return values;
 }
 

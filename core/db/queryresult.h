@@ -31,6 +31,9 @@ public:
     bool toBool(int row, int column) const;
     // Every row's value of one column, as text (NULL as an empty string).
     QStringList column(int column) const;
+    // A value that is a JSON array of strings (array_to_json of a text[] or
+    // name[]: names may hold any character, commas and quotes too).
+    QStringList jsonStrings(int row, int column) const;
 
     // Rows touched by INSERT/UPDATE/DELETE/COPY, from the command tag.
     qint64 affectedRows() const;

@@ -228,14 +228,6 @@ QStringList memberNames(QByteArrayView data)
     return names;
 }
 
-QStringList jsonStrings(const QByteArray &json)
-{
-    QStringList list;
-    for (const QJsonValue &v : QJsonDocument::fromJson(json).array())
-        list.append(v.toString());
-    return list;
-}
-
 // "(a, b)=(1, x)", the way PostgreSQL names a key in its messages.
 QString formatKey(const QStringList &names, const QStringList &values)
 {
@@ -933,7 +925,7 @@ Result<void> Applier::applyRowByRow(const Segment &segment, const QHash<int, Tab
         const TableMapping &table = tables[int(events->toInt64(i, 1))];
         const char op = events->bytes(i, 2).at(0);
         auto fail = [&](Error e) {
-            const QStringList values = jsonStrings(events->bytes(i, 5));
+            const QStringList values = events->jsonStrings(i, 5);
             m_failedEvent = id;
             m_failedTable = displayTableName(m_node, table.targetSchema, table.targetName);
             m_failedTableId = table.sourceTableId;
@@ -961,7 +953,7 @@ Result<void> Applier::applyRowByRow(const Segment &segment, const QHash<int, Tab
         const QByteArray carriedText = events->bytes(i, 4);
         auto carried = carriedByText.constFind(carriedText);
         if (carried == carriedByText.cend())
-            carried = carriedByText.insert(carriedText, jsonStrings(carriedText));
+            carried = carriedByText.insert(carriedText, events->jsonStrings(i, 4));
         auto columns = writableColumns(table, *carried, id);
         if (!columns)
             return columns.error();

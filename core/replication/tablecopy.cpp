@@ -3,8 +3,6 @@
 #include "db/copystream.h"
 #include "db/transaction.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QSet>
 
 namespace ferry {
@@ -45,10 +43,8 @@ Result<Source> findSource(Connection &provider, int tableId)
         return Error(
             ErrorKind::Canceled,
             QStringLiteral("the provider has no table with id %1 (any more)").arg(tableId));
-    QStringList keys;
-    for (const QJsonValue &v : QJsonDocument::fromJson(r->bytes(0, 4)).array())
-        keys.append(v.toString());
-    return Source{r->text(0, 0), r->text(0, 3), r->text(0, 1), r->toBool(0, 2), keys};
+    return Source{r->text(0, 0), r->text(0, 3), r->text(0, 1), r->toBool(0, 2),
+                  r->jsonStrings(0, 4)};
 }
 
 // Empties the node's table for its copy. TRUNCATE where it may; a table

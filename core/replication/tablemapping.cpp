@@ -1,8 +1,5 @@
 #include "tablemapping.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-
 namespace ferry {
 
 Result<QHash<int, TableMapping>> loadTableMappings(Connection &provider, const QString &queue)
@@ -16,21 +13,14 @@ Result<QHash<int, TableMapping>> loadTableMappings(Connection &provider, const Q
         {queue});
     if (!r)
         return r.error();
-    // Names may hold any character (commas, quotes): read the arrays as JSON.
-    auto names = [](const QByteArray &json) {
-        QStringList list;
-        for (const QJsonValue &v : QJsonDocument::fromJson(json).array())
-            list.append(v.toString());
-        return list;
-    };
     QHash<int, TableMapping> result;
     for (int i = 0; i < r->rowCount(); ++i) {
         TableMapping m;
         m.sourceTableId = int(r->toInt64(i, 0));
         m.sourceSchema = m.targetSchema = r->text(i, 1);
         m.sourceName = m.targetName = r->text(i, 2);
-        m.keyColumns = names(r->bytes(i, 3));
-        m.jsonTextColumns = names(r->bytes(i, 4));
+        m.keyColumns = r->jsonStrings(i, 3);
+        m.jsonTextColumns = r->jsonStrings(i, 4);
         m.captured = r->toBool(i, 5);
         result.insert(m.sourceTableId, m);
     }

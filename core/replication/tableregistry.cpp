@@ -5,8 +5,6 @@
 #include "queue/schemainstaller.h"
 #include "util/logging.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -43,14 +41,6 @@ Result<Resolved> resolve(Connection &db, const QString &name)
     return out;
 }
 
-QStringList jsonNames(const QByteArray &json)
-{
-    QStringList list;
-    for (const QJsonValue &v : QJsonDocument::fromJson(json).array())
-        list.append(v.toString());
-    return list;
-}
-
 struct Captured
 {
     int id = 0;
@@ -73,7 +63,7 @@ Result<QList<Captured>> capturedTables(Connection &root, const QString &queue)
         return r.error();
     QList<Captured> out;
     for (int i = 0; i < r->rowCount(); ++i)
-        out.append({int(r->toInt64(i, 0)), r->text(i, 1), r->text(i, 2), jsonNames(r->bytes(i, 3)),
+        out.append({int(r->toInt64(i, 0)), r->text(i, 1), r->text(i, 2), r->jsonStrings(i, 3),
                     r->text(i, 4)});
     return out;
 }
@@ -123,7 +113,7 @@ Result<void> checkLeafTable(Connection &node,
                      QStringLiteral("table %1 on node %2 has no primary key: add the root's "
                                     "(%3); nothing was added")
                          .arg(display, nodeName, c.keys.join(QStringLiteral(", "))));
-    const QStringList keys = jsonNames(r->bytes(0, 1));
+    const QStringList keys = r->jsonStrings(0, 1);
     if (keys != c.keys)
         return Error(ErrorKind::Usage,
                      QStringLiteral("table %1 has primary key (%2) on node %3 but (%4) on "

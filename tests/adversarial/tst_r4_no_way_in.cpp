@@ -522,9 +522,10 @@ private slots:
     // Quoting: a key column named o'brien must stand as a value in the SQL
     // of event-by-event apply (its key text for messages). A unique column
     // swapped between two rows in one transaction makes set-based apply
-    // fail and event-by-event apply run. Quoted wrongly, the name broke that
-    // SQL (or, named to do so, injected into it) and the batch failed
-    // forever.
+    // fail and event-by-event apply run. A guard for SQL this change
+    // wrote (a review found the name quoted as an identifier there, which
+    // broke that SQL or, named to do so, injected into it); the code before
+    // the change passes it.
     void quotedKeyNameStaysAValue()
     {
         CascadeFixture f;
