@@ -29,6 +29,18 @@ bool isConnectionError(const Error &e)
     return e.kind() == ErrorKind::Connection || e.kind() == ErrorKind::InDoubt;
 }
 
+// A table's error as its list shows it: the cause first (a narrow column
+// shows that much), then where it happened.
+QString causeFirst(const Error &e)
+{
+    QString text = e.message();
+    if (!e.sqlState().isEmpty())
+        text += QStringLiteral(" (SQLSTATE %1)").arg(e.sqlState());
+    if (!e.context().isEmpty())
+        text += QStringLiteral(" - ") + e.context();
+    return text.simplified();
+}
+
 // A leaf's worker must pass the node's write guard (R4): said at start, with
 // the GRANT that fixes it, not as a refused write in every batch.
 Result<void> requireMayApply(Connection &db, const NodeInfo &node)
@@ -448,7 +460,7 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
             && m_node
                    ->exec(QStringLiteral("UPDATE ferry.node_table SET last_error = $3 WHERE "
                                          "queue_name = $1 AND source_table_id = $2"),
-                          {m_options.queue, applier.failedTableId(), e.toString()})
+                          {m_options.queue, applier.failedTableId(), causeFirst(e)})
                    .ok())
             m_tableError = true;
         return e;
@@ -566,7 +578,7 @@ Result<bool> NodeWorker::copyDueTable(Connection &provider, const QList<NodeTabl
         }
         (void)m_node->exec(QStringLiteral("UPDATE ferry.node_table SET last_error = $3 WHERE "
                                           "queue_name = $1 AND source_table_id = $2"),
-                           {m_options.queue, table.sourceTableId, copied.error().toString()});
+                           {m_options.queue, table.sourceTableId, causeFirst(copied.error())});
         if (isConnectionError(copied.error()))
             return copied.error();
         qCCritical(lcCore).noquote()
