@@ -466,6 +466,13 @@ QList<int> Applier::applyOrder(const QList<int> &ids) const
     return order;
 }
 
+void Applier::markFailed(const TableMapping &table, qint64 event)
+{
+    m_failedEvent = event;
+    m_failedTable = displayTableName(m_node, table.targetSchema, table.targetName);
+    m_failedTableId = table.sourceTableId;
+}
+
 Result<QStringList>
 Applier::writableColumns(const TableMapping &table, const QStringList &carried, qint64 event)
 {
@@ -473,9 +480,7 @@ Applier::writableColumns(const TableMapping &table, const QStringList &carried, 
     for (const QString &c : carried) {
         if (node.columns.contains(c))
             continue;
-        m_failedEvent = event;
-        m_failedTable = displayTableName(m_node, table.targetSchema, table.targetName);
-        m_failedTableId = table.sourceTableId;
+        markFailed(table, event);
         return Error(ErrorKind::Data,
                      QStringLiteral("event %1 of %2 carries column %3, which %4 on this node "
                                     "lacks: add it to %4 here as the root has it (its type and "
@@ -493,9 +498,7 @@ Applier::writableColumns(const TableMapping &table, const QStringList &carried, 
             continue;
         if (node.identityAlways.contains(c) && !table.keyColumns.contains(c)) {
             // add-table refuses it; a table added before it did is told here.
-            m_failedEvent = event;
-            m_failedTable = displayTableName(m_node, table.targetSchema, table.targetName);
-            m_failedTableId = table.sourceTableId;
+            markFailed(table, event);
             return Error(ErrorKind::Data,
                          QStringLiteral("column %1 of %2 on this node is GENERATED ALWAYS AS "
                                         "IDENTITY: the root's values cannot be written into it "
@@ -721,9 +724,7 @@ Error Applier::failedCopy(const Error &copyError,
     if (!event || !event->has_value() || !tables.contains(event->value().tableId))
         return copyError;
     const TableMapping &table = tables[event->value().tableId];
-    m_failedEvent = eventId;
-    m_failedTable = displayTableName(m_node, table.targetSchema, table.targetName);
-    m_failedTableId = table.sourceTableId;
+    markFailed(table, eventId);
     QString key;
     {
         const QByteArray &json
@@ -926,9 +927,7 @@ Result<void> Applier::applyRowByRow(const Segment &segment, const QHash<int, Tab
         const char op = events->bytes(i, 2).at(0);
         auto fail = [&](Error e) {
             const QStringList values = events->jsonStrings(i, 5);
-            m_failedEvent = id;
-            m_failedTable = displayTableName(m_node, table.targetSchema, table.targetName);
-            m_failedTableId = table.sourceTableId;
+            markFailed(table, id);
             return std::move(
                 e.withContext(QStringLiteral("event %1 on %2, key %3")
                                   .arg(id)
@@ -1090,9 +1089,7 @@ Applier::apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMa
             = m_node.exec(QStringLiteral("TRUNCATE ONLY ") + targets.join(QStringLiteral(", ")));
             !r) {
             const TableMapping &first = tables[segment.truncateAfter.first()];
-            m_failedEvent = segment.to;
-            m_failedTable = displayTableName(m_node, first.targetSchema, first.targetName);
-            m_failedTableId = first.sourceTableId;
+            markFailed(first, segment.to);
             const QString what = r.error().sqlState() == QLatin1String("0A000") ? QStringLiteral(
                                      " (a table of this node references it by a foreign key "
                                      "and is not truncated with it on the root: truncate it "

@@ -145,8 +145,8 @@ private:
     // an error naming it.
     Result<QStringList>
     writableColumns(const TableMapping &table, const QStringList &carried, qint64 event);
-    Result<QString> keyText(const TableMapping &table, qint64 event);
-    Error failedAt(Error error, const TableMapping &table, qint64 event);
+    // Where the batch failed, for failedEvent() and failedTable().
+    void markFailed(const TableMapping &table, qint64 event);
 
     QString target(const TableMapping &table) const;
     QString keyMatch(const QString &a, const QString &b, const TableMapping &table) const;

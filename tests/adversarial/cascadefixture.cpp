@@ -100,6 +100,16 @@ Result<Connection> CascadeFixture::sql(const QString &connectionString) const
     return openUserSession(connectionString);
 }
 
+Result<void> CascadeFixture::run(const QString &connectionString,
+                                 const QStringList &statements) const
+{
+    for (const QString &statement : statements) {
+        if (auto r = value(connectionString, statement); !r)
+            return std::move(r.error().withContext(statement.left(80)));
+    }
+    return {};
+}
+
 Result<QString> CascadeFixture::value(const QString &connectionString, const QString &query) const
 {
     auto c = sql(connectionString);
@@ -179,6 +189,21 @@ Result<void> CascadeFixture::createRootAndLeaves(const QString &queue)
             return r.error();
     }
     return {};
+}
+
+Result<void> CascadeFixture::replicate(const QStringList &tables)
+{
+    if (auto r = createRootAndLeaves(); !r)
+        return r;
+    for (const QString &ini : {rootIni(), leafIni()}) {
+        if (auto r = ferryOk(QStringList{ini, QStringLiteral("add-table")} + tables); !r)
+            return r.error();
+    }
+    if (auto r = startWorker(rootIni()); !r)
+        return r;
+    if (auto r = startWorker(leafIni()); !r)
+        return r;
+    return waitSynced();
 }
 
 Result<void> CascadeFixture::startWorker(const QString &config)

@@ -59,6 +59,9 @@ public:
     // A session for the test's own SQL, with the search_path a plain session
     // of that role gets (openUserSession).
     Result<Connection> sql(const QString &connectionString) const;
+    // Runs each statement in turn on `connectionString`, each in its own
+    // session; the first failure is the error, naming its statement.
+    Result<void> run(const QString &connectionString, const QStringList &statements) const;
     // Runs `sql` in a new session and returns the first column of the first
     // row as text (empty when there is none).
     Result<QString> value(const QString &connectionString, const QString &sql) const;
@@ -83,6 +86,9 @@ public:
     // 200 ms, so waits are short.
     Result<void> createRootAndLeaves(const QString &queue = QStringLiteral("q"));
     QString rootIni() const { return m_rootIni; }
+    // createRootAndLeaves(), add-table `tables` on the root and then the
+    // leaf, both workers, and the first waitSynced() (the copies done).
+    Result<void> replicate(const QStringList &tables);
     QString leafIni(const QString &database = QStringLiteral("leaf")) const;
 
     // `ferry -d CONFIG worker`; remembered, so it is killed at the end.

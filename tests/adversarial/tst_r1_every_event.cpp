@@ -102,27 +102,7 @@ Result<void> setUpCascade(CascadeFixture &f, const QStringList &ddl, const QStri
                 return r.error();
         }
     }
-    if (auto r = f.createRootAndLeaves(); !r)
-        return r;
-    if (auto r = f.ferryOk(QStringList{f.rootIni(), QStringLiteral("add-table")} + tables); !r)
-        return r.error();
-    if (auto r = f.ferryOk(QStringList{f.leafIni(), QStringLiteral("add-table")} + tables); !r)
-        return r.error();
-    if (auto r = f.startWorker(f.rootIni()); !r)
-        return r;
-    if (auto r = f.startWorker(f.leafIni()); !r)
-        return r;
-    return f.waitSynced();
-}
-
-// Runs each statement on `db`, one transaction each.
-Result<void> run(CascadeFixture &f, const QString &db, const QStringList &statements)
-{
-    for (const QString &statement : statements) {
-        if (auto r = f.value(db, statement); !r)
-            return r.error();
-    }
-    return {};
+    return f.replicate(tables);
 }
 
 // Waits for an ERR line of the leaf's `status` that contains every
@@ -244,23 +224,22 @@ void TestR1EveryEvent::renamedRootTableKeepsReplicating()
                      {QStringLiteral("CREATE TABLE public.t (id int PRIMARY KEY, v text)"),
                       QStringLiteral("CREATE TABLE public.s (id int PRIMARY KEY, v text)")},
                      {QStringLiteral("public.t"), QStringLiteral("public.s")}));
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("INSERT INTO public.t SELECT g, 'a' FROM "
-                                       "generate_series(1, 5) g"),
-                        QStringLiteral("INSERT INTO public.s SELECT g, 'a' FROM "
-                                       "generate_series(1, 5) g")}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("INSERT INTO public.t SELECT g, 'a' FROM "
+                                                     "generate_series(1, 5) g"),
+                                      QStringLiteral("INSERT INTO public.s SELECT g, 'a' FROM "
+                                                     "generate_series(1, 5) g")}));
     QVERIFY_RESULT(f.waitSynced());
 
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("CREATE SCHEMA other"),
-                        QStringLiteral("ALTER TABLE public.t RENAME TO t2"),
-                        QStringLiteral("ALTER TABLE public.s SET SCHEMA other"),
-                        QStringLiteral("INSERT INTO public.t2 VALUES (100, 'new')"),
-                        QStringLiteral("UPDATE public.t2 SET v = 'changed' WHERE id = 1"),
-                        QStringLiteral("DELETE FROM public.t2 WHERE id = 2"),
-                        QStringLiteral("INSERT INTO other.s VALUES (100, 'new')"),
-                        QStringLiteral("UPDATE other.s SET v = 'changed' WHERE id = 1"),
-                        QStringLiteral("DELETE FROM other.s WHERE id = 2")}));
+    QVERIFY_RESULT(
+        f.run(f.rootDb(), {QStringLiteral("CREATE SCHEMA other"),
+                           QStringLiteral("ALTER TABLE public.t RENAME TO t2"),
+                           QStringLiteral("ALTER TABLE public.s SET SCHEMA other"),
+                           QStringLiteral("INSERT INTO public.t2 VALUES (100, 'new')"),
+                           QStringLiteral("UPDATE public.t2 SET v = 'changed' WHERE id = 1"),
+                           QStringLiteral("DELETE FROM public.t2 WHERE id = 2"),
+                           QStringLiteral("INSERT INTO other.s VALUES (100, 'new')"),
+                           QStringLiteral("UPDATE other.s SET v = 'changed' WHERE id = 1"),
+                           QStringLiteral("DELETE FROM other.s WHERE id = 2")}));
     QVERIFY_RESULT(f.waitSynced());
     auto diff = f.compare(QStringLiteral("public.t2"), QStringLiteral("public.t"));
     QVERIFY_RESULT(diff);
@@ -283,9 +262,9 @@ void TestR1EveryEvent::renamedRootTableKeepsReplicating()
     QVERIFY2(t && s, qPrintable(text));
 
     // And later changes still arrive.
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("INSERT INTO public.t2 VALUES (101, 'later')"),
-                        QStringLiteral("INSERT INTO other.s VALUES (101, 'later')")}));
+    QVERIFY_RESULT(
+        f.run(f.rootDb(), {QStringLiteral("INSERT INTO public.t2 VALUES (101, 'later')"),
+                           QStringLiteral("INSERT INTO other.s VALUES (101, 'later')")}));
     QVERIFY_RESULT(f.waitSynced());
     diff = f.compare(QStringLiteral("public.t2"), QStringLiteral("public.t"));
     QVERIFY_RESULT(diff);
@@ -307,19 +286,18 @@ void TestR1EveryEvent::removeAndReaddOnRootWhileLeafPaused()
     QVERIFY_RESULT(
         setUpCascade(f, {QStringLiteral("CREATE TABLE public.t (id int PRIMARY KEY, v text)")},
                      {QStringLiteral("public.t")}));
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("INSERT INTO public.t VALUES (100, 'old'), (101, 'old')")}));
+    QVERIFY_RESULT(f.run(
+        f.rootDb(), {QStringLiteral("INSERT INTO public.t VALUES (100, 'old'), (101, 'old')")}));
     QVERIFY_RESULT(f.waitSynced());
 
     QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("pause")}));
-    QVERIFY_RESULT(run(f, f.rootDb(), {QStringLiteral("INSERT INTO public.t VALUES (1, 'one')")}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("INSERT INTO public.t VALUES (1, 'one')")}));
     QVERIFY_RESULT(
         f.ferryOk({f.rootIni(), QStringLiteral("remove-table"), QStringLiteral("public.t")}));
-    QVERIFY_RESULT(run(f, f.rootDb(), {QStringLiteral("INSERT INTO public.t VALUES (2, 'two')")}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("INSERT INTO public.t VALUES (2, 'two')")}));
     QVERIFY_RESULT(
         f.ferryOk({f.rootIni(), QStringLiteral("add-table"), QStringLiteral("public.t")}));
-    QVERIFY_RESULT(
-        run(f, f.rootDb(), {QStringLiteral("INSERT INTO public.t VALUES (3, 'three')")}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("INSERT INTO public.t VALUES (3, 'three')")}));
     QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("resume")}));
     QVERIFY_RESULT(f.waitSynced());
 
@@ -360,15 +338,15 @@ void TestR1EveryEvent::droppedRootColumnLeavesLeafValues()
     QVERIFY_RESULT(setUpCascade(
         f, {QStringLiteral("CREATE TABLE public.d (id int PRIMARY KEY, n int, v text)")},
         {QStringLiteral("public.d")}));
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("INSERT INTO public.d SELECT g, g * 7, 'a' FROM "
-                                       "generate_series(1, 5) g")}));
+    QVERIFY_RESULT(
+        f.run(f.rootDb(), {QStringLiteral("INSERT INTO public.d SELECT g, g * 7, 'a' FROM "
+                                          "generate_series(1, 5) g")}));
     QVERIFY_RESULT(f.waitSynced());
 
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("ALTER TABLE public.d DROP COLUMN n"),
-                        QStringLiteral("UPDATE public.d SET v = 'b' WHERE id <= 3"),
-                        QStringLiteral("INSERT INTO public.d VALUES (6, 'new'), (7, 'new')")}));
+    QVERIFY_RESULT(
+        f.run(f.rootDb(), {QStringLiteral("ALTER TABLE public.d DROP COLUMN n"),
+                           QStringLiteral("UPDATE public.d SET v = 'b' WHERE id <= 3"),
+                           QStringLiteral("INSERT INTO public.d VALUES (6, 'new'), (7, 'new')")}));
     QVERIFY_RESULT(f.waitSynced());
     auto rows = f.value(f.leafAdminDb(),
                         QStringLiteral("SELECT string_agg(format('%s:%s:%s', id, coalesce(n::text, "
@@ -391,19 +369,18 @@ void TestR1EveryEvent::addedRootColumnStopsLeafUntilAdded()
     QVERIFY_RESULT(
         setUpCascade(f, {QStringLiteral("CREATE TABLE public.a (id int PRIMARY KEY, v text)")},
                      {QStringLiteral("public.a")}));
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("INSERT INTO public.a SELECT g, 'a' FROM "
-                                       "generate_series(1, 5) g")}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("INSERT INTO public.a SELECT g, 'a' FROM "
+                                                     "generate_series(1, 5) g")}));
     QVERIFY_RESULT(f.waitSynced());
     const QString rowsSql
         = QStringLiteral("SELECT string_agg(a::text, ' ' ORDER BY id) FROM public.a a");
     auto before = f.value(f.leafAdminDb(), rowsSql);
     QVERIFY_RESULT(before);
 
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("ALTER TABLE public.a ADD COLUMN extra int"),
-                        QStringLiteral("UPDATE public.a SET extra = id * 10"),
-                        QStringLiteral("INSERT INTO public.a VALUES (6, 'new', 60)")}));
+    QVERIFY_RESULT(
+        f.run(f.rootDb(), {QStringLiteral("ALTER TABLE public.a ADD COLUMN extra int"),
+                           QStringLiteral("UPDATE public.a SET extra = id * 10"),
+                           QStringLiteral("INSERT INTO public.a VALUES (6, 'new', 60)")}));
     auto err = waitForLeafErr(f, {QStringLiteral("extra"), QStringLiteral("public.a")});
     QVERIFY_RESULT(err);
     const QString text = tablesOf(f, f.leafIni());
@@ -416,7 +393,7 @@ void TestR1EveryEvent::addedRootColumnStopsLeafUntilAdded()
 
     // The way out: the leaf gets the column, the worker retries.
     QVERIFY_RESULT(
-        run(f, f.leafAdminDb(), {QStringLiteral("ALTER TABLE public.a ADD COLUMN extra int")}));
+        f.run(f.leafAdminDb(), {QStringLiteral("ALTER TABLE public.a ADD COLUMN extra int")}));
     QVERIFY_RESULT(f.stopWorker(f.leafIni()));
     QVERIFY_RESULT(f.startWorker(f.leafIni()));
     QVERIFY_RESULT(f.waitSynced());
@@ -441,16 +418,15 @@ void TestR1EveryEvent::droppedAndRecreatedRootTableCanBeAddedAgain()
     QVERIFY_RESULT(
         setUpCascade(f, {QStringLiteral("CREATE TABLE public.r (id int PRIMARY KEY, v text)")},
                      {QStringLiteral("public.r")}));
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("INSERT INTO public.r SELECT g, 'a' FROM "
-                                       "generate_series(1, 5) g")}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("INSERT INTO public.r SELECT g, 'a' FROM "
+                                                     "generate_series(1, 5) g")}));
     QVERIFY_RESULT(f.waitSynced());
 
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("DROP TABLE public.r"),
-                        QStringLiteral("CREATE TABLE public.r (id int PRIMARY KEY, v text)"),
-                        QStringLiteral("INSERT INTO public.r SELECT g, 'b' FROM "
-                                       "generate_series(3, 8) g")}));
+    QVERIFY_RESULT(
+        f.run(f.rootDb(), {QStringLiteral("DROP TABLE public.r"),
+                           QStringLiteral("CREATE TABLE public.r (id int PRIMARY KEY, v text)"),
+                           QStringLiteral("INSERT INTO public.r SELECT g, 'b' FROM "
+                                          "generate_series(3, 8) g")}));
     const FerryRun add
         = f.ferry({f.rootIni(), QStringLiteral("add-table"), QStringLiteral("public.r")});
     const QString said = add.out + add.err;
@@ -481,9 +457,8 @@ void TestR1EveryEvent::droppedAndRecreatedRootTableCanBeAddedAgain()
     auto diff = f.compare(QStringLiteral("public.r"));
     QVERIFY_RESULT(diff);
     QVERIFY2(diff->isEmpty(), qPrintable(*diff));
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("INSERT INTO public.r VALUES (20, 'later')"),
-                        QStringLiteral("UPDATE public.r SET v = 'c' WHERE id = 3")}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("INSERT INTO public.r VALUES (20, 'later')"),
+                                      QStringLiteral("UPDATE public.r SET v = 'c' WHERE id = 3")}));
     QVERIFY_RESULT(f.waitSynced());
     diff = f.compare(QStringLiteral("public.r"));
     QVERIFY_RESULT(diff);
@@ -531,14 +506,13 @@ void TestR1EveryEvent::keyRespellingReachesLeaf()
                       QStringLiteral("CREATE TABLE public.n (k numeric PRIMARY KEY, v int)"),
                       QStringLiteral("CREATE TABLE public.c (k public.citext PRIMARY KEY, v int)")},
                      {QStringLiteral("public.n"), QStringLiteral("public.c")}));
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("INSERT INTO public.n VALUES (1.0, 1)"),
-                        QStringLiteral("INSERT INTO public.c VALUES ('abc', 1)")}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("INSERT INTO public.n VALUES (1.0, 1)"),
+                                      QStringLiteral("INSERT INTO public.c VALUES ('abc', 1)")}));
     QVERIFY_RESULT(f.waitSynced());
 
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("UPDATE public.n SET k = 1.00 WHERE k = 1.0"),
-                        QStringLiteral("UPDATE public.c SET k = 'ABC' WHERE k = 'abc'")}));
+    QVERIFY_RESULT(
+        f.run(f.rootDb(), {QStringLiteral("UPDATE public.n SET k = 1.00 WHERE k = 1.0"),
+                           QStringLiteral("UPDATE public.c SET k = 'ABC' WHERE k = 'abc'")}));
     QVERIFY_RESULT(f.waitSynced());
     auto n
         = f.value(f.leafAdminDb(), QStringLiteral("SELECT string_agg(k::text, ',') FROM public.n"));
@@ -549,7 +523,7 @@ void TestR1EveryEvent::keyRespellingReachesLeaf()
     QVERIFY_RESULT(c);
     QCOMPARE(*c, QStringLiteral("ABC"));
 
-    QVERIFY_RESULT(run(f, f.rootDb(), {QStringLiteral("DELETE FROM public.c WHERE k = 'ABC'")}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("DELETE FROM public.c WHERE k = 'ABC'")}));
     QVERIFY_RESULT(f.waitSynced());
     c = f.value(f.leafAdminDb(), QStringLiteral("SELECT count(*) FROM public.c"));
     QVERIFY_RESULT(c);
@@ -572,16 +546,15 @@ void TestR1EveryEvent::partitionedRootTableRefusedWithPartitionsNamed()
     QVERIFY_RESULT(f.start());
     for (const QString &db : {f.rootDb(), f.leafAdminDb()})
         QVERIFY_RESULT(
-            run(f, db,
-                {QStringLiteral("CREATE TABLE public.m (id int, at date, v text, PRIMARY "
-                                "KEY (id, at)) PARTITION BY RANGE (at)"),
-                 QStringLiteral("CREATE TABLE public.m_2025 PARTITION OF public.m FOR "
-                                "VALUES FROM ('2025-01-01') TO ('2026-01-01')"),
-                 QStringLiteral("CREATE TABLE public.m_2026 PARTITION OF public.m FOR "
-                                "VALUES FROM ('2026-01-01') TO ('2027-01-01')")}));
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("INSERT INTO public.m VALUES (1, '2025-03-01', 'a'), (2, "
-                                       "'2026-03-01', 'b')")}));
+            f.run(db, {QStringLiteral("CREATE TABLE public.m (id int, at date, v text, PRIMARY "
+                                      "KEY (id, at)) PARTITION BY RANGE (at)"),
+                       QStringLiteral("CREATE TABLE public.m_2025 PARTITION OF public.m FOR "
+                                      "VALUES FROM ('2025-01-01') TO ('2026-01-01')"),
+                       QStringLiteral("CREATE TABLE public.m_2026 PARTITION OF public.m FOR "
+                                      "VALUES FROM ('2026-01-01') TO ('2027-01-01')")}));
+    QVERIFY_RESULT(
+        f.run(f.rootDb(), {QStringLiteral("INSERT INTO public.m VALUES (1, '2025-03-01', 'a'), (2, "
+                                          "'2026-03-01', 'b')")}));
     QVERIFY_RESULT(f.createRootAndLeaves());
 
     const FerryRun parent
@@ -621,12 +594,12 @@ void TestR1EveryEvent::partitionedRootTableRefusedWithPartitionsNamed()
     QVERIFY_RESULT(f.startWorker(f.leafIni()));
     QVERIFY_RESULT(f.waitSynced());
     QVERIFY_RESULT(
-        run(f, f.rootDb(),
-            {QStringLiteral("INSERT INTO public.m VALUES (3, '2025-05-01', 'c'), (4, "
-                            "'2026-05-01', 'd'), (5, '2025-06-01', 'e')"),
-             QStringLiteral("UPDATE public.m SET at = '2026-07-01', v = 'moved' WHERE id = 1"),
-             QStringLiteral("UPDATE public.m SET v = 'changed' WHERE id = 2"),
-             QStringLiteral("DELETE FROM public.m WHERE id = 5")}));
+        f.run(f.rootDb(),
+              {QStringLiteral("INSERT INTO public.m VALUES (3, '2025-05-01', 'c'), (4, "
+                              "'2026-05-01', 'd'), (5, '2025-06-01', 'e')"),
+               QStringLiteral("UPDATE public.m SET at = '2026-07-01', v = 'moved' WHERE id = 1"),
+               QStringLiteral("UPDATE public.m SET v = 'changed' WHERE id = 2"),
+               QStringLiteral("DELETE FROM public.m WHERE id = 5")}));
     QVERIFY_RESULT(f.waitSynced());
     for (const QString &table : {QStringLiteral("public.m"), QStringLiteral("public.m_2025"),
                                  QStringLiteral("public.m_2026")}) {
@@ -647,14 +620,15 @@ void TestR1EveryEvent::otherColumnOrderOnLeaf()
 {
     CascadeFixture f;
     QVERIFY_RESULT(f.start());
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("CREATE TABLE public.o (id int PRIMARY KEY, a text, b int)"),
-                        QStringLiteral("INSERT INTO public.o SELECT g, 'a' || g, g * 2 FROM "
-                                       "generate_series(1, 5) g")}));
-    QVERIFY_RESULT(run(f, f.leafAdminDb(),
-                       {QStringLiteral("CREATE TABLE public.o (b int, zz int, id int PRIMARY KEY, "
-                                       "a text)"),
-                        QStringLiteral("ALTER TABLE public.o DROP COLUMN zz")}));
+    QVERIFY_RESULT(f.run(
+        f.rootDb(), {QStringLiteral("CREATE TABLE public.o (id int PRIMARY KEY, a text, b int)"),
+                     QStringLiteral("INSERT INTO public.o SELECT g, 'a' || g, g * 2 FROM "
+                                    "generate_series(1, 5) g")}));
+    QVERIFY_RESULT(
+        f.run(f.leafAdminDb(),
+              {QStringLiteral("CREATE TABLE public.o (b int, zz int, id int PRIMARY KEY, "
+                              "a text)"),
+               QStringLiteral("ALTER TABLE public.o DROP COLUMN zz")}));
     QVERIFY_RESULT(f.createRootAndLeaves());
     QVERIFY_RESULT(
         f.ferryOk({f.rootIni(), QStringLiteral("add-table"), QStringLiteral("public.o")}));
@@ -667,11 +641,11 @@ void TestR1EveryEvent::otherColumnOrderOnLeaf()
     QVERIFY_RESULT(diff);
     QVERIFY2(diff->isEmpty(), qPrintable(*diff));
 
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("INSERT INTO public.o VALUES (6, 'six', 12)"),
-                        QStringLiteral("UPDATE public.o SET a = 'changed', b = 100 WHERE id = 1"),
-                        QStringLiteral("UPDATE public.o SET b = NULL WHERE id = 2"),
-                        QStringLiteral("DELETE FROM public.o WHERE id = 3")}));
+    QVERIFY_RESULT(f.run(f.rootDb(),
+                         {QStringLiteral("INSERT INTO public.o VALUES (6, 'six', 12)"),
+                          QStringLiteral("UPDATE public.o SET a = 'changed', b = 100 WHERE id = 1"),
+                          QStringLiteral("UPDATE public.o SET b = NULL WHERE id = 2"),
+                          QStringLiteral("DELETE FROM public.o WHERE id = 3")}));
     QVERIFY_RESULT(f.waitSynced());
     diff = f.compare(QStringLiteral("public.o"));
     QVERIFY_RESULT(diff);
@@ -690,12 +664,12 @@ void TestR1EveryEvent::failingTableShowsErrorNotOk()
                      {QStringLiteral("CREATE TABLE public.a1 (id int PRIMARY KEY, v int)"),
                       QStringLiteral("CREATE TABLE public.b1 (id int PRIMARY KEY, v int)")},
                      {QStringLiteral("public.a1"), QStringLiteral("public.b1")}));
-    QVERIFY_RESULT(run(f, f.leafAdminDb(),
-                       {QStringLiteral("ALTER TABLE public.b1 ADD CONSTRAINT b1_v_small CHECK (v < "
-                                       "100)")}));
-    QVERIFY_RESULT(run(f, f.rootDb(),
-                       {QStringLiteral("INSERT INTO public.a1 VALUES (1, 1)"),
-                        QStringLiteral("INSERT INTO public.b1 VALUES (1, 500)")}));
+    QVERIFY_RESULT(
+        f.run(f.leafAdminDb(),
+              {QStringLiteral("ALTER TABLE public.b1 ADD CONSTRAINT b1_v_small CHECK (v < "
+                              "100)")}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("INSERT INTO public.a1 VALUES (1, 1)"),
+                                      QStringLiteral("INSERT INTO public.b1 VALUES (1, 500)")}));
 
     // Wait for b1 to show error; give up 10 s after the node showed its ERR
     // with b1 still not in error.
@@ -728,8 +702,8 @@ void TestR1EveryEvent::failingTableShowsErrorNotOk()
     QVERIFY2(!leaf.errors.isEmpty(), qPrintable(status));
 
     // Fixed on the leaf: both ok, 2/0/0, equal.
-    QVERIFY_RESULT(run(f, f.leafAdminDb(),
-                       {QStringLiteral("ALTER TABLE public.b1 DROP CONSTRAINT b1_v_small")}));
+    QVERIFY_RESULT(f.run(f.leafAdminDb(),
+                         {QStringLiteral("ALTER TABLE public.b1 DROP CONSTRAINT b1_v_small")}));
     QVERIFY_RESULT(f.stopWorker(f.leafIni()));
     QVERIFY_RESULT(f.startWorker(f.leafIni()));
     QVERIFY_RESULT(f.waitSynced());

@@ -16,33 +16,6 @@ using namespace ferry::test;
 
 namespace {
 
-// add-table `tables` on the root and the leaf made by createRootAndLeaves(),
-// both workers, and the first sync (the copies done).
-Result<void> replicate(CascadeFixture &f, const QStringList &tables)
-{
-    if (auto r = f.createRootAndLeaves(); !r)
-        return r;
-    for (const QString &ini : {f.rootIni(), f.leafIni()}) {
-        if (auto r = f.ferryOk(QStringList{ini, QStringLiteral("add-table")} + tables); !r)
-            return r.error();
-    }
-    if (auto r = f.startWorker(f.rootIni()); !r)
-        return r;
-    if (auto r = f.startWorker(f.leafIni()); !r)
-        return r;
-    return f.waitSynced();
-}
-
-// Runs each statement on `db` in turn; the first failure is the error.
-Result<void> run(CascadeFixture &f, const QString &db, const QStringList &statements)
-{
-    for (const QString &s : statements) {
-        if (auto r = f.value(db, s); !r)
-            return std::move(r.error().withContext(s.left(80)));
-    }
-    return {};
-}
-
 // What a write by an application session on a leaf table did: "refused"
 // (SQLSTATE 25006, the deny trigger), or what happened instead.
 QString outcome(const Result<QueryResult> &r)
@@ -71,28 +44,27 @@ private slots:
         CascadeFixture f;
         QVERIFY_RESULT(f.start());
         const QString mallory = f.rootDb(QStringLiteral("mallory"));
+        QVERIFY_RESULT(f.run(
+            f.rootDb(), {QStringLiteral("CREATE ROLE mallory LOGIN NOSUPERUSER"),
+                         QStringLiteral("CREATE SCHEMA mallory AUTHORIZATION mallory"),
+                         QStringLiteral("CREATE TABLE public.payroll (id int PRIMARY KEY, salary "
+                                        "int)"),
+                         QStringLiteral("INSERT INTO public.payroll VALUES (1, 100)")}));
         QVERIFY_RESULT(
-            run(f, f.rootDb(),
-                {QStringLiteral("CREATE ROLE mallory LOGIN NOSUPERUSER"),
-                 QStringLiteral("CREATE SCHEMA mallory AUTHORIZATION mallory"),
-                 QStringLiteral("CREATE TABLE public.payroll (id int PRIMARY KEY, salary "
-                                "int)"),
-                 QStringLiteral("INSERT INTO public.payroll VALUES (1, 100)")}));
-        QVERIFY_RESULT(run(f, mallory,
-                           {QStringLiteral("CREATE TYPE mallory.mood AS ENUM ('ok', 'sad')"),
+            f.run(mallory, {QStringLiteral("CREATE TYPE mallory.mood AS ENUM ('ok', 'sad')"),
                             QStringLiteral("CREATE TABLE mallory.diary (id int PRIMARY KEY, m "
                                            "mallory.mood)"),
                             QStringLiteral("INSERT INTO mallory.diary VALUES (1, 'ok')")}));
         QVERIFY_RESULT(
-            run(f, f.leafAdminDb(),
-                {QStringLiteral("CREATE SCHEMA mallory AUTHORIZATION mallory"),
-                 QStringLiteral("CREATE TYPE mallory.mood AS ENUM ('ok', 'sad')"),
-                 QStringLiteral("CREATE TABLE mallory.diary (id int PRIMARY KEY, m "
-                                "mallory.mood)"),
-                 QStringLiteral("CREATE TABLE public.payroll (id int PRIMARY KEY, salary "
-                                "int)")}));
+            f.run(f.leafAdminDb(),
+                  {QStringLiteral("CREATE SCHEMA mallory AUTHORIZATION mallory"),
+                   QStringLiteral("CREATE TYPE mallory.mood AS ENUM ('ok', 'sad')"),
+                   QStringLiteral("CREATE TABLE mallory.diary (id int PRIMARY KEY, m "
+                                  "mallory.mood)"),
+                   QStringLiteral("CREATE TABLE public.payroll (id int PRIMARY KEY, salary "
+                                  "int)")}));
         QVERIFY_RESULT(
-            replicate(f, {QStringLiteral("public.payroll"), QStringLiteral("mallory.diary")}));
+            f.replicate({QStringLiteral("public.payroll"), QStringLiteral("mallory.diary")}));
 
         // What mallory needs to know (a role can guess both: ids are small
         // serials, the names follow one pattern): payroll's id in the queue
@@ -133,22 +105,21 @@ private slots:
                                     "'{\"id\":1,\"salary\":1000000}'); "
                                     "EXCEPTION WHEN OTHERS THEN NULL; END; ")
                          .arg(e, *payrollId);
-        QVERIFY_RESULT(
-            run(f, mallory,
-                {QStringLiteral("CREATE FUNCTION mallory.mood_json(mallory.mood) RETURNS json "
-                                "LANGUAGE plpgsql AS $f$ BEGIN %1 RETURN pg_catalog.to_json("
-                                "pg_catalog.textin(pg_catalog.enum_out($1))); END $f$")
-                     .arg(forge),
-                 QStringLiteral("CREATE CAST (mallory.mood AS json) WITH FUNCTION "
-                                "mallory.mood_json(mallory.mood)"),
-                 QStringLiteral("CREATE FUNCTION mallory.mood_text(mallory.mood) RETURNS text "
-                                "LANGUAGE plpgsql AS $f$ BEGIN %1 RETURN "
-                                "pg_catalog.textin(pg_catalog.enum_out($1)); END $f$")
-                     .arg(forge),
-                 QStringLiteral("CREATE CAST (mallory.mood AS text) WITH FUNCTION "
-                                "mallory.mood_text(mallory.mood)"),
-                 QStringLiteral("INSERT INTO mallory.diary VALUES (2, 'sad'), (3, 'ok')"),
-                 QStringLiteral("UPDATE mallory.diary SET m = 'sad' WHERE id = 1")}));
+        QVERIFY_RESULT(f.run(
+            mallory, {QStringLiteral("CREATE FUNCTION mallory.mood_json(mallory.mood) RETURNS json "
+                                     "LANGUAGE plpgsql AS $f$ BEGIN %1 RETURN pg_catalog.to_json("
+                                     "pg_catalog.textin(pg_catalog.enum_out($1))); END $f$")
+                          .arg(forge),
+                      QStringLiteral("CREATE CAST (mallory.mood AS json) WITH FUNCTION "
+                                     "mallory.mood_json(mallory.mood)"),
+                      QStringLiteral("CREATE FUNCTION mallory.mood_text(mallory.mood) RETURNS text "
+                                     "LANGUAGE plpgsql AS $f$ BEGIN %1 RETURN "
+                                     "pg_catalog.textin(pg_catalog.enum_out($1)); END $f$")
+                          .arg(forge),
+                      QStringLiteral("CREATE CAST (mallory.mood AS text) WITH FUNCTION "
+                                     "mallory.mood_text(mallory.mood)"),
+                      QStringLiteral("INSERT INTO mallory.diary VALUES (2, 'sad'), (3, 'ok')"),
+                      QStringLiteral("UPDATE mallory.diary SET m = 'sad' WHERE id = 1")}));
         QVERIFY_RESULT(f.waitSynced());
 
         auto salary = f.value(f.leafAdminDb(),
@@ -183,25 +154,25 @@ private slots:
                                                       "PRIMARY KEY, x int)")));
         QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("INSERT INTO public.v VALUES ('a', 1), "
                                                           "('b', 2), ('c', 3)")));
-        QVERIFY_RESULT(run(f, f.leafAdminDb(),
-                           {QStringLiteral("GRANT CREATE ON SCHEMA public TO PUBLIC"),
-                            QStringLiteral("CREATE ROLE mallory LOGIN NOSUPERUSER")}));
-        QVERIFY_RESULT(replicate(f, {QStringLiteral("public.v")}));
-
         QVERIFY_RESULT(
-            run(f, f.leafDb(QStringLiteral("leaf"), QStringLiteral("mallory")),
-                {QStringLiteral("CREATE FUNCTION public.evil_eq(varchar, varchar) RETURNS boolean "
-                                "LANGUAGE plpgsql AS $f$ BEGIN "
-                                "BEGIN ALTER ROLE mallory SUPERUSER; "
-                                "EXCEPTION WHEN OTHERS THEN NULL; END; "
-                                "RETURN $1::text = $2::text; END $f$"),
-                 QStringLiteral("CREATE OPERATOR public.= (LEFTARG = varchar, RIGHTARG = varchar, "
-                                "FUNCTION = public.evil_eq)")}));
+            f.run(f.leafAdminDb(), {QStringLiteral("GRANT CREATE ON SCHEMA public TO PUBLIC"),
+                                    QStringLiteral("CREATE ROLE mallory LOGIN NOSUPERUSER")}));
+        QVERIFY_RESULT(f.replicate({QStringLiteral("public.v")}));
+
+        QVERIFY_RESULT(f.run(
+            f.leafDb(QStringLiteral("leaf"), QStringLiteral("mallory")),
+            {QStringLiteral("CREATE FUNCTION public.evil_eq(varchar, varchar) RETURNS boolean "
+                            "LANGUAGE plpgsql AS $f$ BEGIN "
+                            "BEGIN ALTER ROLE mallory SUPERUSER; "
+                            "EXCEPTION WHEN OTHERS THEN NULL; END; "
+                            "RETURN $1::text = $2::text; END $f$"),
+             QStringLiteral("CREATE OPERATOR public.= (LEFTARG = varchar, RIGHTARG = varchar, "
+                            "FUNCTION = public.evil_eq)")}));
         // Inserts, a key change and a delete: the apply compares keys.
-        QVERIFY_RESULT(run(f, f.rootDb(),
-                           {QStringLiteral("INSERT INTO public.v VALUES ('d', 4), ('e', 5)"),
-                            QStringLiteral("UPDATE public.v SET k = 'bb' WHERE k = 'b'"),
-                            QStringLiteral("DELETE FROM public.v WHERE k = 'a'")}));
+        QVERIFY_RESULT(
+            f.run(f.rootDb(), {QStringLiteral("INSERT INTO public.v VALUES ('d', 4), ('e', 5)"),
+                               QStringLiteral("UPDATE public.v SET k = 'bb' WHERE k = 'b'"),
+                               QStringLiteral("DELETE FROM public.v WHERE k = 'a'")}));
         QVERIFY_RESULT(f.waitSynced());
 
         auto super = f.value(f.leafAdminDb(), QStringLiteral("SELECT rolsuper FROM "
@@ -227,23 +198,23 @@ private slots:
             QVERIFY_RESULT(f.value(db, QStringLiteral("CREATE TABLE public.v (k varchar(20) "
                                                       "PRIMARY KEY, x int)")));
         QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("INSERT INTO public.v VALUES ('a', 1)")));
-        QVERIFY_RESULT(run(f, f.leafAdminDb(),
-                           {QStringLiteral("GRANT CREATE ON SCHEMA public TO PUBLIC"),
-                            QStringLiteral("CREATE ROLE eve LOGIN NOSUPERUSER")}));
-        QVERIFY_RESULT(replicate(f, {QStringLiteral("public.v")}));
+        QVERIFY_RESULT(
+            f.run(f.leafAdminDb(), {QStringLiteral("GRANT CREATE ON SCHEMA public TO PUBLIC"),
+                                    QStringLiteral("CREATE ROLE eve LOGIN NOSUPERUSER")}));
+        QVERIFY_RESULT(f.replicate({QStringLiteral("public.v")}));
 
         // Called once per catalog row compared: it promotes eve only once.
-        QVERIFY_RESULT(
-            run(f, f.leafDb(QStringLiteral("leaf"), QStringLiteral("eve")),
-                {QStringLiteral("CREATE FUNCTION public.evil_oid_eq(oid, regclass) RETURNS boolean "
-                                "LANGUAGE plpgsql AS $f$ BEGIN "
-                                "IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = "
-                                "'eve') THEN "
-                                "BEGIN ALTER ROLE eve SUPERUSER; "
-                                "EXCEPTION WHEN OTHERS THEN NULL; END; END IF; "
-                                "RETURN $1 = $2::oid; END $f$"),
-                 QStringLiteral("CREATE OPERATOR public.= (LEFTARG = oid, RIGHTARG = regclass, "
-                                "FUNCTION = public.evil_oid_eq)")}));
+        QVERIFY_RESULT(f.run(
+            f.leafDb(QStringLiteral("leaf"), QStringLiteral("eve")),
+            {QStringLiteral("CREATE FUNCTION public.evil_oid_eq(oid, regclass) RETURNS boolean "
+                            "LANGUAGE plpgsql AS $f$ BEGIN "
+                            "IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = "
+                            "'eve') THEN "
+                            "BEGIN ALTER ROLE eve SUPERUSER; "
+                            "EXCEPTION WHEN OTHERS THEN NULL; END; END IF; "
+                            "RETURN $1 = $2::oid; END $f$"),
+             QStringLiteral("CREATE OPERATOR public.= (LEFTARG = oid, RIGHTARG = regclass, "
+                            "FUNCTION = public.evil_oid_eq)")}));
         QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("INSERT INTO public.v VALUES ('b', 2)")));
         QVERIFY_RESULT(f.waitSynced());
 
@@ -267,17 +238,17 @@ private slots:
     {
         CascadeFixture f;
         QVERIFY_RESULT(f.start());
-        QVERIFY_RESULT(run(f, f.rootDb(),
-                           {QStringLiteral("CREATE ROLE app LOGIN NOSUPERUSER"),
-                            QStringLiteral("CREATE TABLE public.own (id int PRIMARY KEY)"),
-                            QStringLiteral("CREATE TABLE public.cap (id int PRIMARY KEY, v int)"),
-                            QStringLiteral("ALTER TABLE public.own OWNER TO app"),
-                            QStringLiteral("ALTER TABLE public.cap OWNER TO app"),
-                            QStringLiteral("INSERT INTO public.cap VALUES (1, 1), (2, 2)")}));
+        QVERIFY_RESULT(f.run(f.rootDb(),
+                             {QStringLiteral("CREATE ROLE app LOGIN NOSUPERUSER"),
+                              QStringLiteral("CREATE TABLE public.own (id int PRIMARY KEY)"),
+                              QStringLiteral("CREATE TABLE public.cap (id int PRIMARY KEY, v int)"),
+                              QStringLiteral("ALTER TABLE public.own OWNER TO app"),
+                              QStringLiteral("ALTER TABLE public.cap OWNER TO app"),
+                              QStringLiteral("INSERT INTO public.cap VALUES (1, 1), (2, 2)")}));
         QVERIFY_RESULT(
             f.value(f.leafAdminDb(),
                     QStringLiteral("CREATE TABLE public.cap (id int PRIMARY KEY, v int)")));
-        QVERIFY_RESULT(replicate(f, {QStringLiteral("public.cap")}));
+        QVERIFY_RESULT(f.replicate({QStringLiteral("public.cap")}));
         auto trigger = f.value(f.rootDb(), QStringLiteral("SELECT count(*) FROM "
                                                           "pg_catalog.pg_event_trigger"));
         QVERIFY_RESULT(trigger);
@@ -292,9 +263,9 @@ private slots:
                                  + (cap ? QString() : cap.error().toString())));
         QVERIFY_RESULT(
             f.value(f.leafAdminDb(), QStringLiteral("ALTER TABLE public.cap ADD COLUMN w int")));
-        QVERIFY_RESULT(run(f, app,
-                           {QStringLiteral("INSERT INTO public.cap (id, v, w) VALUES (3, 3, 7)"),
-                            QStringLiteral("UPDATE public.cap SET w = 8 WHERE id = 1")}));
+        QVERIFY_RESULT(
+            f.run(app, {QStringLiteral("INSERT INTO public.cap (id, v, w) VALUES (3, 3, 7)"),
+                        QStringLiteral("UPDATE public.cap SET w = 8 WHERE id = 1")}));
         QVERIFY_RESULT(f.waitSynced());
         auto w = f.value(f.leafAdminDb(), QStringLiteral("SELECT string_agg(id || '=' || "
                                                          "coalesce(w::text, 'null'), ' ' ORDER "
@@ -320,12 +291,12 @@ private slots:
                 f.value(db, QStringLiteral("CREATE TABLE public.g (id int PRIMARY KEY, v text)")));
         QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("INSERT INTO public.g VALUES (1, 'a'), "
                                                           "(2, 'b'), (3, 'c')")));
-        QVERIFY_RESULT(replicate(f, {QStringLiteral("public.g")}));
+        QVERIFY_RESULT(f.replicate({QStringLiteral("public.g")}));
         // SELECT too, so that UPDATE and DELETE may have a WHERE clause.
-        QVERIFY_RESULT(run(f, f.leafAdminDb(),
-                           {QStringLiteral("CREATE ROLE app LOGIN NOSUPERUSER"),
-                            QStringLiteral("GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON "
-                                           "public.g TO app")}));
+        QVERIFY_RESULT(f.run(f.leafAdminDb(),
+                             {QStringLiteral("CREATE ROLE app LOGIN NOSUPERUSER"),
+                              QStringLiteral("GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON "
+                                             "public.g TO app")}));
 
         const QStringList writes = {QStringLiteral("INSERT INTO public.g VALUES (10, 'forged')"),
                                     QStringLiteral("UPDATE public.g SET v = 'forged' WHERE id = 1"),
@@ -352,10 +323,10 @@ private slots:
         }
 
         // Ferry's own apply still passes.
-        QVERIFY_RESULT(run(f, f.rootDb(),
-                           {QStringLiteral("INSERT INTO public.g VALUES (4, 'd')"),
-                            QStringLiteral("UPDATE public.g SET v = 'A' WHERE id = 1"),
-                            QStringLiteral("DELETE FROM public.g WHERE id = 3")}));
+        QVERIFY_RESULT(
+            f.run(f.rootDb(), {QStringLiteral("INSERT INTO public.g VALUES (4, 'd')"),
+                               QStringLiteral("UPDATE public.g SET v = 'A' WHERE id = 1"),
+                               QStringLiteral("DELETE FROM public.g WHERE id = 3")}));
         QVERIFY_RESULT(f.waitSynced());
         auto diff = f.compare(QStringLiteral("public.g"));
         QVERIFY_RESULT(diff);
@@ -403,12 +374,12 @@ private slots:
                         .arg(type);
         }
         for (const QString &db : {f.rootDb(), f.leafAdminDb()})
-            QVERIFY_RESULT(run(f, db, trap));
-        QVERIFY_RESULT(run(f, f.rootDb(),
-                           {QStringLiteral("INSERT INTO public.s SELECT g, 'x' || g FROM "
-                                           "generate_series(1, 20) g"),
-                            QStringLiteral("ALTER ROLE ferry_r SET search_path = trap, pg_catalog, "
-                                           "public")}));
+            QVERIFY_RESULT(f.run(db, trap));
+        QVERIFY_RESULT(f.run(
+            f.rootDb(), {QStringLiteral("INSERT INTO public.s SELECT g, 'x' || g FROM "
+                                        "generate_series(1, 20) g"),
+                         QStringLiteral("ALTER ROLE ferry_r SET search_path = trap, pg_catalog, "
+                                        "public")}));
 
         // The trap is armed: an unpinned session of ferry_r falls into it.
         const QString rootAsFerry = f.rootDb(QStringLiteral("ferry_r"));
@@ -444,10 +415,10 @@ private slots:
         QVERIFY_RESULT(f.startWorker(rootIni));
         QVERIFY_RESULT(f.startWorker(leafIni));
         QVERIFY_RESULT(f.waitSynced());
-        QVERIFY_RESULT(run(f, f.rootDb(),
-                           {QStringLiteral("INSERT INTO public.s VALUES (21, 'new')"),
-                            QStringLiteral("UPDATE public.s SET id = 22 WHERE id = 2"),
-                            QStringLiteral("DELETE FROM public.s WHERE id = 3")}));
+        QVERIFY_RESULT(
+            f.run(f.rootDb(), {QStringLiteral("INSERT INTO public.s VALUES (21, 'new')"),
+                               QStringLiteral("UPDATE public.s SET id = 22 WHERE id = 2"),
+                               QStringLiteral("DELETE FROM public.s WHERE id = 3")}));
         QVERIFY_RESULT(f.waitSynced());
         for (const QString &ini : {rootIni, leafIni}) {
             for (const QString &command : {QStringLiteral("status"), QStringLiteral("tables")})
@@ -487,11 +458,11 @@ private slots:
         QVERIFY_RESULT(f.start());
         QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("CREATE TABLE public.owned (id int "
                                                           "PRIMARY KEY, v text)")));
-        QVERIFY_RESULT(run(f, f.leafAdminDb(),
-                           {QStringLiteral("CREATE ROLE trudy LOGIN NOSUPERUSER"),
-                            QStringLiteral("GRANT CREATE ON SCHEMA public TO trudy")}));
-        QVERIFY_RESULT(run(
-            f, f.leafDb(QStringLiteral("leaf"), QStringLiteral("trudy")),
+        QVERIFY_RESULT(
+            f.run(f.leafAdminDb(), {QStringLiteral("CREATE ROLE trudy LOGIN NOSUPERUSER"),
+                                    QStringLiteral("GRANT CREATE ON SCHEMA public TO trudy")}));
+        QVERIFY_RESULT(f.run(
+            f.leafDb(QStringLiteral("leaf"), QStringLiteral("trudy")),
             {QStringLiteral("CREATE TABLE public.owned (id int PRIMARY KEY, v text)"),
              QStringLiteral("CREATE FUNCTION public.promote() RETURNS trigger LANGUAGE plpgsql AS "
                             "$f$ BEGIN BEGIN EXECUTE 'ALTER ROLE trudy SUPERUSER'; EXCEPTION WHEN "
@@ -536,7 +507,7 @@ private slots:
             QVERIFY_RESULT(f.value(db, ddl));
         QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("INSERT INTO public.qk VALUES (1, 1, "
                                                           "'a'), (2, 2, 'b')")));
-        QVERIFY_RESULT(replicate(f, {QStringLiteral("public.qk")}));
+        QVERIFY_RESULT(f.replicate({QStringLiteral("public.qk")}));
         QVERIFY_RESULT(f.value(
             f.rootDb(),
             QStringLiteral("BEGIN; UPDATE public.qk SET u = 10 WHERE \"o'brien\" = 1; UPDATE "
