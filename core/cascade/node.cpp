@@ -135,6 +135,23 @@ Result<void> requireWorkerLock(Connection &db, const NodeInfo &node)
     return {};
 }
 
+Result<void> requireMayApply(Connection &db, const NodeInfo &node)
+{
+    if (node.type == NodeType::Root)
+        return {};
+    auto r = db.exec(
+        QStringLiteral("SELECT ferry.may_apply(), current_user, ferry.apply_role()::text"));
+    if (!r)
+        return r.error();
+    if (r->toBool(0, 0))
+        return {};
+    return Error(ErrorKind::Config,
+                 QStringLiteral("role %1 may not apply on node '%2' (%3): Ferry's write guard lets "
+                                "only members of %4 pass: GRANT %4 TO %1 (as a superuser or a "
+                                "role with CREATEROLE)")
+                     .arg(r->text(0, 1), node.name, db.displayName(), r->text(0, 2)));
+}
+
 Result<Connection> connectToProvider(const NodeInfo &node)
 {
     auto where = ConnectionString::parse(node.providerLocation);

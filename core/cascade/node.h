@@ -60,6 +60,9 @@ Result<bool> tryWorkerLock(Connection &db, const QString &queue);
 Result<void> releaseWorkerLock(Connection &db, const QString &queue);
 // Takes the worker lock, or fails with "another worker is already running".
 Result<void> requireWorkerLock(Connection &db, const NodeInfo &node);
+// A leaf's role must pass the node's write guard (R4: members of the node's
+// apply role): fails naming the GRANT that fixes it. Roots pass.
+Result<void> requireMayApply(Connection &db, const NodeInfo &node);
 
 // Opens the provider of a non-root node at its stored location; the error
 // names the provider node.

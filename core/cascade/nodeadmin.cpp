@@ -137,6 +137,51 @@ Result<void> lockOutWorker(Connection &db, const QString &queue, const QString &
                      .arg(nodeName, pid, db.displayName()));
 }
 
+// The root (or a leaf's provider) forgets a member: its consumer and its
+// location, in one transaction.
+Result<void> forgetMember(Connection &provider,
+                          const QString &queue,
+                          const QString &nodeName,
+                          const QString &workerName)
+{
+    auto tx = Transaction::begin(provider);
+    if (!tx)
+        return tx.error();
+    if (auto r = QueueAdmin(provider).unregisterConsumer(queue, workerName); !r)
+        return r.error();
+    if (auto r = provider.exec(QStringLiteral("DELETE FROM ferry.node_location WHERE queue_name = "
+                                              "$1 AND node_name = $2"),
+                               {queue, nodeName});
+        !r)
+        return r.error();
+    return tx->commit();
+}
+
+// A leaf's own records of `queue`, in one transaction: the deny triggers
+// come off its tables (their rows stay), then its tables, progress and node.
+Result<void> dropLeafRecords(Connection &leaf, const QString &queue, const QString &workerName)
+{
+    auto tx = Transaction::begin(leaf);
+    if (!tx)
+        return tx.error();
+    for (const QString &sql :
+         {QStringLiteral(
+              "SELECT ferry.allow_table(format('%I.%I', dest_schema, dest_name)::regclass) "
+              "FROM ferry.node_table WHERE queue_name = $1 AND "
+              "to_regclass(format('%I.%I', dest_schema, dest_name)) IS NOT NULL"),
+          QStringLiteral("DELETE FROM ferry.node_table WHERE queue_name = $1"),
+          QStringLiteral("DELETE FROM ferry.node_info WHERE queue_name = $1")}) {
+        if (auto r = leaf.exec(sql, {queue}); !r)
+            return r.error();
+    }
+    if (auto r = leaf.exec(QStringLiteral("DELETE FROM ferry.completed_tick WHERE queue_name = $1 "
+                                          "AND consumer_name = $2"),
+                           {queue, workerName});
+        !r)
+        return r.error();
+    return tx->commit();
+}
+
 } // namespace
 
 Result<NodeInfo> NodeAdmin::createRoot(const NodeSetup &setup)
@@ -364,25 +409,7 @@ Result<void> NodeAdmin::dropNode(const ConnectionString &dbString,
                 if (there && there->has_value() && there->value().name == nodeName) {
                     if (auto r = lockOutWorker(*remote, queue, nodeName); !r)
                         return r.error();
-                    if (auto tx = Transaction::begin(*remote)) {
-                        (void)remote->exec(
-                            QStringLiteral("SELECT ferry.allow_table(format('%I.%I', dest_schema, "
-                                           "dest_name)::regclass) FROM ferry.node_table WHERE "
-                                           "queue_name = $1 AND to_regclass(format('%I.%I', "
-                                           "dest_schema, dest_name)) IS NOT NULL"),
-                            {queue});
-                        (void)remote->exec(
-                            QStringLiteral("DELETE FROM ferry.node_table WHERE queue_name = $1"),
-                            {queue});
-                        (void)remote->exec(QStringLiteral("DELETE FROM ferry.completed_tick "
-                                                          "WHERE queue_name = $1 AND "
-                                                          "consumer_name = $2"),
-                                           {queue, member->workerName});
-                        (void)remote->exec(
-                            QStringLiteral("DELETE FROM ferry.node_info WHERE queue_name = $1"),
-                            {queue});
-                        (void)tx->commit();
-                    }
+                    (void)dropLeafRecords(*remote, queue, member->workerName);
                 } else if (there) {
                     qCWarning(lcCore).noquote()
                         << QStringLiteral("the location of node '%1' (%2) holds no such node: "
@@ -395,17 +422,7 @@ Result<void> NodeAdmin::dropNode(const ConnectionString &dbString,
                            .arg(nodeName, remote.error().toString());
             }
         }
-        auto tx = Transaction::begin(*db);
-        if (!tx)
-            return tx.error();
-        if (auto r = QueueAdmin(*db).unregisterConsumer(queue, member->workerName); !r)
-            return r.error();
-        if (auto r = db->exec(QStringLiteral("DELETE FROM ferry.node_location WHERE queue_name = "
-                                             "$1 AND node_name = $2"),
-                              {queue, nodeName});
-            !r)
-            return r.error();
-        return tx->commit();
+        return forgetMember(*db, queue, nodeName, member->workerName);
     }
 
     if (self->type == NodeType::Root) {
@@ -465,19 +482,7 @@ Result<void> NodeAdmin::dropNode(const ConnectionString &dbString,
                            "here only")
                 .arg(nodeName)));
     if (provider) {
-        auto fromProvider = [&]() -> Result<void> {
-            auto tx = Transaction::begin(*provider);
-            if (!tx)
-                return tx.error();
-            if (auto r = QueueAdmin(*provider).unregisterConsumer(queue, self->workerName); !r)
-                return r.error();
-            if (auto r = provider->exec(QStringLiteral("DELETE FROM ferry.node_location WHERE "
-                                                       "queue_name = $1 AND node_name = $2"),
-                                        {queue, nodeName});
-                !r)
-                return r.error();
-            return tx->commit();
-        }();
+        auto fromProvider = forgetMember(*provider, queue, nodeName, self->workerName);
         // --force: a provider that answers but lost the queue (restored,
         // dropped) does not keep the leaf either.
         if (!fromProvider && !force)
@@ -499,26 +504,7 @@ Result<void> NodeAdmin::dropNode(const ConnectionString &dbString,
                               "once the root is back")
                    .arg(provider.error().toString(), nodeName);
     }
-    auto tx = Transaction::begin(*db);
-    if (!tx)
-        return tx.error();
-    for (const QString &sql :
-         {QStringLiteral(
-              "SELECT ferry.allow_table(format('%I.%I', dest_schema, dest_name)::regclass) "
-              "FROM ferry.node_table WHERE queue_name = $1 AND "
-              "to_regclass(format('%I.%I', dest_schema, dest_name)) IS NOT NULL"),
-          QStringLiteral("DELETE FROM ferry.node_table WHERE queue_name = $1"),
-          QStringLiteral("DELETE FROM ferry.node_info WHERE queue_name = $1")}) {
-        if (auto r = db->exec(sql, {queue}); !r)
-            return r.error();
-    }
-    if (auto r
-        = db->exec(QStringLiteral("DELETE FROM ferry.completed_tick WHERE queue_name = $1 AND "
-                                  "consumer_name = $2"),
-                   {queue, self->workerName});
-        !r)
-        return r.error();
-    return tx->commit();
+    return dropLeafRecords(*db, queue, self->workerName);
 }
 
 Result<NodeInfo>

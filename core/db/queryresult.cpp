@@ -86,6 +86,12 @@ QStringList QueryResult::jsonStrings(int row, int column) const
     return values;
 }
 
+QString jsonArrayOf(const QStringList &values)
+{
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(values)).toJson(QJsonDocument::Compact));
+}
+
 qint64 QueryResult::affectedRows() const
 {
     return m_result ? QByteArray(PQcmdTuples(m_result.get())).toLongLong() : 0;

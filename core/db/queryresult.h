@@ -49,4 +49,8 @@ private:
     std::unique_ptr<pg_result, Clear> m_result;
 };
 
+// The other way: strings as a JSON array, for a parameter the SQL reads
+// with pg_catalog.json_array_elements_text($n::pg_catalog.json).
+QString jsonArrayOf(const QStringList &values);
+
 } // namespace ferry

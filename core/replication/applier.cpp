@@ -2,6 +2,8 @@
 
 #include "db/transaction.h"
 #include "queue/schemainstaller.h"
+#include "replication/failuretext.h"
+#include "replication/nodecatalog.h"
 #include "replication/tableregistry.h"
 
 #include <QElapsedTimer>
@@ -228,19 +230,6 @@ QStringList memberNames(QByteArrayView data)
     return names;
 }
 
-// "(a, b)=(1, x)", the way PostgreSQL names a key in its messages.
-QString formatKey(const QStringList &names, const QStringList &values)
-{
-    return QStringLiteral("(%1)=(%2)")
-        .arg(names.join(QStringLiteral(", ")), values.join(QStringLiteral(", ")));
-}
-
-// SQLSTATEs of text the node's encoding cannot hold.
-bool isEncodingError(const Error &e)
-{
-    return e.sqlState() == QLatin1String("22P05") || e.sqlState() == QLatin1String("22021");
-}
-
 } // namespace
 
 Applier::Applier(Connection &node, QString queue, QString consumer)
@@ -361,14 +350,10 @@ Result<void> Applier::loadNodeTables(const QList<TableMapping> &tables)
         if (m_nodeTables.contains(t.sourceTableId))
             continue;
         missing.append(t);
-        QString quoted = target(t);
-        quoted.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
-        quoted.replace(QLatin1Char('"'), QStringLiteral("\\\""));
-        names.append(QLatin1Char('"') + quoted + QLatin1Char('"'));
+        names.append(target(t));
     }
     if (missing.isEmpty())
         return {};
-    const QString array = QStringLiteral("{%1}").arg(names.join(QLatin1Char(',')));
     auto r = m_node.exec(
         QStringLiteral(
             "SELECT t.i, a.attname, a.atttypid::pg_catalog.regtype::pg_catalog.text, "
@@ -384,10 +369,11 @@ Result<void> Applier::loadNodeTables(const QList<TableMapping> &tables)
             "JOIN pg_catalog.pg_operator o ON o.oid = ao.amopopr "
             "JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "
             "WHERE x.indrelid = a.attrelid AND x.indisprimary AND k.attnum = a.attnum) "
-            "FROM pg_catalog.unnest($1::pg_catalog.text[]) WITH ORDINALITY t(name, i) "
-            "JOIN pg_catalog.pg_attribute a ON a.attrelid = t.name::pg_catalog.regclass "
-            "WHERE a.attnum > 0 AND NOT a.attisdropped ORDER BY t.i, a.attnum"),
-        {array});
+            "FROM pg_catalog.json_array_elements_text($1::pg_catalog.json) WITH ORDINALITY "
+            "t(name, i) JOIN pg_catalog.pg_attribute a ON a.attrelid = "
+            "t.name::pg_catalog.regclass WHERE a.attnum > 0 AND NOT a.attisdropped "
+            "ORDER BY t.i, a.attnum"),
+        {jsonArrayOf(names)});
     if (!r)
         return r.error().withContext(QStringLiteral("reading the columns of the node's tables"));
     for (const TableMapping &t : std::as_const(missing))
@@ -416,28 +402,16 @@ Result<void> Applier::loadNodeTables(const QList<TableMapping> &tables)
         return {};
     // Foreign keys between the batch's tables decide their order.
     QStringList all;
-    for (const TableMapping &t : tables) {
-        QString quoted = target(t);
-        quoted.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
-        quoted.replace(QLatin1Char('"'), QStringLiteral("\\\""));
-        all.append(QLatin1Char('"') + quoted + QLatin1Char('"'));
-    }
-    auto fk = m_node.exec(
-        QStringLiteral("SELECT a.i, b.i FROM pg_catalog.unnest($1::pg_catalog.text[]) WITH "
-                       "ORDINALITY a(name, i) JOIN pg_catalog.pg_constraint c ON c.conrelid = "
-                       "a.name::pg_catalog.regclass AND c.contype = 'f' JOIN "
-                       "pg_catalog.unnest($1::pg_catalog.text[]) WITH ORDINALITY b(name, i) ON "
-                       "c.confrelid = b.name::pg_catalog.regclass WHERE a.i <> b.i"),
-        {QStringLiteral("{%1}").arg(all.join(QLatin1Char(',')))});
+    for (const TableMapping &t : tables)
+        all.append(target(t));
+    auto fk = foreignKeysBetween(m_node, all);
     if (!fk)
-        return fk.error().withContext(QStringLiteral("reading the node's foreign keys"));
+        return fk.error();
     for (const TableMapping &t : tables)
         m_nodeTables[t.sourceTableId].references.clear();
-    for (int row = 0; row < fk->rowCount(); ++row) {
-        const int child = tables.at(fk->toInt64(row, 0) - 1).sourceTableId;
-        const int parent = tables.at(fk->toInt64(row, 1) - 1).sourceTableId;
-        m_nodeTables[child].references.append(parent);
-    }
+    for (const auto &[child, parent] : std::as_const(*fk))
+        m_nodeTables[tables.at(child).sourceTableId].references.append(
+            tables.at(parent).sourceTableId);
     return {};
 }
 
@@ -743,11 +717,7 @@ Error Applier::failedCopy(const Error &copyError,
         key = QStringLiteral(", key ") + formatKey(table.keyColumns, values);
     }
     Error e = copyError;
-    const QString what = isEncodingError(copyError)
-                             ? QStringLiteral(": the node's database encoding cannot hold this "
-                                              "text; change the value on the root, or give the "
-                                              "node a database in UTF8")
-                             : QString();
+    const QString what = encodingAdvice(copyError);
     return std::move(e.withContext(
         QStringLiteral("event %1 on %2%3%4").arg(eventId).arg(m_failedTable, key, what)));
 }

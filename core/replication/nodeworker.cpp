@@ -4,6 +4,7 @@
 #include "queue/schemainstaller.h"
 #include "queue/ticker.h"
 #include "replication/applier.h"
+#include "replication/nodecatalog.h"
 #include "replication/tablecopy.h"
 #include "replication/tableregistry.h"
 #include "util/joblogfile.h"
@@ -12,8 +13,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QJsonArray>
-#include <QJsonDocument>
+#include <QSet>
 #include <QThread>
 
 #include <memory>
@@ -39,25 +39,6 @@ QString causeFirst(const Error &e)
     if (!e.context().isEmpty())
         text += QStringLiteral(" - ") + e.context();
     return text.simplified();
-}
-
-// A leaf's worker must pass the node's write guard (R4): said at start, with
-// the GRANT that fixes it, not as a refused write in every batch.
-Result<void> requireMayApply(Connection &db, const NodeInfo &node)
-{
-    if (node.type == NodeType::Root)
-        return {};
-    auto r = db.exec(
-        QStringLiteral("SELECT ferry.may_apply(), current_user, ferry.apply_role()::text"));
-    if (!r)
-        return r.error();
-    if (r->toBool(0, 0))
-        return {};
-    return Error(ErrorKind::Config,
-                 QStringLiteral("role %1 may not apply on node '%2' (%3): Ferry's write guard lets "
-                                "only members of %4 pass: GRANT %4 TO %1 (as a superuser or a "
-                                "role with CREATEROLE), then start the worker again")
-                     .arg(r->text(0, 1), node.name, db.displayName(), r->text(0, 2)));
 }
 
 } // namespace
@@ -95,6 +76,8 @@ Result<void> NodeWorker::checkStart(const JobConfig &config)
         return node.error();
     if (auto r = requireWorkerLock(*db, node.value()); !r)
         return r.error();
+    // Said at start, with the GRANT that fixes it, not as a refused write in
+    // every batch.
     if (auto r = requireMayApply(*db, node.value()); !r) {
         (void)releaseWorkerLock(*db, config.queueName());
         return r.error();
@@ -525,24 +508,16 @@ Result<bool> NodeWorker::copyDueTable(Connection &provider, const QList<NodeTabl
         QStringList names;
         for (const NodeTable *t : std::as_const(waiting))
             names.append(m_node->quoteQualified(t->destSchema, t->destName));
-        auto children = m_node->exec(
-            QStringLiteral("SELECT DISTINCT a.i FROM pg_catalog.json_array_elements_text("
-                           "$1::pg_catalog.json) WITH ORDINALITY a(name, i) JOIN "
-                           "pg_catalog.pg_constraint c ON c.conrelid = "
-                           "a.name::pg_catalog.regclass AND c.contype = 'f' JOIN "
-                           "pg_catalog.json_array_elements_text($1::pg_catalog.json) WITH "
-                           "ORDINALITY b(name, i) ON c.confrelid = b.name::pg_catalog.regclass "
-                           "WHERE a.i <> b.i"),
-            {QString::fromUtf8(
-                QJsonDocument(QJsonArray::fromStringList(names)).toJson(QJsonDocument::Compact))});
-        if (!children)
-            return children.error();
+        auto keys = foreignKeysBetween(*m_node, names);
+        if (!keys)
+            return keys.error();
         QList<const NodeTable *> parentsFirst;
         QList<const NodeTable *> later;
-        const QStringList referencing = children->column(0);
+        QSet<int> referencing;
+        for (const auto &key : std::as_const(*keys))
+            referencing.insert(key.first);
         for (qsizetype i = 0; i < waiting.size(); ++i)
-            (referencing.contains(QString::number(i + 1)) ? later : parentsFirst)
-                .append(waiting.at(i));
+            (referencing.contains(int(i)) ? later : parentsFirst).append(waiting.at(i));
         waiting = parentsFirst + later;
     }
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
@@ -561,9 +536,10 @@ Result<bool> NodeWorker::copyDueTable(Connection &provider, const QList<NodeTabl
     qCInfo(lcCore).noquote() << QStringLiteral("copying %1").arg(name);
     auto copied = copyTable(provider, *m_node, m_options.queue, table, m_options.lockTimeout);
     if (!copied) {
-        const auto backOff = [&](qint64 floorMs) {
-            const qint64 wait = qMin<qint64>(m_options.retryMaxMs,
-                                             qMax<qint64>(floorMs, 2 * m_copyBackoffMs.value(key)));
+        const auto backOff = [&]() {
+            const qint64 wait
+                = qMin<qint64>(m_options.retryMaxMs,
+                               qMax<qint64>(m_options.retryMinMs, 2 * m_copyBackoffMs.value(key)));
             m_copyBackoffMs.insert(key, wait);
             m_copyRetryAtMs.insert(key, nowMs + wait);
         };
@@ -573,7 +549,7 @@ Result<bool> NodeWorker::copyDueTable(Connection &provider, const QList<NodeTabl
             // table's release) go on.
             qCInfo(lcCore).noquote()
                 << QStringLiteral("copy of %1 put off: %2").arg(name, copied.error().toString());
-            backOff(m_options.retryMinMs);
+            backOff();
             return true;
         }
         (void)m_node->exec(QStringLiteral("UPDATE ferry.node_table SET last_error = $3 WHERE "
@@ -587,7 +563,7 @@ Result<bool> NodeWorker::copyDueTable(Connection &provider, const QList<NodeTabl
         site.copy = true;
         site.table = name;
         (void)recordNodeError(*m_node, m_options.queue, copied.error(), site);
-        backOff(m_options.retryMinMs);
+        backOff();
         return true;
     }
     // Also closes what an earlier run of the worker logged for this copy.

@@ -2,6 +2,7 @@
 
 #include "db/copystream.h"
 #include "db/transaction.h"
+#include "replication/failuretext.h"
 
 #include <QSet>
 
@@ -113,8 +114,7 @@ QString keyOfLine(Connection &provider, const QString &source, const QStringList
     QStringList values;
     for (int i = 0; i < keys.size(); ++i)
         values.append(r->text(0, i));
-    return QStringLiteral("(%1)=(%2)")
-        .arg(keys.join(QStringLiteral(", ")), values.join(QStringLiteral(", ")));
+    return formatKey(keys, values);
 }
 
 } // namespace
@@ -259,15 +259,10 @@ Result<TableCopyResult> copyTable(Connection &provider,
                 key = keyOfLine(provider, source->qualified, source->keys, *line);
             }
         }
-        const bool encoding
-            = e.sqlState() == QLatin1String("22P05") || e.sqlState() == QLatin1String("22021");
         return std::move(e.withContext(
             QStringLiteral("copying %1 from the provider%2%3")
                 .arg(destDisplay, key.isEmpty() ? QString() : QStringLiteral(", key ") + key,
-                     encoding ? QStringLiteral(": the node's database encoding cannot hold this "
-                                               "text; change the value on the root, or give the "
-                                               "node a database in UTF8")
-                              : QString())));
+                     encodingAdvice(e))));
     }
     result.rows = copied->rows;
     if (auto r = leaf.exec(

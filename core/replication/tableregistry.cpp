@@ -466,16 +466,11 @@ TableRegistry::addOnLeaf(const QStringList &names, bool all, Connection &provide
         return false;
     };
     // R4: the write guard must let this node's apply pass.
-    auto guard = m_node.exec(
-        QStringLiteral("SELECT ferry.may_apply(), current_user, ferry.apply_role()::text"));
-    if (!guard)
-        return guard.error();
-    if (!guard->toBool(0, 0))
-        return Error(ErrorKind::Usage,
-                     QStringLiteral("role %1 may not apply on node %2: Ferry's write guard lets "
-                                    "only members of %3 pass (GRANT %3 TO %1, as a superuser or "
-                                    "a role with CREATEROLE); nothing was added")
-                         .arg(guard->text(0, 1), m_info.name, guard->text(0, 2)));
+    if (auto r = requireMayApply(m_node, m_info); !r) {
+        if (r.error().kind() != ErrorKind::Config)
+            return r.error();
+        return Error(ErrorKind::Usage, r.error().message() + QStringLiteral("; nothing was added"));
+    }
     auto replica = mayUseReplicaRole(m_node);
     if (!replica)
         return replica.error();
