@@ -1,6 +1,6 @@
 #pragma once
 
-#include "localstore.h"
+#include "common/localstore.h"
 
 #include <QSettings>
 #include <QVariantHash>

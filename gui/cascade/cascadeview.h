@@ -1,0 +1,88 @@
+#pragma once
+
+#include "cascade/cascadereader.h"
+
+#include <QWidget>
+
+class QLabel;
+class QSpinBox;
+class QSplitter;
+class QToolButton;
+class QTreeView;
+
+namespace ferry::gui {
+
+class CascadeModel;
+class LocalStore;
+class CascadeMonitor;
+class NodeDetailWidget;
+
+// The live view of one config's cascade: the tree of nodes with their state, lag,
+// tick and tables, refreshed every few seconds by CascadeMonitor, and the selected
+// node's detail below it. Errors (a node or the whole cascade unreachable, a
+// database that is no node) show in a banner above the tree.
+class CascadeView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit CascadeView(QWidget *parent = nullptr);
+    ~CascadeView() override;
+
+    void open(const JobConfig &config);
+    void close();
+    bool isOpen() const;
+
+    // Where the refresh interval is kept; reads it now. Without a store the
+    // interval is the default and is not kept.
+    void setStore(LocalStore *store);
+
+    void refreshNow();
+    int refreshInterval() const;
+    void setRefreshInterval(int seconds);
+
+    CascadeMonitor *monitor() const { return m_monitor; }
+    CascadeModel *model() const { return m_model; }
+    QTreeView *tree() const { return m_tree; }
+    NodeDetailWidget *detail() const { return m_detail; }
+    // The one-line error the banner shows; empty when it is hidden.
+    QString errorText() const;
+
+signals:
+    // The first status and the selected node's detail after open() are shown.
+    void loaded();
+
+protected:
+    void changeEvent(QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void retranslateUi();
+    void onStatus(const StatusReply &reply);
+    void onDetail(const NodeDetail &detail);
+    void onCurrentChanged();
+    void selectNode(const QString &name);
+    void showError(const QString &text);
+    void updateHeader();
+
+    CascadeMonitor *m_monitor = nullptr;
+    CascadeModel *m_model = nullptr;
+    QLabel *m_title = nullptr;
+    QLabel *m_updated = nullptr;
+    QLabel *m_intervalLabel = nullptr;
+    QSpinBox *m_interval = nullptr;
+    QToolButton *m_refresh = nullptr;
+    QLabel *m_banner = nullptr;
+    QTreeView *m_tree = nullptr;
+    NodeDetailWidget *m_detail = nullptr;
+    QSplitter *m_splitter = nullptr;
+
+    LocalStore *m_store = nullptr;
+    QString m_selected; // by name: survives model resets
+    std::optional<StatusReply> m_lastReply;
+    bool m_sized = false;
+    bool m_statusShown = false;
+    bool m_loadedSent = false;
+};
+
+} // namespace ferry::gui

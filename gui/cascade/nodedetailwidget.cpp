@@ -1,0 +1,352 @@
+#include "cascade/nodedetailwidget.h"
+
+#include "cascade/copyprogressdelegate.h"
+#include "cascade/nodestate.h"
+
+#include <QBoxLayout>
+#include <QEvent>
+#include <QFontDatabase>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QTextCursor>
+#include <QTimer>
+#include <QTreeWidget>
+
+namespace ferry::gui {
+
+namespace {
+
+enum TableColumn { TableNameColumn, TableStateColumn, TableRowsColumn, TableErrorColumn };
+
+QLabel *makeLabel(const QString &objectName, QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+QLabel *makeHeading(const QString &objectName, QWidget *parent)
+{
+    QLabel *label = makeLabel(objectName, parent);
+    QFont font = label->font();
+    font.setBold(true);
+    label->setFont(font);
+    return label;
+}
+
+// A copy is one attempt of one table: the worker's session copies it again after a failure.
+QString copyKey(const TableRow &t)
+{
+    return t.name + QLatin1Char('#') + QString::number(t.copy->backendPid);
+}
+
+QString locationName(const QString &location)
+{
+    auto where = ConnectionString::parse(location);
+    return where ? where->displayName() : ConnectionString::maskText(location);
+}
+
+} // namespace
+
+NodeDetailWidget::NodeDetailWidget(QWidget *parent)
+    : QWidget(parent)
+{
+    setObjectName(QStringLiteral("nodeDetail"));
+
+    m_placeholder = makeLabel(QStringLiteral("nodeDetailPlaceholder"), this);
+    m_placeholder->setAlignment(Qt::AlignCenter);
+    m_placeholder->setForegroundRole(QPalette::PlaceholderText);
+
+    auto *content = new QWidget(this);
+    m_title = makeHeading(QStringLiteral("nodeDetailTitle"), content);
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
+    m_title->setFont(titleFont);
+    m_summary = makeLabel(QStringLiteral("nodeDetailSummary"), content);
+    m_summary->setWordWrap(true);
+
+    auto *tablesPane = new QWidget(content);
+    m_tablesTitle = makeHeading(QStringLiteral("nodeTablesTitle"), tablesPane);
+    m_tablesNote = makeLabel(QStringLiteral("nodeTablesNote"), tablesPane);
+    m_tablesNote->setWordWrap(true);
+    m_tablesNote->hide();
+    m_tables = new QTreeWidget(tablesPane);
+    m_tables->setObjectName(QStringLiteral("nodeTables"));
+    m_tables->setRootIsDecorated(false);
+    m_tables->setUniformRowHeights(true);
+    m_tables->setAlternatingRowColors(true);
+    m_tables->setSelectionMode(QAbstractItemView::NoSelection);
+    m_tables->setColumnCount(4);
+    m_tables->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_tables->header()->setStretchLastSection(true);
+    m_tables->setItemDelegateForColumn(TableStateColumn, new CopyProgressDelegate(m_tables));
+    auto *tablesLayout = new QVBoxLayout(tablesPane);
+    tablesLayout->setContentsMargins(0, 0, 0, 0);
+    tablesLayout->addWidget(m_tablesTitle);
+    tablesLayout->addWidget(m_tablesNote);
+    tablesLayout->addWidget(m_tables, 1);
+
+    auto *logPane = new QWidget(content);
+    m_logTitle = makeHeading(QStringLiteral("nodeLogTitle"), logPane);
+    m_logTitle->setWordWrap(true);
+    m_log = new QPlainTextEdit(logPane);
+    m_log->setObjectName(QStringLiteral("nodeLog"));
+    m_log->setReadOnly(true);
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_log->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    auto *logLayout = new QVBoxLayout(logPane);
+    logLayout->setContentsMargins(0, 0, 0, 0);
+    logLayout->addWidget(m_logTitle);
+    logLayout->addWidget(m_log, 1);
+
+    m_splitter = new QSplitter(Qt::Horizontal, content);
+    m_splitter->setObjectName(QStringLiteral("nodeDetailSplitter"));
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(tablesPane);
+    m_splitter->addWidget(logPane);
+
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
+    contentLayout->addWidget(m_title);
+    contentLayout->addWidget(m_summary);
+    contentLayout->addSpacing(4);
+    contentLayout->addWidget(m_splitter, 1);
+
+    m_pages = new QStackedWidget(this);
+    m_pages->addWidget(m_placeholder);
+    m_pages->addWidget(content);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_pages);
+
+    retranslateUi();
+}
+
+void NodeDetailWidget::showEvent(QShowEvent *event)
+{
+    if (!m_sized) {
+        // Log lines are long: the log gets the larger share, once the first layout
+        // gave this widget its real width (the splitter's page may not be laid out yet).
+        m_sized = true;
+        QTimer::singleShot(0, this, [this] {
+            const int width = this->width();
+            m_splitter->setSizes({width * 2 / 5, width - width * 2 / 5});
+        });
+    }
+    QWidget::showEvent(event);
+}
+
+void NodeDetailWidget::clear()
+{
+    m_node.reset();
+    m_detail.reset();
+    m_copyRates.clear();
+    m_local = false;
+    render();
+}
+
+void NodeDetailWidget::showNode(const NodeStatus &status, bool local, const QString &localNode)
+{
+    if (!m_node || m_node->name != status.name) {
+        m_detail.reset(); // another node: its tables are still being read
+        m_copyRates.clear();
+    }
+    m_node = status;
+    m_local = local;
+    m_localNode = localNode;
+    render();
+}
+
+void NodeDetailWidget::showDetail(const NodeDetail &detail)
+{
+    if (!m_node || detail.node != m_node->name)
+        return;
+    m_detail = detail;
+    QSet<QString> running;
+    for (const TableRow &t : detail.tables) {
+        if (t.copy) {
+            m_copyRates.addSample(copyKey(t), t.copy->rows, t.copy->sampledMs);
+            running.insert(copyKey(t));
+        }
+    }
+    m_copyRates.keepOnly(running);
+    render();
+}
+
+void NodeDetailWidget::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+void NodeDetailWidget::retranslateUi()
+{
+    m_placeholder->setText(tr("Select a node in the cascade to see its tables and its "
+                              "worker's log."));
+    m_tables->setHeaderLabels({tr("Table"), tr("State"), tr("Copied rows"), tr("Error")});
+    render();
+}
+
+void NodeDetailWidget::render()
+{
+    if (!m_node) {
+        m_pages->setCurrentIndex(0);
+        return;
+    }
+    m_pages->setCurrentIndex(1);
+    const NodeStatus &n = *m_node;
+    m_title->setText(tr("%1 (%2 node)").arg(n.name, NodeStateText::typeName(n.type)));
+
+    QStringList summary;
+    summary.append(tr("Location: %1").arg(locationName(n.location)));
+    if (!n.providerNode.isEmpty() && n.type != NodeType::Root)
+        summary.append(tr("Provider: %1").arg(n.providerNode));
+    if (m_detail && m_detail->info) {
+        const NodeInfo &info = *m_detail->info;
+        if (!info.workerSeenAt.isValid())
+            summary.append(tr("Worker: never run"));
+        else if (info.workerPid == 0)
+            summary.append(tr("Worker: stopped, last seen %1")
+                               .arg(QLocale().toString(info.workerSeenAt.toLocalTime(),
+                                                       QLocale::ShortFormat)));
+        else
+            summary.append(tr("Worker: pid %1, last seen %2")
+                               .arg(info.workerPid)
+                               .arg(QLocale().toString(info.workerSeenAt.toLocalTime().time(),
+                                                       QStringLiteral("HH:mm:ss"))));
+        if (info.paused)
+            summary.append(tr("Paused"));
+    }
+    m_summary->setText(summary.join(QStringLiteral("   ·   ")));
+    m_summary->setToolTip([&n] {
+        auto where = ConnectionString::parse(n.location);
+        return where ? where->masked() : ConnectionString::maskText(n.location);
+    }());
+
+    renderTables();
+    renderLog();
+}
+
+void NodeDetailWidget::renderTables()
+{
+    m_tables->clear();
+    m_tablesNote->hide();
+    if (!m_detail) {
+        m_tablesTitle->setText(tr("Tables"));
+        m_tablesNote->setText(tr("Reading the tables…"));
+        m_tablesNote->show();
+        return;
+    }
+    if (!m_detail->ok) {
+        m_tablesTitle->setText(tr("Tables"));
+        m_tablesNote->setText(tr("Cannot read the tables: %1").arg(m_detail->error));
+        m_tablesNote->show();
+        return;
+    }
+    m_tablesTitle->setText(tr("Tables (%n)", nullptr, int(m_detail->tables.size())));
+    if (m_detail->tables.isEmpty()) {
+        m_tablesNote->setText(m_node->type == NodeType::Root
+                                  ? tr("The root captures no table yet (ferry add-table).")
+                                  : tr("This node subscribes no table yet (ferry add-table)."));
+        m_tablesNote->show();
+    }
+    const QLocale locale;
+    bool anyError = false;
+    for (const TableRow &t : m_detail->tables) {
+        auto *item = new QTreeWidgetItem(m_tables);
+        item->setText(TableNameColumn,
+                      t.destination.isEmpty() ? t.name : tr("%1 → %2").arg(t.name, t.destination));
+        item->setData(TableNameColumn, Qt::UserRole, t.name);
+        NodeState state = t.mergeState == QLatin1String("ok") ? NodeState::Ok : NodeState::Warning;
+        if (!t.lastError.isEmpty())
+            state = NodeState::Error;
+        // A table with an error is never shown ok: its changes wait (R1).
+        item->setText(TableStateColumn, state == NodeState::Error
+                                            ? NodeStateText::stateName(state)
+                                            : NodeStateText::mergeStateName(t.mergeState));
+        item->setData(TableStateColumn, Qt::UserRole, t.mergeState);
+        if (t.copy) {
+            // The copy runs (again, after an error shown beside it): a bar with the time
+            // left, the rows so far beside it.
+            const CopySample &c = *t.copy;
+            const auto rate = m_copyRates.rate(copyKey(t));
+            const QString summary = CopyRateTracker::summary(c.rows, c.total, rate);
+            item->setText(TableStateColumn, CopyRateTracker::barText(c.rows, c.total, rate));
+            item->setData(TableStateColumn, CopyProgressDelegate::PercentRole,
+                          CopyRateTracker::percent(c.rows, c.total));
+            item->setToolTip(TableStateColumn, summary);
+            item->setText(TableRowsColumn, CopyRateTracker::rowsText(c.rows, c.total));
+            item->setData(TableRowsColumn, Qt::UserRole, c.rows);
+            item->setToolTip(TableRowsColumn, summary);
+        } else {
+            item->setIcon(TableStateColumn, nodeStateIcon(state));
+            if (t.copiedRows >= 0) {
+                item->setText(TableRowsColumn, locale.toString(t.copiedRows));
+                item->setData(TableRowsColumn, Qt::UserRole, t.copiedRows);
+            }
+        }
+        item->setTextAlignment(TableRowsColumn, Qt::AlignRight | Qt::AlignVCenter);
+        item->setText(TableErrorColumn, t.lastError);
+        item->setToolTip(TableErrorColumn, t.lastError);
+        anyError = anyError || !t.lastError.isEmpty();
+    }
+    // An empty error column would only push the others out of a narrow pane.
+    m_tables->setColumnHidden(TableErrorColumn, !anyError);
+}
+
+void NodeDetailWidget::renderLog()
+{
+    QScrollBar *bar = m_log->verticalScrollBar();
+    const bool atEnd = bar->value() == bar->maximum();
+    const int kept = bar->value();
+    const std::optional<LogTail> log = m_detail ? m_detail->log : std::nullopt;
+    QString placeholder;
+    if (!m_local) {
+        m_logTitle->setText(tr("Worker log"));
+        placeholder = m_localNode.isEmpty()
+                          ? tr("The worker's log is shown for the open config's node only.")
+                          : tr("The worker's log is shown for the open config's node (%1) only.")
+                                .arg(m_localNode);
+    } else if (!log) {
+        m_logTitle->setText(tr("Worker log"));
+        placeholder = tr("Reading the log…");
+    } else if (log->path.isEmpty()) {
+        m_logTitle->setText(tr("Worker log"));
+        placeholder = tr("The config sets no logfile: the worker writes its log to the "
+                         "terminal it runs in.");
+    } else {
+        m_logTitle->setText(tr("Worker log: %1").arg(log->path));
+        if (!log->exists)
+            placeholder = tr("No log yet: the worker has not written %1.").arg(log->path);
+        else if (!log->error.isEmpty())
+            placeholder = tr("Cannot read the log: %1").arg(log->error);
+        else if (log->lines.isEmpty())
+            placeholder = tr("The log is empty.");
+    }
+    const QString text
+        = log && placeholder.isEmpty() ? log->lines.join(QLatin1Char('\n')) : QString();
+    m_log->setPlaceholderText(placeholder);
+    if (m_log->toPlainText() != text) {
+        m_log->setPlainText(text);
+        // Follow the end of the log unless the user scrolled up to read.
+        if (atEnd) {
+            // Wrapped lines are laid out lazily: scroll again once they are.
+            m_log->moveCursor(QTextCursor::End);
+            m_log->ensureCursorVisible();
+            QTimer::singleShot(0, m_log, [log = m_log] {
+                log->verticalScrollBar()->setValue(log->verticalScrollBar()->maximum());
+            });
+        } else {
+            bar->setValue(kept);
+        }
+    }
+}
+
+} // namespace ferry::gui

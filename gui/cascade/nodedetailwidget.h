@@ -1,0 +1,67 @@
+#pragma once
+
+#include "cascade/cascadereader.h"
+#include "cascade/copyratetracker.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class QLabel;
+class QPlainTextEdit;
+class QSplitter;
+class QStackedWidget;
+class QTreeWidget;
+
+namespace ferry::gui {
+
+// The pane under the cascade tree: the selected node's place in the cascade, its
+// tables with their merge state and copied rows (a progress bar with the time left
+// while a table's copy runs), and, for the open config's own node, the tail of its
+// worker's logfile. It only shows what CascadeMonitor read.
+class NodeDetailWidget : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit NodeDetailWidget(QWidget *parent = nullptr);
+
+    // No node selected.
+    void clear();
+    // A node was selected: its header from the status, tables still being read.
+    void showNode(const NodeStatus &status, bool local, const QString &localNode);
+    void showDetail(const NodeDetail &detail);
+
+    QString nodeName() const { return m_node ? m_node->name : QString(); }
+    QSplitter *splitter() const { return m_splitter; }
+
+protected:
+    void changeEvent(QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void retranslateUi();
+    void render();
+    void renderTables();
+    void renderLog();
+
+    QStackedWidget *m_pages = nullptr;
+    QLabel *m_placeholder = nullptr;
+    QLabel *m_title = nullptr;
+    QLabel *m_summary = nullptr;
+    QLabel *m_tablesTitle = nullptr;
+    QLabel *m_tablesNote = nullptr;
+    QTreeWidget *m_tables = nullptr;
+    QLabel *m_logTitle = nullptr;
+    QPlainTextEdit *m_log = nullptr;
+    QSplitter *m_splitter = nullptr;
+
+    bool m_sized = false;
+    std::optional<NodeStatus> m_node;
+    bool m_local = false;
+    QString m_localNode;
+    std::optional<NodeDetail> m_detail;
+    CopyRateTracker m_copyRates; // the shown node's running copies
+};
+
+} // namespace ferry::gui

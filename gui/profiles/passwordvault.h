@@ -1,0 +1,44 @@
+#pragma once
+
+#include "profiles/connectionprofile.h"
+#include "util/result.h"
+
+#include <QObject>
+
+#include <functional>
+
+namespace ferry::gui {
+
+// ~/.pgpass (or $PGPASSFILE), the file libpq itself reads passwords from:
+// one line host:port:database:user:password per connection, ':' and '\'
+// escaped with '\', mode 0600 or libpq ignores the file.
+namespace PgPass {
+QString path();
+// Adds the profile's line or replaces its password; the file keeps every
+// other line and ends up 0600. Written atomically (QSaveFile).
+Result<void> store(const ConnectionProfile &profile, const QString &password);
+Result<void> remove(const ConnectionProfile &profile);
+// The line's fields as libpq matches them.
+QString escapeField(const QString &field);
+} // namespace PgPass
+
+// Passwords in the system keychain (Secret Service, KWallet, macOS Keychain,
+// Windows Credential Store) through QtKeychain, keyed by the profile's
+// address. Jobs are asynchronous; `done` runs on the caller's thread with an
+// error (kind Io, one line) when no keychain answers, e.g. no Secret Service
+// on a headless machine: .pgpass is then the way.
+class Keychain
+{
+public:
+    static QString service();
+    static void write(const ConnectionProfile &profile,
+                      const QString &password,
+                      QObject *context,
+                      std::function<void(Result<void>)> done);
+    static void read(const ConnectionProfile &profile,
+                     QObject *context,
+                     std::function<void(Result<QString>)> done);
+    static void remove(const ConnectionProfile &profile);
+};
+
+} // namespace ferry::gui

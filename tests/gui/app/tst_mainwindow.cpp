@@ -1,0 +1,409 @@
+#include "app/application.h"
+#include "app/apptranslator.h"
+#include "app/mainwindow.h"
+#include "storetestutil.h"
+#include "util/version.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QImage>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProcess>
+#include <QPushButton>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+using ferry::gui::AppTranslator;
+using ferry::gui::MainWindow;
+
+namespace {
+
+// Calls handle() on the next modal dialog as soon as it is shown, from inside the
+// dialog's own event loop. If none appears within the timeout, any open modal is
+// closed so that a broken test fails instead of hanging in exec().
+void handleNextModal(const std::function<void(QWidget *)> &handle)
+{
+    auto *timer = new QTimer(qApp);
+    auto remaining = std::make_shared<int>(250); // 250 x 20 ms
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, remaining, handle] {
+        if (QWidget *modal = QApplication::activeModalWidget()) {
+            timer->deleteLater();
+            timer->stop();
+            handle(modal);
+            return;
+        }
+        if (--*remaining == 0) {
+            timer->stop();
+            timer->deleteLater();
+        }
+    });
+    timer->start(20);
+}
+
+bool isOpaqueAt(const QIcon &icon, int size)
+{
+    const QImage image = icon.pixmap(size, size).toImage();
+    return !image.isNull() && image.pixelColor(size / 2, size / 2).alpha() == 255;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void windowIsShown();
+    void iconIsRendered();
+    void menusAndActions();
+    void recentConfigsAreListed();
+    void emptyStateIsHonest();
+    void statusBar();
+    void aboutDialogOpensAndCloses();
+    void aboutQtOpensAndCloses();
+    void quitClosesTheWindow();
+    void geometryIsRestored();
+    void chineseTranslation();
+    void englishNeedsNoCatalog();
+    void versionOption();
+    void screenshotOption();
+
+private:
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestMainWindow::initTestCase()
+{
+    // Keeps QSettings away from the real ~/.config.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("FerryTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+}
+
+void TestMainWindow::init()
+{
+    QVERIFY(ferry::test::resetDefaultStore());
+    m_window = std::make_unique<MainWindow>();
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestMainWindow::cleanup()
+{
+    m_window.reset();
+    QVERIFY(ferry::test::resetDefaultStore());
+}
+
+void TestMainWindow::windowIsShown()
+{
+    QVERIFY(m_window->isVisible());
+    QCOMPARE(m_window->objectName(), QStringLiteral("MainWindow"));
+    QCOMPARE(m_window->windowTitle(), QStringLiteral("Ferry"));
+    QCOMPARE(m_window->size(), MainWindow::defaultSize());
+}
+
+void TestMainWindow::iconIsRendered()
+{
+    QVERIFY(!m_window->windowIcon().isNull());
+    // The SVG really renders (needs Qt's SVG plugin): the icon's centre is painted.
+    QVERIFY(isOpaqueAt(m_window->windowIcon(), 32));
+    QVERIFY(isOpaqueAt(ferry::gui::applicationIcon(), 256));
+}
+
+void TestMainWindow::menusAndActions()
+{
+    auto *fileMenu = m_window->findChild<QMenu *>(QStringLiteral("menuFile"));
+    auto *recentMenu = m_window->findChild<QMenu *>(QStringLiteral("menuRecent"));
+    auto *viewMenu = m_window->findChild<QMenu *>(QStringLiteral("menuView"));
+    auto *workerMenu = m_window->findChild<QMenu *>(QStringLiteral("menuWorker"));
+    auto *helpMenu = m_window->findChild<QMenu *>(QStringLiteral("menuHelp"));
+    QVERIFY(fileMenu);
+    QVERIFY(recentMenu);
+    QVERIFY(viewMenu);
+    QVERIFY(workerMenu);
+    QVERIFY(helpMenu);
+    QCOMPARE(fileMenu->title(), QStringLiteral("&File"));
+    QCOMPARE(recentMenu->title(), QStringLiteral("Open &Recent"));
+    QCOMPARE(viewMenu->title(), QStringLiteral("&View"));
+    QCOMPARE(workerMenu->title(), QStringLiteral("&Worker"));
+    QCOMPARE(helpMenu->title(), QStringLiteral("&Help"));
+    const QList<QAction *> bar = m_window->menuBar()->actions();
+    QCOMPARE(bar.size(), 4);
+    QCOMPARE(bar.at(0), fileMenu->menuAction());
+    QCOMPARE(bar.at(1), viewMenu->menuAction());
+    QCOMPARE(bar.at(2), workerMenu->menuAction());
+    QCOMPARE(bar.at(3), helpMenu->menuAction());
+
+    auto *open = m_window->findChild<QAction *>(QStringLiteral("actionOpenConfig"));
+    auto *close = m_window->findChild<QAction *>(QStringLiteral("actionCloseConfig"));
+    auto *quit = m_window->findChild<QAction *>(QStringLiteral("actionQuit"));
+    auto *refresh = m_window->findChild<QAction *>(QStringLiteral("actionRefresh"));
+    QVERIFY(open);
+    QVERIFY(close);
+    QVERIFY(quit);
+    QVERIFY(refresh);
+    QCOMPARE(open->text(), QStringLiteral("&Open Config…"));
+    QCOMPARE(open->shortcut(), QKeySequence(QKeySequence::Open));
+    QCOMPARE(close->text(), QStringLiteral("&Close Config"));
+    QCOMPARE(quit->text(), QStringLiteral("&Quit"));
+    QCOMPARE(quit->shortcut(), QKeySequence(QStringLiteral("Ctrl+Q")));
+    QCOMPARE(refresh->text(), QStringLiteral("&Refresh Now"));
+    QCOMPARE(refresh->shortcut(), QKeySequence(QKeySequence::Refresh));
+    auto *profiles = m_window->findChild<QAction *>(QStringLiteral("actionProfiles"));
+    QVERIFY(profiles);
+    QCOMPARE(profiles->text(), QStringLiteral("Connection &Profiles…"));
+    QList<QAction *> fileActions = fileMenu->actions();
+    QCOMPARE(fileActions.size(), 6);
+    QCOMPARE(fileActions.at(0), open);
+    QCOMPARE(fileActions.at(1), profiles);
+    QCOMPARE(fileActions.at(2), recentMenu->menuAction());
+    QCOMPARE(fileActions.at(3), close);
+    QVERIFY(fileActions.at(4)->isSeparator());
+    QCOMPARE(fileActions.at(5), quit);
+    QCOMPARE(viewMenu->actions(), QList<QAction *>{refresh});
+
+    auto *about = m_window->findChild<QAction *>(QStringLiteral("actionAbout"));
+    auto *aboutQt = m_window->findChild<QAction *>(QStringLiteral("actionAboutQt"));
+    QVERIFY(about);
+    QVERIFY(aboutQt);
+    QCOMPARE(about->text(), QStringLiteral("&About Ferry"));
+    QCOMPARE(aboutQt->text(), QStringLiteral("About &Qt"));
+    QCOMPARE(helpMenu->actions(), (QList<QAction *>{about, aboutQt}));
+    for (QAction *action : {open, profiles, quit, about, aboutQt})
+        QVERIFY2(action->isEnabled(), qPrintable(action->objectName()));
+    // Nothing to close, refresh or reopen before a config was opened.
+    QVERIFY(!close->isEnabled());
+    QVERIFY(!refresh->isEnabled());
+    QVERIFY(!recentMenu->isEnabled());
+}
+
+void TestMainWindow::recentConfigsAreListed()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QStringList paths;
+    for (int i = 0; i < MainWindow::kMaxRecentConfigs + 2; ++i)
+        paths.prepend(dir.filePath(QStringLiteral("job%1.ini").arg(i)));
+    // As Ferry 0.1 kept them: moved into the local store at the next start.
+    QSettings().setValue(QStringLiteral("recentConfigs"), paths);
+    MainWindow window;
+    QVERIFY(!QSettings().contains(QStringLiteral("recentConfigs")));
+    QCOMPARE(window.store()->setting(QStringLiteral("recentConfigs")).toStringList(), paths);
+    auto *recentMenu = window.findChild<QMenu *>(QStringLiteral("menuRecent"));
+    QVERIFY(recentMenu->isEnabled());
+    QList<QAction *> entries;
+    for (QAction *action : recentMenu->actions()) {
+        if (action->objectName() == QLatin1String("recentConfig"))
+            entries.append(action);
+    }
+    QCOMPARE(entries.size(), paths.size());
+    QCOMPARE(entries.first()->data().toString(), paths.first());
+    QVERIFY(entries.first()->text().startsWith(QStringLiteral("&1 ")));
+
+    // A config that is gone: a message, and it leaves the list.
+    entries.first()->trigger();
+    auto *box = window.findChild<QMessageBox *>(QStringLiteral("openConfigError"));
+    QVERIFY(box);
+    QVERIFY(box->informativeText().contains(
+        QStringLiteral("job%1.ini").arg(MainWindow::kMaxRecentConfigs + 1)));
+    box->close();
+    QCOMPARE(window.recentConfigs(), paths.mid(1));
+
+    window.findChild<QAction *>(QStringLiteral("actionClearRecent"))->trigger();
+    QVERIFY(window.recentConfigs().isEmpty());
+    QVERIFY(!recentMenu->isEnabled());
+}
+
+void TestMainWindow::emptyStateIsHonest()
+{
+    auto *stack = m_window->findChild<QStackedWidget *>(QStringLiteral("centralStack"));
+    auto *empty = m_window->findChild<QWidget *>(QStringLiteral("emptyState"));
+    QVERIFY(stack);
+    QVERIFY(empty);
+    QCOMPARE(m_window->centralWidget(), stack);
+    QCOMPARE(stack->currentWidget(), empty);
+    QVERIFY(empty->isVisible());
+
+    auto *summary = empty->findChild<QLabel *>(QStringLiteral("emptyStateSummary"));
+    auto *roadmap = empty->findChild<QLabel *>(QStringLiteral("emptyStateRoadmap"));
+    QVERIFY(summary);
+    QVERIFY(roadmap);
+    QVERIFY(summary->isVisible());
+    QVERIFY(roadmap->isVisible());
+    QVERIFY(summary->text().contains(QStringLiteral("PostgreSQL")));
+    QVERIFY(summary->text().contains(QStringLiteral("queue")));
+    QVERIFY(roadmap->text().contains(QStringLiteral("CONFIG.ini")));
+    for (const QString &feature : {QStringLiteral("connection profile"),
+                                   QStringLiteral("lag chart"), QStringLiteral("errors")}) {
+        QVERIFY2(roadmap->text().contains(feature), qPrintable(feature));
+    }
+    // One control, for the one thing that works: opening a config.
+    const QList<QAbstractButton *> buttons = empty->findChildren<QAbstractButton *>();
+    QCOMPARE(buttons.size(), 1);
+    QCOMPARE(buttons.first()->objectName(), QStringLiteral("emptyStateOpen"));
+    QCOMPARE(buttons.first()->text(), QStringLiteral("Open Config…"));
+    QVERIFY(buttons.first()->isVisible());
+}
+
+void TestMainWindow::statusBar()
+{
+    auto *bar = m_window->findChild<QStatusBar *>(QStringLiteral("statusBar"));
+    QVERIFY(bar);
+    QVERIFY(bar->isVisible());
+    auto *connection = bar->findChild<QLabel *>(QStringLiteral("connectionStatus"));
+    QVERIFY(connection);
+    QCOMPARE(connection->text(), QStringLiteral("Not connected to any database"));
+}
+
+void TestMainWindow::aboutDialogOpensAndCloses()
+{
+    QString objectName;
+    QString title;
+    QString text;
+    QString informative;
+    bool wasVisible = false;
+    handleNextModal([&](QWidget *modal) {
+        objectName = modal->objectName();
+        wasVisible = modal->isVisible();
+        if (auto *box = qobject_cast<QMessageBox *>(modal)) {
+            title = box->windowTitle();
+            text = box->text();
+            informative = box->informativeText();
+            box->button(QMessageBox::Close)->click();
+        } else {
+            modal->close();
+        }
+    });
+    m_window->findChild<QAction *>(QStringLiteral("actionAbout"))->trigger();
+
+    // trigger() returns once the modal loop ended, i.e. the dialog was closed.
+    QCOMPARE(objectName, QStringLiteral("aboutDialog"));
+    QVERIFY(wasVisible);
+    QCOMPARE(title, QStringLiteral("About Ferry"));
+    QVERIFY2(text.contains(ferry::version()), qPrintable(text));
+    QVERIFY(informative.contains(QStringLiteral("PostgreSQL")));
+    QVERIFY(!QApplication::activeModalWidget());
+    QVERIFY(m_window->findChildren<QMessageBox *>().isEmpty());
+}
+
+void TestMainWindow::aboutQtOpensAndCloses()
+{
+    QString title;
+    handleNextModal([&](QWidget *modal) {
+        title = modal->windowTitle();
+        modal->close();
+    });
+    m_window->findChild<QAction *>(QStringLiteral("actionAboutQt"))->trigger();
+    QCOMPARE(title, QStringLiteral("About Qt"));
+    QVERIFY(!QApplication::activeModalWidget());
+}
+
+void TestMainWindow::quitClosesTheWindow()
+{
+    m_window->findChild<QAction *>(QStringLiteral("actionQuit"))->trigger();
+    QTRY_VERIFY(!m_window->isVisible());
+}
+
+void TestMainWindow::geometryIsRestored()
+{
+    m_window->resize(900, 600);
+    QTRY_COMPARE(m_window->size(), QSize(900, 600));
+    QVERIFY(m_window->close()); // saves the geometry
+
+    MainWindow second;
+    second.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&second));
+    QCOMPARE(second.size(), QSize(900, 600));
+}
+
+void TestMainWindow::chineseTranslation()
+{
+    auto *fileMenu = m_window->findChild<QMenu *>(QStringLiteral("menuFile"));
+    auto *about = m_window->findChild<QAction *>(QStringLiteral("actionAbout"));
+    auto *title = m_window->findChild<QLabel *>(QStringLiteral("emptyStateTitle"));
+    QVERIFY(fileMenu);
+    QVERIFY(about);
+    QVERIFY(title);
+    {
+        const AppTranslator zh(QLocale(QStringLiteral("zh_CN")));
+        QVERIFY(zh.isLoaded());
+        // The open window retranslates itself on QEvent::LanguageChange.
+        QTRY_COMPARE(fileMenu->title(), QStringLiteral("文件(&F)"));
+        QCOMPARE(about->text(), QStringLiteral("关于 Ferry(&A)"));
+        QCOMPARE(title->text(), QStringLiteral("欢迎使用 Ferry"));
+        QCOMPARE(m_window->windowTitle(), QStringLiteral("Ferry"));
+
+        // A window created while Chinese is active starts in Chinese.
+        MainWindow second;
+        QCOMPARE(second.findChild<QMenu *>(QStringLiteral("menuFile"))->title(),
+                 QStringLiteral("文件(&F)"));
+    }
+    // Removing the translator switches back to English.
+    QTRY_COMPARE(fileMenu->title(), QStringLiteral("&File"));
+    QCOMPARE(title->text(), QStringLiteral("Welcome to Ferry"));
+}
+
+void TestMainWindow::englishNeedsNoCatalog()
+{
+    const AppTranslator en(QLocale(QStringLiteral("en_US")));
+    QVERIFY(!en.isLoaded());
+    QCOMPARE(AppTranslator::uiLocale(QStringLiteral("zh_CN")).name(), QStringLiteral("zh_CN"));
+    QCOMPARE(AppTranslator::uiLocale().name(), QLocale::system().name());
+}
+
+void TestMainWindow::versionOption()
+{
+    // --version must work without any display, so the test hides them all.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &name : {QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("DISPLAY"),
+                                QStringLiteral("WAYLAND_DISPLAY")}) {
+        env.remove(name);
+    }
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.start(QStringLiteral(FERRY_GUI_BINARY), {QStringLiteral("--version")});
+    QVERIFY2(process.waitForFinished(30000), qPrintable(process.errorString()));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 0);
+    QCOMPARE(QString::fromUtf8(process.readAllStandardOutput()),
+             QStringLiteral("ferry-gui %1\n").arg(ferry::version()));
+}
+
+void TestMainWindow::screenshotOption()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("main-window.png"));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("HOME"), dir.path()); // no saved geometry from elsewhere
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.start(
+        QStringLiteral(FERRY_GUI_BINARY),
+        {QStringLiteral("--lang"), QStringLiteral("zh_CN"), QStringLiteral("--screenshot"), file});
+    QVERIFY2(process.waitForFinished(30000), qPrintable(process.errorString()));
+    QCOMPARE(process.exitCode(), 0);
+    const QImage image(file);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.size() / image.devicePixelRatio(), MainWindow::defaultSize());
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
