@@ -5,6 +5,7 @@
 #include "cascade/cascadeview.h"
 #include "common/emptystatewidget.h"
 #include "common/localstore.h"
+#include "common/messagebox.h"
 #include "config/jobconfig.h"
 #include "errors/errorlogview.h"
 #include "lag/lagchartwidget.h"
@@ -295,15 +296,8 @@ void MainWindow::showOpenError(const QString &what, const QString &reason)
     statusBar()->showMessage(reason, kStatusMessageMs);
     // Window-modal and not exec()'d: no nested event loop, also when the config
     // came from the command line before the main loop runs.
-    auto *box = new QMessageBox(this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setObjectName(QStringLiteral("openConfigError"));
-    box->setIcon(QMessageBox::Warning);
-    box->setWindowTitle(tr("Cannot Open Config"));
-    box->setText(tr("Ferry cannot use %1.").arg(what));
-    box->setInformativeText(reason);
-    box->setStandardButtons(QMessageBox::Close);
-    box->open();
+    openMessageBox(this, QMessageBox::Warning, QStringLiteral("openConfigError"),
+                   tr("Cannot Open Config"), tr("Ferry cannot use %1.").arg(what), reason);
 }
 
 void MainWindow::showJob(const JobConfig &config,
@@ -423,6 +417,7 @@ void MainWindow::showAbout()
         tr("Trigger-based, queue-based logical replication for PostgreSQL, in the tradition "
            "of PgQ and Londiste 3, with a desktop manager."));
     box.setStandardButtons(QMessageBox::Close);
+    fitTitle(&box);
     box.exec();
 }
 

@@ -11,6 +11,7 @@ ErrorLogReply readErrorLog(const ErrorLogRequest &request)
     ErrorLogReply reply;
     reply.token = request.token;
     const QString queue = request.config.queueName();
+    reply.membersAsked = int(request.members.size());
     for (const ErrorLogRequest::Member &member : request.members) {
         ConnectionString where = request.config.db();
         if (member.name != request.localNode) {
@@ -30,12 +31,15 @@ ErrorLogReply readErrorLog(const ErrorLogRequest &request)
         auto entries = loadNodeErrors(*db, queue, request.limitPerNode);
         if (!entries) {
             // A node whose schema predates the error log has none to show.
-            if (entries.error().sqlState() != QLatin1String("42P01"))
+            if (entries.error().sqlState() != QLatin1String("42P01")) {
                 reply.problems << QStringLiteral("%1: %2").arg(member.name,
                                                                entries.error().toString());
-            continue;
+                continue;
+            }
+        } else {
+            reply.entries += *entries;
         }
-        reply.entries += *entries;
+        ++reply.membersRead;
     }
     std::stable_sort(
         reply.entries.begin(), reply.entries.end(),

@@ -29,6 +29,8 @@ struct ErrorLogReply
     quint64 token = 0;
     QList<NodeErrorEntry> entries; // every node's, newest (last seen) first
     QStringList problems;          // "node: why its log could not be read" (masked)
+    int membersAsked = 0;
+    int membersRead = 0; // an empty list means "no errors" only when all were read
     QDateTime readAt;
 };
 

@@ -8,8 +8,8 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
-#include <QPushButton>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QtConcurrent>
@@ -68,19 +68,21 @@ ErrorLogView::ErrorLogView(QWidget *parent)
     m_list->header()->setSectionResizeMode(QHeaderView::Interactive);
     connect(m_list, &QTreeWidget::currentItemChanged, this, &ErrorLogView::showSelected);
 
+    // Stands in place of an empty list and says why it is empty.
+    m_empty = new QLabel(this);
+    m_empty->setObjectName(QStringLiteral("errorLogEmpty"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setMargin(24);
+    m_empty->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_listStack = new QStackedWidget(this);
+    m_listStack->addWidget(m_list);
+    m_listStack->addWidget(m_empty);
+
     m_message = new QPlainTextEdit(this);
     m_message->setObjectName(QStringLiteral("errorLogMessage"));
     m_message->setReadOnly(true);
     m_message->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-
-    m_retry = new QPushButton(this);
-    m_retry->setObjectName(QStringLiteral("errorLogRetry"));
-    m_skip = new QPushButton(this);
-    m_skip->setObjectName(QStringLiteral("errorLogSkip"));
-    m_edit = new QPushButton(this);
-    m_edit->setObjectName(QStringLiteral("errorLogEdit"));
-    for (QPushButton *b : {m_retry, m_skip, m_edit})
-        b->setEnabled(false);
 
     auto *header = new QHBoxLayout;
     header->addWidget(m_title);
@@ -89,21 +91,10 @@ ErrorLogView::ErrorLogView(QWidget *parent)
     header->addWidget(m_resolved);
     header->addWidget(m_refresh);
 
-    auto *lower = new QWidget(this);
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_retry);
-    buttons->addWidget(m_skip);
-    buttons->addWidget(m_edit);
-    buttons->addStretch(1);
-    auto *lowerLayout = new QVBoxLayout(lower);
-    lowerLayout->setContentsMargins(0, 0, 0, 0);
-    lowerLayout->addWidget(m_message, 1);
-    lowerLayout->addLayout(buttons);
-
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->setObjectName(QStringLiteral("errorLogSplitter"));
-    splitter->addWidget(m_list);
-    splitter->addWidget(lower);
+    splitter->addWidget(m_listStack);
+    splitter->addWidget(m_message);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     splitter->setChildrenCollapsible(false);
@@ -131,8 +122,11 @@ void ErrorLogView::open(const JobConfig &config)
     m_open = true;
     ++m_token;
     m_members = ErrorLogRequest();
+    m_statusError.clear();
     m_reply.reset();
     render();
+    if (isVisible())
+        refresh();
 }
 
 void ErrorLogView::close()
@@ -141,14 +135,27 @@ void ErrorLogView::close()
     ++m_token;
     m_timer.stop();
     m_members = ErrorLogRequest();
+    m_statusError.clear();
     m_reply.reset();
     render();
 }
 
 void ErrorLogView::setStatus(const StatusReply &reply)
 {
-    if (!m_open || !reply.ok)
+    if (!m_open)
         return;
+    const QString statusError = reply.ok ? QString() : reply.error;
+    const bool statusChanged = statusError != m_statusError;
+    m_statusError = statusError;
+    if (statusChanged)
+        renderProblems();
+    if (!reply.ok) {
+        // The members known from a good status are still read; without one,
+        // the config's own node is read now.
+        if (statusChanged && m_members.members.isEmpty() && isVisible())
+            refresh();
+        return;
+    }
     const bool first = m_members.members.isEmpty();
     m_members.members.clear();
     m_members.localNode = reply.status.localNode;
@@ -160,16 +167,29 @@ void ErrorLogView::setStatus(const StatusReply &reply)
 
 void ErrorLogView::refresh()
 {
-    if (!m_open || m_members.members.isEmpty())
+    if (!m_open)
         return;
     if (m_watcher.isRunning()) {
         m_wanted = true;
         return;
     }
     ErrorLogRequest request = m_members;
+    if (request.members.isEmpty() && m_statusError.isEmpty()) {
+        render(); // waits for the first status, which names the members
+        return;
+    }
+    if (request.members.isEmpty()) {
+        // No status read yet, or none worked: the config's own node is known
+        // without one. Named by its address until its name is known.
+        const QString self = m_config.db().displayName();
+        request.localNode = self;
+        request.members.append({self, QString()});
+    }
+    m_ownNodeOnly = m_members.members.isEmpty();
     request.token = m_token;
     request.config = m_config;
     m_refresh->setEnabled(false);
+    render();
     m_watcher.setFuture(QtConcurrent::run([request] { return readErrorLog(request); }));
 }
 
@@ -191,6 +211,11 @@ void ErrorLogView::onRead()
 QString ErrorLogView::problemText() const
 {
     return m_problems->isHidden() ? QString() : m_problems->text();
+}
+
+QString ErrorLogView::emptyText() const
+{
+    return m_listStack->currentWidget() == m_empty ? m_empty->text() : QString();
 }
 
 bool ErrorLogView::showsResolved() const
@@ -228,25 +253,30 @@ void ErrorLogView::render()
                                  ? m_list->currentItem()->data(0, kEntryRole + 1).toString()
                                  : QString();
     m_list->clear();
+    renderProblems();
     if (!m_reply) {
         m_updated->clear();
-        m_problems->hide();
+        m_title->setText(tr("Errors stored by the workers"));
+        renderEmpty(0);
         showSelected();
         return;
     }
     m_updated->setText(
-        tr("Read %1").arg(QLocale().toString(m_reply->readAt.time(), QLocale::ShortFormat)));
-    m_problems->setVisible(!m_reply->problems.isEmpty());
-    m_problems->setText(tr("Not every node's log could be read: %1")
-                            .arg(m_reply->problems.join(QStringLiteral("; "))));
+        m_reply->membersRead > 0
+            ? tr("Read %1").arg(QLocale().toString(m_reply->readAt.time(), QLocale::ShortFormat))
+            : tr("Read failed %1")
+                  .arg(QLocale().toString(m_reply->readAt.time(), QLocale::ShortFormat)));
     QTreeWidgetItem *current = nullptr;
     int open = 0;
+    int hiddenResolved = 0;
     for (int i = 0; i < m_reply->entries.size(); ++i) {
         const NodeErrorEntry &e = m_reply->entries.at(i);
         const bool resolved = e.resolvedAt.isValid();
         open += resolved ? 0 : 1;
-        if (resolved && !m_resolved->isChecked())
+        if (resolved && !m_resolved->isChecked()) {
+            ++hiddenResolved;
             continue;
+        }
         auto *item = new QTreeWidgetItem(m_list);
         item->setText(TimeColumn, timeText(e.lastAt));
         item->setToolTip(
@@ -268,22 +298,77 @@ void ErrorLogView::render()
         if (key == selected)
             current = item;
     }
-    m_title->setText(tr("Errors stored by the workers: %n open", nullptr, open));
+    if (m_reply->membersRead == 0)
+        m_title->setText(tr("Errors stored by the workers"));
+    else if (m_ownNodeOnly)
+        m_title->setText(tr("Errors stored by this config's node: %n open", nullptr, open));
+    else
+        m_title->setText(tr("Errors stored by the workers: %n open", nullptr, open));
     for (int c = 0; c < MessageColumn; ++c)
         m_list->resizeColumnToContents(c);
     if (!current && m_list->topLevelItemCount() > 0)
         current = m_list->topLevelItem(0);
     m_list->setCurrentItem(current);
+    renderEmpty(hiddenResolved);
     showSelected();
+}
+
+void ErrorLogView::renderProblems()
+{
+    QStringList lines;
+    if (m_open && !m_statusError.isEmpty()) {
+        lines << tr("The cascade's status cannot be read: %1").arg(m_statusError);
+        if (m_members.members.isEmpty())
+            lines << tr("Only this config's own node is read until the status can be.");
+    }
+    if (m_reply && !m_reply->problems.isEmpty()) {
+        lines << tr("Not every node's log could be read: %1")
+                     .arg(m_reply->problems.join(QStringLiteral("; ")));
+    }
+    m_problems->setText(lines.join(QLatin1Char('\n')));
+    m_problems->setVisible(!lines.isEmpty());
+}
+
+void ErrorLogView::renderEmpty(int hiddenResolved)
+{
+    QString text;
+    if (!m_open) {
+        text = tr("Open a config to see the errors its cascade's workers stored.");
+    } else if (!m_reply) {
+        if (m_watcher.isRunning())
+            text = tr("Reading the error log of every node…");
+        else if (m_members.members.isEmpty() && m_statusError.isEmpty())
+            text = tr("Waiting for the cascade's status, which names its nodes…");
+        else
+            text = tr("The error log is read when this page is shown.");
+    } else if (m_list->topLevelItemCount() == 0) {
+        if (m_reply->membersRead == 0) {
+            text = tr("Cannot read any node's error log, so whether there are errors is unknown. "
+                      "The reasons are above; fix them and press Refresh.");
+        } else if (m_reply->membersRead < m_reply->membersAsked) {
+            text = tr("No errors stored on the %1 of %2 nodes that could be read; the others "
+                      "are named above.")
+                       .arg(m_reply->membersRead)
+                       .arg(m_reply->membersAsked);
+        } else if (m_ownNodeOnly) {
+            text = tr("This config's own node has stored no error. The cascade's other nodes "
+                      "are read once its status can be.");
+        } else if (hiddenResolved > 0) {
+            text = tr("No open errors; %n resolved hidden (Show resolved).", nullptr,
+                      hiddenResolved);
+        } else {
+            text = tr("No worker of this cascade has stored an error.");
+        }
+    }
+    m_empty->setText(text);
+    m_listStack->setCurrentWidget(text.isEmpty() ? static_cast<QWidget *>(m_list) : m_empty);
 }
 
 void ErrorLogView::showSelected()
 {
     QTreeWidgetItem *item = m_list->currentItem();
     if (!item || !m_reply) {
-        m_message->setPlainText(m_reply && m_reply->entries.isEmpty()
-                                    ? tr("No worker of this cascade has stored an error.")
-                                    : QString());
+        m_message->clear();
         return;
     }
     const NodeErrorEntry &e = m_reply->entries.at(item->data(0, kEntryRole).toInt());
@@ -291,6 +376,12 @@ void ErrorLogView::showSelected()
     if (!e.sqlState.isEmpty())
         text += tr(" · SQLSTATE %1").arg(e.sqlState);
     text += QLatin1Char('\n') + e.message;
+    if (!e.resolvedAt.isValid()) {
+        text += QStringLiteral("\n\n")
+                + tr("The worker of %1 retries by itself with back-off. Fix the cause named "
+                     "above on that node and it goes on; nothing is skipped meanwhile.")
+                      .arg(e.node);
+    }
     m_message->setPlainText(text);
 }
 
@@ -300,15 +391,6 @@ void ErrorLogView::retranslateUi()
     m_refresh->setText(tr("Refresh"));
     m_list->setHeaderLabels(
         {tr("Last seen"), tr("Node"), tr("Where"), tr("Attempts"), tr("State"), tr("Message")});
-    m_retry->setText(tr("Retry Now"));
-    m_skip->setText(tr("Skip Event"));
-    m_edit->setText(tr("Edit and Apply…"));
-    const QString awaits = tr("Not available yet: the operator commands for a failed event "
-                              "(retry, skip-event, replace statement; seed scenario S9) come "
-                              "with the error-handling issue. The worker already retries by "
-                              "itself with back-off.");
-    for (QPushButton *b : {m_retry, m_skip, m_edit})
-        b->setToolTip(awaits);
     render();
 }
 

@@ -12,7 +12,7 @@
 class QCheckBox;
 class QLabel;
 class QPlainTextEdit;
-class QPushButton;
+class QStackedWidget;
 class QToolButton;
 class QTreeWidget;
 
@@ -24,9 +24,10 @@ namespace ferry::gui {
 // The log is read on a QtConcurrent worker when the page is shown, every
 // kRefreshSeconds while it is visible, and on request; never on the UI thread.
 //
-// Retry, Skip Event and Edit and Apply act on the failing event; the core has
-// no operator commands for them yet (seed scenario S9), so they are shown
-// disabled with a tooltip that says so.
+// An empty list never stands for "no errors" unless every member's log was
+// read: while the cascade's status cannot be read the page reads the config's
+// own node and says so; a node it cannot read is named in a banner; a page
+// that read nothing says that it cannot tell.
 class ErrorLogView : public QWidget
 {
     Q_OBJECT
@@ -55,11 +56,12 @@ public:
 
     QTreeWidget *list() const { return m_list; }
     QString problemText() const;
+    // What stands in place of an empty list ("No worker of this cascade has
+    // stored an error.", "Cannot read any node's error log…"); empty while the
+    // list shows rows.
+    QString emptyText() const;
     bool showsResolved() const;
     void setShowResolved(bool show);
-    QPushButton *retryButton() const { return m_retry; }
-    QPushButton *skipButton() const { return m_skip; }
-    QPushButton *editButton() const { return m_edit; }
 
     // "batch 12 (ticks 30–31) · event 4711 · digoal_01.user_login_rec"
     static QString whereText(const NodeErrorEntry &entry);
@@ -76,6 +78,8 @@ private:
     void retranslateUi();
     void onRead();
     void render();
+    void renderProblems();
+    void renderEmpty(int hiddenResolved);
     void showSelected();
 
     JobConfig m_config;
@@ -83,6 +87,8 @@ private:
     quint64 m_token = 0;
     bool m_wanted = false; // asked for while a read was running
     ErrorLogRequest m_members;
+    QString m_statusError;      // why the last status read failed; empty when it worked
+    bool m_ownNodeOnly = false; // the last read knew no other member than the config's node
     std::optional<ErrorLogReply> m_reply;
     QFutureWatcher<ErrorLogReply> m_watcher;
     QTimer m_timer;
@@ -92,11 +98,10 @@ private:
     QCheckBox *m_resolved = nullptr;
     QToolButton *m_refresh = nullptr;
     QLabel *m_problems = nullptr;
+    QStackedWidget *m_listStack = nullptr;
     QTreeWidget *m_list = nullptr;
+    QLabel *m_empty = nullptr;
     QPlainTextEdit *m_message = nullptr;
-    QPushButton *m_retry = nullptr;
-    QPushButton *m_skip = nullptr;
-    QPushButton *m_edit = nullptr;
 };
 
 } // namespace ferry::gui

@@ -1,6 +1,7 @@
 #include "app/application.h"
 #include "app/apptranslator.h"
 #include "app/mainwindow.h"
+#include "common/messagebox.h"
 #include "storetestutil.h"
 #include "util/version.h"
 
@@ -221,6 +222,12 @@ void TestMainWindow::recentConfigsAreListed()
     QVERIFY(box);
     QVERIFY(box->informativeText().contains(
         QStringLiteral("job%1.ini").arg(MainWindow::kMaxRecentConfigs + 1)));
+    // Wide enough for its whole title in a window manager's title bar, where
+    // a box sized to its text showed "Cannot O… — Ferry".
+    QTRY_VERIFY(box->isVisible());
+    const int needed = ferry::gui::titleWidth(box->windowTitle());
+    QVERIFY2(box->width() >= needed,
+             qPrintable(QStringLiteral("%1 < %2").arg(box->width()).arg(needed)));
     box->close();
     QCOMPARE(window.recentConfigs(), paths.mid(1));
 

@@ -2,7 +2,8 @@
 // throwaway cluster: every node's ferry.node_error entries in one list, newest
 // first, with where they happened, their attempts and whether they are still
 // open; a node that cannot be read is named in a banner without its password;
-// the operator actions wait for their core commands and say so.
+// an empty list says why it is empty and never stands for "no errors" unless
+// every node was read.
 #include "app/mainwindow.h"
 #include "cascade/nodeadmin.h"
 #include "cascade/nodeerrorlog.h"
@@ -14,6 +15,7 @@
 #include "testutil.h"
 
 #include <QCheckBox>
+#include <QFileInfo>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -22,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <QToolButton>
 #include <QTreeWidget>
 
 #include <memory>
@@ -57,9 +60,13 @@ private slots:
     void cleanupTestCase();
     void showsEveryNodesErrors();
     void unreadableNodeIsNamedWithoutPassword();
+    void unreadableCascadeIsNotEmpty();
+    void failingStatusReadsOwnNode();
+    void noErrorsOnlyWhenAllWereRead();
 
 private:
-    std::unique_ptr<MainWindow> openWindow();
+    std::unique_ptr<MainWindow> openWindow(const QString &ini = QString());
+    QString writeIni(const QString &name, const QString &db, const QString &queue);
     void waitForRead(ErrorLogView *view);
 
     QTemporaryDir m_dir;
@@ -133,12 +140,23 @@ void TestErrorLog::cleanupTestCase()
     m_cluster.reset();
 }
 
-std::unique_ptr<MainWindow> TestErrorLog::openWindow()
+QString TestErrorLog::writeIni(const QString &name, const QString &db, const QString &queue)
+{
+    const QString path = m_dir.filePath(name);
+    if (!ferry::test::writeText(path,
+                                QStringLiteral("[ferry]\njob_name = %1\ndb = %2\nqueue_name = %3\n")
+                                    .arg(QFileInfo(name).baseName(), db, queue)))
+        return QString();
+    return path;
+}
+
+std::unique_ptr<MainWindow> TestErrorLog::openWindow(const QString &ini)
 {
     auto window = std::make_unique<MainWindow>(m_store.get());
     window->resize(MainWindow::defaultSize());
     window->show();
-    if (!QTest::qWaitForWindowExposed(window.get()) || !window->openConfig(m_leafIni))
+    if (!QTest::qWaitForWindowExposed(window.get())
+        || !window->openConfig(ini.isEmpty() ? m_leafIni : ini))
         return nullptr;
     window->tabs()->setCurrentWidget(window->errorLog());
     return window;
@@ -199,10 +217,9 @@ void TestErrorLog::showsEveryNodesErrors()
     view->setShowResolved(true);
     QCOMPARE(list->topLevelItemCount(), 3);
 
-    for (QPushButton *b : {view->retryButton(), view->skipButton(), view->editButton()}) {
-        QVERIFY(!b->isEnabled());
-        QVERIFY2(b->toolTip().contains(QLatin1String("S9")), qPrintable(b->toolTip()));
-    }
+    // An open error says what the worker does about it, in the user's terms.
+    QVERIFY2(message.contains(QLatin1String("retries by itself")), qPrintable(message));
+    QVERIFY(view->emptyText().isEmpty());
 
     // A newly stored error shows with the next read.
     auto dst1 = Connection::open(m_cluster->connectionString(QStringLiteral("dst1")));
@@ -238,6 +255,81 @@ void TestErrorLog::unreadableNodeIsNamedWithoutPassword()
              qPrintable(problems));
     QVERIFY(!problems.contains(kPassword));
     QVERIFY_RESULT(admin->exec(QStringLiteral("ALTER DATABASE dst2_gone RENAME TO dst2")));
+}
+
+void TestErrorLog::unreadableCascadeIsNotEmpty()
+{
+    // Nothing listens on this port: neither the status nor any log can be read.
+    const QString ini = writeIni(QStringLiteral("closed.ini"),
+                                 QStringLiteral("host=127.0.0.1 port=1 dbname=dst1 user=postgres "
+                                                "password=%1 connect_timeout=2")
+                                     .arg(kPassword),
+                                 kQueue);
+    QVERIFY(!ini.isEmpty());
+    auto window = openWindow(ini);
+    QVERIFY(window);
+    ErrorLogView *view = window->errorLog();
+    waitForRead(view);
+    QCOMPARE(view->list()->topLevelItemCount(), 0);
+    const QString empty = view->emptyText();
+    QVERIFY2(empty.contains(QLatin1String("Cannot read any node's error log")), qPrintable(empty));
+    QVERIFY(!empty.contains(QLatin1String("No worker")));
+    const QString problems = view->problemText();
+    QVERIFY2(problems.contains(QLatin1String("status cannot be read"))
+                 && problems.contains(QLatin1String("Not every node's log could be read")),
+             qPrintable(problems));
+    QVERIFY(!problems.contains(kPassword));
+
+    // Refresh reads again although no status ever came in.
+    auto *refresh = view->findChild<QToolButton *>(QStringLiteral("errorLogRefresh"));
+    QVERIFY(refresh);
+    QSignalSpy refreshed(view, &ErrorLogView::refreshed);
+    QTest::mouseClick(refresh, Qt::LeftButton);
+    QVERIFY(refreshed.wait(15000));
+    QVERIFY(view->emptyText().contains(QLatin1String("Cannot read any node's error log")));
+}
+
+void TestErrorLog::failingStatusReadsOwnNode()
+{
+    // The node is reachable but holds no such queue: the cascade's status
+    // fails, the node's own log is still read and the page says how far.
+    const QString ini = writeIni(QStringLiteral("noqueue.ini"),
+                                 m_cluster->connectionString(QStringLiteral("dst1")),
+                                 QStringLiteral("no_such_queue"));
+    auto window = openWindow(ini);
+    QVERIFY(window);
+    ErrorLogView *view = window->errorLog();
+    QTRY_VERIFY_WITH_TIMEOUT(view->problemText().contains(QLatin1String("status cannot be read")),
+                             15000);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->emptyText().isEmpty()
+                                 && !view->emptyText().contains(QLatin1String("Reading")),
+                             15000);
+    const QString empty = view->emptyText();
+    QVERIFY2(empty.contains(QLatin1String("own node has stored no error")), qPrintable(empty));
+    QVERIFY(!empty.contains(QLatin1String("No worker of this cascade")));
+    if (const QString dir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR"); !dir.isEmpty())
+        QVERIFY(window->grab().save(dir + QStringLiteral("/error-log-unreadable.png")));
+}
+
+void TestErrorLog::noErrorsOnlyWhenAllWereRead()
+{
+    // dst2's own queue holds no error: read from the cascade, "no errors"
+    // is said only because every member was read.
+    auto dst2 = Connection::open(m_cluster->connectionString(QStringLiteral("dst2")));
+    QVERIFY_RESULT(dst2);
+    const QString ini
+        = writeIni(QStringLiteral("other.ini"), m_cluster->connectionString(QStringLiteral("dst2")),
+                   QStringLiteral("other_queue"));
+    NodeSetup root = setupFor(m_cluster->connectionString(QStringLiteral("dst2")),
+                              QStringLiteral("other_root"), QStringLiteral("other_job"));
+    root.queue = QStringLiteral("other_queue");
+    QVERIFY_RESULT(NodeAdmin::createRoot(root));
+    auto window = openWindow(ini);
+    QVERIFY(window);
+    ErrorLogView *view = window->errorLog();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        view->emptyText(), QStringLiteral("No worker of this cascade has stored an error."), 15000);
+    QVERIFY(view->problemText().isEmpty());
 }
 
 QTEST_MAIN(TestErrorLog)
