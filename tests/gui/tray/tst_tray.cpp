@@ -13,7 +13,8 @@
 // or says that it knows none. Every daemon a test started is killed in
 // cleanupTestCase(), also when a test failed.
 //
-// With FERRY_SCREENSHOT_DIR set, saves tray-menu.png and worker-menu.png there.
+// With FERRY_SCREENSHOT_DIR set, saves tray-menu.png, worker-menu.png,
+// confirm-stop.png and pause-failed.png there.
 #include "app/mainwindow.h"
 #include "cascade/cascademonitor.h"
 #include "common/localstore.h"
@@ -558,21 +559,6 @@ void TestTray::profileShowsTheKnownJob()
         auto *action = window.findChild<QAction *>(QString::fromLatin1(name));
         QVERIFY2(action && !action->isEnabled(), name);
     }
-    {
-        // The window with its Worker menu open, the state line's tooltip beside it.
-        QMenu *menu = window.workerMenu();
-        QMenuBar *menuBar = window.menuBar();
-        const QPoint below = menuBar->actionGeometry(menu->menuAction()).bottomLeft();
-        menu->popup(menuBar->mapToGlobal(below));
-        QVERIFY(QTest::qWaitForWindowExposed(menu));
-        QPixmap picture = window.grab();
-        {
-            QPainter painter(&picture);
-            painter.drawPixmap(menuBar->mapTo(&window, below), menu->grab());
-        }
-        menu->hide();
-        saveScreenshot(picture, QStringLiteral("profile-without-job.png"));
-    }
 
     // Once its CONFIG.ini was opened (a recent config), the profile shows
     // that job's worker and log, still read through the profile.
@@ -1087,7 +1073,6 @@ void TestTray::quitAsksFirst()
     // Hide to Tray only where a tray exists (not offscreen).
     QCOMPARE(box->findChild<QPushButton *>(QStringLiteral("confirmQuitHide")) != nullptr,
              TrayController::isTrayAvailable());
-    saveScreenshot(m_window.get(), box, QStringLiteral("confirm-quit.png"));
     QCOMPARE(answerBox(QStringLiteral("confirmQuit"), QStringLiteral("confirmQuitCancel")), said);
     QTest::qWait(300);
     QVERIFY(m_window->isVisible());
