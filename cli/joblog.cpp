@@ -3,6 +3,7 @@
 #include "util/joblogfile.h"
 
 #include <QLoggingCategory>
+#include <QTextStream>
 
 #include <atomic>
 #include <unistd.h>
@@ -59,6 +60,15 @@ void installJobLogHandler(Verbosity verbosity)
     if (verbosity == Verbosity::Verbose)
         QLoggingCategory::setFilterRules(QStringLiteral("ferry.*.debug=true"));
     qInstallMessageHandler(handleMessage);
+}
+
+void noteOperatorAction(const JobConfig &config, OperatorNote note)
+{
+    note.frontEnd = QStringLiteral("ferry");
+    const Result<void> noted = logOperatorAction(config.logFile(), note);
+    if (!noted)
+        QTextStream(stderr) << QStringLiteral("ferry: warning: not noted in the job's log: ")
+                            << noted.error().toString() << Qt::endl;
 }
 
 } // namespace ferry::cli

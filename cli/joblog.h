@@ -2,6 +2,9 @@
 
 #include "commandline.h"
 
+#include "config/jobconfig.h"
+#include "util/operatorlog.h"
+
 namespace ferry::cli {
 
 // Log lines of a long-running command (`worker`, `ticker`), londiste3's way
@@ -24,5 +27,12 @@ void installJobLogHandler(Verbosity verbosity);
 // warnings and errors as "ferry: warning: ..." on stderr, like the
 // command's own errors; INFO and DEBUG lines only with -v.
 void installCommandLogHandler(Verbosity verbosity);
+
+// An operator's pause, resume, -s or -r, noted in the job's log file as
+// ferry-gui notes its own (logOperatorAction): "operator USER (ferry pid N):
+// ACTION"; `note.frontEnd` is set here. A log that cannot be written is a
+// warning on stderr, not a failure of the command; a job without a log file
+// gets nothing.
+void noteOperatorAction(const JobConfig &config, OperatorNote note);
 
 } // namespace ferry::cli

@@ -33,14 +33,25 @@ QString signalFailure(const JobConfig &config, const Error &error)
     return QStringLiteral("job %1: %2").arg(config.jobName(), error.toString());
 }
 
-int signalJob(const CommandLine &line, const JobConfig &config)
+int signalJob(const CommandLine &line, const JobConfig &config, const QString &commandName)
 {
     if (config.pidFile().isEmpty()) {
         return fail(QStringLiteral("set `pidfile` in %1 to use -s/-r: without it there is no way "
                                    "to find the running job")
                         .arg(line.configPath));
     }
-    if (line.daemon == DaemonAction::Stop) {
+    // Noted before the signal, so the line comes before the job's own answer;
+    // only when a job holds the pidfile, else there is nothing to stop.
+    const bool stop = line.daemon == DaemonAction::Stop;
+    if (const auto holder = PidFile::runningPid(config.pidFile())) {
+        OperatorNote note;
+        note.action = stop ? OperatorAction::Stop : OperatorAction::Reload;
+        note.node = config.db().displayName(); // -s and -r do not connect
+        note.pid = *holder;
+        note.command = commandName;
+        noteOperatorAction(config, note);
+    }
+    if (stop) {
         const Result<qint64> pid = PidFile::stop(config.pidFile(), kStopTimeoutMs);
         if (!pid)
             return fail(signalFailure(config, pid.error()));
@@ -118,7 +129,7 @@ int runJob(const CommandLine &line,
     switch (line.daemon) {
     case DaemonAction::Stop:
     case DaemonAction::Reload:
-        return signalJob(line, config);
+        return signalJob(line, config, commandName);
     case DaemonAction::None:
         return runHere(line, config, commandName, startup, body, false);
     case DaemonAction::Start:

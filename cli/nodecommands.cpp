@@ -2,6 +2,7 @@
 
 #include "commandargs.h"
 #include "dispatcher.h"
+#include "joblog.h"
 #include "statusformat.h"
 
 #include "cascade/cascadestatus.h"
@@ -115,6 +116,10 @@ int setPaused(const JobConfig &config, bool paused)
     auto node = NodeAdmin::setPaused(config.db(), config.queueName(), paused);
     if (!node)
         return failWith(node.error());
+    OperatorNote note;
+    note.action = paused ? OperatorAction::Pause : OperatorAction::Resume;
+    note.node = node->name;
+    noteOperatorAction(config, note);
     out() << QStringLiteral("Node '%1' %2")
                  .arg(node->name, paused ? QStringLiteral("paused") : QStringLiteral("resumed"))
           << Qt::endl;

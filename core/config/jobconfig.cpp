@@ -399,4 +399,11 @@ JobConfig JobConfig::withDbPassword(const QString &password) const
     return copy;
 }
 
+JobConfig JobConfig::withDb(const ConnectionString &db) const
+{
+    JobConfig copy = *this;
+    copy.m_db = db;
+    return copy;
+}
+
 } // namespace ferry

@@ -51,6 +51,9 @@ public:
     // The same job with `password` in its db connection string (in memory
     // only: a password the desktop manager read from the system keychain).
     JobConfig withDbPassword(const QString &password) const;
+    // The same job reading its node through `db` (the desktop manager's
+    // connection profile of that node): its log and files stay the job's.
+    JobConfig withDb(const ConnectionString &db) const;
 
     // "file:line: ..." lines about keys that were ignored or set twice.
     QStringList warnings() const { return m_warnings; }

@@ -12,8 +12,11 @@
 #include "lag/laghistory.h"
 #include "profiles/passwordvault.h"
 #include "profiles/profilesdialog.h"
+#include "tray/traycontroller.h"
 #include "util/version.h"
+#include "workers/knownjob.h"
 #include "workers/workermenu.h"
+#include "workers/workerregistry.h"
 
 #include <QAction>
 #include <QApplication>
@@ -275,9 +278,17 @@ void MainWindow::openProfileWith(const ConnectionProfile &profile, const QString
         showOpenError(profile.name, config.error().toString());
         return;
     }
-    if (profile.configPath.isEmpty())
-        showJob(*config, QString(), profile.name, profile.address());
-    else
+    if (profile.configPath.isEmpty()) {
+        // A node whose job Ferry knows (its worker runs here, the tray keeps
+        // it, it was opened before): the Worker menu controls that job's
+        // worker and the log pane shows its log; the profile's connection
+        // still reads the cascade.
+        const auto job
+            = knownJobOfNode(*config, TrayController::backgroundConfigs(m_store) + recentConfigs(),
+                             WorkerRegistry::instance());
+        showJob(job ? job->withDb(config->db()) : *config, QString(), profile.name,
+                profile.address(), job);
+    } else
         showJob(*config, profile.configPath, QFileInfo(profile.configPath).fileName(),
                 profile.configPath);
 }
@@ -303,7 +314,8 @@ void MainWindow::showOpenError(const QString &what, const QString &reason)
 void MainWindow::showJob(const JobConfig &config,
                          const QString &configPath,
                          const QString &title,
-                         const QString &toolTip)
+                         const QString &toolTip,
+                         const std::optional<JobConfig> &workerJob)
 {
     m_configPath = configPath;
     m_jobTitle = title;
@@ -311,7 +323,7 @@ void MainWindow::showJob(const JobConfig &config,
     m_queue = config.queueName();
     m_database = config.db().displayName();
     m_cascadeView->open(config);
-    m_workerMenu->setConfig(config);
+    m_workerMenu->setConfig(workerJob ? *workerJob : config);
     m_lagChart->close(); // opens with the config's first status read
     m_errorLog->open(config);
     m_stack->setCurrentWidget(m_tabs);
@@ -431,8 +443,9 @@ void MainWindow::changeEvent(QEvent *event)
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
-    // Close to Tray: the window hides and the background workers keep running.
-    if (m_workerMenu->hideToTrayOnClose(event))
+    // Close to Tray: the window hides and the background workers keep running;
+    // a quit that would stop workers asks first.
+    if (m_workerMenu->interceptClose(event))
         return;
     QMainWindow::closeEvent(event);
 }

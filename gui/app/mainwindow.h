@@ -5,6 +5,7 @@
 #include <QMainWindow>
 
 #include <memory>
+#include <optional>
 
 class QAction;
 class QLabel;
@@ -54,7 +55,8 @@ public:
     bool openConfig(const QString &path);
     void closeConfig();
     // Shows a saved profile's cascade: its CONFIG.ini when it was imported from
-    // one, else a config made of the profile. A keychain password is read first
+    // one, else a config made of the profile (with the worker and log of the
+    // node's job when Ferry knows it: knownJobOfNode). A keychain password is read first
     // (asynchronously); failures go to the same message box as openConfig's.
     void openProfile(const ferry::gui::ConnectionProfile &profile);
     // File > Connection Profiles (window-modal, returns at once).
@@ -92,11 +94,14 @@ private:
     void openProfileWith(const ConnectionProfile &profile, const QString &password);
     void showOpenError(const QString &what, const QString &reason);
     // `configPath` empty: a profile without CONFIG.ini. `title` and `toolTip`
-    // name the job in the window title and the status bar.
+    // name the job in the window title and the status bar. `workerJob`: the
+    // job whose worker the Worker menu controls, when not `config` (a
+    // profile of a node whose job Ferry knows).
     void showJob(const JobConfig &config,
                  const QString &configPath,
                  const QString &title,
-                 const QString &toolTip);
+                 const QString &toolTip,
+                 const std::optional<JobConfig> &workerJob = std::nullopt);
     void rememberRecent(const QString &path);
     void forgetRecent(const QString &path);
     void rebuildRecentMenu();

@@ -88,8 +88,10 @@ NodeDetail readNodeDetail(const DetailRequest &request)
     detail.token = request.token;
     detail.node = request.node;
     detail.local = request.local;
-    if (request.local)
+    if (request.local) {
         detail.log = readLogTail(resolvedLogFile(request.config), kLogLines);
+        detail.log->noConfig = request.config.path().isEmpty();
+    }
 
     ConnectionString where = request.config.db();
     if (!request.local) {

@@ -70,6 +70,8 @@ struct TableRow
 struct LogTail
 {
     QString path; // empty: the config sets no logfile
+    // A connection profile without CONFIG.ini: no worker log is known.
+    bool noConfig = false;
     bool exists = false;
     QStringList lines; // the last lines, oldest first
     QString error;     // the file exists but could not be read

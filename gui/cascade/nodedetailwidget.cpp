@@ -317,6 +317,10 @@ void NodeDetailWidget::renderLog()
     } else if (!log) {
         m_logTitle->setText(tr("Worker log"));
         placeholder = tr("Reading the log…");
+    } else if (log->noConfig) {
+        m_logTitle->setText(tr("Worker log"));
+        placeholder = tr("No worker log is known for a connection profile: open the job's "
+                         "CONFIG.ini (File > Open Config…) to see its worker's log.");
     } else if (log->path.isEmpty()) {
         m_logTitle->setText(tr("Worker log"));
         placeholder = tr("The config sets no logfile: the worker writes its log to the "

@@ -75,13 +75,15 @@ Result<JobConfig> ConnectionProfile::jobConfig(const QString &password) const
                                     "Test Connection")
                          .arg(name));
     // A config of our own, parsed like a file so every check applies. It has
-    // no path: no pidfile or logfile of its own, so no worker runs from it.
+    // no path and no pidfile or logfile (empty, not the defaults: those would
+    // name files of a job called ferry_gui), so no worker runs from it.
     // The connection string is quoted by ConnectionString; '%' is doubled so
     // no value is read as an interpolation; the job name is unused.
     auto escaped = [](QString v) {
         return v.replace(QLatin1Char('%'), QStringLiteral("%%"));
     };
-    QString text = QStringLiteral("[ferry]\njob_name = ferry_gui\nqueue_name = %1\ndb = %2\n")
+    QString text = QStringLiteral("[ferry]\njob_name = ferry_gui\nqueue_name = %1\ndb = %2\n"
+                                  "logfile =\npidfile =\n")
                        .arg(escaped(queue), escaped(connectionString(password).toString()));
     return JobConfig::parse(text.toUtf8(), QString());
 }

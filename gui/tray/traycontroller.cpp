@@ -4,6 +4,7 @@
 #include "cascade/cascademonitor.h"
 #include "cascade/nodestate.h"
 #include "common/localstore.h"
+#include "workers/quitconfirmation.h"
 #include "workers/workercontrol.h"
 #include "workers/workerregistry.h"
 
@@ -11,11 +12,12 @@
 #include <QApplication>
 #include <QEvent>
 #include <QFileInfo>
+#include <QMainWindow>
 #include <QMenu>
+#include <QMessageBox>
 #include <QPainter>
 #include <QPointer>
 #include <QSystemTrayIcon>
-#include <QTimer>
 
 #include <algorithm>
 
@@ -109,7 +111,7 @@ TrayController::TrayController(LocalStore *store, WorkerRegistry *registry, QObj
     m_resumeAllAction = m_menu->addAction(QString(), this, &TrayController::resumeAll);
     m_resumeAllAction->setObjectName(QStringLiteral("actionTrayResumeAll"));
     m_menu->addSeparator();
-    m_quitAction = m_menu->addAction(QString(), this, &TrayController::quit);
+    m_quitAction = m_menu->addAction(QString(), this, &TrayController::requestQuit);
     m_quitAction->setObjectName(QStringLiteral("actionTrayQuit"));
     retranslateUi();
     reassess();
@@ -302,6 +304,31 @@ void TrayController::resumeAll()
     }
 }
 
+void TrayController::requestQuit()
+{
+    if (m_quitting)
+        return;
+    if (m_quitBox) {
+        m_quitBox->raise();
+        return;
+    }
+    const QPointer<TrayController> self(this);
+    m_quitBox = QuitConfirmation::ask(
+        nullptr, m_registry, isIconVisible(), [self](QuitConfirmation::Choice choice) {
+            if (!self)
+                return;
+            if (choice == QuitConfirmation::Choice::Quit) {
+                self->quit();
+            } else if (choice == QuitConfirmation::Choice::HideToTray) {
+                // The workers keep running; only the windows go.
+                for (QWidget *window : QApplication::topLevelWidgets()) {
+                    if (qobject_cast<QMainWindow *>(window))
+                        window->hide();
+                }
+            }
+        });
+}
+
 void TrayController::quit()
 {
     if (m_quitting)
@@ -311,8 +338,7 @@ void TrayController::quit()
     // The workers leave their pidfiles and node locks cleanly first; the UI
     // keeps running meanwhile. One stuck in a long statement is waited for no
     // longer than `ferry -s` waits (the registry then joins it on the way out).
-    m_registry->stopAll([] { QCoreApplication::quit(); });
-    QTimer::singleShot(WorkerControl::kStopTimeoutMs, qApp, &QCoreApplication::quit);
+    m_registry->stopAllAndQuit(WorkerControl::kStopTimeoutMs);
 }
 
 void TrayController::reassess()

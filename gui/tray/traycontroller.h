@@ -4,11 +4,13 @@
 
 #include <QIcon>
 #include <QObject>
+#include <QPointer>
 
 #include <memory>
 
 class QAction;
 class QMenu;
+class QMessageBox;
 class QSystemTrayIcon;
 
 namespace ferry::gui {
@@ -79,7 +81,11 @@ public:
 
     void pauseAll();
     void resumeAll();
-    // Stops this process's workers (without blocking), then quits.
+    // The menu's Quit: while workers run here, asks first (QuitConfirmation,
+    // without a parent window), then quit(); Hide to Tray hides the windows.
+    void requestQuit();
+    // Stops this process's workers (without blocking), then quits; asks
+    // nothing (SIGTERM from `ferry -s` comes here).
     void quit();
 
 signals:
@@ -118,6 +124,7 @@ private:
     TrayHealth m_health;
     bool m_active = false;
     bool m_quitting = false;
+    QPointer<QMessageBox> m_quitBox;
     int m_intervalSeconds = 2;
 };
 

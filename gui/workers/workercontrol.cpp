@@ -60,6 +60,7 @@ WorkerControl::WorkerControl(WorkerRegistry *registry, QObject *parent)
     connect(&m_timer, &QTimer::timeout, this, &WorkerControl::refresh);
     connect(m_registry, &WorkerRegistry::workerChanged, this, [this](const QString &path) {
         if (m_hasConfig && path == QFileInfo(m_config.path()).absoluteFilePath()) {
+            onWorkerChanged();
             // The pidfile changed hands: read it again rather than trust the last read.
             refresh();
             emit changed();
@@ -110,6 +111,8 @@ void WorkerControl::clearConfig()
     m_pauseInFlight = false;
     m_paused.reset();
     m_isRoot = false;
+    m_nodeName.clear();
+    m_startRequested = false;
     m_actionError.clear();
     emit changed();
 }
@@ -155,6 +158,11 @@ WorkerControl::Mode WorkerControl::mode() const
 qint64 WorkerControl::daemonPid() const
 {
     return mode() == Mode::Daemon ? *m_holderPid : 0;
+}
+
+QString WorkerControl::nodeLabel() const
+{
+    return m_nodeName.isEmpty() ? m_config.db().displayName() : m_nodeName;
 }
 
 QString WorkerControl::lastError() const
@@ -268,11 +276,75 @@ bool WorkerControl::isRunningSomewhere() const
     return m_holderPid || m_daemonStart || (here && here->isActive());
 }
 
-void WorkerControl::fail(const QString &message)
+void WorkerControl::fail(Action action, const QString &reason, ErrorKind kind)
 {
-    m_actionError = message;
+    m_actionError = reason;
+    QString advice;
+    if (kind == ErrorKind::Connection) {
+        advice = tr("Check that the database of node %1 is running and accepts connections "
+                    "from this computer, then try again.")
+                     .arg(nodeLabel());
+    } else {
+        switch (action) {
+        case Action::Start:
+            advice = logFile().isEmpty()
+                         ? tr("Fix the cause, then choose Worker > Start again.")
+                         : tr("Fix the cause (the worker's log %1 may tell more), then choose "
+                              "Worker > Start again.")
+                               .arg(logFile());
+            break;
+        case Action::StartDaemon:
+            advice = tr("Fix the cause, then choose Worker > Start as Daemon again.");
+            break;
+        case Action::Stop:
+            advice = tr("The worker may still run: choose Worker > Stop again, or run "
+                        "ferry -s %1 worker.")
+                         .arg(m_config.path());
+            break;
+        case Action::Pause:
+            advice = tr("Fix the cause, then choose Worker > Pause again.");
+            break;
+        case Action::Resume:
+            advice = tr("Fix the cause, then choose Worker > Resume again.");
+            break;
+        }
+    }
     emit changed();
-    emit actionFailed(message);
+    emit actionFailed(action, reason, advice);
+}
+
+QString WorkerControl::logFile() const
+{
+    return WorkerThread::resolvedPath(m_config, m_config.logFile());
+}
+
+OperatorNote WorkerControl::noteOf(OperatorAction action, const QString &node, qint64 pid)
+{
+    OperatorNote note;
+    note.action = action;
+    note.node = node;
+    note.frontEnd = QStringLiteral("ferry-gui");
+    note.pid = pid;
+    return note;
+}
+
+void WorkerControl::note(OperatorAction action, qint64 workerPid) const
+{
+    // A log that cannot be written has nowhere to say so; the action goes on.
+    (void)logOperatorAction(logFile(), noteOf(action, nodeLabel(), workerPid));
+}
+
+void WorkerControl::onWorkerChanged()
+{
+    const WorkerThread *here = m_registry->worker(m_config.path());
+    if (!m_startRequested || !here)
+        return;
+    if (here->state() == WorkerThread::State::Running) {
+        m_startRequested = false;
+    } else if (here->state() == WorkerThread::State::Failed) {
+        m_startRequested = false;
+        fail(Action::Start, here->lastError());
+    }
 }
 
 void WorkerControl::start()
@@ -280,8 +352,15 @@ void WorkerControl::start()
     if (!m_hasConfig)
         return;
     m_actionError.clear();
-    if (!m_registry->start(m_config))
-        fail(tr("The worker of %1 is still stopping.").arg(m_config.jobName()));
+    const WorkerThread *here = m_registry->worker(m_config.path());
+    if (here && here->isActive()) {
+        fail(Action::Start, tr("The worker of %1 is still stopping: wait until it has stopped.")
+                                .arg(m_config.jobName()));
+        return;
+    }
+    // Before the worker's own "worker started", in the order they happen.
+    note(OperatorAction::StartHere);
+    m_startRequested = m_registry->start(m_config);
     emit changed();
 }
 
@@ -299,7 +378,8 @@ void WorkerControl::startDaemon()
         return;
     const QString program = ferryProgram();
     if (program.isEmpty()) {
-        fail(tr("Cannot find the ferry command next to ferry-gui or in PATH."));
+        fail(Action::StartDaemon, tr("Cannot find the ferry command next to ferry-gui or in PATH."),
+             ErrorKind::Io);
         return;
     }
     m_actionError.clear();
@@ -317,7 +397,7 @@ void WorkerControl::startDaemon()
             return; // the config changed meanwhile
         m_daemonStart = nullptr;
         if (!error.isEmpty())
-            fail(error);
+            fail(Action::StartDaemon, error);
         refresh();
         emit changed();
     };
@@ -334,6 +414,7 @@ void WorkerControl::startDaemon()
         if (e == QProcess::FailedToStart)
             finish(tr("Cannot run %1: %2").arg(process->program(), process->errorString()));
     });
+    note(OperatorAction::StartDaemon);
     process->start();
     emit changed();
 }
@@ -345,6 +426,8 @@ void WorkerControl::stop()
     m_actionError.clear();
     const WorkerThread *here = m_registry->worker(m_config.path());
     if (here && here->isActive()) {
+        note(OperatorAction::Stop, QCoreApplication::applicationPid());
+        m_startRequested = false;
         m_registry->stop(m_config.path());
         emit changed();
         return;
@@ -354,9 +437,17 @@ void WorkerControl::stop()
     m_stoppingDaemon = true;
     emit changed();
     const QString path = pidFile();
+    const QString log = logFile();
+    const QString node = nodeLabel();
+    const qint64 pid = *m_holderPid;
     const quint64 generation = m_generation;
     runAction<Result<qint64>>(
-        this, [path] { return PidFile::stop(path, kStopTimeoutMs); },
+        this,
+        [path, log, node, pid] {
+            // Before the SIGTERM, so the line comes before the daemon's last ones.
+            (void)logOperatorAction(log, noteOf(OperatorAction::Stop, node, pid));
+            return PidFile::stop(path, kStopTimeoutMs);
+        },
         [this, generation](const Result<qint64> &stopped) {
             if (generation != m_generation)
                 return;
@@ -364,7 +455,7 @@ void WorkerControl::stop()
             if (stopped)
                 m_registry->forget(m_config.path());
             else
-                fail(stopped.error().toString());
+                fail(Action::Stop, stopped.error().toString(), stopped.error().kind());
             refresh();
             emit changed();
         });
@@ -379,15 +470,27 @@ void WorkerControl::setPaused(bool paused)
     emit changed();
     const ConnectionString db = m_config.db();
     const QString queue = m_config.queueName();
+    const QString log = logFile();
     const quint64 generation = m_generation;
     runAction<Result<NodeInfo>>(
-        this, [db, queue, paused] { return NodeAdmin::setPaused(db, queue, paused); },
-        [this, generation](const Result<NodeInfo> &done) {
+        this,
+        [db, queue, paused, log] {
+            auto node = NodeAdmin::setPaused(db, queue, paused);
+            // Noted once the node took it, with the node's name it answered with.
+            if (node) {
+                (void)logOperatorAction(
+                    log,
+                    noteOf(paused ? OperatorAction::Pause : OperatorAction::Resume, node->name));
+            }
+            return node;
+        },
+        [this, generation, paused](const Result<NodeInfo> &done) {
             if (generation != m_generation)
                 return;
             m_pauseInFlight = false;
             if (!done) {
-                fail(done.error().toString());
+                fail(paused ? Action::Pause : Action::Resume, done.error().toString(),
+                     done.error().kind());
                 return;
             }
             m_paused = done->paused;
@@ -402,6 +505,7 @@ void WorkerControl::setStatus(const StatusReply &reply)
         return;
     std::optional<bool> paused;
     bool root = false;
+    m_nodeName = reply.status.localNode;
     for (const NodeStatus &node : reply.status.nodes) {
         if (node.name != reply.status.localNode)
             continue;

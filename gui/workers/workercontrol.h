@@ -2,6 +2,8 @@
 
 #include "cascade/cascadereader.h"
 #include "config/jobconfig.h"
+#include "util/error.h"
+#include "util/operatorlog.h"
 
 #include <QObject>
 #include <QTimer>
@@ -19,6 +21,11 @@ class WorkerRegistry;
 // CONFIG worker`), stop it wherever it runs on this machine, pause or resume
 // its node. Several controls may watch one config (the Worker menu and the
 // tray); the in-process workers they share live in the WorkerRegistry.
+//
+// Every action the user takes (start here or as daemon, stop, pause, resume)
+// is noted in the config's log file (logOperatorAction: the node, the user,
+// "ferry-gui pid N"); a failed one comes as actionFailed() with its reason
+// and what to do.
 //
 // A worker run by another process is found through the config's pidfile
 // (PidFile::runningPid), read every few seconds. Everything that can wait
@@ -40,6 +47,9 @@ public:
         Daemon, // another process holds the pidfile: daemonPid()
         Failed, // the worker here could not start or stopped on an error
     };
+    // What the user asked for, as actionFailed() names it.
+    enum class Action { Start, StartDaemon, Stop, Pause, Resume };
+    Q_ENUM(Action)
 
     static constexpr int kProbeIntervalMs = 2000;
     // How long stop() waits for a daemon to release its pidfile (as `ferry -s`).
@@ -53,8 +63,10 @@ public:
     void clearConfig();
     bool hasConfig() const { return m_hasConfig; }
     const JobConfig &config() const { return m_config; }
-    // The config's pidfile as the worker uses it (relative to the config's folder).
+    // The config's pidfile and log file as the worker uses them (relative to
+    // the config's folder); empty when the config sets none.
     QString pidFile() const;
+    QString logFile() const;
 
     Mode mode() const;
     qint64 daemonPid() const; // Mode::Daemon only, else 0
@@ -68,6 +80,9 @@ public:
     // The config's own node is the root, which cannot be paused (it applies
     // nothing); false before a status was read.
     bool isRoot() const { return m_isRoot; }
+    // The config's node: its name once a status was read, else where it is
+    // (its database's displayName()).
+    QString nodeLabel() const;
 
     bool canStart() const;
     bool canStartDaemon() const;
@@ -102,7 +117,11 @@ public:
 
 signals:
     void changed();
-    void actionFailed(const QString &message);
+    // `reason`: one line, masked (also lastError()); `advice`: what to do.
+    // A start here that ends in the worker's failure comes here too.
+    void actionFailed(ferry::gui::WorkerControl::Action action,
+                      const QString &reason,
+                      const QString &advice);
     // A pause or resume was written to the node: its status changed.
     void nodeChanged();
 
@@ -113,7 +132,11 @@ private:
         std::optional<qint64> pid;
     };
     void onProbe(const Probe &probe);
-    void fail(const QString &message);
+    void fail(Action action, const QString &reason, ErrorKind kind = ErrorKind::Internal);
+    void onWorkerChanged();
+    // Notes the user's action in the config's log file.
+    void note(OperatorAction action, qint64 workerPid = 0) const;
+    static OperatorNote noteOf(OperatorAction action, const QString &node, qint64 pid = 0);
     void detachDaemonStart();
     bool isRunningSomewhere() const;
 
@@ -133,6 +156,8 @@ private:
     bool m_pauseInFlight = false;
     std::optional<bool> m_paused;
     bool m_isRoot = false;
+    QString m_nodeName;
+    bool m_startRequested = false; // a start here, until it runs or fails
     QString m_actionError;
 };
 

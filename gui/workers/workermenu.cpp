@@ -4,11 +4,13 @@
 #include "common/localstore.h"
 #include "config/jobconfig.h"
 #include "tray/traycontroller.h"
-#include "workers/workercontrol.h"
+#include "workers/workerregistry.h"
 
 #include <QCloseEvent>
 #include <QEvent>
 #include <QMainWindow>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QStatusBar>
 #include <QTimer>
 
@@ -27,6 +29,7 @@ WorkerMenu::WorkerMenu(LocalStore *store, CascadeMonitor *monitor, QWidget *pare
     , m_control(new WorkerControl(nullptr, this))
 {
     setObjectName(QStringLiteral("menuWorker"));
+    setToolTipsVisible(true); // the state line's tooltip holds the last failure
     const auto add = [this](const QString &name) {
         QAction *action = addAction(QString());
         action->setObjectName(name);
@@ -53,7 +56,7 @@ WorkerMenu::WorkerMenu(LocalStore *store, CascadeMonitor *monitor, QWidget *pare
 
     connect(m_startAction, &QAction::triggered, m_control, &WorkerControl::start);
     connect(m_startDaemonAction, &QAction::triggered, m_control, &WorkerControl::startDaemon);
-    connect(m_stopAction, &QAction::triggered, m_control, &WorkerControl::stop);
+    connect(m_stopAction, &QAction::triggered, this, &WorkerMenu::askStop);
     connect(m_pauseAction, &QAction::triggered, m_control, [this] { m_control->setPaused(true); });
     connect(m_resumeAction, &QAction::triggered, m_control,
             [this] { m_control->setPaused(false); });
@@ -71,11 +74,7 @@ WorkerMenu::WorkerMenu(LocalStore *store, CascadeMonitor *monitor, QWidget *pare
     });
 
     connect(m_control, &WorkerControl::changed, this, &WorkerMenu::updateActions);
-    connect(m_control, &WorkerControl::actionFailed, this, [this](const QString &error) {
-        if (auto *window = qobject_cast<QMainWindow *>(parentWidget()))
-            window->statusBar()->showMessage(error, kStatusMessageMs);
-        emit message(error);
-    });
+    connect(m_control, &WorkerControl::actionFailed, this, &WorkerMenu::showFailure);
     if (m_monitor) {
         connect(m_monitor, &CascadeMonitor::statusRead, m_control, &WorkerControl::setStatus);
         // A pause shows in the cascade at once, not at the next refresh.
@@ -90,7 +89,8 @@ void WorkerMenu::setConfig(const JobConfig &config)
 {
     // A job opened from a profile without a CONFIG.ini has no pidfile or log
     // of its own to run a worker with.
-    if (config.path().isEmpty())
+    m_profileWithoutJob = config.path().isEmpty();
+    if (m_profileWithoutJob)
         m_control->clearConfig();
     else
         m_control->setConfig(config);
@@ -99,31 +99,148 @@ void WorkerMenu::setConfig(const JobConfig &config)
 
 void WorkerMenu::clearConfig()
 {
+    m_profileWithoutJob = false;
     m_control->clearConfig();
     updateActions();
 }
 
-bool WorkerMenu::hideToTrayOnClose(QCloseEvent *event)
+bool WorkerMenu::interceptClose(QCloseEvent *event)
 {
     TrayController *tray = TrayController::instance();
-    if (!tray)
-        return false;
-    if (!event->spontaneous()) {
-        // File > Quit (or the program closing the window): with the icon
-        // showing, nothing else would end the application.
-        if (tray->isIconVisible())
-            QTimer::singleShot(0, tray, &TrayController::quit);
-        return false;
+    if (tray && event->spontaneous()) {
+        const bool closeToTray
+            = m_closeToTrayAction->isChecked() && TrayController::isTrayAvailable();
+        if ((closeToTray || tray->isIconVisible()) && tray->activate()) {
+            event->ignore();
+            if (QWidget *window = parentWidget())
+                window->hide();
+            return true;
+        }
     }
-    const bool closeToTray = m_closeToTrayAction->isChecked() && TrayController::isTrayAvailable();
-    if (!closeToTray && !tray->isIconVisible())
-        return false;
-    if (!tray->activate())
-        return false;
-    event->ignore();
-    if (QWidget *window = parentWidget())
-        window->hide();
-    return true;
+    // This close quits Ferry.
+    if (!m_quitConfirmed && WorkerRegistry::instance()->hasActiveWorkers()) {
+        event->ignore();
+        askQuit();
+        return true;
+    }
+    m_quitConfirmed = false;
+    // File > Quit (or the program closing the window): with the icon
+    // showing, nothing else would end the application.
+    if (tray && !event->spontaneous() && tray->isIconVisible())
+        QTimer::singleShot(0, tray, &TrayController::quit);
+    return false;
+}
+
+void WorkerMenu::askQuit()
+{
+    if (m_quitBox) {
+        m_quitBox->raise();
+        return;
+    }
+    const bool offerTray = TrayController::instance() && TrayController::isTrayAvailable();
+    const QPointer<WorkerMenu> self(this);
+    m_quitBox = QuitConfirmation::ask(parentWidget(), WorkerRegistry::instance(), offerTray,
+                                      [self](QuitConfirmation::Choice choice) {
+                                          if (self)
+                                              self->answerQuit(choice);
+                                      });
+}
+
+void WorkerMenu::answerQuit(QuitConfirmation::Choice choice)
+{
+    switch (choice) {
+    case QuitConfirmation::Choice::Quit:
+        // The workers leave their pidfiles and node locks cleanly while the
+        // window closes; Ferry quits once they ended.
+        m_quitConfirmed = true;
+        WorkerRegistry::instance()->stopAllAndQuit(WorkerControl::kStopTimeoutMs);
+        if (QWidget *window = parentWidget())
+            window->close();
+        break;
+    case QuitConfirmation::Choice::HideToTray:
+        hideToTray();
+        break;
+    case QuitConfirmation::Choice::Cancel:
+        break;
+    }
+}
+
+void WorkerMenu::askStop()
+{
+    if (!m_control->canStop() || m_stopBox)
+        return;
+    const QString node = m_control->nodeLabel();
+    const QString where = m_control->mode() == WorkerControl::Mode::Daemon
+                              ? tr("It runs as a daemon (pid %1).").arg(m_control->daemonPid())
+                              : tr("It runs here, inside this Ferry (pid %1).")
+                                    .arg(QCoreApplication::applicationPid());
+    auto *box = new QMessageBox(parentWidget());
+    m_stopBox = box;
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("confirmStopWorker"));
+    box->setIcon(QMessageBox::Question);
+    box->setWindowTitle(tr("Stop Worker"));
+    box->setText(tr("Stop the worker of node %1?").arg(node));
+    box->setInformativeText(
+        where + QLatin1Char(' ')
+        + tr("Replication to %1 stops until its worker is started again.").arg(node));
+    QPushButton *stop = box->addButton(tr("S&top Worker"), QMessageBox::DestructiveRole);
+    stop->setObjectName(QStringLiteral("confirmStopWorkerStop"));
+    QPushButton *cancel = box->addButton(QMessageBox::Cancel);
+    cancel->setObjectName(QStringLiteral("confirmStopWorkerCancel"));
+    box->setDefaultButton(cancel);
+    box->setEscapeButton(cancel);
+    // The answer counts for the config it was asked about only.
+    const QString path = m_control->config().path();
+    connect(box, &QMessageBox::finished, this, [this, box, stop, path] {
+        if (box->clickedButton() == stop && m_control->hasConfig()
+            && m_control->config().path() == path)
+            m_control->stop();
+    });
+    box->open();
+}
+
+void WorkerMenu::showFailure(WorkerControl::Action action,
+                             const QString &reason,
+                             const QString &advice)
+{
+    const QString node = m_control->nodeLabel();
+    QString what;
+    switch (action) {
+    case WorkerControl::Action::Start:
+        what = tr("The worker of node %1 could not start.").arg(node);
+        break;
+    case WorkerControl::Action::StartDaemon:
+        what = tr("The worker of node %1 could not start as a daemon.").arg(node);
+        break;
+    case WorkerControl::Action::Stop:
+        what = tr("The worker of node %1 could not be stopped.").arg(node);
+        break;
+    case WorkerControl::Action::Pause:
+        what = tr("Node %1 could not be paused.").arg(node);
+        break;
+    case WorkerControl::Action::Resume:
+        what = tr("Node %1 could not be resumed.").arg(node);
+        break;
+    }
+    // The status bar keeps the short form; the box has the whole reason.
+    if (auto *window = qobject_cast<QMainWindow *>(parentWidget()))
+        window->statusBar()->showMessage(what, kStatusMessageMs);
+    emit message(what);
+    // One box: a newer failure replaces what the open one says.
+    if (!m_errorBox) {
+        m_errorBox = new QMessageBox(parentWidget());
+        m_errorBox->setAttribute(Qt::WA_DeleteOnClose);
+        m_errorBox->setObjectName(QStringLiteral("workerActionError"));
+        m_errorBox->setIcon(QMessageBox::Warning);
+        m_errorBox->setWindowTitle(tr("Worker"));
+        m_errorBox->setStandardButtons(QMessageBox::Close);
+        m_errorBox->button(QMessageBox::Close)
+            ->setObjectName(QStringLiteral("workerActionErrorClose"));
+    }
+    m_errorBox->setText(what);
+    m_errorBox->setInformativeText(reason + QStringLiteral("\n\n") + advice);
+    m_errorBox->open();
 }
 
 void WorkerMenu::hideToTray()
@@ -138,8 +255,15 @@ void WorkerMenu::hideToTray()
 void WorkerMenu::updateActions()
 {
     const bool open = m_control->hasConfig();
-    m_stateAction->setText(m_control->stateText());
-    m_stateAction->setToolTip(m_control->lastError());
+    if (!open && m_profileWithoutJob) {
+        m_stateAction->setText(tr("Worker: no CONFIG.ini known for this node"));
+        m_stateAction->setToolTip(
+            tr("Ferry knows no CONFIG.ini of this node: open the job's CONFIG.ini (File > Open "
+               "Config…) to start, stop, pause or resume its worker here."));
+    } else {
+        m_stateAction->setText(m_control->stateText());
+        m_stateAction->setToolTip(m_control->lastError());
+    }
     m_startAction->setEnabled(m_control->canStart());
     m_startDaemonAction->setEnabled(m_control->canStartDaemon());
     m_stopAction->setEnabled(m_control->canStop());

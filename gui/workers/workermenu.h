@@ -1,24 +1,30 @@
 #pragma once
 
+#include "workers/quitconfirmation.h"
+#include "workers/workercontrol.h"
+
 #include <QMenu>
+#include <QPointer>
 
 class QCloseEvent;
-
-namespace ferry {
-class JobConfig;
-}
+class QMessageBox;
 
 namespace ferry::gui {
 
 class CascadeMonitor;
 class LocalStore;
-class WorkerControl;
 
 // The main window's Worker menu (objectName "menuWorker") for the open
 // config: its worker's state, Start (here), Start as Daemon, Stop, Pause,
 // Resume, each enabled when it applies; Keep Worker Running in Background
 // (the tray's list, LocalStore tray/configs); Hide to Tray and Close to Tray
 // (LocalStore tray/closeToTray), offered where a system tray exists.
+//
+// Stop asks first (a window-modal box, objectName "confirmStopWorker", naming
+// the node and where its worker runs). An action that fails shows its reason
+// and what to do in a window-modal box ("workerActionError") and as the
+// state line's tooltip. A connection profile opened without a CONFIG.ini of
+// a node Ferry knows has no worker here: the state line says so.
 //
 // It lives in its own class so the window only hands it the open config and
 // asks it about closing.
@@ -31,16 +37,19 @@ public:
     WorkerMenu(LocalStore *store, CascadeMonitor *monitor, QWidget *parent = nullptr);
     ~WorkerMenu() override;
 
+    // A config without a path (a connection profile of a node whose job Ferry
+    // does not know) leaves the menu without a worker, saying why.
     void setConfig(const JobConfig &config);
     void clearConfig();
     WorkerControl *control() const { return m_control; }
 
-    // For the window's closeEvent(): true when the window hid in the tray
-    // instead of closing (the event is then ignored). A close the user asked
-    // for on the window's frame hides it when Close to Tray is on or the tray
-    // already shows; a close from the program or File > Quit, with the tray
-    // showing, quits the application (the workers stop first).
-    bool hideToTrayOnClose(QCloseEvent *event);
+    // For the window's closeEvent(): true when the window stays (the event is
+    // then ignored). A close the user asked for on the window's frame hides
+    // it in the tray when Close to Tray is on or the tray already shows. Any
+    // other close quits Ferry (with the tray showing, File > Quit quits it
+    // too): while workers run in this process it first asks
+    // (QuitConfirmation), and on Quit stops them, then quits.
+    bool interceptClose(QCloseEvent *event);
 
 signals:
     // A one-line result for the status bar (an action that failed).
@@ -53,6 +62,10 @@ private:
     void retranslateUi();
     void updateActions();
     void hideToTray();
+    void askStop();
+    void askQuit();
+    void answerQuit(QuitConfirmation::Choice choice);
+    void showFailure(WorkerControl::Action action, const QString &reason, const QString &advice);
 
     LocalStore *m_store = nullptr;
     CascadeMonitor *m_monitor = nullptr;
@@ -66,6 +79,11 @@ private:
     QAction *m_keepAction = nullptr;
     QAction *m_hideAction = nullptr;
     QAction *m_closeToTrayAction = nullptr;
+    bool m_profileWithoutJob = false; // setConfig() got a config without a path
+    bool m_quitConfirmed = false;
+    QPointer<QMessageBox> m_stopBox;
+    QPointer<QMessageBox> m_quitBox;
+    QPointer<QMessageBox> m_errorBox;
 };
 
 } // namespace ferry::gui

@@ -3,6 +3,9 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QPointer>
+#include <QTimer>
+
+#include <algorithm>
 
 namespace ferry::gui {
 
@@ -104,6 +107,24 @@ bool WorkerRegistry::hasActiveWorkers() const
             return true;
     }
     return false;
+}
+
+QList<JobConfig> WorkerRegistry::activeConfigs() const
+{
+    QList<JobConfig> configs;
+    for (const WorkerThread *worker : m_workers) {
+        if (worker->isActive())
+            configs.append(worker->config());
+    }
+    std::sort(configs.begin(), configs.end(),
+              [](const JobConfig &a, const JobConfig &b) { return a.jobName() < b.jobName(); });
+    return configs;
+}
+
+void WorkerRegistry::stopAllAndQuit(int timeoutMs)
+{
+    stopAll([] { QCoreApplication::quit(); });
+    QTimer::singleShot(timeoutMs, qApp, &QCoreApplication::quit);
 }
 
 void WorkerRegistry::checkAllStopped()

@@ -43,6 +43,13 @@ public:
     // its CONFIG.ini.
     void reloadAll();
     bool hasActiveWorkers() const;
+    // The configs of the workers whose threads run (starting, running or
+    // stopping), ordered by job name.
+    QList<JobConfig> activeConfigs() const;
+    // Quitting: asks every worker to stop (without blocking), then quits the
+    // application once all ended, or after `timeoutMs` for one stuck in a
+    // long statement (the destructor then joins it on the way out).
+    void stopAllAndQuit(int timeoutMs);
 
 signals:
     // A worker's state changed (also: its thread ended).

@@ -3,11 +3,13 @@
 // "ferry: ", exit status 1 (2 for usage errors), no password shown, and
 // nothing half-created: Ferry's records in every database of the cluster are
 // the same before and after. Also the success path of members, node-status
-// and drop-node. Every daemon is killed in cleanupTestCase().
+// and drop-node, and the operator lines pause, resume, -r and -s leave in the
+// job's log. Every daemon is killed in cleanupTestCase().
 #include "db/connection.h"
 #include "ferryprocess.h"
 #include "pgcluster.h"
 #include "testutil.h"
+#include "util/operatorlog.h"
 
 #include <QFile>
 #include <QRegularExpression>
@@ -51,6 +53,7 @@ private slots:
     void daemonOptionWithNodeCommand();
     void dropRootWithLeaves();
     void workerStartedTwice();
+    void operatorActionsAreLogged();
     void membersNodeStatusAndDropNode();
 
 private:
@@ -73,6 +76,7 @@ private:
     QString m_rootIni;
     QString m_leafIni;
     QList<qint64> m_daemons;
+    qint64 m_leafPid = 0; // the leaf's daemon from workerStartedTwice() on
 };
 
 QString TestCliNodes::db(const QString &name, const QString &extra) const
@@ -536,6 +540,7 @@ void TestCliNodes::workerStartedTwice()
     const qint64 pid = readText(m_dir.filePath(QStringLiteral("leaf.pid"))).trimmed().toLongLong();
     if (pid > 1)
         m_daemons << pid;
+    m_leafPid = pid;
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
 
     // The same job: its pidfile is locked.
@@ -571,6 +576,72 @@ void TestCliNodes::workerStartedTwice()
                                      .out.count(QRegularExpression(QStringLiteral(" ok\\b")))
                                  == 2,
                              20000);
+}
+
+void TestCliNodes::operatorActionsAreLogged()
+{
+    const QString leafLog = m_dir.filePath(QStringLiteral("leaf.log"));
+    const QString rootLog = m_dir.filePath(QStringLiteral("root.log"));
+    // "TIME PID INFO operator USER (ferry pid PID): ACTION", PID the command's.
+    const auto line = [](const QString &action) {
+        return QRegularExpression(
+            QStringLiteral("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} (\\d+) INFO "
+                           "operator %1 \\(ferry pid \\1\\): %2$")
+                .arg(QRegularExpression::escape(operatingSystemUser()),
+                     QRegularExpression::escape(action)),
+            QRegularExpression::MultilineOption);
+    };
+    const auto count = [](const QString &path, const QRegularExpression &re) {
+        return readText(path).count(re);
+    };
+    QVERIFY(processAlive(m_leafPid));
+    const QString leafAt = QStringLiteral("postgres@127.0.0.1:%1/dst1").arg(m_cluster->port());
+
+    // pause and resume: noted once the node took them, with its name.
+    for (const char *command : {"pause", "resume"}) {
+        const QRegularExpression noted
+            = line(QLatin1String(command) + QStringLiteral(" node dst1"));
+        const qsizetype before = count(leafLog, noted);
+        const FerryRun run = ferry({m_leafIni, QLatin1String(command)});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(count(leafLog, noted), before + 1);
+    }
+    // A refused pause notes nothing.
+    QVERIFY(!readText(rootLog).contains(QLatin1String(" INFO operator ")));
+    QCOMPARE(ferry({m_rootIni, QStringLiteral("pause")}).exitCode, 1);
+    QVERIFY(!readText(rootLog).contains(QLatin1String(" INFO operator ")));
+
+    // -r: noted before the worker's own "reloaded config".
+    const QRegularExpression reload
+        = line(QStringLiteral("reload config of the worker of node %1 (pid %2)")
+                   .arg(leafAt)
+                   .arg(m_leafPid));
+    FerryRun run = ferry({QStringLiteral("-r"), m_leafIni, QStringLiteral("worker")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QCOMPARE(count(leafLog, reload), 1);
+    const QString reloaded
+        = QStringLiteral("%1 INFO reloaded config %2").arg(m_leafPid).arg(m_leafIni);
+    QTRY_VERIFY_WITH_TIMEOUT(readText(leafLog).contains(reloaded), 10000);
+    QVERIFY(readText(leafLog).indexOf(reload) < readText(leafLog).indexOf(reloaded));
+
+    // -s: noted before the worker's "worker stopped"; nothing when nothing runs.
+    const QRegularExpression stop
+        = line(QStringLiteral("stop worker of node %1 (pid %2)").arg(leafAt).arg(m_leafPid));
+    run = ferry({QStringLiteral("-s"), m_leafIni, QStringLiteral("worker")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QCOMPARE(count(leafLog, stop), 1);
+    const QString stopped = QStringLiteral("%1 INFO dst1_digoal_01: worker stopped").arg(m_leafPid);
+    QVERIFY(readText(leafLog).indexOf(stop) < readText(leafLog).indexOf(stopped));
+    const qsizetype lines = readText(leafLog).count(QLatin1Char('\n'));
+    QCOMPARE(ferry({QStringLiteral("-s"), m_leafIni, QStringLiteral("worker")}).exitCode, 1);
+    QCOMPARE(readText(leafLog).count(QLatin1Char('\n')), lines);
+
+    // Running again for the tests that follow.
+    run = ferry({QStringLiteral("-d"), m_leafIni, QStringLiteral("worker")});
+    m_leafPid = readText(m_dir.filePath(QStringLiteral("leaf.pid"))).trimmed().toLongLong();
+    if (m_leafPid > 1)
+        m_daemons << m_leafPid;
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
 }
 
 void TestCliNodes::membersNodeStatusAndDropNode()

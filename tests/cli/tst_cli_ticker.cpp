@@ -9,6 +9,7 @@
 #include "queue/queueadmin.h"
 #include "queue/schemainstaller.h"
 #include "testutil.h"
+#include "util/operatorlog.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -258,7 +259,7 @@ void TestCliTicker::daemonStartReloadStop()
                  .arg(kJob, pidFile()));
 
     // The log: one line per message (the refused second daemon logged its
-    // error there too), no password.
+    // error there too; -r and -s noted who asked), no password.
     const QString log = readText(logFile());
     QVERIFY(!log.contains(QLatin1String("Sekr1tPw")));
     const QRegularExpression logLine(
@@ -266,15 +267,26 @@ void TestCliTicker::daemonStartReloadStop()
                        "(\\d+) (DEBUG|INFO|WARNING|ERROR) (.+)$"));
     const QStringList lines = log.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     QStringList daemonLines;
+    QStringList operatorLines;
     for (const QString &line : lines) {
         const QRegularExpressionMatch match = logLine.match(line);
         QVERIFY2(match.hasMatch(), qPrintable(line));
         if (match.captured(1).toLongLong() == pid)
             daemonLines << match.captured(2) + QLatin1Char(' ') + match.captured(3);
+        else if (match.captured(3).startsWith(QLatin1String("operator ")))
+            operatorLines << match.captured(3).section(QStringLiteral("): "), 1);
         else
             QVERIFY2(line.contains(QLatin1String(" ERROR job ticker_digoal_01 is already running")),
                      qPrintable(line));
     }
+    const QString node = QStringLiteral("postgres@127.0.0.1:%1/digoal_01").arg(m_cluster->port());
+    QCOMPARE(
+        operatorLines,
+        (QStringList{
+            QStringLiteral("reload config of the ticker of node %1 (pid %2)").arg(node).arg(pid),
+            QStringLiteral("stop ticker of node %1 (pid %2)").arg(node).arg(pid)}));
+    QVERIFY(log.contains(
+        QStringLiteral(" INFO operator %1 (ferry pid ").arg(ferry::operatingSystemUser())));
     QVERIFY(daemonLines.size() >= 5);
     QCOMPARE(daemonLines.first(),
              QStringLiteral("INFO %1: ticker started, pidfile %2").arg(kJob, pidFile()));

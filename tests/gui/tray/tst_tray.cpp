@@ -6,22 +6,31 @@
 // change, green again once fixed, yellow when paused. The main window's
 // Worker menu stops the in-process worker, shows a `ferry -d` daemon
 // (FERRY_CLI) as running as daemon and stops it, all without stalling the UI.
-// Every daemon a test started is killed in cleanupTestCase(), also when a
-// test failed.
+// Stop and Quit ask first (their boxes are answered by clicking their
+// buttons); a failed Pause shows its whole reason in a box; every action
+// from the menu leaves an operator line in the worker's log. A connection
+// profile of a node shows the worker and log of the job Ferry knows for it,
+// or says that it knows none. Every daemon a test started is killed in
+// cleanupTestCase(), also when a test failed.
 //
-// With FERRY_SCREENSHOT_DIR set, saves tray-menu.png and worker-menu.png there.
+// With FERRY_SCREENSHOT_DIR set, saves tray-menu.png, worker-menu.png,
+// confirm-stop.png and pause-failed.png there.
 #include "app/mainwindow.h"
 #include "cascade/cascademonitor.h"
 #include "common/localstore.h"
 #include "db/connection.h"
 #include "ferryprocess.h"
 #include "pgcluster.h"
+#include "profiles/connectionprofile.h"
 #include "replication/tableregistry.h"
 #include "rootandleaf.h"
 #include "testutil.h"
 #include "tray/traycontroller.h"
 #include "tray/trayhealth.h"
+#include "util/operatorlog.h"
 #include "util/pidfile.h"
+#include "workers/knownjob.h"
+#include "workers/quitconfirmation.h"
 #include "workers/workercontrol.h"
 #include "workers/workermenu.h"
 #include "workers/workerregistry.h"
@@ -31,13 +40,18 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPainter>
+#include <QPlainTextEdit>
 #include <QProcess>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -101,6 +115,31 @@ QColor dotColour(TrayState state)
     return image.pixelColor(64 - 17, 64 - 17);
 }
 
+// A message box of that name showing now (the window's or the tray's).
+QMessageBox *shownBox(const QString &name)
+{
+    for (QWidget *widget : QApplication::topLevelWidgets()) {
+        if (widget->objectName() == name && widget->isVisible())
+            return qobject_cast<QMessageBox *>(widget);
+    }
+    return nullptr;
+}
+
+// Waits for the box `name`, clicks its button `button` and returns what the
+// box said ("text\ninformative text"), or why it could not.
+QString answerBox(const QString &name, const QString &button)
+{
+    QMessageBox *box = nullptr;
+    if (!QTest::qWaitFor([&box, &name] { return (box = shownBox(name)) != nullptr; }, 5000))
+        return QStringLiteral("no box %1").arg(name);
+    const QString said = box->text() + QLatin1Char('\n') + box->informativeText();
+    auto *clicked = box->findChild<QPushButton *>(button);
+    if (!clicked)
+        return QStringLiteral("no button %1 in: %2").arg(button, said);
+    clicked->click();
+    return said;
+}
+
 // The longest gap between the ticks of a 10 ms timer while it runs: how long
 // the UI thread was kept from its events.
 class Heartbeat
@@ -140,13 +179,18 @@ private slots:
     void healthJudgesConfigs();
     void healthNotifiesOncePerTransition();
     void stateIconsAreColoured();
+    void sameNodeIsMatched_data();
+    void sameNodeIsMatched();
+    void profileShowsTheKnownJob();
     void greenWhenWorkersRun();
     void errorTurnsRedOnce();
     void pauseTurnsYellow();
     void lagOverThresholdNotifies();
     void workerMenuControlsTheOpenConfig();
     void daemonIsShownAndStopped();
+    void failedPauseShowsTheReason();
     void keepInBackgroundEditsTheTray();
+    void quitAsksFirst();
     void quitStopsWorkers();
     void ferrySignalsFerryGui();
 
@@ -161,10 +205,31 @@ private:
         return m_dir.filePath(job + QStringLiteral(".pid"));
     }
     void saveScreenshot(const QPixmap &pixmap, const QString &name);
+    // The window with `box` over its middle, as the user sees a window-modal box.
+    void saveScreenshot(QWidget *window, QWidget *box, const QString &name);
     QString leafLog() const { return ferry::test::readText(logFile(kLeafJob)); }
     QAction *workerAction(const QString &name) const
     {
         return m_window->findChild<QAction *>(name);
+    }
+    // The line ferry-gui notes in a worker's log for an action of its user.
+    static QString operatorLine(const QString &action)
+    {
+        const qint64 self = QCoreApplication::applicationPid();
+        return QStringLiteral("%1 INFO operator %2 (ferry-gui pid %1): %3")
+            .arg(QString::number(self), ferry::operatingSystemUser(), action);
+    }
+    // A connection profile of the leaf's node, without its CONFIG.ini.
+    ConnectionProfile leafProfile() const
+    {
+        ConnectionProfile p;
+        p.name = QStringLiteral("dst1 profile");
+        p.host = QStringLiteral("localhost"); // leaf.ini says 127.0.0.1: the same server
+        p.port = m_leaf->port();
+        p.dbname = kLeafNode;
+        p.user = QStringLiteral("postgres");
+        p.queue = kQueue;
+        return p;
     }
 
     QTemporaryDir m_dir;
@@ -264,6 +329,18 @@ void TestTray::saveScreenshot(const QPixmap &pixmap, const QString &name)
     const QString dir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR", m_dir.path());
     QVERIFY(!pixmap.isNull());
     QVERIFY(pixmap.save(QDir(dir).filePath(name)));
+}
+
+void TestTray::saveScreenshot(QWidget *window, QWidget *box, const QString &name)
+{
+    QPixmap picture = window->grab();
+    const QPixmap over = box->grab();
+    {
+        QPainter painter(&picture);
+        painter.drawPixmap((picture.width() - over.width()) / 2,
+                           (picture.height() - over.height()) / 3, over);
+    }
+    saveScreenshot(picture, name);
 }
 
 void TestTray::healthJudgesConfigs_data()
@@ -403,6 +480,100 @@ void TestTray::stateIconsAreColoured()
     // The application icon is still there around the dot.
     const QImage image = TrayController::stateIcon(TrayState::Ok).pixmap(64, 64).toImage();
     QCOMPARE(image.pixelColor(20, 20).alpha(), 255);
+}
+
+void TestTray::sameNodeIsMatched_data()
+{
+    QTest::addColumn<QString>("db");
+    QTest::addColumn<QString>("queue");
+    QTest::addColumn<bool>("same");
+    const QString queue = kQueue;
+    // Against host=127.0.0.1 port=5433 dbname=dst1 user=postgres, queue replika.
+    QTest::newRow("the same") << QStringLiteral("host=127.0.0.1 port=5433 dbname=dst1") << queue
+                              << true;
+    QTest::newRow("another user, localhost, a URI")
+        << QStringLiteral("postgresql://monitor@localhost:5433/dst1") << queue << true;
+    QTest::newRow("the socket") << QStringLiteral("host=/tmp port=5433 dbname=dst1") << queue
+                                << true;
+    QTest::newRow("another queue") << QStringLiteral("host=127.0.0.1 port=5433 dbname=dst1")
+                                   << QStringLiteral("other") << false;
+    QTest::newRow("another database")
+        << QStringLiteral("host=127.0.0.1 port=5433 dbname=dst2") << queue << false;
+    QTest::newRow("another port, the default")
+        << QStringLiteral("host=127.0.0.1 dbname=dst1") << queue << false;
+    QTest::newRow("another host") << QStringLiteral("host=db2.example.com port=5433 dbname=dst1")
+                                  << queue << false;
+}
+
+void TestTray::sameNodeIsMatched()
+{
+    QFETCH(QString, db);
+    QFETCH(QString, queue);
+    QFETCH(bool, same);
+    const auto make = [](const QString &where, const QString &queueName) {
+        return JobConfig::parse(QStringLiteral("[ferry]\njob_name = j\ndb = %1\nqueue_name = %2\n")
+                                    .arg(where, queueName)
+                                    .toUtf8(),
+                                QString());
+    };
+    const auto job
+        = make(QStringLiteral("host=127.0.0.1 port=5433 dbname=dst1 user=postgres"), kQueue);
+    const auto other = make(db, queue);
+    QVERIFY_RESULT(job);
+    QVERIFY_RESULT(other);
+    QCOMPARE(isSameNode(*job, *other), same);
+    QCOMPARE(isSameNode(*other, *job), same);
+}
+
+void TestTray::profileShowsTheKnownJob()
+{
+    // Nothing runs yet, the tray keeps nothing, nothing was opened: a profile
+    // of the leaf's node knows no job.
+    QVERIFY(!m_registry->hasActiveWorkers());
+    QVERIFY(TrayController::backgroundConfigs(m_store.get()).isEmpty());
+    MainWindow window(m_store.get());
+    window.resize(MainWindow::defaultSize());
+    window.show();
+    QVERIFY(window.recentConfigs().isEmpty());
+    const ConnectionProfile profile = leafProfile();
+    QSignalSpy loaded(&window, &MainWindow::cascadeLoaded);
+    window.openProfile(profile);
+    QVERIFY(loaded.wait(15000));
+    QCOMPARE(window.windowTitle(), QStringLiteral("dst1 profile — Ferry"));
+    auto *log = window.findChild<QPlainTextEdit *>(QStringLiteral("nodeLog"));
+    auto *logTitle = window.findChild<QLabel *>(QStringLiteral("nodeLogTitle"));
+    QVERIFY(log && logTitle);
+    QTRY_COMPARE(log->placeholderText(),
+                 QStringLiteral("No worker log is known for a connection profile: open the job's "
+                                "CONFIG.ini (File > Open Config…) to see its worker's log."));
+    QCOMPARE(logTitle->text(), QStringLiteral("Worker log"));
+    // The Worker menu says why it offers nothing.
+    auto *state = window.findChild<QAction *>(QStringLiteral("actionWorkerState"));
+    QCOMPARE(state->text(), QStringLiteral("Worker: no CONFIG.ini known for this node"));
+    QCOMPARE(state->toolTip(),
+             QStringLiteral("Ferry knows no CONFIG.ini of this node: open the job's CONFIG.ini "
+                            "(File > Open Config…) to start, stop, pause or resume its worker "
+                            "here."));
+    for (const char *name : {"actionWorkerStart", "actionWorkerStartDaemon", "actionWorkerStop",
+                             "actionWorkerPause", "actionWorkerResume"}) {
+        auto *action = window.findChild<QAction *>(QString::fromLatin1(name));
+        QVERIFY2(action && !action->isEnabled(), name);
+    }
+
+    // Once its CONFIG.ini was opened (a recent config), the profile shows
+    // that job's worker and log, still read through the profile.
+    QVERIFY(window.openConfig(m_leafIni));
+    QVERIFY(loaded.wait(15000));
+    window.openProfile(profile);
+    QCOMPARE(window.windowTitle(), QStringLiteral("dst1 profile — Ferry"));
+    QCOMPARE(window.configPath(), QString());
+    WorkerControl *control = window.workerMenu()->control();
+    QCOMPARE(control->config().path(), m_leafIni);
+    QCOMPARE(control->config().db().value(QStringLiteral("host")), QStringLiteral("127.0.0.1"));
+    QTRY_COMPARE(state->text(), QStringLiteral("Worker: not running"));
+    QVERIFY(window.findChild<QAction *>(QStringLiteral("actionWorkerStart"))->isEnabled());
+    QTRY_COMPARE(logTitle->text(), QStringLiteral("Worker log: ") + logFile(kLeafJob));
+    QVERIFY(m_store->removeSetting(QStringLiteral("recentConfigs")));
 }
 
 void TestTray::greenWhenWorkersRun()
@@ -621,10 +792,55 @@ void TestTray::workerMenuControlsTheOpenConfig()
     menu->hide();
     saveScreenshot(picture, QStringLiteral("worker-menu.png"));
 
+    // A profile of the leaf's node: the worker running here and its log.
+    m_window->openProfile(leafProfile());
+    QCOMPARE(m_window->workerMenu()->control()->config().path(), m_leafIni);
+    QTRY_COMPARE(state->text(), QStringLiteral("Worker: running here (pid %1)").arg(self));
+    QVERIFY(stop->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_window->findChild<QPlainTextEdit *>(QStringLiteral("nodeLog"))
+            ->toPlainText()
+            .contains(QStringLiteral("%1 INFO worker of leaf node 'dst1'").arg(self)),
+        10000);
+    QVERIFY(m_window->openConfig(m_leafIni));
+    QTRY_VERIFY(pause->isEnabled() && !resume->isEnabled());
+
+    // Pause and Resume from the menu, each noted in the worker's log.
+    const QString pauseLine = operatorLine(QStringLiteral("pause node dst1"));
+    const QString resumeLine = operatorLine(QStringLiteral("resume node dst1"));
+    const qsizetype pausesBefore = leafLog().count(pauseLine);
+    const qsizetype resumesBefore = leafLog().count(resumeLine);
+    pause->trigger();
+    QTRY_VERIFY(resume->isEnabled() && !pause->isEnabled());
+    QCOMPARE(leafLog().count(pauseLine), pausesBefore + 1);
+    resume->trigger();
+    QTRY_VERIFY(pause->isEnabled() && !resume->isEnabled());
+    QCOMPARE(leafLog().count(resumeLine), resumesBefore + 1);
+
+    // Stop asks first, naming the node and where it runs; Cancel keeps it.
+    stop->trigger();
+    QTRY_VERIFY(shownBox(QStringLiteral("confirmStopWorker")));
+    saveScreenshot(m_window.get(), shownBox(QStringLiteral("confirmStopWorker")),
+                   QStringLiteral("confirm-stop.png"));
+    QCOMPARE(
+        answerBox(QStringLiteral("confirmStopWorker"), QStringLiteral("confirmStopWorkerCancel")),
+        QStringLiteral("Stop the worker of node dst1?\nIt runs here, inside this Ferry (pid "
+                       "%1). Replication to dst1 stops until its worker is started again.")
+            .arg(self));
+    QTest::qWait(300);
+    QCOMPARE(m_window->workerMenu()->control()->mode(), Mode::RunningHere);
+    QCOMPARE(PidFile::runningPid(pidFile(kLeafJob)), std::optional<qint64>(self));
+    const QString stopLine
+        = operatorLine(QStringLiteral("stop worker of node dst1 (pid %1)").arg(self));
+    QVERIFY(!leafLog().contains(stopLine));
+
     // Stop: the thread ends off the UI thread, the pidfile goes.
     {
         Heartbeat heartbeat;
         stop->trigger();
+        QVERIFY(
+            answerBox(QStringLiteral("confirmStopWorker"), QStringLiteral("confirmStopWorkerStop"))
+                .startsWith(QStringLiteral("Stop the worker of node dst1?")));
         QTRY_COMPARE_WITH_TIMEOUT(m_window->workerMenu()->control()->mode(), Mode::NotRunning,
                                   5000);
         qInfo("longest UI heartbeat gap while the worker here stopped: %lld ms",
@@ -632,6 +848,11 @@ void TestTray::workerMenuControlsTheOpenConfig()
         QVERIFY2(heartbeat.maxGap() < 100, qPrintable(QString::number(heartbeat.maxGap())));
     }
     QVERIFY(!QFileInfo::exists(pidFile(kLeafJob)));
+    // Noted before the worker's own last line.
+    const QString log = leafLog();
+    QVERIFY2(log.contains(stopLine), qPrintable(log.right(2000)));
+    QVERIFY(log.indexOf(stopLine)
+            < log.lastIndexOf(QStringLiteral("%1 INFO leaf_job: worker stopped").arg(self)));
     // The menu follows the control's next state change event.
     QTRY_COMPARE(state->text(), QStringLiteral("Worker: not running"));
     QVERIFY(start->isEnabled());
@@ -643,10 +864,15 @@ void TestTray::workerMenuControlsTheOpenConfig()
     QVERIFY2(m_tray->toolTip().contains(QStringLiteral("leaf_job: worker not running")),
              qPrintable(m_tray->toolTip()));
 
-    // Start (here) again from the menu.
+    // Start (here) again from the menu: noted before the worker's "started".
+    const QString startLine = operatorLine(QStringLiteral("start worker of node dst1 here"));
+    const qsizetype startsBefore = leafLog().count(startLine);
     start->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(state->text(),
                               QStringLiteral("Worker: running here (pid %1)").arg(self), 10000);
+    QCOMPARE(leafLog().count(startLine), startsBefore + 1);
+    QVERIFY(leafLog().lastIndexOf(startLine)
+            < leafLog().lastIndexOf(QStringLiteral("%1 INFO leaf_job: worker started").arg(self)));
     QTRY_VERIFY2_WITH_TIMEOUT(m_tray->state() == TrayState::Ok, qPrintable(m_tray->toolTip()),
                               15000);
 }
@@ -658,6 +884,8 @@ void TestTray::daemonIsShownAndStopped()
     auto *startDaemon = workerAction(QStringLiteral("actionWorkerStartDaemon"));
     WorkerControl *control = m_window->workerMenu()->control();
     stop->trigger();
+    QVERIFY(answerBox(QStringLiteral("confirmStopWorker"), QStringLiteral("confirmStopWorkerStop"))
+                .startsWith(QStringLiteral("Stop the worker of node dst1?")));
     QTRY_COMPARE_WITH_TIMEOUT(control->mode(), Mode::NotRunning, 5000);
 
     // A worker started with `ferry -d` outside this process.
@@ -677,10 +905,16 @@ void TestTray::daemonIsShownAndStopped()
     QTRY_VERIFY2_WITH_TIMEOUT(m_tray->state() == TrayState::Ok, qPrintable(m_tray->toolTip()),
                               15000);
 
-    // Stop from the menu: SIGTERM through the pidfile, waited for off the UI thread.
+    // Stop from the menu: it asks, naming the daemon's pid; then SIGTERM
+    // through the pidfile, waited for off the UI thread.
     {
         Heartbeat heartbeat;
         stop->trigger();
+        QCOMPARE(
+            answerBox(QStringLiteral("confirmStopWorker"), QStringLiteral("confirmStopWorkerStop")),
+            QStringLiteral("Stop the worker of node dst1?\nIt runs as a daemon (pid %1). "
+                           "Replication to dst1 stops until its worker is started again.")
+                .arg(pid));
         QCOMPARE(control->mode(), Mode::Stopping);
         QTRY_COMPARE_WITH_TIMEOUT(control->mode(), Mode::NotRunning, 10000);
         qInfo("longest UI heartbeat gap while the daemon stopped: %lld ms", heartbeat.maxGap());
@@ -689,8 +923,16 @@ void TestTray::daemonIsShownAndStopped()
     QVERIFY(!QFileInfo::exists(pidFile(kLeafJob)));
     QTRY_VERIFY(!ferry::test::processAlive(pid));
     QVERIFY(leafLog().contains(QStringLiteral("%1 INFO leaf_job: worker stopped").arg(pid)));
+    // ferry-gui noted the stop before the daemon's last line.
+    const QString stopLine
+        = operatorLine(QStringLiteral("stop worker of node dst1 (pid %1)").arg(pid));
+    QVERIFY2(leafLog().contains(stopLine), qPrintable(leafLog().right(2000)));
+    QVERIFY(leafLog().indexOf(stopLine)
+            < leafLog().indexOf(QStringLiteral("%1 INFO leaf_job: worker stopped").arg(pid)));
 
-    // Start as Daemon from the menu runs `ferry -d`, then stop it again.
+    // Start as Daemon from the menu runs `ferry -d`, noted, then stop it again.
+    const QString daemonLine = operatorLine(QStringLiteral("start worker of node dst1 as daemon"));
+    QVERIFY(!leafLog().contains(daemonLine));
     startDaemon->trigger();
     QCOMPARE(control->mode(), Mode::Starting);
     QTRY_COMPARE_WITH_TIMEOUT(control->mode(), Mode::Daemon, 15000);
@@ -699,7 +941,11 @@ void TestTray::daemonIsShownAndStopped()
     QVERIFY(second > 1 && second != pid);
     QCOMPARE(ferry::test::readText(pidFile(kLeafJob)), QStringLiteral("%1\n").arg(second));
     QVERIFY(control->lastError().isEmpty());
+    QVERIFY(leafLog().contains(daemonLine));
+    QVERIFY(leafLog().indexOf(daemonLine)
+            < leafLog().indexOf(QStringLiteral("%1 INFO leaf_job: worker started").arg(second)));
     stop->trigger();
+    answerBox(QStringLiteral("confirmStopWorker"), QStringLiteral("confirmStopWorkerStop"));
     QTRY_COMPARE_WITH_TIMEOUT(control->mode(), Mode::NotRunning, 10000);
     QTRY_VERIFY(!ferry::test::processAlive(second));
     QVERIFY(!QFileInfo::exists(pidFile(kLeafJob)));
@@ -717,19 +963,73 @@ void TestTray::daemonIsShownAndStopped()
     control->start(); // the menu offers no Start now; the control still refuses it cleanly
     QTRY_COMPARE_WITH_TIMEOUT(m_registry->worker(m_leafIni)->state(), WorkerThread::State::Failed,
                               5000);
-    QCOMPARE(m_registry->worker(m_leafIni)->lastError(),
-             QStringLiteral("job leaf_job is already running (pid %1, pidfile %2)")
-                 .arg(third)
-                 .arg(pidFile(kLeafJob)));
+    const QString already = QStringLiteral("job leaf_job is already running (pid %1, pidfile %2)")
+                                .arg(third)
+                                .arg(pidFile(kLeafJob));
+    QCOMPARE(m_registry->worker(m_leafIni)->lastError(), already);
     QCOMPARE(control->mode(), Mode::Daemon); // still shown where it runs
+    // The failed start says why, once.
+    QTRY_COMPARE(failed.count(), 1);
+    QCOMPARE(failed.first().at(1).toString(), already);
+    const QString said
+        = answerBox(QStringLiteral("workerActionError"), QStringLiteral("workerActionErrorClose"));
+    QVERIFY2(said.startsWith(QStringLiteral("The worker of node dst1 could not start.\n") + already
+                             + QStringLiteral("\n\nFix the cause (the worker's log ")),
+             qPrintable(said));
     stop->trigger();
+    answerBox(QStringLiteral("confirmStopWorker"), QStringLiteral("confirmStopWorkerStop"));
     QTRY_COMPARE_WITH_TIMEOUT(control->mode(), Mode::NotRunning, 10000);
     QTRY_VERIFY(!ferry::test::processAlive(third));
-    QCOMPARE(failed.count(), 0);
+    QCOMPARE(failed.count(), 1);
 
     // Back to a worker here for the tests that follow.
     workerAction(QStringLiteral("actionWorkerStart"))->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(control->mode(), Mode::RunningHere, 10000);
+}
+
+void TestTray::failedPauseShowsTheReason()
+{
+    // A config whose database does not answer: nothing listens on port 1.
+    const QString closedIni = writeConfig(
+        QStringLiteral("closed.ini"),
+        QStringLiteral("host=127.0.0.1 port=1 dbname=dst1 user=postgres connect_timeout=5"),
+        QStringLiteral("closed_job"));
+    MainWindow window(m_store.get());
+    window.resize(MainWindow::defaultSize());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openConfig(closedIni));
+    auto *state = window.findChild<QAction *>(QStringLiteral("actionWorkerState"));
+    auto *pause = window.findChild<QAction *>(QStringLiteral("actionWorkerPause"));
+    QTRY_COMPARE(state->text(), QStringLiteral("Worker: not running"));
+    QVERIFY(pause->isEnabled()); // paused or not: unknown, the status cannot be read
+    WorkerControl *control = window.workerMenu()->control();
+    QSignalSpy failed(control, &WorkerControl::actionFailed);
+    pause->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
+    const QString reason = control->lastError();
+    QVERIFY2(reason.contains(QStringLiteral("127.0.0.1")) && reason.contains(QStringLiteral("1"))
+                 && !reason.contains(QLatin1Char('\n')),
+             qPrintable(reason));
+    // The whole reason where the user sees it, and what to do.
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = shownBox(QStringLiteral("workerActionError"))));
+    QCOMPARE(box->parentWidget(), &window);
+    QCOMPARE(box->windowModality(), Qt::WindowModal);
+    QCOMPARE(box->text(), QStringLiteral("Node postgres@127.0.0.1:1/dst1 could not be paused."));
+    QCOMPARE(box->informativeText(),
+             reason
+                 + QStringLiteral("\n\nCheck that the database of node postgres@127.0.0.1:1/dst1 "
+                                  "is running and accepts connections from this computer, then "
+                                  "try again."));
+    // The state line's tooltip keeps it; the status bar has the short form.
+    QCOMPARE(state->toolTip(), reason);
+    QCOMPARE(window.statusBar()->currentMessage(), box->text());
+    saveScreenshot(&window, box, QStringLiteral("pause-failed.png"));
+    box->findChild<QPushButton *>(QStringLiteral("workerActionErrorClose"))->click();
+    QTRY_VERIFY(!shownBox(QStringLiteral("workerActionError")));
+    // Nothing happened to the node: nothing noted in its log.
+    QVERIFY(!QFileInfo::exists(logFile(QStringLiteral("closed_job"))));
 }
 
 void TestTray::keepInBackgroundEditsTheTray()
@@ -751,11 +1051,81 @@ void TestTray::keepInBackgroundEditsTheTray()
                               15000);
 }
 
+void TestTray::quitAsksFirst()
+{
+    // Both workers run here, the window shows the leaf's config.
+    QCOMPARE(m_registry->activeConfigs().size(), 2);
+    const QString said
+        = QStringLiteral("Quit Ferry and stop the workers running in it?\nRunning here: leaf_job "
+                         "(postgres@127.0.0.1:%1/dst1), root_job (postgres@127.0.0.1:%2/"
+                         "digoal_01). Replication through their nodes stops until their workers "
+                         "are started again.")
+              .arg(m_leaf->port())
+              .arg(m_root->port());
+    // File > Quit (Ctrl+Q): Cancel keeps everything running and the window open.
+    auto *quit = m_window->findChild<QAction *>(QStringLiteral("actionQuit"));
+    QCOMPARE(quit->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Q));
+    quit->trigger();
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = shownBox(QStringLiteral("confirmQuit"))));
+    QCOMPARE(box->parentWidget(), m_window.get());
+    QCOMPARE(box->windowModality(), Qt::WindowModal);
+    // Hide to Tray only where a tray exists (not offscreen).
+    QCOMPARE(box->findChild<QPushButton *>(QStringLiteral("confirmQuitHide")) != nullptr,
+             TrayController::isTrayAvailable());
+    QCOMPARE(answerBox(QStringLiteral("confirmQuit"), QStringLiteral("confirmQuitCancel")), said);
+    QTest::qWait(300);
+    QVERIFY(m_window->isVisible());
+    QCOMPARE(m_registry->activeConfigs().size(), 2);
+    QCOMPARE(m_window->workerMenu()->control()->mode(), Mode::RunningHere);
+
+    // Quit: the workers stop cleanly, the window closes.
+    {
+        Heartbeat heartbeat;
+        quit->trigger();
+        QCOMPARE(answerBox(QStringLiteral("confirmQuit"), QStringLiteral("confirmQuitQuit")), said);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_registry->hasActiveWorkers(), 5000);
+        QVERIFY2(heartbeat.maxGap() < 100, qPrintable(QString::number(heartbeat.maxGap())));
+    }
+    QTRY_VERIFY(!m_window->isVisible());
+    for (const QString &job : {kRootJob, kLeafJob})
+        QVERIFY(!QFileInfo::exists(pidFile(job)));
+
+    // Started again (the tray's controls) for the tray's Quit.
+    m_tray->control(m_rootIni)->start();
+    m_tray->control(m_leafIni)->start();
+    QTRY_COMPARE_WITH_TIMEOUT(m_tray->control(m_rootIni)->mode(), Mode::RunningHere, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_tray->control(m_leafIni)->mode(), Mode::RunningHere, 10000);
+}
+
 void TestTray::quitStopsWorkers()
 {
     QVERIFY(m_registry->hasActiveWorkers());
+    auto *quit = m_tray->menu()->findChild<QAction *>(QStringLiteral("actionTrayQuit"));
+    // The tray's Quit asks too (no window to belong to); Cancel keeps them.
+    quit->trigger();
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = shownBox(QStringLiteral("confirmQuit"))));
+    QCOMPARE(box->parentWidget(), nullptr);
+    QVERIFY(answerBox(QStringLiteral("confirmQuit"), QStringLiteral("confirmQuitCancel"))
+                .startsWith(QStringLiteral("Quit Ferry and stop the workers running in it?")));
+    QTest::qWait(300);
+    QCOMPARE(m_registry->activeConfigs().size(), 2);
+
+    // Where a tray exists the box offers to keep them running there.
+    std::optional<QuitConfirmation::Choice> choice;
+    QVERIFY(QuitConfirmation::ask(nullptr, m_registry.get(), true,
+                                  [&choice](QuitConfirmation::Choice c) { choice = c; }));
+    QVERIFY(answerBox(QStringLiteral("confirmQuit"), QStringLiteral("confirmQuitHide"))
+                .endsWith(QStringLiteral(" Hide to Tray keeps them running in the background.")));
+    QTRY_VERIFY(choice.has_value());
+    QCOMPARE(*choice, QuitConfirmation::Choice::HideToTray);
+    QCOMPARE(m_registry->activeConfigs().size(), 2);
+
     Heartbeat heartbeat;
-    m_tray->menu()->findChild<QAction *>(QStringLiteral("actionTrayQuit"))->trigger();
+    quit->trigger();
+    QVERIFY(answerBox(QStringLiteral("confirmQuit"), QStringLiteral("confirmQuitQuit"))
+                .startsWith(QStringLiteral("Quit Ferry and stop the workers running in it?")));
     QTRY_VERIFY_WITH_TIMEOUT(!m_registry->hasActiveWorkers(), 5000);
     QVERIFY2(heartbeat.maxGap() < 100, qPrintable(QString::number(heartbeat.maxGap())));
     for (const QString &job : {kRootJob, kLeafJob}) {
