@@ -1,5 +1,6 @@
 #include "workers/quitconfirmation.h"
 
+#include "common/messagebox.h"
 #include "workers/workerregistry.h"
 
 #include <QMessageBox>
@@ -55,6 +56,7 @@ QMessageBox *QuitConfirmation::ask(QWidget *parent,
         else
             done(Choice::Cancel);
     });
+    fitTitle(box);
     box->open();
     return box;
 }

@@ -2,6 +2,7 @@
 
 #include "cascade/cascademonitor.h"
 #include "common/localstore.h"
+#include "common/messagebox.h"
 #include "config/jobconfig.h"
 #include "tray/traycontroller.h"
 #include "workers/workerregistry.h"
@@ -197,6 +198,7 @@ void WorkerMenu::askStop()
             && m_control->config().path() == path)
             m_control->stop();
     });
+    fitTitle(box);
     box->open();
 }
 
@@ -237,6 +239,7 @@ void WorkerMenu::showFailure(WorkerControl::Action action,
         m_errorBox->setStandardButtons(QMessageBox::Close);
         m_errorBox->button(QMessageBox::Close)
             ->setObjectName(QStringLiteral("workerActionErrorClose"));
+        fitTitle(m_errorBox);
     }
     m_errorBox->setText(what);
     m_errorBox->setInformativeText(reason + QStringLiteral("\n\n") + advice);
