@@ -256,9 +256,16 @@ LagChartWidget::LagChartWidget(LocalStore *store, QWidget *parent)
     // The time labels follow the plot's width, the labels over it its place.
     connect(m_chart, &QChart::plotAreaChanged, this, [this] {
         updateTimeTicks();
-        hideHover();
-        // Once the view has taken the chart's new size into its scene.
-        QMetaObject::invokeMethod(this, &LagChartWidget::placeThresholdLabel, Qt::QueuedConnection);
+        // Once the view has taken the chart's new size into its scene: the labels over
+        // the plot follow it.
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                placeThresholdLabel();
+                if (m_hoverPos)
+                    updateHover(*m_hoverPos);
+            },
+            Qt::QueuedConnection);
     });
 
     m_endMs = QDateTime::currentMSecsSinceEpoch();
@@ -461,7 +468,6 @@ LagChartWidget::Line &LagChartWidget::lineFor(const QString &node)
     for (QLegendMarker *marker : markers) {
         connect(marker, &QLegendMarker::clicked, this,
                 [this, node] { setNodeVisible(node, !isNodeVisible(node)); });
-        marker->setShape(QLegend::MarkerShapeFromSeries);
     }
     m_order << node;
     Line &added = *m_lines.insert(node, line);

@@ -40,16 +40,15 @@ struct StatusReply;
 // A node without a lag (unreachable), or two reads further apart than gapMs(), break
 // its line instead of drawing zero or a straight line across time nobody watched:
 // each unbroken stretch is a QLineSeries of its own in the node's colour (QLineSeries
-// draws no gap at a NaN), and an empty series per node carries its legend entry; a
-// click on that entry hides or shows the node. Both axes are QCategoryAxis, so the
-// labels sit on round values ("12:30", "250 ms", "30 s", "2 min") with the right edge
-// at the newest read; QDateTimeAxis spaces its ticks from the range's left edge, which
-// gives labels like 12:07, 12:10, ... off the minute. The lag axis fits the lags of
-// the nodes shown, not the threshold: a threshold above them is named in a label at
-// the top instead of a line that would squeeze the lags to the bottom. The threshold
-// is the default (the "Alert above" box edits it), or a node's own where only that
-// node is shown (LagThreshold). Hovering the plot shows a cursor at the nearest read
-// with its time and every shown node's lag then.
+// drops a NaN point and joins its neighbours), and an empty series per node carries its legend
+// entry; a click on that entry hides or shows the node. Both axes are QCategoryAxis, so the labels
+// sit on round values ("12:30", "250 ms", "30 s", "2 min") with the right edge at the newest read;
+// QDateTimeAxis spaces its ticks from the range's left edge, which gives labels like 12:07, 12:10,
+// ... off the minute. The lag axis fits the lags of the nodes shown, not the threshold: a threshold
+// above them is named in a label at the top instead of a line that would squeeze the lags to the
+// bottom. The threshold is the default (the "Alert above" box edits it), or a node's own where only
+// that node is shown (LagThreshold). Hovering the plot shows a cursor at the nearest read with its
+// time and every shown node's lag then.
 class LagChartWidget : public QWidget
 {
     Q_OBJECT
@@ -169,10 +168,10 @@ private:
     QStringList m_preferred; // from open()
     QStringList m_order;
     QHash<QString, Line> m_lines;
-    QSet<QString> m_hidden; // nodes whose line is not drawn
-    QList<qint64> m_ticks;  // on the time axis now
-    double m_lagTop = -1;   // of the lag axis now
-    int m_intervalSeconds = 2;
+    QSet<QString> m_hidden;    // nodes whose line is not drawn
+    QList<qint64> m_ticks;     // on the time axis now
+    double m_lagTop = -1;      // of the lag axis now
+    int m_intervalSeconds = 0; // set by the constructor
     LagThreshold *m_thresholds = nullptr;
     std::optional<QPointF> m_hoverPos; // in the viewport, while hovering
     QString m_hoverPlain;
