@@ -293,7 +293,7 @@ void TestTray::healthJudgesConfigs_data()
     lagging.status.nodes[1].lagSeconds = 42;
     QTest::newRow("lag over the threshold")
         << QList<TrayConfigStatus>{config(kLeafJob, lagging)} << TrayState::Warning
-        << QStringLiteral("dst1: lag 42s, over 30s");
+        << QStringLiteral("dst1: lag 42 s over the 30 s threshold");
     TrayConfigStatus waiting = config(kLeafJob, ok);
     waiting.status.reset();
     QTest::newRow("no status yet") << QList<TrayConfigStatus>{waiting} << TrayState::Warning
