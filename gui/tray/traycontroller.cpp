@@ -4,7 +4,6 @@
 #include "cascade/cascademonitor.h"
 #include "cascade/nodestate.h"
 #include "common/localstore.h"
-#include "lag/lagthreshold.h"
 #include "workers/workercontrol.h"
 #include "workers/workerregistry.h"
 
