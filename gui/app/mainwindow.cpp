@@ -349,6 +349,8 @@ void MainWindow::recordLag(const StatusReply &reply)
 {
     // Stored first, so that a chart opened now loads this read with its history.
     m_lagHistory->record(reply);
+    // Reads further apart than a few intervals break the chart's lines.
+    m_lagChart->setRefreshIntervalSeconds(m_cascadeView->refreshInterval());
     const QString scope = reply.ok ? LagHistory::scopeOf(reply.status) : QString();
     if (!scope.isEmpty() && scope != m_lagChart->scope()) {
         QStringList nodes;

@@ -1,5 +1,10 @@
 #include "cascade/cascademodel.h"
 
+#include "lag/laghistory.h"
+#include "lag/lagtext.h"
+#include "lag/lagthreshold.h"
+
+#include <QColor>
 #include <QFont>
 #include <QHash>
 
@@ -13,7 +18,15 @@ const QString kNone = QStringLiteral("—");
 
 CascadeModel::CascadeModel(QObject *parent)
     : QAbstractItemModel(parent)
-{}
+    , m_threshold(new LagThreshold(nullptr, this))
+{
+    connect(m_threshold, &LagThreshold::changed, this, &CascadeModel::refreshAll);
+}
+
+void CascadeModel::setStore(LocalStore *store)
+{
+    m_threshold->setStore(store);
+}
 
 QList<int> CascadeModel::parentsOf(const QList<NodeStatus> &nodes)
 {
@@ -54,16 +67,48 @@ void CascadeModel::setStatus(const CascadeStatus &status)
     if (!sameShape) {
         beginResetModel();
         m_status = status;
+        m_scope = LagHistory::scopeOf(m_status);
         build();
         endResetModel();
         return;
     }
     m_status = status;
+    m_scope = LagHistory::scopeOf(m_status);
+    refreshAll();
+}
+
+void CascadeModel::refreshAll()
+{
     for (int i = 0; i < m_items.size(); ++i) {
         const QModelIndex first = createIndex(m_items.at(i).row, 0, quintptr(i));
         const QModelIndex last = createIndex(m_items.at(i).row, ColumnCount - 1, quintptr(i));
         emit dataChanged(first, last);
     }
+}
+
+double CascadeModel::thresholdOf(const NodeStatus &node) const
+{
+    return m_threshold->secondsFor(m_scope, node.name);
+}
+
+bool CascadeModel::isOver(const NodeStatus &node) const
+{
+    return m_threshold->values().isOver(m_scope, node);
+}
+
+NodeState CascadeModel::stateOf(const NodeStatus &node) const
+{
+    return nodeStateOf(node, thresholdOf(node));
+}
+
+QString CascadeModel::message(const NodeStatus &node) const
+{
+    QString text = NodeStateText::message(node);
+    if (isOver(node)) {
+        const QString lag = LagText::overThreshold(*node.lagSeconds, thresholdOf(node));
+        text = text.isEmpty() ? lag : text + QStringLiteral("; ") + lag;
+    }
+    return text;
 }
 
 void CascadeModel::clear()
@@ -104,10 +149,7 @@ const NodeStatus *CascadeModel::node(const QModelIndex &index) const
 void CascadeModel::retranslate()
 {
     emit headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
-    for (int i = 0; i < m_items.size(); ++i) {
-        emit dataChanged(createIndex(m_items.at(i).row, 0, quintptr(i)),
-                         createIndex(m_items.at(i).row, ColumnCount - 1, quintptr(i)));
-    }
+    refreshAll();
 }
 
 QModelIndex CascadeModel::index(int row, int column, const QModelIndex &parent) const
@@ -160,7 +202,7 @@ QVariant CascadeModel::data(const QModelIndex &index, int role) const
         return toolTip(*n, index.column());
     case Qt::DecorationRole:
         if (index.column() == StateColumn)
-            return nodeStateIcon(nodeStateOf(*n));
+            return nodeStateIcon(stateOf(*n));
         return {};
     case Qt::FontRole:
         if (local && index.column() == NameColumn) {
@@ -168,6 +210,11 @@ QVariant CascadeModel::data(const QModelIndex &index, int role) const
             bold.setBold(true);
             return bold;
         }
+        return {};
+    case Qt::ForegroundRole:
+        // The lag that made the warning, in the warning icon's amber.
+        if (index.column() == LagColumn && isOver(*n))
+            return QColor(0xb4, 0x53, 0x09);
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == LagColumn || index.column() == TickColumn)
@@ -178,9 +225,13 @@ QVariant CascadeModel::data(const QModelIndex &index, int role) const
     case NodeNameRole:
         return n->name;
     case NodeStateRole:
-        return int(nodeStateOf(*n));
+        return int(stateOf(*n));
     case IsLocalRole:
         return local;
+    case LagThresholdRole:
+        return thresholdOf(*n);
+    case LagOverThresholdRole:
+        return isOver(*n);
     default:
         return {};
     }
@@ -195,7 +246,7 @@ QVariant CascadeModel::display(const NodeStatus &n, int column) const
     case TypeColumn:
         return NodeStateText::typeName(n.type);
     case StateColumn:
-        return NodeStateText::stateName(nodeStateOf(n));
+        return NodeStateText::stateName(stateOf(n));
     case LagColumn:
         return numbers && n.lagSeconds ? formatLag(*n.lagSeconds) : kNone;
     case TickColumn:
@@ -208,7 +259,7 @@ QVariant CascadeModel::display(const NodeStatus &n, int column) const
             .arg(n.tablesCopying)
             .arg(n.tablesError);
     case MessageColumn:
-        return NodeStateText::message(n);
+        return message(n);
     default:
         return {};
     }
@@ -231,11 +282,18 @@ QVariant CascadeModel::toolTip(const NodeStatus &n, int column) const
             .arg(n.tablesOk)
             .arg(n.tablesCopying)
             .arg(n.tablesError);
-    case LagColumn:
-        return tr("How old the oldest change this node may still lack is, by the root's clock");
+    case StateColumn:
     case MessageColumn: {
-        const QString message = NodeStateText::message(n);
-        return message.isEmpty() ? QVariant() : QVariant(message);
+        // Why it is not OK: the errors, the warnings and a lag over its threshold.
+        const QString text = message(n);
+        return text.isEmpty() ? QVariant() : QVariant(text);
+    }
+    case LagColumn: {
+        const QString what
+            = tr("How old the oldest change this node may still lack is, by the root's clock");
+        if (isOver(n))
+            return LagText::overThreshold(*n.lagSeconds, thresholdOf(n)) + QLatin1Char('\n') + what;
+        return tr("%1 (alert above %2)").arg(what, LagText::seconds(thresholdOf(n)));
     }
     default:
         return {};

@@ -94,6 +94,7 @@ CascadeView::CascadeView(QWidget *parent)
             &CascadeView::onCurrentChanged);
 
     m_detail = new NodeDetailWidget(this);
+    m_detail->setCascadeModel(m_model);
 
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->setObjectName(QStringLiteral("cascadeSplitter"));
@@ -125,6 +126,7 @@ CascadeView::~CascadeView() = default;
 void CascadeView::setStore(LocalStore *store)
 {
     m_store = store;
+    m_model->setStore(store); // the lag thresholds
     if (m_store)
         m_interval->setValue(
             m_store->setting(intervalKey(), CascadeMonitor::kDefaultIntervalSeconds).toInt());

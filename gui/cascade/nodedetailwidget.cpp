@@ -1,15 +1,20 @@
 #include "cascade/nodedetailwidget.h"
 
+#include "cascade/cascademodel.h"
 #include "cascade/copyprogressdelegate.h"
 #include "cascade/nodestate.h"
+#include "lag/lagtext.h"
+#include "lag/lagthreshold.h"
 
 #include <QBoxLayout>
+#include <QDoubleSpinBox>
 #include <QEvent>
 #include <QFontDatabase>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -71,6 +76,35 @@ NodeDetailWidget::NodeDetailWidget(QWidget *parent)
     m_summary = makeLabel(QStringLiteral("nodeDetailSummary"), content);
     m_summary->setWordWrap(true);
 
+    // The node's lag threshold: editing the value gives the node its own, "Use Default"
+    // takes it back.
+    m_thresholdRow = new QWidget(content);
+    m_thresholdLabel = new QLabel(m_thresholdRow);
+    m_thresholdSpin = new QDoubleSpinBox(m_thresholdRow);
+    m_thresholdSpin->setObjectName(QStringLiteral("nodeLagThreshold"));
+    m_thresholdSpin->setDecimals(1);
+    m_thresholdSpin->setSingleStep(LagThreshold::kStepSeconds);
+    m_thresholdSpin->setRange(LagThreshold::kMinSeconds, LagThreshold::kMaxSeconds);
+    m_thresholdSpin->setAccelerated(true);
+    m_thresholdSpin->setKeyboardTracking(false); // typing 45 sets 45, not 4 first
+    m_thresholdLabel->setBuddy(m_thresholdSpin);
+    m_thresholdNote = makeLabel(QStringLiteral("nodeLagThresholdNote"), m_thresholdRow);
+    m_thresholdNote->setForegroundRole(QPalette::PlaceholderText);
+    m_thresholdDefault = new QPushButton(m_thresholdRow);
+    m_thresholdDefault->setObjectName(QStringLiteral("nodeLagThresholdDefault"));
+    auto *thresholdLayout = new QHBoxLayout(m_thresholdRow);
+    thresholdLayout->setContentsMargins(0, 0, 0, 0);
+    thresholdLayout->addWidget(m_thresholdLabel);
+    thresholdLayout->addWidget(m_thresholdSpin);
+    thresholdLayout->addWidget(m_thresholdNote);
+    thresholdLayout->addWidget(m_thresholdDefault);
+    thresholdLayout->addStretch(1);
+    m_thresholdRow->hide();
+    connect(m_thresholdSpin, &QDoubleSpinBox::valueChanged, this,
+            &NodeDetailWidget::setOwnThreshold);
+    connect(m_thresholdDefault, &QPushButton::clicked, this,
+            &NodeDetailWidget::useDefaultThreshold);
+
     auto *tablesPane = new QWidget(content);
     m_tablesTitle = makeHeading(QStringLiteral("nodeTablesTitle"), tablesPane);
     m_tablesNote = makeLabel(QStringLiteral("nodeTablesNote"), tablesPane);
@@ -115,6 +149,7 @@ NodeDetailWidget::NodeDetailWidget(QWidget *parent)
     contentLayout->setContentsMargins(0, 0, 0, 0);
     contentLayout->addWidget(m_title);
     contentLayout->addWidget(m_summary);
+    contentLayout->addWidget(m_thresholdRow);
     contentLayout->addSpacing(4);
     contentLayout->addWidget(m_splitter, 1);
 
@@ -126,6 +161,16 @@ NodeDetailWidget::NodeDetailWidget(QWidget *parent)
     layout->addWidget(m_pages);
 
     retranslateUi();
+}
+
+void NodeDetailWidget::setCascadeModel(CascadeModel *model)
+{
+    if (m_model)
+        disconnect(m_model->lagThreshold(), nullptr, this, nullptr);
+    m_model = model;
+    if (m_model)
+        connect(m_model->lagThreshold(), &LagThreshold::changed, this, [this] { render(); });
+    render();
 }
 
 void NodeDetailWidget::showEvent(QShowEvent *event)
@@ -191,6 +236,11 @@ void NodeDetailWidget::retranslateUi()
     m_placeholder->setText(tr("Select a node in the cascade to see its tables and its "
                               "worker's log."));
     m_tables->setHeaderLabels({tr("Table"), tr("State"), tr("Copied rows"), tr("Error")});
+    m_thresholdLabel->setText(tr("Alert when the &lag is over"));
+    m_thresholdSpin->setSuffix(tr(" s"));
+    m_thresholdSpin->setToolTip(tr("Over this lag the node shows a warning, its line in the lag "
+                                   "chart crosses its threshold and the tray notifies"));
+    m_thresholdDefault->setText(tr("Use &Default"));
     render();
 }
 
@@ -224,14 +274,52 @@ void NodeDetailWidget::render()
         if (info.paused)
             summary.append(tr("Paused"));
     }
+    if (n.reachable && n.lagSeconds && m_model) {
+        const double threshold = m_model->lagThreshold()->secondsFor(m_model->scope(), n.name);
+        summary.append(*n.lagSeconds > threshold
+                           ? tr("Lag: %1, over the %2 threshold")
+                                 .arg(LagText::seconds(*n.lagSeconds), LagText::seconds(threshold))
+                           : tr("Lag: %1").arg(LagText::seconds(*n.lagSeconds)));
+    }
     m_summary->setText(summary.join(QStringLiteral("   ·   ")));
     m_summary->setToolTip([&n] {
         auto where = ConnectionString::parse(n.location);
         return where ? where->masked() : ConnectionString::maskText(n.location);
     }());
 
+    renderThreshold();
     renderTables();
     renderLog();
+}
+
+void NodeDetailWidget::renderThreshold()
+{
+    const QString scope = m_model ? m_model->scope() : QString();
+    m_thresholdRow->setHidden(!m_node || scope.isEmpty());
+    if (m_thresholdRow->isHidden())
+        return;
+    const LagThreshold *thresholds = m_model->lagThreshold();
+    const std::optional<double> own = thresholds->ownOf(scope, m_node->name);
+    {
+        const QSignalBlocker blocker(m_thresholdSpin);
+        m_thresholdSpin->setValue(own.value_or(thresholds->defaultSeconds()));
+    }
+    m_thresholdNote->setText(own ? tr("this node's own") : tr("the default"));
+    m_thresholdDefault->setEnabled(own.has_value());
+    m_thresholdDefault->setToolTip(tr("Follow the default threshold (%1) again, set in the Lag tab")
+                                       .arg(LagText::seconds(thresholds->defaultSeconds())));
+}
+
+void NodeDetailWidget::setOwnThreshold(double seconds)
+{
+    if (m_model && m_node)
+        m_model->lagThreshold()->setOwn(m_model->scope(), m_node->name, seconds);
+}
+
+void NodeDetailWidget::useDefaultThreshold()
+{
+    if (m_model && m_node)
+        m_model->lagThreshold()->clearOwn(m_model->scope(), m_node->name);
 }
 
 void NodeDetailWidget::renderTables()

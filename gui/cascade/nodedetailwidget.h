@@ -7,24 +7,33 @@
 
 #include <optional>
 
+class QDoubleSpinBox;
 class QLabel;
 class QPlainTextEdit;
+class QPushButton;
 class QSplitter;
 class QStackedWidget;
 class QTreeWidget;
 
 namespace ferry::gui {
 
-// The pane under the cascade tree: the selected node's place in the cascade, its
-// tables with their merge state and copied rows (a progress bar with the time left
-// while a table's copy runs), and, for the open config's own node, the tail of its
-// worker's logfile. It only shows what CascadeMonitor read.
+class CascadeModel;
+
+// The pane under the cascade tree: the selected node's place in the cascade and lag,
+// its lag threshold (its own or the default, editable here), its tables with their
+// merge state and copied rows (a progress bar with the time left while a table's copy
+// runs), and, for the open config's own node, the tail of its worker's logfile. It
+// only shows what CascadeMonitor read.
 class NodeDetailWidget : public QWidget
 {
     Q_OBJECT
 
 public:
     explicit NodeDetailWidget(QWidget *parent = nullptr);
+
+    // The tree's model: the cascade's scope and lag thresholds come from it. Without
+    // one the threshold row is hidden.
+    void setCascadeModel(CascadeModel *model);
 
     // No node selected.
     void clear();
@@ -44,11 +53,19 @@ private:
     void render();
     void renderTables();
     void renderLog();
+    void renderThreshold();
+    void setOwnThreshold(double seconds);
+    void useDefaultThreshold();
 
     QStackedWidget *m_pages = nullptr;
     QLabel *m_placeholder = nullptr;
     QLabel *m_title = nullptr;
     QLabel *m_summary = nullptr;
+    QWidget *m_thresholdRow = nullptr;
+    QLabel *m_thresholdLabel = nullptr;
+    QDoubleSpinBox *m_thresholdSpin = nullptr;
+    QLabel *m_thresholdNote = nullptr;
+    QPushButton *m_thresholdDefault = nullptr;
     QLabel *m_tablesTitle = nullptr;
     QLabel *m_tablesNote = nullptr;
     QTreeWidget *m_tables = nullptr;
@@ -56,6 +73,7 @@ private:
     QPlainTextEdit *m_log = nullptr;
     QSplitter *m_splitter = nullptr;
 
+    CascadeModel *m_model = nullptr;
     bool m_sized = false;
     std::optional<NodeStatus> m_node;
     bool m_local = false;

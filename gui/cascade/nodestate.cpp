@@ -22,6 +22,14 @@ NodeState nodeStateOf(const NodeStatus &status)
     return NodeState::Ok;
 }
 
+NodeState nodeStateOf(const NodeStatus &status, double lagThresholdSeconds)
+{
+    const NodeState state = nodeStateOf(status);
+    if (state == NodeState::Ok && status.lagSeconds && *status.lagSeconds > lagThresholdSeconds)
+        return NodeState::Warning;
+    return state;
+}
+
 QIcon nodeStateIcon(NodeState state)
 {
     switch (state) {

@@ -14,6 +14,8 @@ enum class NodeState { Ok, Warning, Error, Unreachable };
 // The state `status` shows for a node: WARN: lines make a warning, an ERR: line an
 // error, a database that did not answer makes it unreachable.
 NodeState nodeStateOf(const NodeStatus &status);
+// The same, with a lag over `lagThresholdSeconds` making an OK node a warning.
+NodeState nodeStateOf(const NodeStatus &status, double lagThresholdSeconds);
 
 // A 16 px icon per state (embedded SVGs under :/icons/state).
 QIcon nodeStateIcon(NodeState state);

@@ -1,29 +1,32 @@
 #include "lag/lagchartwidget.h"
 
+#include "cascade/cascademonitor.h"
 #include "cascade/cascadereader.h"
 #include "cascade/cascadestatus.h"
 #include "common/localstore.h"
+#include "lag/lagtext.h"
+#include "lag/lagthreshold.h"
 
 #include <QBoxLayout>
 #include <QButtonGroup>
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
-#include <QCursor>
 #include <QDateTime>
+#include <QDoubleSpinBox>
 #include <QEvent>
 #include <QFontMetrics>
 #include <QGraphicsLayout>
+#include <QGraphicsLineItem>
 #include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLocale>
+#include <QMouseEvent>
 #include <QSet>
-#include <QSpinBox>
 #include <QStackedWidget>
 #include <QToolButton>
-#include <QToolTip>
 
 #include <cmath>
 
@@ -39,9 +42,6 @@ QString rangeKey()
 constexpr qint64 kMinuteMs = 60 * 1000;
 constexpr qint64 kHourMs = 60 * kMinuteMs;
 constexpr qint64 kDayMs = 24 * kHourMs;
-// Samples further apart than this (and than three buckets) are not joined: nobody
-// was watching the cascade in between.
-constexpr qint64 kGapMs = 3 * kMinuteMs;
 
 // Distinct on white and none of them red, which is the threshold's.
 constexpr QRgb kNodeColors[]
@@ -57,10 +57,13 @@ constexpr qint64 kTimeSteps[]
        30 * kMinuteMs, kHourMs,       2 * kHourMs,   3 * kHourMs,    6 * kHourMs,
        12 * kHourMs,   kDayMs,        2 * kDayMs};
 // Lag axis, in seconds: the smallest step that needs at most kMaxLagTicks ticks.
-constexpr double kLagSteps[]
-    = {0.5, 1,    2,    5,    10,    15,    30,    60,    120,    300,   600,
-       900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800};
+constexpr double kLagSteps[] = {0.001, 0.002, 0.005, 0.01,  0.02,  0.05,  0.1,   0.2,    0.5,   1,
+                                2,     5,     10,    15,    30,    60,    120,   300,    600,   900,
+                                1800,  3600,  7200,  10800, 21600, 43200, 86400, 172800, 604800};
 constexpr int kMaxLagTicks = 5;
+// The lag axis reaches at least this high (seconds), so that lags of zero lie on the
+// bottom line rather than fill the plot.
+constexpr double kMinLagTop = 0.1;
 
 struct RangeButton
 {
@@ -99,6 +102,8 @@ LagChartWidget::LagChartWidget(LocalStore *store, QWidget *parent)
     : QWidget(parent)
     , m_store(store)
     , m_history(store)
+    , m_intervalSeconds(CascadeMonitor::kDefaultIntervalSeconds)
+    , m_thresholds(new LagThreshold(store, this))
 {
     setObjectName(QStringLiteral("lagChart"));
 
@@ -127,10 +132,13 @@ LagChartWidget::LagChartWidget(LocalStore *store, QWidget *parent)
     connect(m_rangeGroup, &QButtonGroup::idClicked, this, [this](int id) { setRange(Range(id)); });
 
     m_thresholdLabel = new QLabel(this);
-    m_thresholdSpin = new QSpinBox(this);
+    m_thresholdSpin = new QDoubleSpinBox(this);
     m_thresholdSpin->setObjectName(QStringLiteral("lagThreshold"));
-    m_thresholdSpin->setRange(1, kMaxThresholdSeconds);
+    m_thresholdSpin->setDecimals(1);
+    m_thresholdSpin->setSingleStep(LagThreshold::kStepSeconds);
+    m_thresholdSpin->setRange(LagThreshold::kMinSeconds, LagThreshold::kMaxSeconds);
     m_thresholdSpin->setAccelerated(true);
+    m_thresholdSpin->setKeyboardTracking(false); // typing 45 sets 45, not 4 first
     m_thresholdLabel->setBuddy(m_thresholdSpin);
 
     auto *header = new QHBoxLayout;
@@ -178,6 +186,36 @@ LagChartWidget::LagChartWidget(LocalStore *store, QWidget *parent)
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setFrameShape(QFrame::StyledPanel);
     m_view->setMinimumHeight(160);
+    m_view->viewport()->setMouseTracking(true);
+    m_view->viewport()->installEventFilter(this);
+
+    // Above the plot, out of the mouse's way.
+    m_thresholdAbove = new QLabel(m_view->viewport());
+    m_thresholdAbove->setObjectName(QStringLiteral("lagThresholdAbove"));
+    m_thresholdAbove->setAttribute(Qt::WA_TransparentForMouseEvents);
+    QPalette abovePalette = m_thresholdAbove->palette();
+    abovePalette.setColor(QPalette::WindowText, QColor(kThresholdColor));
+    m_thresholdAbove->setPalette(abovePalette);
+    m_thresholdAbove->setFont(labelFont);
+    m_thresholdAbove->hide();
+
+    m_cursor = new QGraphicsLineItem(m_chart);
+    QPen cursorPen{QColor(kLabelColor)};
+    cursorPen.setStyle(Qt::DotLine);
+    cursorPen.setCosmetic(true);
+    m_cursor->setPen(cursorPen);
+    m_cursor->setZValue(1000);
+    m_cursor->hide();
+    m_hover = new QLabel(m_view->viewport());
+    m_hover->setObjectName(QStringLiteral("lagHover"));
+    m_hover->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_hover->setTextFormat(Qt::RichText);
+    m_hover->setForegroundRole(QPalette::ToolTipText);
+    m_hover->setBackgroundRole(QPalette::ToolTipBase);
+    m_hover->setAutoFillBackground(true);
+    m_hover->setFrameShape(QFrame::Box);
+    m_hover->setMargin(4);
+    m_hover->hide();
 
     m_empty = new QLabel(this);
     m_empty->setObjectName(QStringLiteral("lagEmpty"));
@@ -204,23 +242,37 @@ LagChartWidget::LagChartWidget(LocalStore *store, QWidget *parent)
             m_range = Range(range);
     }
     m_rangeGroup->button(int(m_range))->setChecked(true);
-    const int threshold
-        = m_store ? m_store->setting(thresholdKey(), kDefaultThresholdSeconds).toInt() : 0;
-    m_thresholdSpin->setValue(threshold > 0 ? threshold : kDefaultThresholdSeconds);
-    connect(m_thresholdSpin, &QSpinBox::valueChanged, this, &LagChartWidget::setThresholdSeconds);
-    // The time labels follow the plot's width.
-    connect(m_chart, &QChart::plotAreaChanged, this, [this] { updateTimeTicks(); });
+    m_thresholdSpin->setValue(m_thresholds->defaultSeconds());
+    connect(m_thresholdSpin, &QDoubleSpinBox::valueChanged, m_thresholds,
+            &LagThreshold::setDefaultSeconds);
+    // Changed here, in a node's detail pane or in another window.
+    connect(m_thresholds, &LagThreshold::changed, this, [this] {
+        const QSignalBlocker blocker(m_thresholdSpin);
+        m_thresholdSpin->setValue(m_thresholds->defaultSeconds());
+        updateThreshold();
+        if (m_hoverPos)
+            updateHover(*m_hoverPos);
+    });
+    // The time labels follow the plot's width, the labels over it its place.
+    connect(m_chart, &QChart::plotAreaChanged, this, [this] {
+        updateTimeTicks();
+        // Once the view has taken the chart's new size into its scene: the labels over
+        // the plot follow it.
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                placeThresholdLabel();
+                if (m_hoverPos)
+                    updateHover(*m_hoverPos);
+            },
+            Qt::QueuedConnection);
+    });
 
     m_endMs = QDateTime::currentMSecsSinceEpoch();
     retranslateUi();
 }
 
 LagChartWidget::~LagChartWidget() = default;
-
-QString LagChartWidget::thresholdKey()
-{
-    return QStringLiteral("lag/thresholdSeconds");
-}
 
 qint64 LagChartWidget::rangeMs(Range range)
 {
@@ -239,6 +291,8 @@ qint64 LagChartWidget::rangeMs(Range range)
 
 void LagChartWidget::open(const QString &scope, const QStringList &nodes)
 {
+    if (scope != m_scope)
+        m_hidden.clear();
     m_scope = scope;
     m_preferred = nodes;
     m_endMs = 0;
@@ -248,6 +302,7 @@ void LagChartWidget::open(const QString &scope, const QStringList &nodes)
 void LagChartWidget::close()
 {
     m_scope.clear();
+    m_hidden.clear();
     m_preferred.clear();
     m_hasHistory = false;
     m_endMs = 0;
@@ -265,28 +320,79 @@ void LagChartWidget::setRange(Range range)
     reload();
 }
 
-int LagChartWidget::thresholdSeconds() const
+void LagChartWidget::setRefreshIntervalSeconds(int seconds)
 {
-    return m_thresholdSpin->value();
+    seconds = qMax(1, seconds);
+    if (seconds == m_intervalSeconds)
+        return;
+    m_intervalSeconds = seconds;
+    // The gaps are others now.
+    if (isOpen())
+        reload();
 }
 
-void LagChartWidget::setThresholdSeconds(int seconds)
+QStringList LagChartWidget::shownNodes() const
 {
-    seconds = qBound(1, seconds, kMaxThresholdSeconds);
-    if (m_thresholdSpin->value() != seconds) {
-        const QSignalBlocker blocker(m_thresholdSpin);
-        m_thresholdSpin->setValue(seconds);
+    QStringList shown;
+    for (const QString &node : m_order) {
+        if (!m_hidden.contains(node))
+            shown << node;
     }
-    // An int, as the tray's notifications read it.
-    if (m_store && m_store->setting(thresholdKey()).toInt() != seconds)
-        m_store->setSetting(thresholdKey(), seconds);
-    updateThreshold();
+    return shown;
+}
+
+double LagChartWidget::thresholdSeconds() const
+{
+    const QStringList shown = shownNodes();
+    return shown.size() == 1 ? m_thresholds->secondsFor(m_scope, shown.first())
+                             : m_thresholds->defaultSeconds();
+}
+
+void LagChartWidget::setNodeVisible(const QString &node, bool visible)
+{
+    if (visible == isNodeVisible(node))
+        return;
+    if (visible)
+        m_hidden.remove(node);
+    else
+        m_hidden.insert(node);
+    const auto it = m_lines.find(node);
+    if (it != m_lines.end())
+        applyVisibility(node, *it);
     updateLagAxis();
-    emit thresholdChanged(seconds);
+    updateThreshold();
+    if (m_hoverPos)
+        updateHover(*m_hoverPos);
+}
+
+void LagChartWidget::applyVisibility(const QString &node, Line &line)
+{
+    const bool visible = isNodeVisible(node);
+    for (QLineSeries *series : std::as_const(line.segments)) {
+        series->setVisible(visible);
+        // A series shown again shows its legend marker again: only the node's own entry
+        // stays.
+        const auto markers = m_chart->legend()->markers(series);
+        for (QLegendMarker *marker : markers)
+            marker->setVisible(false);
+    }
+    // A hidden node's entry stays, greyed out, to show it again.
+    const auto markers = m_chart->legend()->markers(line.legend);
+    for (QLegendMarker *marker : markers) {
+        QColor color = line.color;
+        if (!visible)
+            color.setAlpha(70);
+        QPen pen = marker->pen();
+        pen.setColor(color);
+        marker->setPen(pen);
+        marker->setBrush(color);
+        marker->setLabelBrush(visible ? QColor(kLabelColor).darker(130) : QColor(0xa0a6b0));
+    }
 }
 
 void LagChartWidget::reload()
 {
+    hideHover();
     clearLines();
     m_endMs = qMax(m_endMs, QDateTime::currentMSecsSinceEpoch());
     const qint64 from = rangeStartMs();
@@ -358,8 +464,16 @@ LagChartWidget::Line &LagChartWidget::lineFor(const QString &node)
     QPen pen(line.color);
     pen.setWidthF(2);
     line.legend = addSeries(node, pen);
+    const auto markers = m_chart->legend()->markers(line.legend);
+    for (QLegendMarker *marker : markers) {
+        connect(marker, &QLegendMarker::clicked, this,
+                [this, node] { setNodeVisible(node, !isNodeVisible(node)); });
+    }
     m_order << node;
-    return *m_lines.insert(node, line);
+    Line &added = *m_lines.insert(node, line);
+    if (!isNodeVisible(node))
+        applyVisibility(node, added);
+    return added;
 }
 
 QLineSeries *LagChartWidget::newSegment(const QString &node, Line &line)
@@ -370,20 +484,10 @@ QLineSeries *LagChartWidget::newSegment(const QString &node, Line &line)
     pen.setJoinStyle(Qt::RoundJoin);
     QLineSeries *series = addSeries(node, pen);
     series->setMarkerSize(5);
+    series->setVisible(isNodeVisible(node));
     const auto markers = m_chart->legend()->markers(series);
     for (QLegendMarker *marker : markers)
         marker->setVisible(false);
-    connect(series, &QLineSeries::hovered, this, [this, node](const QPointF &point, bool state) {
-        if (!state) {
-            QToolTip::hideText();
-            return;
-        }
-        const QString at = QLocale().toString(
-            QDateTime::fromMSecsSinceEpoch(qint64(point.x())),
-            m_range == Range::Days7 ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("HH:mm:ss"));
-        QToolTip::showText(QCursor::pos(),
-                           tr("%1: lag %2 at %3").arg(node, formatLag(point.y()), at), m_view);
-    });
     line.segments.append(series);
     return series;
 }
@@ -397,7 +501,7 @@ qint64 LagChartWidget::bucketIndex(qint64 atMs) const
 
 qint64 LagChartWidget::gapMs() const
 {
-    return qMax(kGapMs, 3 * m_bucketMs);
+    return 3 * qMax(qint64(m_intervalSeconds) * 1000, m_bucketMs);
 }
 
 void LagChartWidget::appendPoint(const QString &node,
@@ -487,6 +591,8 @@ void LagChartWidget::addStatus(const StatusReply &reply)
     }
     updateAxes();
     updateEmptyState();
+    if (m_hoverPos)
+        updateHover(*m_hoverPos);
 }
 
 QList<QPointF> LagChartWidget::points(const QString &node) const
@@ -515,8 +621,8 @@ void LagChartWidget::updateAxes()
 {
     m_xAxis->setRange(qreal(rangeStartMs()), qreal(m_endMs));
     updateTimeTicks();
-    updateThreshold();
     updateLagAxis();
+    updateThreshold();
 }
 
 void LagChartWidget::updateTimeTicks()
@@ -560,9 +666,11 @@ void LagChartWidget::updateTimeTicks()
         m_xAxis->append(QDateTime::fromMSecsSinceEpoch(t).toString(format), qreal(t));
 }
 
-QString LagChartWidget::lagText(double seconds) const
+QString LagChartWidget::axisText(double seconds, bool inMs) const
 {
     const QLocale locale;
+    if (inMs)
+        return tr("%1 ms").arg(locale.toString(std::round(seconds * 1000), 'g', 4));
     if (seconds < 60)
         return tr("%1 s").arg(locale.toString(seconds, 'g', 3));
     if (seconds < 3600)
@@ -574,23 +682,27 @@ QString LagChartWidget::lagText(double seconds) const
 
 void LagChartWidget::updateLagAxis()
 {
-    // Room above the highest lag and the threshold, which is always in view.
-    double highest = thresholdSeconds();
-    for (const Line &line : std::as_const(m_lines)) {
-        for (const QLineSeries *series : line.segments) {
+    // Room above the highest lag of the nodes shown; the threshold does not count, so a
+    // threshold of 30 s leaves a lag of 200 ms readable.
+    double highest = 0;
+    for (auto it = m_lines.cbegin(); it != m_lines.cend(); ++it) {
+        if (m_hidden.contains(it.key()))
+            continue;
+        for (const QLineSeries *series : it->segments) {
             for (const QPointF &point : series->points())
                 highest = qMax(highest, point.y());
         }
     }
-    const double wanted = highest * 1.1;
+    const double wanted = qMax(highest * 1.1, kMinLagTop);
     double step = kLagSteps[std::size(kLagSteps) - 1];
     for (double candidate : kLagSteps) {
-        if (std::ceil(wanted / candidate) <= kMaxLagTicks) {
+        // Less a hair, for steps such as 0.05 that a double does not hold exactly.
+        if (std::ceil(wanted / candidate - 1e-9) <= kMaxLagTicks) {
             step = candidate;
             break;
         }
     }
-    const int count = int(std::ceil(wanted / step));
+    const int count = int(std::ceil(wanted / step - 1e-9));
     const double top = count * step;
     if (top == m_lagTop && !m_yAxis->categoriesLabels().isEmpty())
         return;
@@ -598,16 +710,142 @@ void LagChartWidget::updateLagAxis()
     removeCategories(m_yAxis);
     m_yAxis->setRange(0, top);
     m_yAxis->setStartValue(0);
+    const bool inMs = top < 1;
     for (int i = 0; i <= count; ++i)
-        m_yAxis->append(lagText(i * step), i * step);
+        m_yAxis->append(axisText(i * step, inMs), i * step);
 }
 
 void LagChartWidget::updateThreshold()
 {
-    const int seconds = thresholdSeconds();
-    m_threshold->replace(
-        {QPointF(qreal(rangeStartMs()), seconds), QPointF(qreal(m_endMs), seconds)});
-    m_threshold->setName(tr("Threshold (%1 s)").arg(seconds));
+    const double seconds = thresholdSeconds();
+    const QStringList shown = shownNodes();
+    const bool own = shown.size() == 1 && m_thresholds->ownOf(m_scope, shown.first());
+    const QString value = LagText::seconds(seconds);
+    // A hair above the top still counts as on it.
+    const bool above = seconds > m_lagTop * (1 + 1e-9);
+    if (above)
+        m_threshold->clear();
+    else
+        m_threshold->replace(
+            {QPointF(qreal(rangeStartMs()), seconds), QPointF(qreal(m_endMs), seconds)});
+    m_threshold->setName(own ? tr("Threshold of %1 (%2)").arg(shown.first(), value)
+                             : tr("Threshold (%1)").arg(value));
+    const auto markers = m_chart->legend()->markers(m_threshold);
+    for (QLegendMarker *marker : markers)
+        marker->setVisible(!above);
+    m_thresholdAbove->setText(own ? tr("threshold of %1: %2 (above)").arg(shown.first(), value)
+                                  : tr("threshold %1 (above)").arg(value));
+    m_thresholdAbove->setVisible(above && isOpen());
+    placeThresholdLabel();
+}
+
+void LagChartWidget::placeThresholdLabel()
+{
+    if (m_thresholdAbove->isHidden())
+        return;
+    // The plot's top right corner, in the viewport the label lives in.
+    const QRectF plot = m_chart->plotArea();
+    const QPoint corner = m_view->mapFromScene(m_chart->mapToScene(plot.topRight()));
+    m_thresholdAbove->adjustSize();
+    m_thresholdAbove->move(corner.x() - m_thresholdAbove->width() - 4, corner.y() + 2);
+}
+
+QString LagChartWidget::hoverText() const
+{
+    return m_hover->isHidden() ? QString() : m_hoverPlain;
+}
+
+void LagChartWidget::hideHover()
+{
+    m_hoverPos.reset();
+    m_hover->hide();
+    m_cursor->hide();
+}
+
+void LagChartWidget::updateHover(const QPointF &viewPos)
+{
+    const QRectF plot = m_chart->plotArea();
+    const QPointF inChart = m_chart->mapFromScene(m_view->mapToScene(viewPos.toPoint()));
+    const qint64 from = rangeStartMs();
+    const qint64 span = m_endMs - from;
+    if (!isOpen() || m_stack->currentWidget() != m_view || !plot.contains(inChart) || span <= 0
+        || plot.width() <= 0) {
+        hideHover();
+        return;
+    }
+    const double atMs = double(from) + (inChart.x() - plot.left()) / plot.width() * double(span);
+
+    // The read nearest the cursor, of any node shown.
+    const QStringList shown = shownNodes();
+    std::optional<double> nearest;
+    for (const QString &node : shown) {
+        for (const QLineSeries *series : m_lines.value(node).segments) {
+            for (const QPointF &point : series->points()) {
+                if (!nearest || std::abs(point.x() - atMs) < std::abs(*nearest - atMs))
+                    nearest = point.x();
+            }
+        }
+    }
+    if (!nearest) {
+        hideHover();
+        return;
+    }
+    m_hoverPos = viewPos;
+
+    // Every node shown at that read: the nodes of one read share its time (and, in a
+    // long range, its bucket).
+    const QLocale locale;
+    const bool longRange = m_range == Range::Hours24 || m_range == Range::Days7;
+    const QString time
+        = locale.toString(QDateTime::fromMSecsSinceEpoch(qint64(*nearest)),
+                          longRange ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("HH:mm:ss"));
+    QStringList plain{time};
+    QStringList rich{QStringLiteral("<b>%1</b>").arg(time.toHtmlEscaped())};
+    for (const QString &node : shown) {
+        const Line &line = m_lines[node];
+        std::optional<double> lag;
+        double distance = double(m_bucketMs);
+        for (const QLineSeries *series : line.segments) {
+            for (const QPointF &point : series->points()) {
+                if (std::abs(point.x() - *nearest) <= distance) {
+                    distance = std::abs(point.x() - *nearest);
+                    lag = point.y();
+                }
+            }
+        }
+        const QString value = lag ? LagText::seconds(*lag) : tr("no lag read");
+        plain << tr("%1: %2").arg(node, value);
+        rich << QStringLiteral("<span style=\"color:%1\">&#9632;</span> %2")
+                    .arg(line.color.name(), tr("%1: %2").arg(node, value).toHtmlEscaped());
+    }
+    m_hoverPlain = plain.join(QLatin1Char('\n'));
+    m_hover->setText(rich.join(QStringLiteral("<br>")));
+    m_hover->adjustSize();
+
+    const qreal x = plot.left() + (*nearest - double(from)) / double(span) * plot.width();
+    m_cursor->setLine(x, plot.top(), x, plot.bottom());
+    m_cursor->show();
+    // Beside the cursor line, below the pointer like a tooltip, within the plot.
+    const QPoint top = m_view->mapFromScene(m_chart->mapToScene(QPointF(x, plot.top())));
+    const QPoint bottom = m_view->mapFromScene(m_chart->mapToScene(QPointF(x, plot.bottom())));
+    int left = top.x() + 10;
+    if (left + m_hover->width() > m_view->viewport()->width() - 4)
+        left = top.x() - 10 - m_hover->width();
+    const int y = qBound(top.y() + 4, int(viewPos.y()) + 16, bottom.y() - m_hover->height() - 4);
+    m_hover->move(left, qMax(top.y() + 4, y));
+    m_hover->show();
+    m_hover->raise();
+}
+
+bool LagChartWidget::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view->viewport()) {
+        if (event->type() == QEvent::MouseMove)
+            updateHover(static_cast<QMouseEvent *>(event)->position());
+        else if (event->type() == QEvent::Leave)
+            hideHover();
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void LagChartWidget::updateEmptyState()
@@ -651,7 +889,8 @@ void LagChartWidget::retranslateUi()
     m_thresholdLabel->setText(tr("Alert &above"));
     m_thresholdSpin->setSuffix(tr(" s"));
     m_thresholdSpin->setToolTip(
-        tr("A node lagging more than this many seconds is over the threshold (the dashed line)"));
+        tr("A node lagging more than this is over the threshold: a warning in the cascade, a "
+           "notification from the tray. A node's own threshold is set in its detail pane."));
     m_lagTop = -1; // the lag labels are translated too
     updateAxes();
     updateEmptyState();

@@ -153,13 +153,6 @@ void TrayController::setKeptInBackground(LocalStore *store, const QString &confi
     store->setSetting(configsKey(), configs);
 }
 
-double TrayController::lagThresholdSeconds(const LocalStore *store)
-{
-    bool ok = false;
-    const double seconds = store ? store->setting(lagThresholdKey()).toDouble(&ok) : 0;
-    return ok && seconds > 0 ? seconds : kDefaultLagThresholdSeconds;
-}
-
 bool TrayController::activate()
 {
     if (!m_active) {
@@ -357,7 +350,7 @@ void TrayController::reassess()
         configs.append(c);
     }
     const TrayState before = m_health.state();
-    const QList<TrayAlert> alerts = m_health.update(configs, lagThresholdSeconds(m_store));
+    const QList<TrayAlert> alerts = m_health.update(configs, LagThreshold::load(m_store));
 
     m_summaryAction->setText(m_health.toolTip().section(QLatin1Char('\n'), 0, 0));
     m_summaryAction->setIcon(stateIcon(m_health.state()));

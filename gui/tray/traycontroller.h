@@ -26,7 +26,8 @@ class WorkerRegistry;
 // process, watches their cascades (one CascadeMonitor each, off the UI
 // thread) and shows the result as a green, yellow or red icon with a menu:
 // Open Ferry, Pause All, Resume All, Quit. It notifies once when a node turns
-// to error or its lag goes over lag/thresholdSeconds (default 30 s).
+// to error or its lag goes over its threshold (LagThreshold: the node's own or
+// the default, 30 s unless set).
 //
 // A worker that already runs elsewhere on this machine (`ferry -d`, another
 // window) is left there and watched. The judgement lives in TrayHealth and
@@ -37,8 +38,6 @@ class TrayController : public QObject
     Q_OBJECT
 
 public:
-    static constexpr double kDefaultLagThresholdSeconds = 30;
-
     // `registry` null: WorkerRegistry::instance(). `store` outlives this.
     explicit TrayController(LocalStore *store,
                             WorkerRegistry *registry = nullptr,
@@ -50,14 +49,12 @@ public:
     // A system tray to put the icon in exists.
     static bool isTrayAvailable();
 
-    // The LocalStore keys (the lag chart shares lag/thresholdSeconds).
+    // The LocalStore keys (the lag thresholds are LagThreshold's).
     static QString configsKey() { return QStringLiteral("tray/configs"); }
     static QString closeToTrayKey() { return QStringLiteral("tray/closeToTray"); }
-    static QString lagThresholdKey() { return QStringLiteral("lag/thresholdSeconds"); }
     // The absolute paths of the configs whose workers run in the background.
     static QStringList backgroundConfigs(const LocalStore *store);
     static void setKeptInBackground(LocalStore *store, const QString &configPath, bool keep);
-    static double lagThresholdSeconds(const LocalStore *store);
 
     // Starts watching the background configs, starts the workers no one runs
     // and shows the icon where a tray exists; returns whether it shows.

@@ -1,6 +1,8 @@
 #include "tray/trayhealth.h"
 
 #include "cascade/nodestate.h"
+#include "lag/laghistory.h"
+#include "lag/lagtext.h"
 
 #include <QFileInfo>
 
@@ -14,7 +16,7 @@ constexpr int kToolTipLines = 6;
 } // namespace
 
 QList<TrayAlert> TrayHealth::update(const QList<TrayConfigStatus> &configs,
-                                    double lagThresholdSeconds)
+                                    const LagThresholds &lagThresholds)
 {
     QMap<QString, QString> errors;
     QMap<QString, QString> warnings;
@@ -57,6 +59,7 @@ QList<TrayAlert> TrayHealth::update(const QList<TrayConfigStatus> &configs,
             continue;
         }
         const CascadeStatus &cascade = c.status->status;
+        const QString scope = LagHistory::scopeOf(cascade);
         for (const NodeStatus &node : cascade.nodes) {
             const QString key = cascade.queue + QLatin1Char('/') + node.name;
             const NodeState state = nodeStateOf(node);
@@ -72,11 +75,12 @@ QList<TrayAlert> TrayHealth::update(const QList<TrayConfigStatus> &configs,
                 warnings.insert(QStringLiteral("node:") + key,
                                 tr("%1: %2").arg(node.name, message));
             }
-            if (node.reachable && node.lagSeconds && *node.lagSeconds > lagThresholdSeconds) {
-                lagging.insert(QStringLiteral("lag:") + key,
-                               tr("%1: lag %2, over %3")
-                                   .arg(node.name, formatLag(*node.lagSeconds),
-                                        formatLag(lagThresholdSeconds)));
+            if (lagThresholds.isOver(scope, node)) {
+                lagging.insert(
+                    QStringLiteral("lag:") + key,
+                    tr("%1: %2").arg(
+                        node.name, LagText::overThreshold(
+                                       *node.lagSeconds, lagThresholds.forNode(scope, node.name))));
             }
         }
     }

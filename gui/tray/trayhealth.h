@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cascade/cascadereader.h"
+#include "lag/lagthreshold.h"
 #include "workers/workercontrol.h"
 
 #include <QCoreApplication>
@@ -14,7 +15,7 @@ namespace ferry::gui {
 // The tray icon's colour.
 enum class TrayState {
     Ok,      // green: every node fine, every worker running
-    Warning, // yellow: a warning (paused, worker not running, ...) or lag over the threshold
+    Warning, // yellow: a warning (paused, worker not running, ...) or lag over its threshold
     Error,   // red: a node in error or unreachable, a worker that failed
 };
 
@@ -32,7 +33,7 @@ struct TrayConfigStatus
 // A problem that just appeared: a notification.
 struct TrayAlert
 {
-    bool error = false; // false: lag over the threshold
+    bool error = false; // false: lag over its threshold
     QString text;
 };
 
@@ -40,14 +41,15 @@ struct TrayAlert
 // QSystemTrayIcon so it can be tested where there is no tray. A node seen by
 // several configs (a root and its leaf both show the whole cascade) counts
 // once. update() returns what newly went wrong, once per transition: an error
-// (or a lag over the threshold) that stays is not reported again, one that
-// went away and came back is.
+// (or a lag over the node's threshold, see LagThreshold) that stays is not
+// reported again, one that went away and came back is.
 class TrayHealth
 {
     Q_DECLARE_TR_FUNCTIONS(ferry::gui::TrayHealth)
 
 public:
-    QList<TrayAlert> update(const QList<TrayConfigStatus> &configs, double lagThresholdSeconds);
+    QList<TrayAlert> update(const QList<TrayConfigStatus> &configs,
+                            const LagThresholds &lagThresholds);
 
     TrayState state() const { return m_state; }
     // One line per problem, errors first; empty when all is well.

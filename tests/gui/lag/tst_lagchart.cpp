@@ -1,10 +1,13 @@
 // The lag chart: a LagChartWidget fed with synthetic status reads and with history
-// written to its store beforehand (lines per node, gaps, the range and its reload,
-// the threshold line and its setting, points scrolling out), then the main window
+// written to its store beforehand (lines per node, gaps after the refresh interval,
+// the range and its reload, a lag axis that fits the data, the threshold line or its
+// label above the plot, the hover text, points scrolling out), then the main window
 // against a real root and leaf, whose Lag tab keeps its history across a restart.
 //
 // With FERRY_SCREENSHOT_DIR set, mainWindowKeepsHistory() saves lag-chart.png there
-// (the `screenshots` target points it at docs/screenshots), with an hour of history.
+// (the `screenshots` target points it at docs/screenshots), with an hour of history;
+// the other tests save lag-subsecond.png and lag-gap.png to it (else to a temporary
+// folder).
 #include "app/mainwindow.h"
 #include "cascade/cascademonitor.h"
 #include "cascade/cascadeview.h"
@@ -14,6 +17,7 @@
 #include "ferryprocess.h"
 #include "lag/lagchartwidget.h"
 #include "lag/laghistory.h"
+#include "lag/lagthreshold.h"
 #include "pgcluster.h"
 #include "testutil.h"
 
@@ -22,6 +26,9 @@
 #include <QChart>
 #include <QChartView>
 #include <QDir>
+#include <QDoubleSpinBox>
+#include <QGraphicsLineItem>
+#include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -29,7 +36,6 @@
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QSpinBox>
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -135,9 +141,13 @@ private slots:
 
     void linesPerNodeFromStatus();
     void gapsBreakTheLine();
+    void gapsFollowTheRefreshInterval();
     void samplesInOneBucketMerge();
     void historyLoadsAndRangeSwitchReloads();
+    void lagAxisFitsSubSecondLags();
     void thresholdLineFollowsTheSetting();
+    void oneNodeShownDrawsItsOwnThreshold();
+    void hoverShowsEveryNodesLag();
     void pointsOutsideTheRangeAreDropped();
     void emptyStateTellsWhy();
     void timeLabelsAreRound();
@@ -145,6 +155,7 @@ private slots:
 
 private:
     std::unique_ptr<LagChartWidget> makeChart(Range range);
+    void saveScreenshot(QWidget *widget, const QString &name);
 
     QTemporaryDir m_dir;
     std::unique_ptr<LocalStore> m_store;
@@ -183,14 +194,21 @@ std::unique_ptr<LagChartWidget> TestLagChart::makeChart(Range range)
     return chart;
 }
 
+void TestLagChart::saveScreenshot(QWidget *widget, const QString &name)
+{
+    QCoreApplication::processEvents();
+    const QString dir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR", m_dir.path());
+    QVERIFY(widget->grab().save(QDir(dir).filePath(name)));
+}
+
 void TestLagChart::linesPerNodeFromStatus()
 {
     auto chart = makeChart(Range::Minutes15);
     QVERIFY(!chart->isOpen());
     chart->open(kScope, {kRoot, kLeaf});
     QCOMPARE(chart->nodes(), (QStringList{kRoot, kLeaf}));
-    QCOMPARE(legendEntries(*chart),
-             (QStringList{kRoot, kLeaf, QStringLiteral("Threshold (30 s)")}));
+    // The threshold is far above these lags: named above the plot, not drawn.
+    QCOMPARE(legendEntries(*chart), (QStringList{kRoot, kLeaf}));
 
     // 2 s apart: more than a bucket of the 15 min range (1.5 s), so no two merge.
     const qint64 t = QDateTime::currentMSecsSinceEpoch() + 1000;
@@ -221,8 +239,7 @@ void TestLagChart::linesPerNodeFromStatus()
         reply(t + 8000, {node(kRoot, 0.0), node(kLeaf, 0.4), node(QStringLiteral("leaf2"), 7.0)}));
     QCOMPARE(chart->nodes(), (QStringList{kRoot, kLeaf, QStringLiteral("leaf2")}));
     QCOMPARE(chart->points(QStringLiteral("leaf2")), QList<QPointF>{at(t + 8000, 7.0)});
-    QCOMPARE(legendEntries(*chart), (QStringList{kRoot, kLeaf, QStringLiteral("Threshold (30 s)"),
-                                                 QStringLiteral("leaf2")}));
+    QCOMPARE(legendEntries(*chart), (QStringList{kRoot, kLeaf, QStringLiteral("leaf2")}));
     QCOMPARE(chart->points(kRoot).size(), 4);
 }
 
@@ -258,8 +275,76 @@ void TestLagChart::gapsBreakTheLine()
     }
     QCOMPARE(dots, 4);
     // Still one legend entry per node.
-    QCOMPARE(legendEntries(*chart),
-             (QStringList{kRoot, kLeaf, QStringLiteral("Threshold (30 s)")}));
+    QCOMPARE(legendEntries(*chart), (QStringList{kRoot, kLeaf}));
+}
+
+void TestLagChart::gapsFollowTheRefreshInterval()
+{
+    // Read every 2 s, and 20 s when nobody watched: a break, not a straight line (the
+    // chart joined reads up to 3 minutes apart).
+    auto chart = makeChart(Range::Minutes15);
+    QCOMPARE(chart->refreshIntervalSeconds(), 2);
+    QCOMPARE(chart->gapMs(), 6000);
+    chart->open(kScope, {kRoot, kLeaf});
+    const qint64 t = QDateTime::currentMSecsSinceEpoch() + 1000;
+    const QList<qint64> times = {t, t + 2000, t + 4000, t + 24000, t + 26000, t + 28000};
+    for (qint64 at : times)
+        chart->addStatus(reply(at, {node(kRoot, 0.1), node(kLeaf, 1.5)}));
+    QCOMPARE(chart->points(kLeaf).size(), 6);
+    QCOMPARE(chart->segmentCount(kLeaf), 2);
+    QCOMPARE(chart->segmentCount(kRoot), 2);
+    // Each stretch is a series of its own: the first ends before the hole.
+    QList<int> counts;
+    for (const QAbstractSeries *s : chart->chart()->series()) {
+        const auto *line = qobject_cast<const QLineSeries *>(s);
+        if (line && line->name() == kLeaf && line->count() > 0) {
+            counts << line->count();
+            QVERIFY(line->at(line->count() - 1).x() - line->at(0).x() <= 4000);
+        }
+    }
+    QCOMPARE(counts, (QList<int>{3, 3}));
+
+    // The same from the store: 14 minutes of reads 2 s apart but for 2 minutes when the
+    // window was closed, and 40 s when the leaf did not answer.
+    const qint64 start = QDateTime::currentMSecsSinceEpoch() - 14 * 60 * 1000;
+    int reads = 0;
+    {
+        LagHistory history(m_store.get());
+        for (int i = 0; i < 420; ++i) {
+            const qint64 atMs = start + i * 2000;
+            if (i >= 150 && i < 210)
+                continue; // nobody watched
+            const bool unreachable = i >= 300 && i < 320;
+            const double wave = 0.5 + 0.5 * std::sin(i / 12.0);
+            QVERIFY(history.record(
+                reply(atMs, {node(kRoot, 0.05 + 0.1 * wave),
+                             node(kLeaf, unreachable ? std::nullopt : std::optional(0.8 + wave),
+                                  !unreachable)})));
+            ++reads;
+        }
+    }
+    chart->close();
+    chart->open(kScope, {kRoot, kLeaf});
+    QCOMPARE(chart->points(kRoot).size(), reads);
+    QCOMPARE(chart->points(kLeaf).size(), reads - 20);
+    QCOMPARE(chart->segmentCount(kRoot), 2);
+    QCOMPARE(chart->segmentCount(kLeaf), 3);
+    saveScreenshot(chart.get(), QStringLiteral("lag-gap.png"));
+
+    // Read every minute, 2 minutes is no hole: the root's line is joined again, the
+    // leaf's stays broken where it did not answer.
+    chart->setRefreshIntervalSeconds(60);
+    QCOMPARE(chart->gapMs(), 180000);
+    QCOMPARE(chart->points(kRoot).size(), reads);
+    QCOMPARE(chart->segmentCount(kRoot), 1);
+    QCOMPARE(chart->segmentCount(kLeaf), 2);
+
+    // Longer ranges: three of their buckets.
+    chart->setRefreshIntervalSeconds(2);
+    chart->setRange(Range::Hour1);
+    QCOMPARE(chart->gapMs(), 3 * 6000);
+    chart->setRange(Range::Days7);
+    QCOMPARE(chart->gapMs(), 3 * LagHistory::bucketMs(0, LagChartWidget::rangeMs(Range::Days7)));
 }
 
 void TestLagChart::samplesInOneBucketMerge()
@@ -303,6 +388,7 @@ void TestLagChart::historyLoadsAndRangeSwitchReloads()
         }
     }
     auto chart = makeChart(Range::Minutes15);
+    chart->setRefreshIntervalSeconds(10); // as the history was read
     chart->open(kScope);
     QCOMPARE(chart->nodes(), (QStringList{kLeaf, kRoot})); // by name without a status
     QCOMPARE(chart->points(kLeaf), lateLeaf);
@@ -333,58 +419,200 @@ void TestLagChart::historyLoadsAndRangeSwitchReloads()
     QVERIFY(again.findChild<QToolButton *>(QStringLiteral("lagRange1h"))->isChecked());
 }
 
+void TestLagChart::lagAxisFitsSubSecondLags()
+{
+    // A threshold of 30 s and lags of a few hundred milliseconds: the axis fits the
+    // lags, in ms, and the threshold is named above the plot.
+    // 14 minutes of reads 2 s apart, the leaf between 100 and 250 ms.
+    const qint64 start = QDateTime::currentMSecsSinceEpoch() - 14 * 60 * 1000;
+    {
+        LagHistory history(m_store.get());
+        for (int i = 0; i < 420; ++i) {
+            const double leaf = i == 200 ? 0.25 : 0.1 + 0.12 * (0.5 + 0.5 * std::sin(i / 25.0));
+            QVERIFY(history.record(
+                reply(start + i * 2000,
+                      {node(kRoot, 0.03 + 0.01 * std::sin(i / 40.0)), node(kLeaf, leaf)})));
+        }
+    }
+    auto chart = makeChart(Range::Minutes15);
+    chart->open(kScope, {kRoot, kLeaf});
+    QCOMPARE(chart->thresholdSeconds(), 30.0);
+    QCOMPARE(chart->points(kLeaf).size(), 420);
+    QCOMPARE(chart->lagAxis()->max(), 0.3);
+    QCOMPARE(chart->lagAxis()->categoriesLabels(),
+             (QStringList{QStringLiteral("0 ms"), QStringLiteral("100 ms"),
+                          QStringLiteral("200 ms"), QStringLiteral("300 ms")}));
+    QVERIFY(chart->thresholdSeries()->points().isEmpty());
+    QLabel *above = chart->findChild<QLabel *>(QStringLiteral("lagThresholdAbove"));
+    QCOMPARE(above, chart->thresholdAboveLabel());
+    QVERIFY(above->isVisible());
+    QCOMPARE(above->text(), QStringLiteral("threshold 30 s (above)"));
+    // At the plot's top right, inside the chart.
+    QCoreApplication::processEvents();
+    const QPoint plotTopRight = chart->chartView()->mapFromScene(
+        chart->chart()->mapToScene(chart->chart()->plotArea().topRight()));
+    QVERIFY(qAbs(above->geometry().right() - plotTopRight.x()) < 10);
+    QVERIFY(qAbs(above->geometry().top() - plotTopRight.y()) < 10);
+    QCOMPARE(legendEntries(*chart), (QStringList{kRoot, kLeaf}));
+    saveScreenshot(chart.get(), QStringLiteral("lag-subsecond.png"));
+
+    // Lags near zero: the axis keeps a tenth of a second.
+    chart->setNodeVisible(kLeaf, false);
+    QCOMPARE(chart->lagAxis()->max(), 0.1);
+    QCOMPARE(
+        chart->lagAxis()->categoriesLabels(),
+        (QStringList{QStringLiteral("0 ms"), QStringLiteral("20 ms"), QStringLiteral("40 ms"),
+                     QStringLiteral("60 ms"), QStringLiteral("80 ms"), QStringLiteral("100 ms")}));
+    chart->setNodeVisible(kLeaf, true);
+    QCOMPARE(chart->lagAxis()->max(), 0.3);
+
+    // A lag over the threshold: the axis grows past it and the line is drawn.
+    chart->addStatus(
+        reply(QDateTime::currentMSecsSinceEpoch() + 1000, {node(kRoot, 0.02), node(kLeaf, 40.0)}));
+    QCOMPARE(chart->lagAxis()->max(), 50.0);
+    QVERIFY(above->isHidden());
+    QCOMPARE(chart->thresholdSeries()->points(),
+             (QList<QPointF>{at(chart->rangeStartMs(), 30), at(chart->rangeEndMs(), 30)}));
+    QCOMPARE(legendEntries(*chart),
+             (QStringList{kRoot, kLeaf, QStringLiteral("Threshold (30 s)")}));
+}
+
 void TestLagChart::thresholdLineFollowsTheSetting()
 {
-    QVERIFY(m_store->setSetting(LagChartWidget::thresholdKey(), 45));
+    // An int of whole seconds, as older versions stored it.
+    QVERIFY(m_store->setSetting(LagThreshold::defaultKey(), 45));
     auto chart = makeChart(Range::Minutes15);
     chart->open(kScope, {kRoot});
-    QCOMPARE(chart->thresholdSeconds(), 45);
-    auto *spin = chart->findChild<QSpinBox *>(QStringLiteral("lagThreshold"));
+    chart->addStatus(reply(QDateTime::currentMSecsSinceEpoch() + 1000, {node(kRoot, 50.0)}));
+    QCOMPARE(chart->thresholdSeconds(), 45.0);
+    auto *spin = chart->findChild<QDoubleSpinBox *>(QStringLiteral("lagThreshold"));
     QVERIFY(spin);
-    QCOMPARE(spin->value(), 45);
+    QCOMPARE(spin->value(), 45.0);
+    QCOMPARE(spin->minimum(), 0.1);
+    QCOMPARE(spin->singleStep(), 0.1);
     QLineSeries *line = chart->thresholdSeries();
     QCOMPARE(line->points(),
              (QList<QPointF>{at(chart->rangeStartMs(), 45), at(chart->rangeEndMs(), 45)}));
     QCOMPARE(line->name(), QStringLiteral("Threshold (45 s)"));
     QCOMPARE(line->pen().style(), Qt::DashLine);
     QCOMPARE(line->pen().color(), QColor(0xdc, 0x26, 0x26));
-    // The threshold is always in view, with room above it.
-    QCOMPARE(chart->lagAxis()->categoriesLabels(),
-             (QStringList{QStringLiteral("0 s"), QStringLiteral("10 s"), QStringLiteral("20 s"),
-                          QStringLiteral("30 s"), QStringLiteral("40 s"), QStringLiteral("50 s")}));
-    QCOMPARE(chart->lagAxis()->max(), 50.0);
+    QCOMPARE(chart->lagAxis()->max(), 60.0);
 
-    QSignalSpy changed(chart.get(), &LagChartWidget::thresholdChanged);
-    spin->setValue(20);
+    // A tenth of a second, stored as such, for the tray and the cascade view too.
+    QSignalSpy changed(chart->lagThreshold(), &LagThreshold::changed);
+    spin->setValue(12.5);
     QCOMPARE(changed.count(), 1);
-    QCOMPARE(chart->thresholdSeconds(), 20);
-    // Stored as an int under the key the tray reads.
-    const QVariant stored = m_store->setting(QStringLiteral("lag/thresholdSeconds"));
-    QCOMPARE(stored.typeId(), QMetaType::Int);
-    QCOMPARE(stored.toInt(), 20);
-    QCOMPARE(line->points().at(0).y(), 20.0);
-    QCOMPARE(line->points().at(1).y(), 20.0);
-    QCOMPARE(line->name(), QStringLiteral("Threshold (20 s)"));
-    QCOMPARE(legendEntries(*chart), (QStringList{kRoot, QStringLiteral("Threshold (20 s)")}));
-    QCOMPARE(chart->lagAxis()->categoriesLabels(),
-             (QStringList{QStringLiteral("0 s"), QStringLiteral("5 s"), QStringLiteral("10 s"),
-                          QStringLiteral("15 s"), QStringLiteral("20 s"), QStringLiteral("25 s")}));
+    QCOMPARE(chart->thresholdSeconds(), 12.5);
+    QCOMPARE(m_store->setting(LagThreshold::defaultKey()).toDouble(), 12.5);
+    QCOMPARE(LagThreshold::load(m_store.get()).defaultSeconds, 12.5);
+    QCOMPARE(line->points().at(0).y(), 12.5);
+    QCOMPARE(line->name(), QStringLiteral("Threshold (12.5 s)"));
+    QCOMPARE(legendEntries(*chart), (QStringList{kRoot, QStringLiteral("Threshold (12.5 s)")}));
+    // Not below a tenth of a second.
+    spin->setValue(0);
+    QCOMPARE(chart->thresholdSeconds(), 0.1);
 
-    // A lag above it: the axis grows, in minutes past a minute.
-    chart->addStatus(reply(QDateTime::currentMSecsSinceEpoch() + 1000, {node(kRoot, 100.0)}));
-    QCOMPARE(chart->lagAxis()->categoriesLabels(),
-             (QStringList{QStringLiteral("0 s"), QStringLiteral("30 s"), QStringLiteral("1 min"),
-                          QStringLiteral("1.5 min"), QStringLiteral("2 min")}));
-    QCOMPARE(chart->lagAxis()->max(), 120.0);
-
-    // Another window reads what this one stored.
+    // Another window reads what this one stored, and follows what it changes.
     LagChartWidget other(m_store.get());
-    QCOMPARE(other.thresholdSeconds(), 20);
+    QCOMPARE(other.thresholdSeconds(), 0.1);
+    spin->setValue(20);
+    QCOMPARE(other.thresholdSeconds(), 20.0);
+    QCOMPARE(other.findChild<QDoubleSpinBox *>(QStringLiteral("lagThreshold"))->value(), 20.0);
+}
+
+void TestLagChart::oneNodeShownDrawsItsOwnThreshold()
+{
+    auto chart = makeChart(Range::Minutes15);
+    chart->lagThreshold()->setDefaultSeconds(5);
+    chart->lagThreshold()->setOwn(kScope, kLeaf, 2.5);
+    chart->open(kScope, {kRoot, kLeaf});
+    chart->addStatus(
+        reply(QDateTime::currentMSecsSinceEpoch() + 1000, {node(kRoot, 6.0), node(kLeaf, 3.0)}));
+    // Both shown: the default.
+    QCOMPARE(chart->thresholdSeconds(), 5.0);
+    QCOMPARE(chart->thresholdSeries()->name(), QStringLiteral("Threshold (5 s)"));
+    // The leaf alone (its legend entry clicked): its own, and the axis fits its lags.
+    const auto markers = chart->chart()->legend()->markers();
+    QLegendMarker *rootMarker = nullptr;
+    for (QLegendMarker *marker : markers) {
+        if (marker->isVisible() && marker->label() == kRoot)
+            rootMarker = marker;
+    }
+    QVERIFY(rootMarker);
+    emit rootMarker->clicked();
+    QVERIFY(!chart->isNodeVisible(kRoot));
+    QCOMPARE(chart->thresholdSeconds(), 2.5);
+    QCOMPARE(chart->thresholdSeries()->name(), QStringLiteral("Threshold of leaf (2.5 s)"));
+    QCOMPARE(chart->thresholdSeries()->points().at(0).y(), 2.5);
+    QCOMPARE(chart->lagAxis()->max(), 4.0);
+    // The root's entry stays, to show it again.
+    QVERIFY(legendEntries(*chart).contains(kRoot));
+    // The root alone: no own threshold of its own, the default.
+    chart->setNodeVisible(kRoot, true);
+    chart->setNodeVisible(kLeaf, false);
+    QCOMPARE(chart->thresholdSeconds(), 5.0);
+    QCOMPARE(chart->lagAxis()->max(), 8.0);
+    chart->setNodeVisible(kLeaf, true);
+    chart->setNodeVisible(kRoot, false);
+    // Changed elsewhere (the detail pane): the chart follows.
+    LagThreshold(m_store.get()).setOwn(kScope, kLeaf, 30);
+    QCOMPARE(chart->thresholdSeconds(), 30.0);
+    QVERIFY(chart->thresholdAboveLabel()->isVisible());
+    QCOMPARE(chart->thresholdAboveLabel()->text(),
+             QStringLiteral("threshold of leaf: 30 s (above)"));
+}
+
+void TestLagChart::hoverShowsEveryNodesLag()
+{
+    // Reads 2 minutes apart, so that they lie well apart on the 15 min axis.
+    auto chart = makeChart(Range::Minutes15);
+    chart->setRefreshIntervalSeconds(120);
+    chart->open(kScope, {kRoot, kLeaf});
+    const qint64 minute = 60 * 1000;
+    const qint64 t = QDateTime::currentMSecsSinceEpoch() + 1000;
+    chart->addStatus(reply(t, {node(kRoot, 0.05), node(kLeaf, 1.5)}));
+    chart->addStatus(reply(t + 2 * minute, {node(kRoot, 0.12), node(kLeaf, std::nullopt, false)}));
+    chart->addStatus(reply(t + 4 * minute, {node(kRoot, 0.08), node(kLeaf, 2.25)}));
+    QCoreApplication::processEvents();
+    QVERIFY(chart->hoverText().isEmpty());
+
+    // The viewport position of a read, a few pixels off it.
+    const auto viewPos = [&chart](qint64 atMs, double lag) {
+        QLineSeries *anySeries = chart->thresholdSeries();
+        const QPointF inChart = chart->chart()->mapToPosition(at(atMs, lag), anySeries);
+        return chart->chartView()->mapFromScene(chart->chart()->mapToScene(inChart));
+    };
+    QWidget *viewport = chart->chartView()->viewport();
+    QTest::mouseMove(viewport, viewPos(t + 2 * minute, 0.5) + QPoint(2, 0));
+    QTRY_VERIFY(!chart->hoverText().isEmpty());
+    const QString time = QLocale().toString(QDateTime::fromMSecsSinceEpoch(t + 2 * minute),
+                                            QStringLiteral("HH:mm:ss"));
+    QCOMPARE(chart->hoverText(), QStringList({time, QStringLiteral("root: 120 ms"),
+                                              QStringLiteral("leaf: no lag read")})
+                                     .join(QLatin1Char('\n')));
+    QVERIFY(chart->hoverLabel()->isVisible());
+    QVERIFY(chart->hoverCursor()->isVisible());
+    // At the read, not where the mouse is.
+    const qreal readX
+        = chart->chart()->mapToPosition(at(t + 2 * minute, 0), chart->thresholdSeries()).x();
+    QVERIFY2(qAbs(chart->hoverCursor()->line().x1() - readX) < 0.5,
+             qPrintable(QStringLiteral("%1 %2").arg(chart->hoverCursor()->line().x1()).arg(readX)));
+
+    QTest::mouseMove(viewport, viewPos(t + 4 * minute, 1) - QPoint(3, 0));
+    QTRY_VERIFY(chart->hoverText().contains(QStringLiteral("leaf: 2.3 s")));
+    QVERIFY(chart->hoverText().contains(QStringLiteral("root: 80 ms")));
+    saveScreenshot(chart.get(), QStringLiteral("lag-hover.png"));
+
+    // Off the plot: gone.
+    QTest::mouseMove(viewport, QPoint(2, 2));
+    QTRY_VERIFY(chart->hoverText().isEmpty());
+    QVERIFY(!chart->hoverCursor()->isVisible());
 }
 
 void TestLagChart::pointsOutsideTheRangeAreDropped()
 {
     auto chart = makeChart(Range::Minutes15);
+    chart->lagThreshold()->setDefaultSeconds(3); // within these lags: drawn
     chart->open(kScope, {kRoot, kLeaf});
     const qint64 minute = 60 * 1000;
     const qint64 t = QDateTime::currentMSecsSinceEpoch() + 1000;
@@ -406,8 +634,7 @@ void TestLagChart::pointsOutsideTheRangeAreDropped()
     QCOMPARE(chart->thresholdSeries()->points().at(0).x(), qreal(t + minute));
     QCOMPARE(chart->thresholdSeries()->points().at(1).x(), qreal(t + 16 * minute));
     // The legend keeps the node.
-    QCOMPARE(legendEntries(*chart),
-             (QStringList{kRoot, kLeaf, QStringLiteral("Threshold (30 s)")}));
+    QCOMPARE(legendEntries(*chart), (QStringList{kRoot, kLeaf, QStringLiteral("Threshold (3 s)")}));
 
     // Everything scrolled out: the empty state says why.
     chart->addStatus(reply(t + 40 * minute,
@@ -579,8 +806,10 @@ void TestLagChart::mainWindowKeepsHistory()
         QCOMPARE(chart->scope(), scope);
 
         QCOMPARE(chart->nodes(), (QStringList{rootName, leafName}));
-        QCOMPARE(legendEntries(*chart),
-                 (QStringList{rootName, leafName, QStringLiteral("Threshold (30 s)")}));
+        // Lags of a fraction of a second: the threshold is named above the plot.
+        QCOMPARE(legendEntries(*chart), (QStringList{rootName, leafName}));
+        QVERIFY(!chart->thresholdAboveLabel()->isHidden()); // on the Lag tab, not shown now
+        QCOMPARE(chart->refreshIntervalSeconds(), 3600);
         rootPoints = expectedPoints(reads, rootName);
         leafPoints = expectedPoints(reads, leafName);
         QCOMPARE(rootPoints.size(), 3); // both nodes answered every read, with a lag

@@ -20,6 +20,8 @@
 #include "common/localstore.h"
 #include "db/connection.h"
 #include "ferryprocess.h"
+#include "lag/laghistory.h"
+#include "lag/lagthreshold.h"
 #include "pgcluster.h"
 #include "profiles/connectionprofile.h"
 #include "replication/tableregistry.h"
@@ -368,7 +370,7 @@ void TestTray::healthJudgesConfigs_data()
     lagging.status.nodes[1].lagSeconds = 42;
     QTest::newRow("lag over the threshold")
         << QList<TrayConfigStatus>{config(kLeafJob, lagging)} << TrayState::Warning
-        << QStringLiteral("dst1: lag 42s, over 30s");
+        << QStringLiteral("dst1: lag 42 s over the 30 s threshold");
     TrayConfigStatus waiting = config(kLeafJob, ok);
     waiting.status.reset();
     QTest::newRow("no status yet") << QList<TrayConfigStatus>{waiting} << TrayState::Warning
@@ -416,7 +418,7 @@ void TestTray::healthJudgesConfigs()
     QFETCH(TrayState, state);
     QFETCH(QString, firstProblem);
     TrayHealth health;
-    health.update(configs, TrayController::kDefaultLagThresholdSeconds);
+    health.update(configs, LagThresholds{});
     QCOMPARE(health.state(), state);
     const QStringList problems = health.errors() + health.warnings();
     QCOMPARE(problems.value(0), firstProblem);
@@ -440,31 +442,53 @@ void TestTray::healthNotifiesOncePerTransition()
     StatusReply lagging = ok;
     lagging.status.nodes[1].lagSeconds = 31;
 
-    QVERIFY(health.update({config(kLeafJob, ok)}, 30).isEmpty());
+    QVERIFY(health.update({config(kLeafJob, ok)}, LagThresholds{30}).isEmpty());
     // Into error: one alert, although two configs show the same node.
-    auto alerts = health.update({config(kRootJob, stuck), config(kLeafJob, stuck)}, 30);
+    auto alerts
+        = health.update({config(kRootJob, stuck), config(kLeafJob, stuck)}, LagThresholds{30});
     QCOMPARE(alerts.size(), 1);
     QVERIFY(alerts.first().error);
     QCOMPARE(alerts.first().text, QStringLiteral("dst1: Error — duplicate key"));
     QCOMPARE(health.errors().size(), 1);
     // Still in error: nothing new, also when one config no longer sees it.
-    QVERIFY(health.update({config(kRootJob, stuck), config(kLeafJob, stuck)}, 30).isEmpty());
-    QVERIFY(health.update({config(kRootJob, ok), config(kLeafJob, stuck)}, 30).isEmpty());
+    QVERIFY(health.update({config(kRootJob, stuck), config(kLeafJob, stuck)}, LagThresholds{30})
+                .isEmpty());
+    QVERIFY(health.update({config(kRootJob, ok), config(kLeafJob, stuck)}, LagThresholds{30})
+                .isEmpty());
     QCOMPARE(health.state(), TrayState::Error);
     // Fixed, then failing again: a second alert.
-    QVERIFY(health.update({config(kLeafJob, ok)}, 30).isEmpty());
+    QVERIFY(health.update({config(kLeafJob, ok)}, LagThresholds{30}).isEmpty());
     QCOMPARE(health.state(), TrayState::Ok);
-    QCOMPARE(health.update({config(kLeafJob, stuck)}, 30).size(), 1);
+    QCOMPARE(health.update({config(kLeafJob, stuck)}, LagThresholds{30}).size(), 1);
     // Lag over the threshold: one alert (a warning), once.
-    QVERIFY(health.update({config(kLeafJob, ok)}, 30).isEmpty());
-    alerts = health.update({config(kLeafJob, lagging)}, 30);
+    QVERIFY(health.update({config(kLeafJob, ok)}, LagThresholds{30}).isEmpty());
+    alerts = health.update({config(kLeafJob, lagging)}, LagThresholds{30});
     QCOMPARE(alerts.size(), 1);
     QVERIFY(!alerts.first().error);
-    QCOMPARE(alerts.first().text, QStringLiteral("dst1: lag 31s, over 30s"));
+    QCOMPARE(alerts.first().text, QStringLiteral("dst1: lag 31 s over the 30 s threshold"));
     QCOMPARE(health.state(), TrayState::Warning);
-    QVERIFY(health.update({config(kLeafJob, lagging)}, 30).isEmpty());
+    QVERIFY(health.update({config(kLeafJob, lagging)}, LagThresholds{30}).isEmpty());
     // Under a higher threshold it is fine.
-    QVERIFY(health.update({config(kLeafJob, lagging)}, 60).isEmpty());
+    QVERIFY(health.update({config(kLeafJob, lagging)}, LagThresholds{60}).isEmpty());
+    QCOMPARE(health.state(), TrayState::Ok);
+
+    // A node's own threshold counts for that node only, keyed by its cascade.
+    LagThresholds own{60};
+    const QString scope = LagHistory::scopeOf(lagging.status);
+    QVERIFY(!scope.isEmpty());
+    own.own[scope].insert(kLeafNode, 0.5);
+    StatusReply bothLag = lagging;
+    bothLag.status.nodes[0].lagSeconds = 31; // the root, under the default of 60 s
+    bothLag.status.nodes[1].lagSeconds = 0.6;
+    alerts = health.update({config(kLeafJob, bothLag)}, own);
+    QCOMPARE(alerts.size(), 1);
+    QCOMPARE(alerts.first().text, QStringLiteral("dst1: lag 600 ms over the 500 ms threshold"));
+    QCOMPARE(health.warnings(),
+             QStringList{QStringLiteral("dst1: lag 600 ms over the 500 ms threshold")});
+    // The same name in another cascade keeps the default.
+    LagThresholds elsewhere{60};
+    elsewhere.own[QStringLiteral("other@host=elsewhere")].insert(kLeafNode, 0.5);
+    QVERIFY(health.update({config(kLeafJob, bothLag)}, elsewhere).isEmpty());
     QCOMPARE(health.state(), TrayState::Ok);
 }
 
@@ -582,7 +606,7 @@ void TestTray::greenWhenWorkersRun()
     TrayController::setKeptInBackground(m_store.get(), m_rootIni, true);
     TrayController::setKeptInBackground(m_store.get(), m_leafIni, true);
     QCOMPARE(TrayController::backgroundConfigs(m_store.get()), (QStringList{m_rootIni, m_leafIni}));
-    QCOMPARE(TrayController::lagThresholdSeconds(m_store.get()), 30.0);
+    QCOMPARE(LagThreshold::load(m_store.get()).defaultSeconds, 30.0);
 
     m_tray = std::make_unique<TrayController>(m_store.get(), m_registry.get());
     QCOMPARE(TrayController::instance(), m_tray.get());
@@ -705,8 +729,16 @@ void TestTray::pauseTurnsYellow()
 void TestTray::lagOverThresholdNotifies()
 {
     QSignalSpy notified(m_tray.get(), &TrayController::notified);
-    // Above what the root's own lag reaches between two ticks (tick_period 1 s).
-    QVERIFY(m_store->setSetting(TrayController::lagThresholdKey(), 3.0));
+    // The leaf's own threshold, above what the root's own lag reaches between two ticks
+    // (tick_period 1 s); the default stays at 30 s.
+    QSignalSpy reads(m_tray->monitor(m_leafIni), &CascadeMonitor::statusRead);
+    QTRY_VERIFY_WITH_TIMEOUT(!reads.isEmpty(), 10000);
+    const QString scope = LagHistory::scopeOf(reads.first().first().value<StatusReply>().status);
+    QVERIFY(!scope.isEmpty());
+    LagThreshold thresholds(m_store.get());
+    thresholds.setOwn(scope, kLeafNode, 3);
+    QCOMPARE(LagThreshold::load(m_store.get()).forNode(scope, kLeafNode), 3.0);
+    QCOMPARE(LagThreshold::load(m_store.get()).defaultSeconds, 30.0);
     WorkerControl *leaf = m_tray->control(m_leafIni);
     leaf->setPaused(true);
     QTRY_COMPARE(leaf->paused(), std::optional<bool>(true));
@@ -723,11 +755,12 @@ void TestTray::lagOverThresholdNotifies()
     QCOMPARE(notified.at(0).at(0).toString(), QStringLiteral("Ferry: lag"));
     QVERIFY2(notified.at(0).at(1).toString().startsWith(QStringLiteral("dst1: lag ")),
              qPrintable(notified.at(0).at(1).toString()));
-    QVERIFY(notified.at(0).at(1).toString().endsWith(QStringLiteral(", over 3.0s")));
+    QVERIFY2(notified.at(0).at(1).toString().endsWith(QStringLiteral(" over the 3 s threshold")),
+             qPrintable(notified.at(0).at(1).toString()));
     QCOMPARE(m_tray->state(), TrayState::Warning);
 
     leaf->setPaused(false);
-    QVERIFY(m_store->removeSetting(TrayController::lagThresholdKey()));
+    thresholds.clearOwn(scope, kLeafNode);
     QTRY_VERIFY2_WITH_TIMEOUT(m_tray->state() == TrayState::Ok, qPrintable(m_tray->toolTip()),
                               15000);
     QCOMPARE(notified.count(), 1);
@@ -861,8 +894,10 @@ void TestTray::workerMenuControlsTheOpenConfig()
     // The tray sees it too: the leaf's worker is not running.
     QTRY_COMPARE(m_tray->control(m_leafIni)->mode(), Mode::NotRunning);
     QTRY_COMPARE(m_tray->state(), TrayState::Warning);
-    QVERIFY2(m_tray->toolTip().contains(QStringLiteral("leaf_job: worker not running")),
-             qPrintable(m_tray->toolTip()));
+    // mode() reads the thread at once; the tray's summary follows its control's next
+    // change event.
+    QTRY_VERIFY2(m_tray->toolTip().contains(QStringLiteral("leaf_job: worker not running")),
+                 qPrintable(m_tray->toolTip()));
 
     // Start (here) again from the menu: noted before the worker's "started".
     const QString startLine = operatorLine(QStringLiteral("start worker of node dst1 here"));
