@@ -315,7 +315,7 @@ void TrayController::quit()
     QTimer::singleShot(WorkerControl::kStopTimeoutMs, qApp, &QCoreApplication::quit);
 }
 
-void TrayController::reassess()
+QList<TrayConfigStatus> TrayController::configStatuses() const
 {
     QList<TrayConfigStatus> configs;
     for (const auto &e : m_entries) {
@@ -330,8 +330,13 @@ void TrayController::reassess()
         c.status = e->status;
         configs.append(c);
     }
+    return configs;
+}
+
+void TrayController::reassess()
+{
     const TrayState before = m_health.state();
-    const QList<TrayAlert> alerts = m_health.update(configs, lagThresholdSeconds(m_store));
+    const QList<TrayAlert> alerts = m_health.update(configStatuses(), lagThresholdSeconds(m_store));
 
     m_summaryAction->setText(m_health.toolTip().section(QLatin1Char('\n'), 0, 0));
     m_summaryAction->setIcon(stateIcon(m_health.state()));
