@@ -31,7 +31,7 @@ class Keychain
 {
 public:
     // Whether a keychain answers on this desktop: Unknown until probe() or a
-    // write has told. Kept for the process; every probe asks again.
+    // write has told. Kept for the process; every probe or write asks again.
     enum class State { Unknown, Available, Unavailable };
     static State state();
     // Why it is unavailable, one line (QtKeychain's words); empty otherwise.

@@ -134,9 +134,11 @@ ProfileDialog::ProfileDialog(const ConnectionProfile &profile, QWidget *parent)
         connect(e, &QLineEdit::textChanged, this, &ProfileDialog::updateButtons);
     connect(&m_watcher, &QFutureWatcher<ConnectionTest>::finished, this, &ProfileDialog::onTested);
     updateButtons();
-    // Asked anew each time: a keychain may have started since.
+    // Asked until one answers (a keychain may have started since), then
+    // believed for the session: a closed wallet would ask for its password.
     updateKeychainChoice();
-    Keychain::probe(this, [this] { updateKeychainChoice(); });
+    if (Keychain::state() != Keychain::State::Available)
+        Keychain::probe(this, [this] { updateKeychainChoice(); });
     resize(520, sizeHint().height());
 }
 
