@@ -1,5 +1,6 @@
 #include "connection.h"
 
+#include "db/connectfailure.h"
 #include "util/logging.h"
 
 #include <QDateTime>
@@ -126,6 +127,8 @@ Result<void> Connection::connect()
         return Error(ErrorKind::Internal, QStringLiteral("out of memory opening a connection"));
     if (PQstatus(m_conn.get()) != CONNECTION_OK) {
         Error e = connectionError(QStringLiteral("could not connect"));
+        // libpq's words say what failed; the hint says what to do (ferry prints it after them).
+        e.withHint(connectFailureAdvice(classifyConnectFailure(e.message())));
         m_conn.reset();
         return e;
     }

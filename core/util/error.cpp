@@ -48,6 +48,12 @@ Error &Error::withKind(ErrorKind kind)
     return *this;
 }
 
+Error &Error::withHint(const QString &hint)
+{
+    m_hint = hint.trimmed();
+    return *this;
+}
+
 bool Error::isTransient() const
 {
     return m_kind == ErrorKind::Connection || m_kind == ErrorKind::Retry;

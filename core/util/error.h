@@ -54,6 +54,8 @@ public:
     // Never pass anything that may hold a password; use masked strings.
     Error &withContext(const QString &context);
     Error &withKind(ErrorKind kind);
+    // What to do about it, where Ferry knows better than the server's own hint.
+    Error &withHint(const QString &hint);
 
     // True when reconnecting (Connection) or re-running the transaction (Retry) may succeed.
     bool isTransient() const;

@@ -3,12 +3,16 @@
 #include "app/apptranslator.h"
 #include "app/mainwindow.h"
 #include "app/signalwatcher.h"
+#include "app/singleinstance.h"
+#include "app/traywindow.h"
+#include "common/localstore.h"
 #include "tray/traycontroller.h"
 #include "util/version.h"
 #include "workers/workerregistry.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QPixmap>
 #include <QTextStream>
 #include <QTimer>
@@ -59,6 +63,48 @@ void describeApplication()
     QCoreApplication::setOrganizationDomain(QStringLiteral("ferry.io"));
     QCoreApplication::setApplicationName(QStringLiteral("ferry-gui"));
     QCoreApplication::setApplicationVersion(ferry::version());
+}
+
+// A later start: the running ferry-gui does what was asked; one line says so.
+int handOver(const SingleInstance &instance, const InstanceRequest &request)
+{
+    QTextStream err(stderr);
+    const auto reply = instance.handOver(request);
+    if (!reply) {
+        err << QStringLiteral("ferry-gui: ") << reply.error().message() << '\n';
+        return 1;
+    }
+    QString what;
+    switch (request.action) {
+    case InstanceRequest::Action::Open:
+        what = reply->opened
+                   ? QCoreApplication::translate(
+                       "CommandLine", "Ferry is already running (pid %1); its window now shows %2.")
+                   : QCoreApplication::translate(
+                       "CommandLine",
+                       "Ferry is already running (pid %1); its window says why it cannot open %2.");
+        what = what.arg(reply->pid).arg(request.configPath);
+        break;
+    case InstanceRequest::Action::Show:
+        what = reply->configPath.isEmpty()
+                   ? QCoreApplication::translate(
+                         "CommandLine", "Ferry is already running (pid %1); its window is shown.")
+                         .arg(reply->pid)
+                   : QCoreApplication::translate(
+                         "CommandLine",
+                         "Ferry is already running (pid %1); its window is shown with %2.")
+                         .arg(reply->pid)
+                         .arg(reply->configPath);
+        break;
+    case InstanceRequest::Action::Tray:
+        what = QCoreApplication::translate(
+                   "CommandLine",
+                   "Ferry is already running (pid %1); it keeps the background workers running.")
+                   .arg(reply->pid);
+        break;
+    }
+    err << QStringLiteral("ferry-gui: ") << what << '\n';
+    return 0;
 }
 
 } // namespace
@@ -120,21 +166,53 @@ int runApplication(int &argc, char **argv)
     QGuiApplication::setDesktopFileName(QStringLiteral("io.ferry.Ferry"));
     QApplication::setWindowIcon(applicationIcon());
 
+    const bool screenshot = parser.isSet(screenshotOption);
+    const bool trayOnly = parser.isSet(trayOption) && !screenshot;
+    const QStringList configs = parser.positionalArguments();
+    // One ferry-gui per user and local store: a later start hands its request
+    // to the first and exits. --screenshot stays out of it (it runs beside a
+    // user's ferry-gui to make the pictures in docs/).
+    std::unique_ptr<SingleInstance> instance;
+    if (!screenshot) {
+        instance = std::make_unique<SingleInstance>(LocalStore::defaultPath());
+        if (instance->start() == SingleInstance::Start::Running) {
+            InstanceRequest request;
+            if (!configs.isEmpty()) {
+                request.action = InstanceRequest::Action::Open;
+                request.configPath = QFileInfo(configs.constFirst()).absoluteFilePath();
+            } else if (trayOnly) {
+                request.action = InstanceRequest::Action::Tray;
+            }
+            return handOver(*instance, request);
+        }
+    }
+
     // The workers run here outlive the window: stopped and waited for after it.
     WorkerRegistry workers;
     MainWindow window;
     TrayController tray(window.store(), &workers);
-    const auto raiseWindow = [&window] {
-        window.showNormal();
-        window.raise();
-        window.activateWindow();
-    };
-    QObject::connect(&tray, &TrayController::openRequested, &window, raiseWindow);
-    QObject::connect(&tray, &TrayController::openConfigRequested, &window,
-                     [&window, raiseWindow](const QString &path) {
-                         window.openConfig(path);
-                         raiseWindow();
-                     });
+    connectTrayToWindow(tray, window);
+    if (instance) {
+        instance->setHandler([&window, &tray](const InstanceRequest &request) {
+            InstanceReply reply;
+            reply.pid = QCoreApplication::applicationPid();
+            switch (request.action) {
+            case InstanceRequest::Action::Open:
+                reply.opened = window.openConfig(request.configPath);
+                bringToFront(window);
+                break;
+            case InstanceRequest::Action::Show:
+                showWatchedConfig(window, tray);
+                break;
+            case InstanceRequest::Action::Tray:
+                // Its background workers run; the window stays as it is.
+                tray.activate();
+                break;
+            }
+            reply.configPath = window.configPath();
+            return reply;
+        });
+    }
     // `ferry -s|-r CONFIG worker` signal this process while one of its workers
     // holds CONFIG's pidfile: stop the workers cleanly and quit, or reload them.
     const SignalWatcher unixSignals;
@@ -142,11 +220,10 @@ int runApplication(int &argc, char **argv)
                      &TrayController::quit);
     QObject::connect(&unixSignals, &SignalWatcher::reloadRequested, &workers,
                      &WorkerRegistry::reloadAll);
-    const bool screenshot = parser.isSet(screenshotOption);
     if (screenshot)
         window.resize(MainWindow::defaultSize()); // the same picture whatever was saved
     bool showWindow = true;
-    if (parser.isSet(trayOption) && !screenshot) {
+    if (trayOnly) {
         showWindow = !tray.activate();
         if (showWindow) {
             QTextStream(stderr) << QCoreApplication::translate(
@@ -157,8 +234,10 @@ int runApplication(int &argc, char **argv)
     }
     if (showWindow)
         window.show();
-    const QStringList configs = parser.positionalArguments();
-    const bool opened = !configs.isEmpty() && window.openConfig(configs.constFirst());
+    // Without a config, the window opens the last one (not for the tray, and
+    // not for --screenshot, whose picture is the empty window).
+    const bool opened = !configs.isEmpty() ? window.openConfig(configs.constFirst())
+                                           : !trayOnly && !screenshot && window.reopenLastConfig();
 
     if (screenshot) {
         const QString file = parser.value(screenshotOption);

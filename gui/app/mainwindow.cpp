@@ -254,6 +254,21 @@ bool MainWindow::openConfig(const QString &path)
     return true;
 }
 
+bool MainWindow::reopenLastConfig()
+{
+    const QString last = recentConfigs().value(0);
+    if (last.isEmpty())
+        return false;
+    if (!QFileInfo::exists(last)) {
+        forgetRecent(last);
+        statusBar()->showMessage(
+            tr("The last config, %1, is gone; it left the recent list.").arg(last),
+            kStatusMessageMs);
+        return false;
+    }
+    return openConfig(last);
+}
+
 void MainWindow::openProfile(const ConnectionProfile &profile)
 {
     if (profile.passwordStore != PasswordStore::Keychain) {

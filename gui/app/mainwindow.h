@@ -53,6 +53,10 @@ public:
     // (objectName "openConfigError", not exec()'d) and the status bar, and whatever
     // was open stays open.
     bool openConfig(const QString &path);
+    // Opens the first of recentConfigs(), as `ferry-gui` does at its start.
+    // One that is gone leaves the list with a line in the status bar, no
+    // message box. False when nothing was opened.
+    bool reopenLastConfig();
     void closeConfig();
     // Shows a saved profile's cascade: its CONFIG.ini when it was imported from
     // one, else a config made of the profile (with the worker and log of the

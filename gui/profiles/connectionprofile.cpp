@@ -163,7 +163,18 @@ std::optional<ConnectionProfile> ProfileStore::find(qint64 id) const
     return readProfile(q);
 }
 
-Result<qint64> ProfileStore::save(const ConnectionProfile &p)
+namespace {
+
+Error duplicateName(const QString &name)
+{
+    return Error(ErrorKind::Usage,
+                 QStringLiteral("a profile named '%1' exists already; choose another name")
+                     .arg(name.trimmed()));
+}
+
+} // namespace
+
+Result<void> ProfileStore::validate(const ConnectionProfile &p) const
 {
     if (!m_store || !m_store->isOpen())
         return Error(ErrorKind::Io, QStringLiteral("the local store is not open"));
@@ -172,6 +183,17 @@ Result<qint64> ProfileStore::save(const ConnectionProfile &p)
     if (p.dbname.isEmpty())
         return Error(ErrorKind::Usage,
                      QStringLiteral("profile '%1' needs a database name").arg(p.name));
+    for (const ConnectionProfile &other : list()) {
+        if (other.id != p.id && other.name == p.name.trimmed())
+            return duplicateName(p.name);
+    }
+    return {};
+}
+
+Result<qint64> ProfileStore::save(const ConnectionProfile &p)
+{
+    if (auto valid = validate(p); !valid)
+        return valid.error();
     QSqlQuery q(m_store->database());
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     if (p.id == 0) {
@@ -201,9 +223,7 @@ Result<qint64> ProfileStore::save(const ConnectionProfile &p)
     }
     if (!q.exec()) {
         if (q.lastError().nativeErrorCode() == QLatin1String("2067")) // SQLITE_CONSTRAINT_UNIQUE
-            return Error(ErrorKind::Usage,
-                         QStringLiteral("a profile named '%1' exists already; choose another name")
-                             .arg(p.name.trimmed()));
+            return duplicateName(p.name);
         return Error(
             ErrorKind::Io,
             QStringLiteral("cannot save profile '%1': %2").arg(p.name, q.lastError().text()));

@@ -59,6 +59,8 @@ public:
 
     QList<ConnectionProfile> list() const;
     std::optional<ConnectionProfile> find(qint64 id) const;
+    // What save() would refuse: no name, no database, a name another profile has.
+    Result<void> validate(const ConnectionProfile &profile) const;
     // Inserts (id 0) or updates; returns the id. Fails on a duplicate name.
     Result<qint64> save(const ConnectionProfile &profile);
     Result<void> remove(qint64 id);

@@ -121,6 +121,52 @@ Result<void> PgPass::remove(const ConnectionProfile &profile)
     return writeLines(file, *lines);
 }
 
+namespace {
+
+// The UI thread's view of the keychain (jobs answer there).
+Keychain::State g_keychainState = Keychain::State::Unknown;
+QString g_keychainReason;
+
+void noteKeychainAnswer(const QKeychain::Job *job)
+{
+    // Only an answer from a keychain says it works; "no backend", "access
+    // denied" or a D-Bus error all mean a password written now would be lost.
+    if (job->error() == QKeychain::NoError || job->error() == QKeychain::EntryNotFound) {
+        g_keychainState = Keychain::State::Available;
+        g_keychainReason.clear();
+    } else {
+        g_keychainState = Keychain::State::Unavailable;
+        g_keychainReason = job->errorString().simplified();
+        if (g_keychainReason.isEmpty())
+            g_keychainReason = QStringLiteral("no keychain service answers");
+    }
+}
+
+} // namespace
+
+Keychain::State Keychain::state()
+{
+    return g_keychainState;
+}
+
+QString Keychain::unavailableReason()
+{
+    return g_keychainState == State::Unavailable ? g_keychainReason : QString();
+}
+
+void Keychain::probe(QObject *context, std::function<void()> done)
+{
+    auto *job = new QKeychain::ReadPasswordJob(service(), qApp);
+    job->setKey(QStringLiteral("ferry-gui keychain probe"));
+    // The state is noted even when `context` went meanwhile.
+    QObject::connect(job, &QKeychain::Job::finished, qApp, [job] { noteKeychainAnswer(job); });
+    QObject::connect(job, &QKeychain::Job::finished, context, [done] {
+        if (done)
+            done();
+    });
+    job->start();
+}
+
 QString Keychain::service()
 {
     return QStringLiteral("io.ferry.Ferry");
@@ -136,6 +182,7 @@ void Keychain::write(const ConnectionProfile &profile,
     auto *job = new QKeychain::WritePasswordJob(service(), qApp);
     job->setKey(profile.address());
     job->setTextData(password);
+    QObject::connect(job, &QKeychain::Job::finished, qApp, [job] { noteKeychainAnswer(job); });
     QObject::connect(job, &QKeychain::Job::finished, context, [job, done] {
         if (job->error() != QKeychain::NoError)
             done(Error(ErrorKind::Io,

@@ -30,6 +30,16 @@ QString escapeField(const QString &field);
 class Keychain
 {
 public:
+    // Whether a keychain answers on this desktop: Unknown until probe() or a
+    // write has told. Kept for the process; every probe or write asks again.
+    enum class State { Unknown, Available, Unavailable };
+    static State state();
+    // Why it is unavailable, one line (QtKeychain's words); empty otherwise.
+    static QString unavailableReason();
+    // Reads an entry no profile has: "not found" means a keychain works. Never
+    // prompts where none runs; `done` runs on the caller's thread.
+    static void probe(QObject *context, std::function<void()> done);
+
     static QString service();
     static void write(const ConnectionProfile &profile,
                       const QString &password,

@@ -1,14 +1,18 @@
 #include "profiles/profiledialog.h"
 
 #include "cascade/node.h"
+#include "profiles/connectadvice.h"
+#include "profiles/passwordvault.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QtConcurrent>
 
 namespace ferry::gui {
@@ -18,7 +22,9 @@ ConnectionTest testConnection(const ConnectionString &where)
     ConnectionTest test;
     auto db = Connection::open(withShortConnectTimeout(where));
     if (!db) {
-        test.error = db.error().toString();
+        test.detail = db.error().toString();
+        const QString advice = connectAdvice(db.error());
+        test.error = advice.isEmpty() ? test.detail : advice;
         return test;
     }
     auto version = db->exec(QStringLiteral("SHOW server_version"));
@@ -85,6 +91,18 @@ ProfileDialog::ProfileDialog(const ConnectionProfile &profile, QWidget *parent)
     m_result->setObjectName(QStringLiteral("profileTestResult"));
     m_result->setWordWrap(true);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // What libpq said, for the DBA, under what to do about it.
+    m_detail = new QLabel(this);
+    m_detail->setObjectName(QStringLiteral("profileTestDetail"));
+    m_detail->setWordWrap(true);
+    m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_detail->setForegroundRole(QPalette::PlaceholderText);
+    m_detail->hide();
+    m_saveError = new QLabel(this);
+    m_saveError->setObjectName(QStringLiteral("profileSaveError"));
+    m_saveError->setWordWrap(true);
+    m_saveError->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_saveError->hide();
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -98,7 +116,8 @@ ProfileDialog::ProfileDialog(const ConnectionProfile &profile, QWidget *parent)
     form->addRow(tr("&User:"), m_user);
     form->addRow(tr("Pass&word:"), m_password);
     form->addRow(tr("&Keep password in:"), m_passwordStore);
-    form->addRow(tr("&SSL mode:"), m_sslmode);
+    // Not Alt+S: that is Save.
+    form->addRow(tr("SS&L mode:"), m_sslmode);
     form->addRow(tr("&Queue:"), m_queue);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -106,13 +125,20 @@ ProfileDialog::ProfileDialog(const ConnectionProfile &profile, QWidget *parent)
     testRow->addWidget(m_test);
     testRow->addWidget(m_result, 1);
     layout->addLayout(testRow);
+    layout->addWidget(m_detail);
     layout->addStretch(1);
+    layout->addWidget(m_saveError);
     layout->addWidget(m_buttons);
 
     for (QLineEdit *e : {m_name, m_db})
         connect(e, &QLineEdit::textChanged, this, &ProfileDialog::updateButtons);
     connect(&m_watcher, &QFutureWatcher<ConnectionTest>::finished, this, &ProfileDialog::onTested);
     updateButtons();
+    // Asked until one answers (a keychain may have started since), then
+    // believed for the session: a closed wallet would ask for its password.
+    updateKeychainChoice();
+    if (Keychain::state() != Keychain::State::Available)
+        Keychain::probe(this, [this] { updateKeychainChoice(); });
     resize(520, sizeHint().height());
 }
 
@@ -145,6 +171,8 @@ void ProfileDialog::startTest()
     const ConnectionString where = profile().connectionString(password());
     m_test->setEnabled(false);
     m_result->setText(tr("Connecting to %1…").arg(where.displayName()));
+    m_detail->clear();
+    m_detail->hide();
     m_watcher.setFuture(QtConcurrent::run([where] { return testConnection(where); }));
 }
 
@@ -154,6 +182,10 @@ void ProfileDialog::onTested()
     m_test->setEnabled(true);
     if (!test.ok) {
         m_result->setText(tr("Failed: %1").arg(test.error));
+        if (test.detail != test.error) {
+            m_detail->setText(test.detail);
+            m_detail->show();
+        }
         emit tested(false);
         return;
     }
@@ -177,10 +209,94 @@ QString ProfileDialog::testResult() const
     return m_result->text();
 }
 
+QString ProfileDialog::testDetail() const
+{
+    return m_detail->text();
+}
+
+QString ProfileDialog::saveError() const
+{
+    return m_saveError->text();
+}
+
+QString ProfileDialog::passwordWouldBeLost() const
+{
+    if (PasswordStore(m_passwordStore->currentData().toInt()) != PasswordStore::Keychain)
+        return {};
+    if (Keychain::state() == Keychain::State::Unavailable && !password().isEmpty())
+        return tr("The system keychain is not available here (%1), so it cannot keep the "
+                  "password: keep it in ~/.pgpass, or do not keep it.")
+            .arg(Keychain::unavailableReason());
+    // A new keychain profile without a password has nothing to open with.
+    if (m_profile.passwordStore != PasswordStore::Keychain && password().isEmpty())
+        return tr("Enter the password the system keychain should keep, or choose Do not keep "
+                  "it.");
+    return {};
+}
+
+void ProfileDialog::accept()
+{
+    if (m_saving)
+        return;
+    if (const QString lost = passwordWouldBeLost(); !lost.isEmpty()) {
+        showSaveError(lost);
+        return;
+    }
+    if (!m_saver) {
+        QDialog::accept();
+        return;
+    }
+    m_saving = true;
+    updateButtons();
+    showSaveError(QString());
+    QPointer<ProfileDialog> self(this);
+    m_saver(profile(), password(), [self](Result<qint64> saved) {
+        if (!self)
+            return;
+        self->m_saving = false;
+        self->updateButtons();
+        if (!saved) {
+            // The dialog stays, with everything typed in it, the password too.
+            self->showSaveError(saved.error().toString());
+            self->updateKeychainChoice();
+            return;
+        }
+        self->QDialog::accept();
+    });
+}
+
+void ProfileDialog::showSaveError(const QString &text)
+{
+    m_saveError->setText(text);
+    m_saveError->setVisible(!text.isEmpty());
+}
+
+void ProfileDialog::updateKeychainChoice()
+{
+    auto *model = qobject_cast<QStandardItemModel *>(m_passwordStore->model());
+    QStandardItem *item
+        = model ? model->item(m_passwordStore->findData(int(PasswordStore::Keychain))) : nullptr;
+    if (!item)
+        return;
+    const bool unavailable = Keychain::state() == Keychain::State::Unavailable;
+    item->setEnabled(!unavailable);
+    item->setText(unavailable ? tr("System keychain (not available here)") : tr("System keychain"));
+    const QString why = unavailable
+                            ? tr("No system keychain answers here (%1). Keep the password in "
+                                 "~/.pgpass instead: libpq reads it, and so does ferry.")
+                                  .arg(Keychain::unavailableReason())
+                            : QString();
+    item->setToolTip(why);
+    m_passwordStore->setToolTip(
+        unavailable ? why
+                    : tr("~/.pgpass is the file libpq reads; ferry finds the password there too."));
+}
+
 void ProfileDialog::updateButtons()
 {
     m_buttons->button(QDialogButtonBox::Save)
-        ->setEnabled(!m_name->text().trimmed().isEmpty() && !m_db->text().trimmed().isEmpty());
+        ->setEnabled(!m_saving && !m_name->text().trimmed().isEmpty()
+                     && !m_db->text().trimmed().isEmpty());
 }
 
 } // namespace ferry::gui

@@ -116,9 +116,10 @@ std::optional<ConnectionProfile> ProfilesDialog::selected() const
     return ProfileStore(m_store).find(item->data(0, Qt::UserRole).toLongLong());
 }
 
-Result<qint64> ProfilesDialog::saveProfile(const ConnectionProfile &profile,
-                                           const QString &password)
+Result<void> ProfilesDialog::check(const ConnectionProfile &profile, const QString &password) const
 {
+    if (auto valid = ProfileStore(m_store).validate(profile); !valid)
+        return valid;
     const std::optional<ConnectionProfile> previous
         = profile.id == 0 ? std::nullopt : ProfileStore(m_store).find(profile.id);
     // The keychain entry and the .pgpass line are keyed by the connection: a
@@ -126,48 +127,93 @@ Result<qint64> ProfilesDialog::saveProfile(const ConnectionProfile &profile,
     const bool moved = previous
                        && (previous->address() != profile.address()
                            || previous->passwordStore != profile.passwordStore);
-    if (moved && password.isEmpty() && profile.passwordStore != PasswordStore::None) {
-        const Error error(ErrorKind::Usage,
-                          tr("Enter the password again: the profile's connection or password "
-                             "store changed, so the kept one does not apply to it."));
-        showMessage(error.message());
-        return error;
+    if (moved && password.isEmpty() && profile.passwordStore != PasswordStore::None)
+        return Error(ErrorKind::Usage,
+                     tr("Enter the password again: the profile's connection or password store "
+                        "changed, so the kept one does not apply to it."));
+    return {};
+}
+
+void ProfilesDialog::saveProfile(const ConnectionProfile &profile,
+                                 const QString &password,
+                                 std::function<void(Result<qint64>)> done)
+{
+    const auto finish = [this, done](Result<qint64> saved) {
+        if (!saved)
+            showMessage(saved.error().toString());
+        if (done)
+            done(saved);
+    };
+    if (profile.passwordStore != PasswordStore::Keychain || password.isEmpty()) {
+        finish(commit(profile, password));
+        return;
     }
+    if (auto ok = check(profile, password); !ok) {
+        finish(ok.error());
+        return;
+    }
+    // The keychain first: a profile that says "keychain" while the keychain
+    // has no password for it could not be opened.
+    showMessage(tr("Storing the password of %1 in the system keychain…").arg(profile.name));
+    Keychain::write(profile, password, this,
+                    [this, profile, password, finish](Result<void> stored) {
+                        if (!stored) {
+                            finish(stored.error());
+                            return;
+                        }
+                        finish(commit(profile, password, true));
+                    });
+}
+
+Result<qint64> ProfilesDialog::commit(const ConnectionProfile &profile,
+                                      const QString &password,
+                                      bool keychainHasIt)
+{
+    if (auto ok = check(profile, password); !ok)
+        return ok.error();
+    // The password first, as with the keychain: no profile without it.
+    const bool toPgPass = !password.isEmpty() && profile.passwordStore == PasswordStore::PgPass;
+    if (toPgPass) {
+        if (auto r = PgPass::store(profile, password); !r)
+            return r.error();
+    }
+    const std::optional<ConnectionProfile> previous
+        = profile.id == 0 ? std::nullopt : ProfileStore(m_store).find(profile.id);
     auto id = ProfileStore(m_store).save(profile);
-    if (!id) {
-        showMessage(id.error().toString());
+    if (!id)
         return id;
-    }
     ConnectionProfile saved = profile;
     saved.id = *id;
-    if (moved && previous->passwordStore == PasswordStore::Keychain)
+    // The old entry goes unless it is the one just written.
+    if (previous && previous->passwordStore == PasswordStore::Keychain
+        && (previous->address() != saved.address()
+            || saved.passwordStore != PasswordStore::Keychain))
         Keychain::remove(*previous);
     QString message = tr("Saved profile %1.").arg(saved.name);
-    if (!password.isEmpty()) {
-        if (profile.passwordStore == PasswordStore::PgPass) {
-            if (auto r = PgPass::store(saved, password); !r) {
-                showMessage(r.error().toString());
-                return r.error();
-            }
-            message
-                = tr("Saved profile %1; its password is in %2.").arg(saved.name, PgPass::path());
-        } else if (profile.passwordStore == PasswordStore::Keychain) {
-            message = tr("Saved profile %1; storing its password in the system keychain…")
-                          .arg(saved.name);
-            const QString name = saved.name;
-            Keychain::write(saved, password, this, [this, name](Result<void> r) {
-                showMessage(
-                    r ? tr("Saved profile %1; its password is in the system keychain.").arg(name)
-                      : r.error().toString());
-            });
-        }
+    if (keychainHasIt) {
+        message = tr("Saved profile %1; its password is in the system keychain.").arg(saved.name);
+    } else if (toPgPass) {
+        message = tr("Saved profile %1; its password is in %2.").arg(saved.name, PgPass::path());
     }
-    showMessage(message);
     reload();
+    select(*id);
+    showMessage(message);
     return id;
 }
 
-Result<qint64> ProfilesDialog::importConfig(const QString &path, PasswordStore passwordStore)
+void ProfilesDialog::select(qint64 id)
+{
+    for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *item = m_list->topLevelItem(i);
+        if (item->data(0, Qt::UserRole).toLongLong() == id) {
+            m_list->setCurrentItem(item);
+            m_list->scrollToItem(item);
+            return;
+        }
+    }
+}
+
+Result<qint64> ProfilesDialog::importConfig(const QString &path)
 {
     QString password;
     auto profile = profileFromConfig(path, &password);
@@ -175,7 +221,8 @@ Result<qint64> ProfilesDialog::importConfig(const QString &path, PasswordStore p
         showMessage(profile.error().toString());
         return profile.error();
     }
-    profile->passwordStore = password.isEmpty() ? PasswordStore::None : passwordStore;
+    // ~/.pgpass, where ferry on this machine finds it too; Edit moves it to the keychain.
+    profile->passwordStore = password.isEmpty() ? PasswordStore::None : PasswordStore::PgPass;
     // Two configs of the same name in different folders stay apart.
     const QList<ConnectionProfile> existing = ProfileStore(m_store).list();
     QString name = profile->name;
@@ -184,7 +231,10 @@ Result<qint64> ProfilesDialog::importConfig(const QString &path, PasswordStore p
          ++n)
         name = QStringLiteral("%1 (%2)").arg(profile->name).arg(n);
     profile->name = name;
-    return saveProfile(*profile, password);
+    auto id = commit(*profile, password);
+    if (!id)
+        showMessage(id.error().toString());
+    return id;
 }
 
 void ProfilesDialog::add()
@@ -206,8 +256,11 @@ void ProfilesDialog::editProfile(const ConnectionProfile &profile)
     // Window-modal and not exec()'d: no nested event loop.
     auto *dialog = new ProfileDialog(profile, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this,
-            [this, dialog] { (void)saveProfile(dialog->profile(), dialog->password()); });
+    // The dialog closes only once the profile and its password are kept.
+    dialog->setSaver([this](const ConnectionProfile &p, const QString &password,
+                            std::function<void(Result<qint64>)> done) {
+        saveProfile(p, password, std::move(done));
+    });
     dialog->open();
 }
 
@@ -230,12 +283,10 @@ void ProfilesDialog::removeSelected()
 
 void ProfilesDialog::chooseConfig()
 {
-    // A password in the file goes to ~/.pgpass, where ferry on this machine
-    // finds it too; Edit moves it to the keychain.
     const QString path = QFileDialog::getOpenFileName(this, tr("Import Ferry Config"), QString(),
                                                       tr("Ferry configs (*.ini);;All files (*)"));
     if (!path.isEmpty())
-        (void)importConfig(path, PasswordStore::PgPass);
+        (void)importConfig(path);
 }
 
 void ProfilesDialog::openSelected()

@@ -4,6 +4,8 @@
 
 #include <QDialog>
 
+#include <functional>
+
 class QLabel;
 class QPushButton;
 class QTreeWidget;
@@ -17,7 +19,8 @@ class LocalStore;
 // ~/.pgpass), never to the local store. Import Config turns a job's CONFIG.ini
 // into a profile; a password found in its db line moves to ~/.pgpass (Edit
 // moves it to the keychain). Changing a profile's connection or password
-// store asks for the password again. Open shows the profile's cascade.
+// store asks for the password again. Open shows the profile's cascade. A
+// profile just saved is the one selected.
 class ProfilesDialog : public QDialog
 {
     Q_OBJECT
@@ -26,10 +29,16 @@ public:
     explicit ProfilesDialog(LocalStore *store, QWidget *parent = nullptr);
 
     QTreeWidget *list() const { return m_list; }
-    // Saves `profile` and keeps `password` where the profile says. The
-    // keychain answers later: its failure is reported through `message`.
-    Result<qint64> saveProfile(const ConnectionProfile &profile, const QString &password);
-    Result<qint64> importConfig(const QString &path, PasswordStore passwordStore);
+    // Saves `profile` and keeps `password` where the profile says; `done`
+    // gets the id or the one-line reason nothing was saved (also shown as
+    // message()). A keychain password is written first and the profile saved
+    // only once the keychain holds it, so `done` may run later; the other
+    // stores answer before this returns.
+    void saveProfile(const ConnectionProfile &profile,
+                     const QString &password,
+                     std::function<void(Result<qint64>)> done = {});
+    // A password in the config's db line moves to ~/.pgpass.
+    Result<qint64> importConfig(const QString &path);
     void reload();
     // The one-line outcome of the last action, also shown in the dialog.
     QString message() const;
@@ -41,6 +50,13 @@ private:
     void add();
     void edit();
     void editProfile(const ConnectionProfile &profile);
+    // Why `profile` cannot be saved with `password`; nothing is written then.
+    Result<void> check(const ConnectionProfile &profile, const QString &password) const;
+    // Saves the row and a .pgpass password; `keychainHasIt`: the keychain
+    // already took the password.
+    Result<qint64>
+    commit(const ConnectionProfile &profile, const QString &password, bool keychainHasIt = false);
+    void select(qint64 id);
     void removeSelected();
     void chooseConfig();
     void openSelected();

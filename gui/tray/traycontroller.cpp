@@ -334,7 +334,7 @@ void TrayController::quit()
     m_registry->stopAllAndQuit(WorkerControl::kStopTimeoutMs);
 }
 
-void TrayController::reassess()
+QList<TrayConfigStatus> TrayController::configStatuses() const
 {
     QList<TrayConfigStatus> configs;
     for (const auto &e : m_entries) {
@@ -349,8 +349,13 @@ void TrayController::reassess()
         c.status = e->status;
         configs.append(c);
     }
+    return configs;
+}
+
+void TrayController::reassess()
+{
     const TrayState before = m_health.state();
-    const QList<TrayAlert> alerts = m_health.update(configs, LagThreshold::load(m_store));
+    const QList<TrayAlert> alerts = m_health.update(configStatuses(), LagThreshold::load(m_store));
 
     m_summaryAction->setText(m_health.toolTip().section(QLatin1Char('\n'), 0, 0));
     m_summaryAction->setIcon(stateIcon(m_health.state()));

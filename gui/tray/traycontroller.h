@@ -67,6 +67,10 @@ public:
     void setRefreshIntervalSeconds(int seconds);
 
     TrayState state() const { return m_health.state(); }
+    // What the tray knows of each of its configs, in tray/configs order.
+    QList<TrayConfigStatus> configStatuses() const;
+    // The watched config the window should show when it has none open.
+    QString configToShow() const { return gui::configToShow(configStatuses()); }
     const TrayHealth &health() const { return m_health; }
     QString toolTip() const { return m_health.toolTip(); }
     // A green, yellow or red dot on the application icon.

@@ -13,7 +13,43 @@ namespace {
 // How many problems the tooltip lists before "and N more".
 constexpr int kToolTipLines = 6;
 
+// 2: something of the config is in error, 1: a warning, 0: all fine.
+int severity(const TrayConfigStatus &c)
+{
+    if (c.worker == WorkerControl::Mode::Failed || (c.status && !c.status->ok))
+        return 2;
+    int worst
+        = c.worker == WorkerControl::Mode::RunningHere || c.worker == WorkerControl::Mode::Daemon
+              ? 0
+              : 1;
+    if (!c.status)
+        return qMax(worst, 1);
+    for (const NodeStatus &node : c.status->status.nodes) {
+        const NodeState state = nodeStateOf(node);
+        if (state == NodeState::Error || state == NodeState::Unreachable || node.tablesError > 0)
+            return 2;
+        if (state == NodeState::Warning)
+            worst = 1;
+    }
+    return worst;
+}
+
 } // namespace
+
+QString configToShow(const QList<TrayConfigStatus> &configs)
+{
+    QString chosen;
+    int worst = -1;
+    for (const TrayConfigStatus &c : configs) {
+        if (!c.configError.isEmpty())
+            continue;
+        if (const int s = severity(c); s > worst) {
+            worst = s;
+            chosen = c.configPath;
+        }
+    }
+    return chosen;
+}
 
 QList<TrayAlert> TrayHealth::update(const QList<TrayConfigStatus> &configs,
                                     const LagThresholds &lagThresholds)

@@ -30,6 +30,11 @@ struct TrayConfigStatus
     std::optional<StatusReply> status; // the last status read; empty before the first
 };
 
+// The config the window should show when it has none open (Open Ferry, a
+// click on the icon): the first in error, else the first with a warning,
+// else the first; never one that cannot be loaded. Empty when none.
+QString configToShow(const QList<TrayConfigStatus> &configs);
+
 // A problem that just appeared: a notification.
 struct TrayAlert
 {

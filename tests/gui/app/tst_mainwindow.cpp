@@ -2,7 +2,10 @@
 #include "app/apptranslator.h"
 #include "app/mainwindow.h"
 #include "common/messagebox.h"
+#include "ferryprocess.h"
+#include "mnemonics.h"
 #include "storetestutil.h"
+#include "tray/traycontroller.h"
 #include "util/version.h"
 
 #include <QAction>
@@ -27,6 +30,7 @@
 
 using ferry::gui::AppTranslator;
 using ferry::gui::MainWindow;
+using ferry::gui::TrayController;
 
 namespace {
 
@@ -73,6 +77,8 @@ private slots:
     void iconIsRendered();
     void menusAndActions();
     void recentConfigsAreListed();
+    void reopensTheLastConfig();
+    void menuMnemonicsAreUnique();
     void emptyStateIsHonest();
     void statusBar();
     void aboutDialogOpensAndCloses();
@@ -234,6 +240,56 @@ void TestMainWindow::recentConfigsAreListed()
     window.findChild<QAction *>(QStringLiteral("actionClearRecent"))->trigger();
     QVERIFY(window.recentConfigs().isEmpty());
     QVERIFY(!recentMenu->isEnabled());
+}
+
+void TestMainWindow::reopensTheLastConfig()
+{
+    QVERIFY(!m_window->reopenLastConfig()); // nothing opened yet
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString ini = dir.filePath(QStringLiteral("job.ini"));
+    const QString gone = dir.filePath(QStringLiteral("gone.ini"));
+    QVERIFY(ferry::test::writeText(ini, QStringLiteral("[ferry]\njob_name = job\nqueue_name = q\n"
+                                                       "db = host=127.0.0.1 port=1 dbname=x\n")));
+    QVERIFY(ferry::test::resetDefaultStore(
+        {{QStringLiteral("recentConfigs"), QStringList{gone, ini}}}));
+
+    // The last one is gone: it leaves the list, a line says so, no message box.
+    MainWindow window;
+    window.show();
+    QVERIFY(!window.reopenLastConfig());
+    QVERIFY(window.configPath().isEmpty());
+    QCOMPARE(window.recentConfigs(), QStringList{ini});
+    QCOMPARE(window.statusBar()->currentMessage(),
+             QStringLiteral("The last config, %1, is gone; it left the recent list.").arg(gone));
+    QVERIFY(window.findChildren<QMessageBox *>().isEmpty());
+    QVERIFY(!QApplication::activeModalWidget());
+
+    // The next start opens the one left.
+    QVERIFY(window.reopenLastConfig());
+    QCOMPARE(window.configPath(), ini);
+    QCOMPARE(window.windowTitle(), QStringLiteral("job.ini — Ferry"));
+}
+
+void TestMainWindow::menuMnemonicsAreUnique()
+{
+    // The menu bar's titles and each menu's entries (the tray's too): no two
+    // answer the same Alt+letter.
+    const auto clashes = [this](const TrayController &tray) {
+        QStringList all = ferry::test::mnemonicClashes(m_window.get());
+        for (const QAction *action : m_window->menuBar()->actions()) {
+            if (action->menu())
+                all << ferry::test::menuMnemonicClashes(action->menu());
+        }
+        return all + ferry::test::menuMnemonicClashes(tray.menu());
+    };
+    const TrayController tray(m_window->store());
+    QVERIFY2(clashes(tray).isEmpty(), qPrintable(clashes(tray).join(QLatin1Char('\n'))));
+    // An entry with the Alt+R of Refresh Now is caught.
+    auto *view = m_window->findChild<QMenu *>(QStringLiteral("menuView"));
+    QAction *twin = view->addAction(QStringLiteral("&Reload"));
+    QCOMPARE(clashes(tray), QStringList{QStringLiteral("Alt+R: &Refresh Now | &Reload")});
+    view->removeAction(twin);
 }
 
 void TestMainWindow::emptyStateIsHonest()

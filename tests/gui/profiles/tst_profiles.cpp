@@ -1,14 +1,17 @@
 // Connection profiles against a real server that asks for a password
 // (scram-sha-256 on loopback): profiles kept in the local store without their
 // password, the password in ~/.pgpass (here $PGPASSFILE) where libpq finds it,
-// the dialog's connection test off the UI thread, INI import, and the main
-// window opening a profile's cascade.
+// the dialog's connection test off the UI thread and what it says to do when
+// it fails, INI import, the main window opening a profile's cascade, and a
+// dialog that cannot lose a password where no keychain runs (this process
+// has no session bus: no keychain answers it on any machine).
 #include "app/mainwindow.h"
 #include "cascade/cascadeview.h"
 #include "cascade/nodeadmin.h"
 #include "common/localstore.h"
 #include "db/connection.h"
 #include "ferryprocess.h"
+#include "mnemonics.h"
 #include "pgcluster.h"
 #include "profiles/connectionprofile.h"
 #include "profiles/passwordvault.h"
@@ -18,11 +21,16 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -41,6 +49,22 @@ namespace {
 const QString kPassword = QStringLiteral("s3cr:t\\pw'x");
 const QString kQueue = QStringLiteral("replika");
 
+// ProfilesDialog::saveProfile's answer, which the keychain gives later.
+Result<qint64> save(ProfilesDialog &dialog, const ConnectionProfile &p, const QString &password)
+{
+    std::optional<Result<qint64>> saved;
+    dialog.saveProfile(p, password, [&saved](Result<qint64> r) { saved = std::move(r); });
+    if (!QTest::qWaitFor([&saved] { return saved.has_value(); }, 30000))
+        return Error(ErrorKind::Internal, QStringLiteral("saveProfile never answered"));
+    return *saved;
+}
+
+qint64 selectedId(const ProfilesDialog &dialog)
+{
+    const QTreeWidgetItem *item = dialog.list()->currentItem();
+    return item ? item->data(0, Qt::UserRole).toLongLong() : 0;
+}
+
 } // namespace
 
 class TestProfiles : public QObject
@@ -57,6 +81,10 @@ private slots:
     void editingTheConnectionAsksForThePassword();
     void mainWindowOpensProfile();
     void keychainAnswersOrSaysWhy();
+    void keychainMissingCannotLosePassword();
+    void keychainWriteFailureSavesNothing();
+    void savedProfileIsSelected();
+    void mnemonicsAreUnique();
 
 private:
     ConnectionProfile profile(const QString &name) const;
@@ -84,6 +112,10 @@ void TestProfiles::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_dir.isValid());
+    // No session bus, so no Secret Service or KWallet: the keychain is
+    // missing here on a desktop too (set before anything talks D-Bus).
+    qputenv("DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=" + m_dir.filePath(QStringLiteral("no-bus")).toUtf8());
     m_pgpass = m_dir.filePath(QStringLiteral("pgpass"));
     qputenv("PGPASSFILE", m_pgpass.toUtf8());
     m_store = std::make_unique<LocalStore>(m_dir.filePath(QStringLiteral("store.sqlite")));
@@ -133,7 +165,7 @@ void TestProfiles::storeKeepsProfilesWithoutPasswords()
     ProfilesDialog dialog(m_store.get());
     ConnectionProfile p = profile(QStringLiteral("root"));
     p.passwordStore = PasswordStore::PgPass;
-    auto id = dialog.saveProfile(p, kPassword);
+    auto id = save(dialog, p, kPassword);
     QVERIFY_RESULT(id);
     QCOMPARE(dialog.list()->topLevelItemCount(), 1);
     QCOMPARE(dialog.list()->topLevelItem(0)->text(1),
@@ -185,7 +217,7 @@ void TestProfiles::pgpassLineLetsLibpqConnect()
     again.id = ProfileStore(m_store.get()).list().constFirst().id;
     again.passwordStore = PasswordStore::PgPass;
     ProfilesDialog dialog(m_store.get());
-    QVERIFY_RESULT(dialog.saveProfile(again, kPassword));
+    QVERIFY_RESULT(save(dialog, again, kPassword));
     const QStringList lines
         = ferry::test::readText(m_pgpass).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     QCOMPARE(lines.size(), 2);
@@ -241,27 +273,64 @@ void TestProfiles::dialogTestsConnectionOffTheUiThread()
     if (const QString dir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR"); !dir.isEmpty())
         QVERIFY(dialog.grab().save(dir + QStringLiteral("/profile-dialog.png")));
 
-    // A wrong password typed in: one masked line, the typed password nowhere.
+    // A failed test leads with what to do; libpq's own line stays beside it.
+    auto *password = dialog.findChild<QLineEdit *>(QStringLiteral("profilePassword"));
+    auto *database = dialog.findChild<QLineEdit *>(QStringLiteral("profileDatabase"));
+    auto *port = dialog.findChild<QSpinBox *>(QStringLiteral("profilePort"));
+    auto *sslmode = dialog.findChild<QComboBox *>(QStringLiteral("profileSslmode"));
+    const auto failsWith = [&](const QString &advice, const QString &libpq) {
+        tested.clear();
+        dialog.startTest();
+        QVERIFY(tested.wait(15000));
+        QCOMPARE(tested.first().first().toBool(), false);
+        const QString result = dialog.testResult();
+        QVERIFY2(result.startsWith(QStringLiteral("Failed: ") + advice), qPrintable(result));
+        QVERIFY2(dialog.testDetail().contains(libpq), qPrintable(dialog.testDetail()));
+        QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("profileTestDetail"))->isVisible());
+        for (const QString &text : {result, dialog.testDetail()}) {
+            QVERIFY(!text.contains(kPassword));
+            QVERIFY(!text.contains(QLatin1Char('\n')));
+        }
+    };
+
+    // No .pgpass line for this user, none typed.
+    auto *user = dialog.findChild<QLineEdit *>(QStringLiteral("profileUser"));
+    user->setText(QStringLiteral("nobody_here"));
+    failsWith(QStringLiteral("The server asks for a password: enter it in Password, or keep it "
+                             "in ~/.pgpass."),
+              QStringLiteral("fe_sendauth: no password supplied"));
+    // ferry gets the same advice, as the error's hint.
+    auto noPassword = Connection::open(dialog.profile().connectionString());
+    QVERIFY(!noPassword.ok());
+    QVERIFY2(noPassword.error().hint().contains(QLatin1String("keep it in ~/.pgpass")),
+             qPrintable(noPassword.error().hint()));
+
+    // A wrong password typed in: the typed password nowhere.
+    user->setText(QStringLiteral("postgres"));
     const QString wrong = QStringLiteral("WrongPw123");
-    dialog.findChild<QLineEdit *>(QStringLiteral("profilePassword"))->setText(wrong);
-    tested.clear();
-    dialog.startTest();
-    QVERIFY(tested.wait(15000));
-    QCOMPARE(tested.first().first().toBool(), false);
-    const QString result = dialog.testResult();
-    QVERIFY2(result.startsWith(QLatin1String("Failed: "))
-                 && result.contains(QLatin1String("password authentication failed")),
-             qPrintable(result));
-    QVERIFY(!result.contains(wrong));
-    QVERIFY(!result.contains(QLatin1Char('\n')));
+    password->setText(wrong);
+    failsWith(QStringLiteral("The server refused the password: check the password and the user."),
+              QStringLiteral("password authentication failed for user \"postgres\""));
+    QVERIFY(!dialog.testResult().contains(wrong) && !dialog.testDetail().contains(wrong));
+
+    // The right password, a database that is not there.
+    password->setText(kPassword);
+    database->setText(QStringLiteral("digoal_09"));
+    failsWith(QStringLiteral("The database does not exist on this server: check its name."),
+              QStringLiteral("database \"digoal_09\" does not exist"));
+
+    // SSL required of a server that offers none.
+    database->setText(QStringLiteral("digoal_01"));
+    sslmode->setCurrentText(QStringLiteral("require"));
+    failsWith(QStringLiteral("SSL did not work out: choose the SSL mode the server offers"),
+              QStringLiteral("SSL"));
+    sslmode->setCurrentText(QStringLiteral("disable"));
 
     // Nothing listens on this port.
-    dialog.findChild<QLineEdit *>(QStringLiteral("profilePassword"))->clear();
-    dialog.findChild<QSpinBox *>(QStringLiteral("profilePort"))->setValue(1);
-    tested.clear();
-    dialog.startTest();
-    QVERIFY(tested.wait(15000));
-    QCOMPARE(tested.first().first().toBool(), false);
+    password->clear();
+    port->setValue(1);
+    failsWith(QStringLiteral("No server answers at this host and port"),
+              QStringLiteral("Connection refused"));
     beat.stop();
     QVERIFY2(maxGap < 100, qPrintable(QStringLiteral("UI stalled %1 ms").arg(maxGap)));
 }
@@ -278,9 +347,9 @@ void TestProfiles::importsConfigAndMovesItsPassword()
                  .arg(m_cluster->port())
                  .arg(ConnectionString::quoteValue(kPassword))));
     ProfilesDialog dialog(m_store.get());
-    auto first = dialog.importConfig(ini, PasswordStore::PgPass);
+    auto first = dialog.importConfig(ini);
     QVERIFY_RESULT(first);
-    auto second = dialog.importConfig(ini, PasswordStore::PgPass);
+    auto second = dialog.importConfig(ini);
     QVERIFY_RESULT(second);
     const auto p = ProfileStore(m_store.get()).find(*first);
     QVERIFY(p);
@@ -306,7 +375,7 @@ void TestProfiles::importsConfigAndMovesItsPassword()
     const int before = ProfileStore(m_store.get()).list().size();
     const QString bad = m_dir.filePath(QStringLiteral("bad.ini"));
     QVERIFY(ferry::test::writeText(bad, QStringLiteral("[ferry]\njob_name = x\n")));
-    auto refused = dialog.importConfig(bad, PasswordStore::PgPass);
+    auto refused = dialog.importConfig(bad);
     QVERIFY(!refused.ok());
     QVERIFY2(refused.error().toString().contains(QLatin1String("bad.ini")),
              qPrintable(refused.error().toString()));
@@ -318,22 +387,22 @@ void TestProfiles::editingTheConnectionAsksForThePassword()
     ProfilesDialog dialog(m_store.get());
     ConnectionProfile p = profile(QStringLiteral("moving"));
     p.passwordStore = PasswordStore::PgPass;
-    auto id = dialog.saveProfile(p, kPassword);
+    auto id = save(dialog, p, kPassword);
     QVERIFY_RESULT(id);
     p.id = *id;
     // Same connection, password left alone: fine.
     p.sslmode = QStringLiteral("prefer");
-    QVERIFY_RESULT(dialog.saveProfile(p, QString()));
+    QVERIFY_RESULT(save(dialog, p, QString()));
     // Another port without the password: refused, nothing changed.
     ConnectionProfile moved = p;
     moved.port = p.port + 1;
-    auto refused = dialog.saveProfile(moved, QString());
+    auto refused = save(dialog, moved, QString());
     QVERIFY(!refused.ok());
     QVERIFY2(dialog.message().startsWith(QLatin1String("Enter the password again")),
              qPrintable(dialog.message()));
     QCOMPARE(ProfileStore(m_store.get()).find(p.id)->port, p.port);
     // With it: saved, and its .pgpass line is there.
-    QVERIFY_RESULT(dialog.saveProfile(moved, kPassword));
+    QVERIFY_RESULT(save(dialog, moved, kPassword));
     QCOMPARE(ProfileStore(m_store.get()).find(p.id)->port, moved.port);
     QVERIFY(ferry::test::readText(m_pgpass).contains(
         QStringLiteral("127.0.0.1:%1:digoal_01:postgres:").arg(moved.port)));
@@ -346,7 +415,7 @@ void TestProfiles::mainWindowOpensProfile()
     ConnectionProfile p = profile(QStringLiteral("plain"));
     p.passwordStore = PasswordStore::PgPass;
     ProfilesDialog dialog(m_store.get());
-    auto id = dialog.saveProfile(p, kPassword);
+    auto id = save(dialog, p, kPassword);
     QVERIFY_RESULT(id);
     p.id = *id;
 
@@ -394,6 +463,155 @@ void TestProfiles::keychainAnswersOrSaysWhy()
     QVERIFY_RESULT(*read);
     QCOMPARE(read->value(), kPassword);
     Keychain::remove(p);
+}
+
+void TestProfiles::keychainMissingCannotLosePassword()
+{
+    ProfilesDialog profiles(m_store.get());
+    profiles.show();
+    const qsizetype before = ProfileStore(m_store.get()).list().size();
+    profiles.findChild<QPushButton *>(QStringLiteral("profileAdd"))->click();
+    QPointer<ProfileDialog> dialog
+        = profiles.findChild<ProfileDialog *>(QStringLiteral("profileDialog"));
+    QVERIFY(dialog && dialog->isVisible());
+
+    // The probe finds no keychain: its choice is disabled and says why.
+    QTRY_COMPARE_WITH_TIMEOUT(Keychain::state(), Keychain::State::Unavailable, 30000);
+    QVERIFY(!Keychain::unavailableReason().isEmpty());
+    auto *store = dialog->findChild<QComboBox *>(QStringLiteral("profilePasswordStore"));
+    const int keychain = store->findData(int(PasswordStore::Keychain));
+    auto *model = qobject_cast<QStandardItemModel *>(store->model());
+    QVERIFY(model);
+    QTRY_VERIFY(!model->item(keychain)->isEnabled());
+    QCOMPARE(model->item(keychain)->text(), QStringLiteral("System keychain (not available here)"));
+    for (const QString &tip :
+         {store->itemData(keychain, Qt::ToolTipRole).toString(), store->toolTip()}) {
+        QVERIFY2(tip.startsWith(QLatin1String("No system keychain answers here ("))
+                     && tip.contains(QLatin1String("Keep the password in ~/.pgpass instead")),
+                 qPrintable(tip));
+    }
+
+    // A profile that says "keychain" (as one saved on a desktop that has
+    // one): Save is refused in the dialog, which keeps what was typed.
+    dialog->findChild<QLineEdit *>(QStringLiteral("profileName"))->setText(QStringLiteral("kc"));
+    dialog->findChild<QSpinBox *>(QStringLiteral("profilePort"))->setValue(m_cluster->port());
+    dialog->findChild<QLineEdit *>(QStringLiteral("profileDatabase"))
+        ->setText(QStringLiteral("digoal_01"));
+    dialog->findChild<QLineEdit *>(QStringLiteral("profileUser"))
+        ->setText(QStringLiteral("postgres"));
+    dialog->findChild<QLineEdit *>(QStringLiteral("profilePassword"))->setText(kPassword);
+    dialog->findChild<QComboBox *>(QStringLiteral("profileSslmode"))
+        ->setCurrentText(QStringLiteral("disable"));
+    store->setCurrentIndex(keychain);
+    QPushButton *saveButton
+        = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save);
+    saveButton->click();
+    QVERIFY(dialog->isVisible());
+    QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("profileSaveError"))->isVisible());
+    QVERIFY2(dialog->saveError().startsWith(QLatin1String("The system keychain is not available "
+                                                          "here ("))
+                 && dialog->saveError().endsWith(QLatin1String(
+                     "so it cannot keep the password: keep it in ~/.pgpass, or do not keep it.")),
+             qPrintable(dialog->saveError()));
+    QVERIFY(!dialog->saveError().contains(kPassword));
+    QCOMPARE(ProfileStore(m_store.get()).list().size(), before);
+    QCOMPARE(dialog->password(), kPassword);
+
+    // Into ~/.pgpass instead: saved, the dialog gone, the profile selected,
+    // and the password works.
+    store->setCurrentIndex(store->findData(int(PasswordStore::PgPass)));
+    saveButton->click();
+    QTRY_VERIFY(!dialog);
+    std::optional<ConnectionProfile> saved;
+    for (const ConnectionProfile &p : ProfileStore(m_store.get()).list()) {
+        if (p.name == QLatin1String("kc"))
+            saved = p;
+    }
+    QVERIFY(saved);
+    QCOMPARE(saved->passwordStore, PasswordStore::PgPass);
+    QCOMPARE(selectedId(profiles), saved->id);
+    QVERIFY_RESULT(Connection::open(saved->connectionString()));
+    QVERIFY_RESULT(ProfileStore(m_store.get()).remove(saved->id));
+}
+
+void TestProfiles::keychainWriteFailureSavesNothing()
+{
+    // Straight to the keychain, whatever the probe said: the write fails for
+    // real, and nothing is saved that would open without a password.
+    ProfilesDialog dialog(m_store.get());
+    const qsizetype before = ProfileStore(m_store.get()).list().size();
+    ConnectionProfile p = profile(QStringLiteral("kc-new"));
+    p.passwordStore = PasswordStore::Keychain;
+    auto refused = save(dialog, p, kPassword);
+    QVERIFY(!refused.ok());
+    QVERIFY2(
+        refused.error().toString().startsWith(
+            QLatin1String("the system keychain did not store the password ("))
+            && refused.error().toString().endsWith(QLatin1String("keep it in ~/.pgpass instead")),
+        qPrintable(refused.error().toString()));
+    QCOMPARE(dialog.message(), refused.error().toString());
+    QCOMPARE(ProfileStore(m_store.get()).list().size(), before);
+
+    // A profile moved into the keychain stays as it was.
+    ConnectionProfile kept = profile(QStringLiteral("kc-edit"));
+    kept.passwordStore = PasswordStore::PgPass;
+    auto id = save(dialog, kept, kPassword);
+    QVERIFY_RESULT(id);
+    kept.id = *id;
+    ConnectionProfile moved = kept;
+    moved.passwordStore = PasswordStore::Keychain;
+    QVERIFY(!save(dialog, moved, kPassword).ok());
+    QCOMPARE(ProfileStore(m_store.get()).find(kept.id)->passwordStore, PasswordStore::PgPass);
+    QVERIFY(!dialog.message().startsWith(QLatin1String("Saved")));
+    QVERIFY_RESULT(ProfileStore(m_store.get()).remove(kept.id));
+}
+
+void TestProfiles::savedProfileIsSelected()
+{
+    ProfilesDialog dialog(m_store.get());
+    QVERIFY(dialog.list()->topLevelItemCount() > 0);
+    dialog.list()->setCurrentItem(dialog.list()->topLevelItem(0));
+    QList<qint64> ids;
+    // One that sorts last, one that sorts first.
+    for (const QString &name : {QStringLiteral("zz new"), QStringLiteral("aa new")}) {
+        auto id = save(dialog, profile(name), QString());
+        QVERIFY_RESULT(id);
+        QCOMPARE(selectedId(dialog), *id);
+        QVERIFY(dialog.findChild<QPushButton *>(QStringLiteral("profileEdit"))->isEnabled());
+        ids << *id;
+    }
+    // Edited, it stays selected.
+    ConnectionProfile edited = *ProfileStore(m_store.get()).find(ids.first());
+    edited.name = QStringLiteral("aaa edited");
+    dialog.list()->setCurrentItem(nullptr);
+    QVERIFY_RESULT(save(dialog, edited, QString()));
+    QCOMPARE(selectedId(dialog), edited.id);
+    for (qint64 id : std::as_const(ids))
+        QVERIFY_RESULT(ProfileStore(m_store.get()).remove(id));
+}
+
+void TestProfiles::mnemonicsAreUnique()
+{
+    // Each window's Alt+letters: no two visible controls answer the same one.
+    ProfilesDialog profiles(m_store.get());
+    profiles.show();
+    QStringList clashes = ferry::test::mnemonicClashes(&profiles);
+    QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
+    ConnectionProfile edited = profile(QStringLiteral("edited"));
+    edited.id = 1;
+    for (const ConnectionProfile &p : {ConnectionProfile(), edited}) {
+        ProfileDialog dialog(p);
+        dialog.show();
+        clashes = ferry::test::mnemonicClashes(&dialog);
+        QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
+        // The walk sees the form's labels and the standard buttons: two
+        // buttons added with Alt+N and Alt+S clash with Name and Save.
+        for (const QString &text : {QStringLiteral("&Nudge"), QStringLiteral("&Sync")})
+            (new QPushButton(text, &dialog))->show();
+        QCOMPARE(ferry::test::mnemonicClashes(&dialog),
+                 (QStringList{QStringLiteral("Alt+N: &Name: | &Nudge"),
+                              QStringLiteral("Alt+S: Save | &Sync")}));
+    }
 }
 
 QTEST_MAIN(TestProfiles)

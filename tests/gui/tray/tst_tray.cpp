@@ -16,7 +16,9 @@
 // With FERRY_SCREENSHOT_DIR set, saves tray-menu.png, worker-menu.png,
 // confirm-stop.png and pause-failed.png there.
 #include "app/mainwindow.h"
+#include "app/traywindow.h"
 #include "cascade/cascademonitor.h"
+#include "cascade/cascadeview.h"
 #include "common/localstore.h"
 #include "db/connection.h"
 #include "ferryprocess.h"
@@ -180,11 +182,14 @@ private slots:
     void healthJudgesConfigs_data();
     void healthJudgesConfigs();
     void healthNotifiesOncePerTransition();
+    void configToShowIsTheTroubledOne_data();
+    void configToShowIsTheTroubledOne();
     void stateIconsAreColoured();
     void sameNodeIsMatched_data();
     void sameNodeIsMatched();
     void profileShowsTheKnownJob();
     void greenWhenWorkersRun();
+    void openFerryShowsAWatchedConfig();
     void errorTurnsRedOnce();
     void pauseTurnsYellow();
     void lagOverThresholdNotifies();
@@ -492,6 +497,47 @@ void TestTray::healthNotifiesOncePerTransition()
     QCOMPARE(health.state(), TrayState::Ok);
 }
 
+void TestTray::configToShowIsTheTroubledOne_data()
+{
+    QTest::addColumn<QList<TrayConfigStatus>>("configs");
+    QTest::addColumn<QString>("shown");
+
+    const StatusReply ok = cascade(kLeafNode);
+    const QString root = QStringLiteral("/etc/ferry/root_job.ini");
+    const QString leaf = QStringLiteral("/etc/ferry/leaf_job.ini");
+    QTest::newRow("all fine: the first")
+        << QList<TrayConfigStatus>{config(kRootJob, cascade(kRootNode)), config(kLeafJob, ok)}
+        << root;
+    StatusReply stuck = ok;
+    stuck.status.nodes[1].error = QStringLiteral("duplicate key");
+    QTest::newRow("a node in error")
+        << QList<TrayConfigStatus>{config(kRootJob, cascade(kRootNode)), config(kLeafJob, stuck)}
+        << leaf;
+    QTest::newRow("a worker not running")
+        << QList<TrayConfigStatus>{config(kRootJob, cascade(kRootNode)),
+                                   config(kLeafJob, ok, Mode::NotRunning)}
+        << leaf;
+    StatusReply paused = ok;
+    paused.status.nodes[1].warnings = {QStringLiteral("paused")};
+    QTest::newRow("an error before a warning")
+        << QList<TrayConfigStatus>{config(kRootJob, paused), config(kLeafJob, ok, Mode::Failed)}
+        << leaf;
+    TrayConfigStatus broken;
+    broken.configPath = QStringLiteral("/etc/ferry/bad.ini");
+    broken.configError = QStringLiteral("/etc/ferry/bad.ini:3: `db` is missing");
+    QTest::newRow("never one that cannot be loaded")
+        << QList<TrayConfigStatus>{broken, config(kLeafJob, ok)} << leaf;
+    QTest::newRow("only one that cannot be loaded") << QList<TrayConfigStatus>{broken} << QString();
+    QTest::newRow("none") << QList<TrayConfigStatus>{} << QString();
+}
+
+void TestTray::configToShowIsTheTroubledOne()
+{
+    QFETCH(QList<TrayConfigStatus>, configs);
+    QFETCH(QString, shown);
+    QCOMPARE(configToShow(configs), shown);
+}
+
 void TestTray::stateIconsAreColoured()
 {
     const QColor green = dotColour(TrayState::Ok);
@@ -661,6 +707,32 @@ void TestTray::greenWhenWorkersRun()
     QCOMPARE(openConfig.first().first().toString(), m_leafIni);
     menu->adjustSize();
     saveScreenshot(menu->grab(), QStringLiteral("tray-menu.png"));
+}
+
+void TestTray::openFerryShowsAWatchedConfig()
+{
+    // The window as ferry-gui --tray has it: hidden, nothing open.
+    MainWindow window(m_store.get());
+    connectTrayToWindow(*m_tray, window);
+    QVERIFY(!window.isVisible());
+    QAction *open = m_tray->menu()->findChild<QAction *>(QStringLiteral("actionTrayOpen"));
+    open->trigger();
+    QVERIFY(window.isVisible());
+    QCOMPARE(m_tray->configToShow(), m_rootIni); // all fine: the first
+    QCOMPARE(window.configPath(), m_rootIni);
+    QVERIFY(window.cascadeView()->isOpen());
+
+    // With a config open, Open Ferry only shows the window.
+    QVERIFY(window.openConfig(m_leafIni));
+    window.hide();
+    open->trigger();
+    QVERIFY(window.isVisible());
+    QCOMPARE(window.configPath(), m_leafIni);
+
+    // A config's line opens that config.
+    window.closeConfig();
+    m_tray->menu()->findChildren<QAction *>(QStringLiteral("actionTrayConfig")).last()->trigger();
+    QCOMPARE(window.configPath(), m_leafIni);
 }
 
 void TestTray::errorTurnsRedOnce()

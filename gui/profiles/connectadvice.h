@@ -1,0 +1,12 @@
+#pragma once
+
+#include "util/error.h"
+
+namespace ferry::gui {
+
+// What to do about a connection that failed, one line in the user's language
+// (core's classifyConnectFailure reads libpq's message); empty when the cause
+// is not known, then libpq's own line is all there is to show.
+QString connectAdvice(const Error &error);
+
+} // namespace ferry::gui
