@@ -2,6 +2,7 @@
 
 #include "cascade/nodeadmin.h"
 #include "common/asynctask.h"
+#include "profiles/connectadvice.h"
 #include "util/pidfile.h"
 #include "workers/workerregistry.h"
 
@@ -276,6 +277,18 @@ bool WorkerControl::isRunningSomewhere() const
     return m_holderPid || m_daemonStart || (here && here->isActive());
 }
 
+void WorkerControl::fail(Action action, const Error &error)
+{
+    const QString advice = connectAdvice(error);
+    if (advice.isEmpty()) {
+        fail(action, error.toString(), error.kind());
+        return;
+    }
+    m_actionError = error.toString();
+    emit changed();
+    emit actionFailed(action, m_actionError, advice);
+}
+
 void WorkerControl::fail(Action action, const QString &reason, ErrorKind kind)
 {
     m_actionError = reason;
@@ -455,7 +468,7 @@ void WorkerControl::stop()
             if (stopped)
                 m_registry->forget(m_config.path());
             else
-                fail(Action::Stop, stopped.error().toString(), stopped.error().kind());
+                fail(Action::Stop, stopped.error());
             refresh();
             emit changed();
         });
@@ -489,8 +502,7 @@ void WorkerControl::setPaused(bool paused)
                 return;
             m_pauseInFlight = false;
             if (!done) {
-                fail(paused ? Action::Pause : Action::Resume, done.error().toString(),
-                     done.error().kind());
+                fail(paused ? Action::Pause : Action::Resume, done.error());
                 return;
             }
             m_paused = done->paused;

@@ -133,6 +133,8 @@ private:
     };
     void onProbe(const Probe &probe);
     void fail(Action action, const QString &reason, ErrorKind kind = ErrorKind::Internal);
+    // With the error itself: a failed connection gets its cause's own advice.
+    void fail(Action action, const Error &error);
     void onWorkerChanged();
     // Notes the user's action in the config's log file.
     void note(OperatorAction action, qint64 workerPid = 0) const;

@@ -1124,11 +1124,11 @@ void TestTray::failedPauseShowsTheReason()
     QCOMPARE(box->parentWidget(), &window);
     QCOMPARE(box->windowModality(), Qt::WindowModal);
     QCOMPARE(box->text(), QStringLiteral("Node postgres@127.0.0.1:1/dst1 could not be paused."));
+    // A failed connection gets its cause's advice (here: nothing listens).
     QCOMPARE(box->informativeText(),
              reason
-                 + QStringLiteral("\n\nCheck that the database of node postgres@127.0.0.1:1/dst1 "
-                                  "is running and accepts connections from this computer, then "
-                                  "try again."));
+                 + QStringLiteral("\n\nNo server answers at this host and port: check them, and "
+                                  "that the server runs and listens there."));
     // The state line's tooltip keeps it; the status bar has the short form.
     QCOMPARE(state->toolTip(), reason);
     QCOMPARE(window.statusBar()->currentMessage(), box->text());
