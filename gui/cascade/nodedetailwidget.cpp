@@ -5,6 +5,7 @@
 #include "cascade/nodestate.h"
 #include "lag/lagtext.h"
 #include "lag/lagthreshold.h"
+#include "lag/thresholdspinbox.h"
 
 #include <QBoxLayout>
 #include <QDoubleSpinBox>
@@ -80,13 +81,7 @@ NodeDetailWidget::NodeDetailWidget(QWidget *parent)
     // takes it back.
     m_thresholdRow = new QWidget(content);
     m_thresholdLabel = new QLabel(m_thresholdRow);
-    m_thresholdSpin = new QDoubleSpinBox(m_thresholdRow);
-    m_thresholdSpin->setObjectName(QStringLiteral("nodeLagThreshold"));
-    m_thresholdSpin->setDecimals(1);
-    m_thresholdSpin->setSingleStep(LagThreshold::kStepSeconds);
-    m_thresholdSpin->setRange(LagThreshold::kMinSeconds, LagThreshold::kMaxSeconds);
-    m_thresholdSpin->setAccelerated(true);
-    m_thresholdSpin->setKeyboardTracking(false); // typing 45 sets 45, not 4 first
+    m_thresholdSpin = createThresholdSpinBox(QStringLiteral("nodeLagThreshold"), m_thresholdRow);
     m_thresholdLabel->setBuddy(m_thresholdSpin);
     m_thresholdNote = makeLabel(QStringLiteral("nodeLagThresholdNote"), m_thresholdRow);
     m_thresholdNote->setForegroundRole(QPalette::PlaceholderText);

@@ -6,6 +6,7 @@
 #include "common/localstore.h"
 #include "lag/lagtext.h"
 #include "lag/lagthreshold.h"
+#include "lag/thresholdspinbox.h"
 
 #include <QBoxLayout>
 #include <QButtonGroup>
@@ -132,13 +133,7 @@ LagChartWidget::LagChartWidget(LocalStore *store, QWidget *parent)
     connect(m_rangeGroup, &QButtonGroup::idClicked, this, [this](int id) { setRange(Range(id)); });
 
     m_thresholdLabel = new QLabel(this);
-    m_thresholdSpin = new QDoubleSpinBox(this);
-    m_thresholdSpin->setObjectName(QStringLiteral("lagThreshold"));
-    m_thresholdSpin->setDecimals(1);
-    m_thresholdSpin->setSingleStep(LagThreshold::kStepSeconds);
-    m_thresholdSpin->setRange(LagThreshold::kMinSeconds, LagThreshold::kMaxSeconds);
-    m_thresholdSpin->setAccelerated(true);
-    m_thresholdSpin->setKeyboardTracking(false); // typing 45 sets 45, not 4 first
+    m_thresholdSpin = createThresholdSpinBox(QStringLiteral("lagThreshold"), this);
     m_thresholdLabel->setBuddy(m_thresholdSpin);
 
     auto *header = new QHBoxLayout;
