@@ -1,5 +1,7 @@
 #include "connection.h"
 
+#include "db/connectgate.h"
+
 #include "util/logging.h"
 
 #include <QDateTime>
@@ -78,10 +80,15 @@ Result<Connection> Connection::open(const QString &connectionString)
 
 Result<Connection> Connection::open(const ConnectionString &connectionString)
 {
-    Connection c(connectionString);
-    if (auto r = c.connect(); !r)
-        return r.error();
-    return c;
+    const auto connect = [&connectionString]() -> Result<Connection> {
+        Connection c(connectionString);
+        if (auto r = c.connect(); !r)
+            return r.error();
+        return c;
+    };
+    if (ConnectGate::inScope())
+        return ConnectGate::instance().open(connectionString, connect);
+    return connect();
 }
 
 QString Connection::sessionOptions(const ConnectionString &connectionString)
@@ -126,6 +133,10 @@ Result<void> Connection::connect()
         return Error(ErrorKind::Internal, QStringLiteral("out of memory opening a connection"));
     if (PQstatus(m_conn.get()) != CONNECTION_OK) {
         Error e = connectionError(QStringLiteral("could not connect"));
+        // A refused login is no lost link: trying again as is fails again (and
+        // may lock the role out).
+        if (PQconnectionNeedsPassword(m_conn.get()) || Error::isAuthFailureMessage(e.message()))
+            e.withKind(ErrorKind::Auth);
         m_conn.reset();
         return e;
     }

@@ -69,6 +69,8 @@ ErrorKind Error::classify(const QString &sqlState)
         return ErrorKind::Connection; // libpq reports no SQLSTATE when the link itself failed
     if (sqlState.startsWith(QLatin1String("08")))
         return ErrorKind::Connection;
+    if (sqlState.startsWith(QLatin1String("28")))
+        return ErrorKind::Auth; // 28000 invalid authorization, 28P01 invalid password
     if (sqlState == QLatin1String("57P01") || sqlState == QLatin1String("57P02")
         || sqlState == QLatin1String("57P03"))
         return ErrorKind::Connection; // admin/crash shutdown, cannot connect now
@@ -85,6 +87,18 @@ ErrorKind Error::classify(const QString &sqlState)
     return ErrorKind::Server;
 }
 
+bool Error::isAuthFailureMessage(const QString &libpqMessage)
+{
+    // "password authentication failed for user", also "Ident/Peer/LDAP/PAM/
+    // RADIUS/certificate authentication failed for user"; libpq's own "no
+    // password supplied"; the 28000 texts of pg_hba.conf and the role.
+    static const QRegularExpression refused(
+        QStringLiteral("authentication failed for user|no password supplied|no pg_hba\\.conf "
+                       "entry for|pg_hba\\.conf rejects connection|role \"[^\"]*\" does not "
+                       "exist|role \"[^\"]*\" is not permitted to log in"));
+    return refused.match(libpqMessage).hasMatch();
+}
+
 QString Error::kindName(ErrorKind kind)
 {
     switch (kind) {
@@ -94,6 +108,8 @@ QString Error::kindName(ErrorKind kind)
         return QStringLiteral("config");
     case ErrorKind::Connection:
         return QStringLiteral("connection");
+    case ErrorKind::Auth:
+        return QStringLiteral("auth");
     case ErrorKind::Retry:
         return QStringLiteral("retry");
     case ErrorKind::InDoubt:
