@@ -1,6 +1,7 @@
 #include "profiles/profilesdialog.h"
 
 #include "common/localstore.h"
+#include "db/connectgate.h"
 #include "profiles/passwordvault.h"
 #include "profiles/profiledialog.h"
 
@@ -164,6 +165,7 @@ Result<qint64> ProfilesDialog::saveProfile(const ConnectionProfile &profile,
     }
     showMessage(message);
     reload();
+    ConnectGate::instance().retryAll(); // a login refused before may work now
     return id;
 }
 

@@ -2,6 +2,7 @@
 
 #include "cascade/nodeadmin.h"
 #include "common/asynctask.h"
+#include "db/connectgate.h"
 #include "util/pidfile.h"
 #include "workers/workerregistry.h"
 
@@ -381,7 +382,11 @@ void WorkerControl::setPaused(bool paused)
     const QString queue = m_config.queueName();
     const quint64 generation = m_generation;
     runAction<Result<NodeInfo>>(
-        this, [db, queue, paused] { return NodeAdmin::setPaused(db, queue, paused); },
+        this,
+        [db, queue, paused] {
+            const ConnectGate::Scope gated; // no login where the views' login was refused
+            return NodeAdmin::setPaused(db, queue, paused);
+        },
         [this, generation](const Result<NodeInfo> &done) {
             if (generation != m_generation)
                 return;
