@@ -55,18 +55,18 @@ Result<Connection> ConnectGate::open(const ConnectionString &where,
         for (;;) {
             auto it = m_entries.find(key);
             if (it == m_entries.end()) {
-                if (!m_good.contains(key)) {
-                    Entry first; // the first try: one at a time
-                    first.trying = true;
-                    m_entries.insert(key, first);
-                }
+                // One at a time, also where the last one worked: a password
+                // changed on the server is refused once, not once per reader.
+                Entry attempt;
+                attempt.trying = true;
+                m_entries.insert(key, attempt);
                 break;
             }
             Entry &entry = *it;
             if (entry.trying) {
                 if (entry.failed)
                     return entry.error;   // a retry runs: its outcome is for the next read
-                m_settled.wait(&m_mutex); // the first try runs: share its outcome
+                m_settled.wait(&m_mutex); // wait for its outcome, then decide
                 continue;
             }
             const bool closed = entry.error.kind() == ErrorKind::Auth
@@ -89,9 +89,7 @@ void ConnectGate::settle(const QString &key, const Error *error)
     QMutexLocker lock(&m_mutex);
     if (!error) {
         m_entries.remove(key);
-        m_good.insert(key);
     } else {
-        m_good.remove(key);
         Entry &entry = m_entries[key];
         if (!entry.failed)
             entry.since = QDateTime::currentDateTime();
@@ -129,7 +127,6 @@ void ConnectGate::reset()
             it = m_entries.erase(it);
         }
     }
-    m_good.clear();
     m_minMs = kBackoffMinMs;
     m_maxMs = kBackoffMaxMs;
     m_settled.wakeAll();

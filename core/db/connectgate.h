@@ -5,7 +5,6 @@
 #include <QDateTime>
 #include <QHash>
 #include <QMutex>
-#include <QSet>
 #include <QWaitCondition>
 
 #include <functional>
@@ -22,9 +21,9 @@ namespace ferry {
 // waits 2 s, then 4 s, 8 s, ... up to 60 s; a good connection forgets it.
 //
 // Locations are told apart without their password (user@host:port/db), so
-// every reader in the process shares one attempt: while a location has no
-// good connection behind it, one reader at a time tries; the others wait for
-// its outcome (the first try) or get the last error at once (a retry).
+// every reader in the process shares one attempt: one reader at a time
+// connects to a location (the connecting only, not the session); the others
+// wait for its outcome, or, where the last try failed, get its error at once.
 //
 // Only threads inside a ConnectGate::Scope pass through it (Connection::open
 // asks): the workers and the `ferry` command connect as before.
@@ -91,8 +90,7 @@ private:
 
     mutable QMutex m_mutex;
     QWaitCondition m_settled;
-    QHash<QString, Entry> m_entries; // locations tried now or failing
-    QSet<QString> m_good;            // the last attempt connected
+    QHash<QString, Entry> m_entries; // locations connected to now or failing
     int m_minMs = kBackoffMinMs;
     int m_maxMs = kBackoffMaxMs;
 };

@@ -257,6 +257,13 @@ void TestConnectGate::oneLoginPerLocationUntilRetry()
     QVERIFY(!gate.closed(location(QString())));
     QTest::qWait(300);
     QCOMPARE(refusedLogins(*m_cluster, kRole), before + 3);
+
+    // Where logins worked, a password changed on the server is refused once,
+    // not once per reader: connecting is one at a time there too.
+    QVERIFY_RESULT(setRolePassword(*m_cluster, kRole, kRight));
+    QCOMPARE(readers(), QList<ErrorKind>(15, ErrorKind::Auth));
+    QTest::qWait(300);
+    QCOMPARE(refusedLogins(*m_cluster, kRole), before + 4);
 }
 
 void TestConnectGate::backsOffFromAFailingServer()
