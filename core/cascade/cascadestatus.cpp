@@ -216,6 +216,7 @@ Result<CascadeStatus> readCascadeStatus(const ConnectionString &dbString, const 
             auto opened = Connection::open(withShortConnectTimeout(*where));
             if (!opened) {
                 s.reachable = false;
+                s.authFailed = opened.error().kind() == ErrorKind::Auth;
                 s.error = QStringLiteral("unreachable: ") + opened.error().toString();
                 status.nodes.append(s);
                 continue;

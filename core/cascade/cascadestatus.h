@@ -17,6 +17,7 @@ struct NodeStatus
     QString providerNode;
     QString location;
     bool reachable = true;
+    bool authFailed = false; // unreachable because its server refused the login
     int tablesOk = 0;
     int tablesCopying = 0; // in-copy and catching-up
     int tablesError = 0;

@@ -475,7 +475,10 @@ Result<void> NodeAdmin::dropNode(const ConnectionString &dbString,
     if (!providerString)
         return providerString.error();
     auto provider = openNode(*providerString, QStringLiteral("the provider"));
-    if (!provider && !(force && provider.error().kind() == ErrorKind::Connection))
+    if (!provider
+        && !(force
+             && (provider.error().kind() == ErrorKind::Connection
+                 || provider.error().kind() == ErrorKind::Auth)))
         return std::move(provider.error().withContext(
             QStringLiteral("the provider must be reachable to drop a leaf: drop it from the root "
                            "with drop-node %1 there, or run drop-node %1 --force to drop it "

@@ -14,8 +14,12 @@ ConnectFailure classifyConnectFailure(const QString &libpqMessage)
         return ConnectFailure::WrongPassword;
     if (has("peer authentication failed") || has("ident authentication failed"))
         return ConnectFailure::OsAuthFailed;
-    if (has("no pg_hba.conf entry"))
+    if (has("authentication failed for user"))
+        return ConnectFailure::LoginRefused;
+    if (has("no pg_hba.conf entry") || has("pg_hba.conf rejects connection"))
         return ConnectFailure::NoHbaEntry;
+    if (has("is not permitted to log in"))
+        return ConnectFailure::NoLogin;
     if (has("does not support ssl") || has("ssl is not enabled") || has("ssl error")
         || has("ssl support is not compiled") || has("root certificate file")
         || has("certificate verify failed") || has("server certificate"))
@@ -34,6 +38,28 @@ ConnectFailure classifyConnectFailure(const QString &libpqMessage)
     return ConnectFailure::Other;
 }
 
+bool isRefusedLogin(ConnectFailure failure)
+{
+    switch (failure) {
+    case ConnectFailure::NoPassword:
+    case ConnectFailure::WrongPassword:
+    case ConnectFailure::OsAuthFailed:
+    case ConnectFailure::LoginRefused:
+    case ConnectFailure::NoRole:
+    case ConnectFailure::NoLogin:
+    case ConnectFailure::NoHbaEntry:
+        return true;
+    case ConnectFailure::Other:
+    case ConnectFailure::NoServer:
+    case ConnectFailure::UnknownHost:
+    case ConnectFailure::Timeout:
+    case ConnectFailure::NoDatabase:
+    case ConnectFailure::SslMode:
+        break;
+    }
+    return false;
+}
+
 QString connectFailureAdvice(ConnectFailure failure)
 {
     switch (failure) {
@@ -45,6 +71,12 @@ QString connectFailureAdvice(ConnectFailure failure)
     case ConnectFailure::OsAuthFailed:
         return QStringLiteral("the server checks the operating system user: connect as the "
                               "user of that name, or over TCP (host=127.0.0.1) with a password");
+    case ConnectFailure::LoginRefused:
+        return QStringLiteral("the server refused the login: check the user and its password "
+                              "or certificate");
+    case ConnectFailure::NoLogin:
+        return QStringLiteral("the role may not log in: ask the server's DBA to ALTER ROLE ... "
+                              "LOGIN, or use another role");
     case ConnectFailure::NoServer:
         return QStringLiteral("no server answers there: check the host and port, and that the "
                               "server runs and listens on them (listen_addresses, port)");

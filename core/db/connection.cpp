@@ -1,6 +1,8 @@
 #include "connection.h"
 
 #include "db/connectfailure.h"
+#include "db/connectgate.h"
+
 #include "util/logging.h"
 
 #include <QDateTime>
@@ -79,10 +81,15 @@ Result<Connection> Connection::open(const QString &connectionString)
 
 Result<Connection> Connection::open(const ConnectionString &connectionString)
 {
-    Connection c(connectionString);
-    if (auto r = c.connect(); !r)
-        return r.error();
-    return c;
+    const auto connect = [&connectionString]() -> Result<Connection> {
+        Connection c(connectionString);
+        if (auto r = c.connect(); !r)
+            return r.error();
+        return c;
+    };
+    if (ConnectGate::inScope())
+        return ConnectGate::instance().open(connectionString, connect);
+    return connect();
 }
 
 QString Connection::sessionOptions(const ConnectionString &connectionString)
@@ -127,8 +134,13 @@ Result<void> Connection::connect()
         return Error(ErrorKind::Internal, QStringLiteral("out of memory opening a connection"));
     if (PQstatus(m_conn.get()) != CONNECTION_OK) {
         Error e = connectionError(QStringLiteral("could not connect"));
-        // libpq's words say what failed; the hint says what to do (ferry prints it after them).
-        e.withHint(connectFailureAdvice(classifyConnectFailure(e.message())));
+        // libpq's words say what failed; the hint says what to do (ferry prints
+        // it after them). A refused login is no lost link: trying again as is
+        // fails again (and may lock the role out).
+        const ConnectFailure failure = classifyConnectFailure(e.message());
+        e.withHint(connectFailureAdvice(failure));
+        if (PQconnectionNeedsPassword(m_conn.get()) || isRefusedLogin(failure))
+            e.withKind(ErrorKind::Auth);
         m_conn.reset();
         return e;
     }

@@ -58,7 +58,9 @@ public:
     // application_name=ferry) unless the string sets them itself. Every
     // session uses client_encoding UTF8 and search_path pg_catalog, pg_temp
     // whatever the string says (see sessionOptions): name user objects
-    // schema-qualified.
+    // schema-qualified. A refused login fails as ErrorKind::Auth. On a thread
+    // inside a ConnectGate::Scope, a location that refused the login or
+    // failed lately answers with that error without connecting (connectgate.h).
     static Result<Connection> open(const ConnectionString &connectionString);
     static Result<Connection> open(const QString &connectionString);
 

@@ -146,6 +146,7 @@ void Ticker::run(const std::atomic_bool &stop)
     QElapsedTimer sinceMaintenance;
     bool maintenanceDue = true;
     int retryMs = m_options.retryMinMs;
+    RefusedLogin refused;
     while (!stop.load()) {
         // Errors other than a lost connection are logged per queue inside
         // tickOnce()/maintainOnce(); what reaches here means reconnecting.
@@ -169,6 +170,11 @@ void Ticker::run(const std::atomic_bool &stop)
             if (auto t = tickOnce(); !t)
                 round = t.error();
         }
+        if (!round.ok() && round.error().kind() == ErrorKind::Auth) {
+            refused.wait(Error(round.error()).withContext(QStringLiteral("ticker")),
+                         m_options.authRetryMs, stop);
+            continue;
+        }
         if (!round.ok()) {
             qCWarning(lcCore).noquote()
                 << "ticker:" << round.error().toString() << "- retrying in" << retryMs << "ms";
@@ -177,6 +183,7 @@ void Ticker::run(const std::atomic_bool &stop)
             continue;
         }
         retryMs = m_options.retryMinMs;
+        refused.clear();
         if (sinceMaintenance.isValid() && sinceMaintenance.elapsed() >= m_options.maintenanceMs)
             maintenanceDue = true;
         sleepUnlessStopped(m_options.pollMs, stop);

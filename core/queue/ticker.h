@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/connection.h"
+#include "util/refusedlogin.h"
 
 #include <QStringList>
 
@@ -20,6 +21,8 @@ struct TickerOptions
     // Back-off after a connection error: doubles from min to max.
     int retryMinMs = 500;
     int retryMaxMs = 30000;
+    // A refused login is said once and tried again this rarely (see RefusedLogin).
+    int authRetryMs = RefusedLogin::kRetryMs;
     // Empty: every queue of the database, re-read at each maintenance round.
     QStringList queues;
 };
@@ -36,7 +39,7 @@ struct MaintenanceReport
 // maintenance. Runs inside the root's worker or as `ferry INI ticker`. Owns
 // its connection; call it from one thread. run() survives connection loss:
 // it logs the error with the masked connection string, waits with back-off
-// and reconnects.
+// and reconnects; a refused login it logs once and tries every authRetryMs.
 class Ticker
 {
 public:

@@ -273,6 +273,7 @@ Result<void> NodeWorker::runRoot(const std::atomic_bool &stop)
         options.queues = {m_options.queue};
         options.retryMinMs = m_options.retryMinMs;
         options.retryMaxMs = m_options.retryMaxMs;
+        options.authRetryMs = m_options.authRetryMs;
         const ConnectionString db = m_options.db;
         // The ticker logs where its worker logs (a JobLogScope is per thread).
         ticker.reset(QThread::create([db, options, &tickerStop, log = JobLogFile::current()]() {
@@ -289,6 +290,11 @@ Result<void> NodeWorker::runRoot(const std::atomic_bool &stop)
             stopTicker();
             return beat.error();
         }
+        if (!beat && beat.error().kind() == ErrorKind::Auth) {
+            m_refused.wait(beat.error(), m_options.authRetryMs, stop);
+            m_locked = false;
+            continue;
+        }
         if (!beat && isConnectionError(beat.error())) {
             qCWarning(lcCore).noquote() << QStringLiteral("%1 - retrying in %2 ms")
                                                .arg(beat.error().toString())
@@ -300,6 +306,8 @@ Result<void> NodeWorker::runRoot(const std::atomic_bool &stop)
             continue;
         }
         retryMs = m_options.retryMinMs;
+        if (beat)
+            m_refused.clear();
         sleepUnlessStopped(1000, stop);
     }
     stopTicker();
@@ -337,6 +345,7 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
             round = leafRound(*provider, stop, idle);
         if (round.ok()) {
             retryMs = m_options.retryMinMs;
+            m_refused.clear();
             if (idle && !stop.load()) {
                 // Wait for the provider's next tick, at most loop_delay.
                 const qint64 deadline
@@ -363,6 +372,15 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
             return e; // the node is gone: nothing to retry
         if (stop.load())
             break; // what failed was most likely canceled by the stop
+        if (e.kind() == ErrorKind::Auth) {
+            // The node's or the provider's login: the session that failed is closed.
+            m_refused.wait(e, m_options.authRetryMs, stop);
+            if (!m_node->isOpen())
+                m_locked = false;
+            if (provider && !provider->isOpen())
+                provider.reset();
+            continue;
+        }
         if (isConnectionError(e)) {
             qCWarning(lcCore).noquote()
                 << QStringLiteral("%1 - retrying in %2 ms").arg(e.toString()).arg(retryMs);

@@ -4,6 +4,7 @@
 #include "cascade/nodeerrorlog.h"
 #include "config/jobconfig.h"
 #include "db/connection.h"
+#include "util/refusedlogin.h"
 
 #include <QHash>
 #include <QMutex>
@@ -41,6 +42,9 @@ struct WorkerOptions
     int tickerPollMs = 200;
     int retryMinMs = 500; // back-off after an error: doubles up to retryMaxMs
     int retryMaxMs = 30000;
+    // A refused login (a wrong password) is said once and tried again this
+    // rarely: every few seconds could lock the role out (a reload tries at once).
+    int authRetryMs = RefusedLogin::kRetryMs;
 };
 
 // The worker of one node (`ferry CONFIG.ini worker`).
@@ -52,7 +56,8 @@ struct WorkerOptions
 //
 // One worker per node: it holds a session advisory lock on the node's
 // database while it runs. A lost connection is logged with the masked
-// connection string and retried with back-off, forever; an error in a batch
+// connection string and retried with back-off, forever; a refused login is
+// logged once and tried again every authRetryMs; an error in a batch
 // (a constraint, a missing table) stops the node at that batch: the error is
 // stored in ferry.node_info for `status`, and the batch is retried with
 // back-off until the operator fixed the cause. Nothing is ever applied past a
@@ -65,15 +70,15 @@ public:
     // The options of CONFIG.ini's worker (both front ends run it this way).
     static WorkerOptions optionsFor(const JobConfig &config);
     // What should fail at once rather than be retried, checked before a
-    // worker is reported as started: not a node, a node of another queue, a
-    // worker already running for the node. An unreachable database passes
+    // worker is reported as started: a refused login, not a node, a node of
+    // another queue, a worker already running for the node. An unreachable database passes
     // with a warning (the worker keeps trying: it may be starting up with
     // the machine).
     static Result<void> checkStart(const JobConfig &config);
 
     // Runs until stop is set (checked at least every 100 ms). Fails only
-    // when the worker cannot start: the database is not a node of the queue,
-    // or another worker runs for it.
+    // when the worker cannot start: its login is refused, the database is not
+    // a node of the queue, or another worker runs for it.
     Result<void> run(const std::atomic_bool &stop);
 
 private:
@@ -103,6 +108,7 @@ private:
     QHash<int, qint64> m_copyRetryAtMs; // failed copies: provider's table id -> when to retry
     QHash<int, qint64> m_copyBackoffMs;
     bool m_tableError = false; // a node_table row holds the error a batch failed on
+    RefusedLogin m_refused;
 };
 
 } // namespace ferry

@@ -75,6 +75,8 @@ ErrorKind Error::classify(const QString &sqlState)
         return ErrorKind::Connection; // libpq reports no SQLSTATE when the link itself failed
     if (sqlState.startsWith(QLatin1String("08")))
         return ErrorKind::Connection;
+    if (sqlState.startsWith(QLatin1String("28")))
+        return ErrorKind::Auth; // 28000 invalid authorization, 28P01 invalid password
     if (sqlState == QLatin1String("57P01") || sqlState == QLatin1String("57P02")
         || sqlState == QLatin1String("57P03"))
         return ErrorKind::Connection; // admin/crash shutdown, cannot connect now
@@ -100,6 +102,8 @@ QString Error::kindName(ErrorKind kind)
         return QStringLiteral("config");
     case ErrorKind::Connection:
         return QStringLiteral("connection");
+    case ErrorKind::Auth:
+        return QStringLiteral("auth");
     case ErrorKind::Retry:
         return QStringLiteral("retry");
     case ErrorKind::InDoubt:

@@ -15,6 +15,8 @@ enum class ErrorKind {
     Usage,      // bad input from the user: fix the command or config
     Config,     // a config file or connection string that cannot be used
     Connection, // could not connect, or the connection broke: reconnect and retry
+    Auth,       // the server refused the login (class 28): retrying as is cannot help and may
+                // lock the role out; wait until the user fixed the password or the user
     Retry,      // serialization failure or deadlock: retry the transaction
     InDoubt,    // connection lost during COMMIT: re-check, do not blindly redo
     Canceled,   // statement canceled or timed out (57014, 55P03)

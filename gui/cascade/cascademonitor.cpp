@@ -1,6 +1,7 @@
 #include "cascade/cascademonitor.h"
 
 #include "common/asynctask.h"
+#include "db/connectgate.h"
 
 namespace ferry::gui {
 
@@ -63,6 +64,12 @@ void CascadeMonitor::refresh()
     runAsync<StatusReply>(
         this, [request] { return readStatus(request); },
         [this](const StatusReply &reply) { onStatus(reply); });
+}
+
+void CascadeMonitor::retry()
+{
+    ConnectGate::instance().retryAll();
+    refresh();
 }
 
 void CascadeMonitor::onStatus(const StatusReply &reply)

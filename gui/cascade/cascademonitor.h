@@ -18,6 +18,12 @@ namespace ferry::gui {
 // piling up threads); a detail request made while one runs is made once it ends. The
 // selected node's detail is read after every status and, while a status read is slow,
 // at every interval on its own.
+//
+// The reads connect through the process's ConnectGate, shared with the Errors page,
+// the tray and the worker control: after a refused login a location is not tried
+// again until retry() (the user pressed Refresh or opened a config); after another
+// connection failure the next try there waits 2 s, 4 s, ... up to 60 s. Meanwhile
+// every interval still answers, at once, with the error that closed it.
 class CascadeMonitor : public QObject
 {
     Q_OBJECT
@@ -39,6 +45,9 @@ public:
 
     // Reads the status now, unless a read is already running (then only the detail).
     void refresh();
+    // The user asked: every location closed by a refused login or a back-off gets one
+    // more attempt (ConnectGate::retryAll), and the status is read now.
+    void retry();
     bool isRefreshing() const { return m_statusInFlight; }
 
     // The node whose tables (and, for the config's own node, log) are read along with

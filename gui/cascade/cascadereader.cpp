@@ -1,5 +1,6 @@
 #include "cascade/cascadereader.h"
 
+#include "db/connectgate.h"
 #include "replication/copyprogress.h"
 #include "replication/tableregistry.h"
 
@@ -54,6 +55,7 @@ Result<ConnectionString> memberLocation(const QString &location)
 
 StatusReply readStatus(const StatusRequest &request)
 {
+    const ConnectGate::Scope gated;
     StatusReply reply;
     reply.token = request.token;
     const QString queue = request.config.queueName();
@@ -65,7 +67,9 @@ StatusReply readStatus(const StatusRequest &request)
         return reply;
     }
     reply.error = status.error().toString();
-    if (status.error().kind() != ErrorKind::Connection || request.rootLocation.isEmpty())
+    reply.authFailed = status.error().kind() == ErrorKind::Auth;
+    const bool unreachable = status.error().kind() == ErrorKind::Connection || reply.authFailed;
+    if (!unreachable || request.rootLocation.isEmpty())
         return reply;
     auto root = memberLocation(request.rootLocation);
     if (!root)
@@ -84,6 +88,7 @@ StatusReply readStatus(const StatusRequest &request)
 
 NodeDetail readNodeDetail(const DetailRequest &request)
 {
+    const ConnectGate::Scope gated;
     NodeDetail detail;
     detail.token = request.token;
     detail.node = request.node;

@@ -12,7 +12,10 @@
 
 // What the window reads from the databases and the log, as plain values. These
 // functions block (they connect, query and read files): the window runs them on
-// QtConcurrent worker threads only, and each opens and closes its own connections.
+// QtConcurrent worker threads only, and each opens and closes its own connections,
+// through the process's ConnectGate: a location that refused the login is not
+// tried again until the user acts, one that failed otherwise not before its
+// back-off ends (the reply then carries the error that closed it).
 namespace ferry::gui {
 
 struct StatusRequest
@@ -34,6 +37,9 @@ struct StatusReply
     // With ok, the status was read from the root instead and shows this node as
     // unreachable.
     QString error;
+    // The error is a refused login (a wrong or missing password): nothing is
+    // tried there again until the user acts.
+    bool authFailed = false;
     bool viaRoot = false;
     QDateTime readAt;
 };

@@ -4,6 +4,8 @@
 #include "cascade/cascademonitor.h"
 #include "cascade/nodedetailwidget.h"
 #include "common/localstore.h"
+#include "common/loginadvice.h"
+#include "db/connectgate.h"
 
 #include <QBoxLayout>
 #include <QEvent>
@@ -27,6 +29,23 @@ QString intervalKey()
 }
 
 constexpr int kMaxIntervalSeconds = 3600;
+// The header's line is elided beyond this (its tooltip has all of it).
+constexpr int kUpdatedMaxWidth = 460;
+
+QString clockTime(const QDateTime &at)
+{
+    return QLocale().toString(at.time(), QStringLiteral("HH:mm:ss"));
+}
+
+// Why the login at this stored location (or the config's db) was refused, if it
+// was: nothing is tried there until the user acts.
+std::optional<QString> refusedLogin(const ConnectionString &where)
+{
+    const auto closed = ConnectGate::instance().closed(where);
+    if (!closed || !closed->auth)
+        return std::nullopt;
+    return closed->error.toString();
+}
 
 } // namespace
 
@@ -76,6 +95,14 @@ CascadeView::CascadeView(QWidget *parent)
     bannerPalette.setColor(QPalette::WindowText, QColor(0x8a, 0x1c, 0x17));
     m_banner->setPalette(bannerPalette);
     m_banner->hide();
+    m_retry = new QToolButton(this);
+    m_retry->setObjectName(QStringLiteral("cascadeRetry"));
+    m_retry->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    m_retry->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_retry->hide();
+    auto *bannerRow = new QHBoxLayout;
+    bannerRow->addWidget(m_banner, 1);
+    bannerRow->addWidget(m_retry, 0, Qt::AlignVCenter);
 
     m_tree = new QTreeView(this);
     m_tree->setObjectName(QStringLiteral("cascadeTree"));
@@ -104,12 +131,13 @@ CascadeView::CascadeView(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
-    layout->addWidget(m_banner);
+    layout->addLayout(bannerRow);
     layout->addWidget(m_splitter, 1);
 
     connect(m_monitor, &CascadeMonitor::statusRead, this, &CascadeView::onStatus);
     connect(m_monitor, &CascadeMonitor::detailRead, this, &CascadeView::onDetail);
     connect(m_refresh, &QToolButton::clicked, this, &CascadeView::refreshNow);
+    connect(m_retry, &QToolButton::clicked, this, &CascadeView::refreshNow);
     m_interval->setValue(CascadeMonitor::kDefaultIntervalSeconds);
     m_monitor->setIntervalSeconds(m_interval->value());
     connect(m_interval, &QSpinBox::valueChanged, this, [this](int seconds) {
@@ -135,6 +163,7 @@ void CascadeView::setStore(LocalStore *store)
 void CascadeView::open(const JobConfig &config)
 {
     close();
+    ConnectGate::instance().retryAll(); // opening a config is the user acting
     m_monitor->open(config);
     m_tree->setFocus();
     updateHeader();
@@ -147,6 +176,8 @@ void CascadeView::close()
     m_detail->clear();
     m_selected.clear();
     m_lastReply.reset();
+    m_lastGoodAt = QDateTime();
+    m_failingSince = QDateTime();
     m_statusShown = false;
     m_loadedSent = false;
     showError(QString());
@@ -160,7 +191,7 @@ bool CascadeView::isOpen() const
 
 void CascadeView::refreshNow()
 {
-    m_monitor->refresh();
+    m_monitor->retry();
 }
 
 int CascadeView::refreshInterval() const
@@ -176,6 +207,11 @@ void CascadeView::setRefreshInterval(int seconds)
 QString CascadeView::errorText() const
 {
     return m_banner->isHidden() ? QString() : m_banner->text();
+}
+
+QString CascadeView::updatedText() const
+{
+    return m_updatedFull;
 }
 
 void CascadeView::showEvent(QShowEvent *event)
@@ -206,6 +242,8 @@ void CascadeView::retranslateUi()
     m_interval->setToolTip(tr("How often the status of every node is read"));
     m_refresh->setText(tr("Refresh now"));
     m_refresh->setToolTip(tr("Read the status of every node now"));
+    m_retry->setText(tr("Refresh"));
+    m_retry->setToolTip(tr("Log in again, once, with the password as it is now"));
     m_model->retranslate();
     updateHeader();
 }
@@ -213,8 +251,17 @@ void CascadeView::retranslateUi()
 void CascadeView::onStatus(const StatusReply &reply)
 {
     m_lastReply = reply;
+    // Through the root the cascade is read, but not this node's own database.
+    if (reply.ok && !reply.viaRoot) {
+        m_lastGoodAt = reply.readAt;
+        m_failingSince = QDateTime();
+    } else if (!m_failingSince.isValid()) {
+        m_failingSince = reply.readAt;
+    }
     if (reply.ok) {
-        m_model->setStatus(reply.status);
+        CascadeStatus status = reply.status;
+        LoginAdvice::explain(status);
+        m_model->setStatus(status);
     } else {
         // No old numbers: the nodes seen last stay in the tree, as not answering.
         CascadeStatus unknown = m_model->status();
@@ -225,6 +272,14 @@ void CascadeView::onStatus(const StatusReply &reply)
             n.tick.reset();
             n.lagSeconds.reset();
             n.tablesOk = n.tablesCopying = n.tablesError = 0;
+            // Where the login was refused, the node says what to do about it.
+            const auto where = n.name == unknown.localNode
+                                   ? Result<ConnectionString>(m_monitor->config().db())
+                                   : ConnectionString::parse(n.location);
+            const auto refused = where ? refusedLogin(*where) : std::nullopt;
+            n.authFailed = refused.has_value();
+            if (refused)
+                n.error = QStringLiteral("unreachable: ") + LoginAdvice::refused(*refused);
         }
         m_model->setStatus(unknown);
     }
@@ -290,7 +345,8 @@ void CascadeView::updateHeader()
 {
     if (!m_monitor->isOpen()) {
         m_title->clear();
-        m_updated->clear();
+        setUpdated(QString());
+        m_retry->hide();
         return;
     }
     const JobConfig &config = m_monitor->config();
@@ -299,21 +355,58 @@ void CascadeView::updateHeader()
                                     : tr("Queue %1, node %2").arg(config.queueName(), node));
     m_title->setToolTip(config.path());
     if (!m_lastReply) {
-        m_updated->setText(tr("Reading the status…"));
+        setUpdated(tr("Reading the status…"));
         showError(QString());
         return;
     }
-    m_updated->setText(
-        tr("Updated %1")
-            .arg(QLocale().toString(m_lastReply->readAt.time(), QStringLiteral("HH:mm:ss"))));
-    if (!m_lastReply->ok)
-        showError(tr("Cannot read the status of the cascade: %1").arg(m_lastReply->error));
-    else if (m_lastReply->viaRoot)
+    const StatusReply &reply = *m_lastReply;
+    if (reply.ok && !reply.viaRoot) {
+        setUpdated(tr("Updated %1").arg(clockTime(m_lastGoodAt)));
+    } else if (reply.ok) {
+        setUpdated(tr("Updated %1 through the root — this node's database failing since %2")
+                       .arg(clockTime(reply.readAt), clockTime(m_failingSince)));
+    } else {
+        const QString why
+            = reply.authFailed ? LoginAdvice::failed() : LoginAdvice::reason(reply.error);
+        setUpdated(
+            m_lastGoodAt.isValid()
+                ? tr("Last read %1 — failing since %2: %3")
+                      .arg(clockTime(m_lastGoodAt), clockTime(m_failingSince), why)
+                : tr("Not read yet — failing since %1: %2").arg(clockTime(m_failingSince), why));
+    }
+
+    QStringList refusedNodes;
+    if (reply.ok) {
+        for (const NodeStatus &n : reply.status.nodes) {
+            if (n.authFailed)
+                refusedNodes << n.name;
+        }
+    }
+    if (!reply.ok && reply.authFailed)
+        showError(tr("The login was refused: %1. %2").arg(reply.error, LoginAdvice::howToFix()));
+    else if (!reply.ok)
+        showError(tr("Cannot read the status of the cascade: %1").arg(reply.error));
+    else if (reply.viaRoot && reply.authFailed)
+        showError(tr("This node's database refused the login, so the cascade is shown as the root "
+                     "sees it: %1. %2")
+                      .arg(reply.error, LoginAdvice::howToFix()));
+    else if (reply.viaRoot)
         showError(tr("This node's database does not answer, so the cascade is shown as the root "
                      "sees it: %1")
-                      .arg(m_lastReply->error));
+                      .arg(reply.error));
+    else if (!refusedNodes.isEmpty())
+        showError(tr("The login to %1 was refused. %2")
+                      .arg(refusedNodes.join(QStringLiteral(", ")), LoginAdvice::howToFix()));
     else
         showError(QString());
+    m_retry->setVisible(reply.authFailed || !refusedNodes.isEmpty());
+}
+
+void CascadeView::setUpdated(const QString &text)
+{
+    m_updatedFull = text;
+    m_updated->setText(m_updated->fontMetrics().elidedText(text, Qt::ElideRight, kUpdatedMaxWidth));
+    m_updated->setToolTip(text == m_updated->text() ? QString() : text);
 }
 
 } // namespace ferry::gui

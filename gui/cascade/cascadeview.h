@@ -20,7 +20,10 @@ class NodeDetailWidget;
 // The live view of one config's cascade: the tree of nodes with their state, lag,
 // tick and tables, refreshed every few seconds by CascadeMonitor, and the selected
 // node's detail below it. Errors (a node or the whole cascade unreachable, a
-// database that is no node) show in a banner above the tree.
+// database that is no node) show in a banner above the tree; a refused login
+// there comes with a Retry button, as nothing is tried there again until the
+// user presses it or Refresh. The header says when the status was last read
+// and, while reads fail, since when and why.
 class CascadeView : public QWidget
 {
     Q_OBJECT
@@ -37,6 +40,7 @@ public:
     // interval is the default and is not kept.
     void setStore(LocalStore *store);
 
+    // The user's Refresh: also tries again where a login was refused.
     void refreshNow();
     int refreshInterval() const;
     void setRefreshInterval(int seconds);
@@ -47,6 +51,9 @@ public:
     NodeDetailWidget *detail() const { return m_detail; }
     // The one-line error the banner shows; empty when it is hidden.
     QString errorText() const;
+    // The header's line: "Updated 12:03:04", or while reads fail "Last read
+    // 12:03:04 — failing since 12:03:06: why".
+    QString updatedText() const;
 
 signals:
     // The first status and the selected node's detail after open() are shown.
@@ -63,6 +70,7 @@ private:
     void onCurrentChanged();
     void selectNode(const QString &name);
     void showError(const QString &text);
+    void setUpdated(const QString &text);
     void updateHeader();
 
     CascadeMonitor *m_monitor = nullptr;
@@ -73,6 +81,7 @@ private:
     QSpinBox *m_interval = nullptr;
     QToolButton *m_refresh = nullptr;
     QLabel *m_banner = nullptr;
+    QToolButton *m_retry = nullptr; // beside the banner after a refused login
     QTreeView *m_tree = nullptr;
     NodeDetailWidget *m_detail = nullptr;
     QSplitter *m_splitter = nullptr;
@@ -80,6 +89,9 @@ private:
     LocalStore *m_store = nullptr;
     QString m_selected; // by name: survives model resets
     std::optional<StatusReply> m_lastReply;
+    QDateTime m_lastGoodAt;   // the last read of this node's own database that worked
+    QDateTime m_failingSince; // the first failed read since then; null while reads work
+    QString m_updatedFull;    // the header's line before it is elided
     bool m_sized = false;
     bool m_statusShown = false;
     bool m_loadedSent = false;

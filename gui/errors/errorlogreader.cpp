@@ -1,6 +1,7 @@
 #include "errors/errorlogreader.h"
 
 #include "cascade/cascadereader.h"
+#include "db/connectgate.h"
 
 #include <algorithm>
 
@@ -8,6 +9,7 @@ namespace ferry::gui {
 
 ErrorLogReply readErrorLog(const ErrorLogRequest &request)
 {
+    const ConnectGate::Scope gated; // one failed login per location, shared with the cascade view
     ErrorLogReply reply;
     reply.token = request.token;
     const QString queue = request.config.queueName();

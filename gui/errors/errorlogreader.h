@@ -36,7 +36,8 @@ struct ErrorLogReply
 
 // Reads ferry.node_error of every member of the cascade. Blocks: the window
 // runs it on a QtConcurrent worker thread; it opens and closes its own
-// connections, one node after the other.
+// connections, one node after the other, through the process's ConnectGate
+// (a node that refused the login is not tried again until the user acts).
 ErrorLogReply readErrorLog(const ErrorLogRequest &request);
 
 } // namespace ferry::gui

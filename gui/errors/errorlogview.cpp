@@ -1,5 +1,7 @@
 #include "errors/errorlogview.h"
 
+#include "db/connectgate.h"
+
 #include <QBoxLayout>
 #include <QCheckBox>
 #include <QEvent>
@@ -48,6 +50,8 @@ ErrorLogView::ErrorLogView(QWidget *parent)
     m_refresh->setObjectName(QStringLiteral("errorLogRefresh"));
     m_refresh->setIcon(QIcon::fromTheme(QStringLiteral("view-refresh")));
     m_refresh->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    // Pressed (not the timer): a node whose login was refused is tried again.
+    connect(m_refresh, &QToolButton::clicked, this, [] { ConnectGate::instance().retryAll(); });
     connect(m_refresh, &QToolButton::clicked, this, &ErrorLogView::refresh);
 
     m_problems = new QLabel(this);

@@ -1,7 +1,7 @@
 #include "profiles/profiledialog.h"
 
 #include "cascade/node.h"
-#include "profiles/connectadvice.h"
+#include "common/connectadvice.h"
 #include "profiles/passwordvault.h"
 
 #include <QComboBox>

@@ -1,6 +1,7 @@
 #include "profiles/profilesdialog.h"
 
 #include "common/localstore.h"
+#include "db/connectgate.h"
 #include "profiles/passwordvault.h"
 #include "profiles/profiledialog.h"
 
@@ -198,6 +199,7 @@ Result<qint64> ProfilesDialog::commit(const ConnectionProfile &profile,
     reload();
     select(*id);
     showMessage(message);
+    ConnectGate::instance().retryAll(); // a login refused before may work now
     return id;
 }
 

@@ -1,6 +1,7 @@
 #include "tray/trayhealth.h"
 
 #include "cascade/nodestate.h"
+#include "common/loginadvice.h"
 #include "lag/laghistory.h"
 #include "lag/lagtext.h"
 
@@ -91,10 +92,13 @@ QList<TrayAlert> TrayHealth::update(const QList<TrayConfigStatus> &configs,
         }
         if (!c.status->ok) {
             errors.insert(QStringLiteral("status:") + c.configPath,
-                          tr("%1: cannot read the status: %2").arg(job, c.status->error));
+                          tr("%1: cannot read the status: %2")
+                              .arg(job, c.status->authFailed ? LoginAdvice::refused(c.status->error)
+                                                             : c.status->error));
             continue;
         }
-        const CascadeStatus &cascade = c.status->status;
+        CascadeStatus cascade = c.status->status;
+        LoginAdvice::explain(cascade); // a refused login says what to do
         const QString scope = LagHistory::scopeOf(cascade);
         for (const NodeStatus &node : cascade.nodes) {
             const QString key = cascade.queue + QLatin1Char('/') + node.name;

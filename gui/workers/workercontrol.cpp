@@ -2,7 +2,8 @@
 
 #include "cascade/nodeadmin.h"
 #include "common/asynctask.h"
-#include "profiles/connectadvice.h"
+#include "common/connectadvice.h"
+#include "db/connectgate.h"
 #include "util/pidfile.h"
 #include "workers/workerregistry.h"
 
@@ -488,6 +489,7 @@ void WorkerControl::setPaused(bool paused)
     runAction<Result<NodeInfo>>(
         this,
         [db, queue, paused, log] {
+            const ConnectGate::Scope gated; // no login where the views' login was refused
             auto node = NodeAdmin::setPaused(db, queue, paused);
             // Noted once the node took it, with the node's name it answered with.
             if (node) {

@@ -52,6 +52,16 @@ void TestConnectFailure::classify_data()
     QTest::newRow("no role") << "connection to server at \"127.0.0.1\", port 5432 failed: "
                                 "FATAL:  role \"bob\" does not exist"
                              << ConnectFailure::NoRole << "check the user name";
+    QTest::newRow("ldap") << "connection to server at \"db\", port 5432 failed: FATAL:  LDAP "
+                             "authentication failed for user \"ann\""
+                          << ConnectFailure::LoginRefused << "password or certificate";
+    QTest::newRow("no login") << "connection to server at \"db\", port 5432 failed: FATAL:  role "
+                                 "\"ro\" is not permitted to log in"
+                              << ConnectFailure::NoLogin << "LOGIN";
+    QTest::newRow("hba reject") << "connection to server at \"db\", port 5432 failed: FATAL:  "
+                                   "pg_hba.conf rejects connection for host \"10.0.0.9\", user "
+                                   "\"ann\", database \"x\", no encryption"
+                                << ConnectFailure::NoHbaEntry << "pg_hba.conf";
     QTest::newRow("ssl not offered")
         << "connection to server at \"127.0.0.1\", port 5432 failed: server does not support "
            "SSL, but SSL was required"

@@ -1,3 +1,4 @@
+#include "db/connectfailure.h"
 #include "util/error.h"
 #include "util/result.h"
 
@@ -16,6 +17,8 @@ class TestError : public QObject
 private slots:
     void classify_data();
     void classify();
+    void authFailureMessages_data();
+    void authFailureMessages();
     void toStringIsOneLine();
     void contextStacks();
     void resultHoldsValueOrError();
@@ -30,6 +33,9 @@ void TestError::classify_data()
     QTest::newRow("connection failure") << "08006" << ErrorKind::Connection << true;
     QTest::newRow("connection exception") << "08000" << ErrorKind::Connection << true;
     QTest::newRow("admin shutdown") << "57P01" << ErrorKind::Connection << true;
+    // A refused login: trying again as is cannot help (and may lock the role out).
+    QTest::newRow("invalid password") << "28P01" << ErrorKind::Auth << false;
+    QTest::newRow("invalid authorization") << "28000" << ErrorKind::Auth << false;
     QTest::newRow("no sqlstate (libpq)") << "" << ErrorKind::Connection << true;
     QTest::newRow("serialization") << "40001" << ErrorKind::Retry << true;
     QTest::newRow("deadlock") << "40P01" << ErrorKind::Retry << true;
@@ -52,6 +58,38 @@ void TestError::classify()
     QCOMPARE(e.kind(), kind);
     QCOMPARE(e.isTransient(), transient);
     QCOMPARE(e.sqlState(), sqlState);
+}
+
+void TestError::authFailureMessages_data()
+{
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<bool>("refused");
+    // libpq's messages (PostgreSQL 16) for a connection that failed.
+    QTest::newRow("wrong password")
+        << "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  password "
+           "authentication failed for user \"pwuser\""
+        << true;
+    QTest::newRow("no password") << "fe_sendauth: no password supplied" << true;
+    QTest::newRow("ldap") << "FATAL:  LDAP authentication failed for user \"bob\"" << true;
+    QTest::newRow("no hba entry") << "FATAL:  no pg_hba.conf entry for host \"10.0.0.5\", user "
+                                     "\"bob\", database \"x\", no encryption"
+                                  << true;
+    QTest::newRow("hba reject") << "FATAL:  pg_hba.conf rejects connection for host \"10.0.0.5\""
+                                << true;
+    QTest::newRow("no role") << "FATAL:  role \"bob\" does not exist" << true;
+    QTest::newRow("no login") << "FATAL:  role \"bob\" is not permitted to log in" << true;
+    QTest::newRow("refused port")
+        << "connection to server at \"127.0.0.1\", port 1 failed: Connection refused" << false;
+    QTest::newRow("no database") << "FATAL:  database \"x\" does not exist" << false;
+    QTest::newRow("starting up") << "FATAL:  the database system is starting up" << false;
+    QTest::newRow("too many") << "FATAL:  sorry, too many clients already" << false;
+}
+
+void TestError::authFailureMessages()
+{
+    QFETCH(QString, message);
+    QFETCH(bool, refused);
+    QCOMPARE(ferry::isRefusedLogin(ferry::classifyConnectFailure(message)), refused);
 }
 
 void TestError::toStringIsOneLine()

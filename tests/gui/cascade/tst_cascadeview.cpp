@@ -13,8 +13,11 @@
 #include "cascade/cascadeview.h"
 #include "cascade/nodedetailwidget.h"
 #include "common/localstore.h"
+#include "db/connectgate.h"
 #include "db/connection.h"
+#include "errors/errorlogreader.h"
 #include "ferryprocess.h"
+#include "passwordrole.h"
 #include "pgcluster.h"
 #include "replication/tableregistry.h"
 #include "rootandleaf.h"
@@ -22,6 +25,7 @@
 #include "storetestutil.h"
 #include "testutil.h"
 #include "usersession.h"
+#include "workers/workercontrol.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -43,8 +47,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QToolButton>
 #include <QTreeView>
 #include <QTreeWidget>
+#include <QtConcurrent>
 
 #include <csignal>
 
@@ -100,6 +106,8 @@ private slots:
     void workersReplicate();
     void statusReadsNeverBlockTheUi();
     void commandLineOpensConfig();
+    void refusedLoginIsTriedOnce();
+    void updatedKeepsTheLastGoodRead();
     void unreachableLeaf();
 
 private:
@@ -682,6 +690,182 @@ void TestCascadeView::commandLineOpensConfig()
     LocalStore store(m_dir.filePath(QStringLiteral("data/Ferry/ferry-gui/ferry.sqlite")));
     QVERIFY_RESULT(store.open());
     QCOMPARE(store.setting(QStringLiteral("recentConfigs")).toStringList(), QStringList{m_leafIni});
+}
+
+void TestCascadeView::refusedLoginIsTriedOnce()
+{
+    // The root's database lets `pwuser` in with its password only; the config
+    // has a wrong one. The window, a tray's monitor, the Errors page's reader
+    // and the worker control's pause all want to read it.
+    const QString role = QStringLiteral("pwuser");
+    const QString right = QStringLiteral("Right-Pw1");
+    const QString wrong = QStringLiteral("Wrong-Pw2");
+    QVERIFY_RESULT(ferry::test::createPasswordRole(*m_root, role, right));
+    const QString ini = writeConfig(QStringLiteral("auth.ini"),
+                                    m_root->connectionString(kRootNode)
+                                        + QStringLiteral(" user=%1 password=%2").arg(role, wrong),
+                                    QStringLiteral("auth_job"));
+    auto config = JobConfig::load(ini);
+    QVERIFY_RESULT(config);
+    ConnectGate::instance().reset();
+    const int before = ferry::test::refusedLogins(*m_root, role);
+
+    CascadeView *view = m_window->cascadeView();
+    QSignalSpy windowReads(view->monitor(), &CascadeMonitor::statusRead);
+    QVERIFY(m_window->openConfig(ini));
+    CascadeMonitor tray; // as TrayController watches a config
+    tray.setIntervalSeconds(1);
+    QSignalSpy trayReads(&tray, &CascadeMonitor::statusRead);
+    tray.open(*config);
+
+    QTRY_VERIFY_WITH_TIMEOUT(view->errorText().startsWith(QStringLiteral("The login was refused")),
+                             10000);
+    QVERIFY2(view->errorText().contains(QStringLiteral("password authentication failed")),
+             qPrintable(view->errorText()));
+    QVERIFY2(view->errorText().contains(QStringLiteral("press Refresh")),
+             qPrintable(view->errorText()));
+    QVERIFY(!view->errorText().contains(wrong));
+    auto *retry = view->findChild<QToolButton *>(QStringLiteral("cascadeRetry"));
+    QVERIFY(retry);
+    QVERIFY(retry->isVisible());
+    QVERIFY2(view->updatedText().startsWith(QStringLiteral("Not read yet — failing since ")),
+             qPrintable(view->updatedText()));
+    QVERIFY2(view->updatedText().endsWith(QStringLiteral(": authentication failed")),
+             qPrintable(view->updatedText()));
+
+    // The Errors page's reader and the Worker menu's Pause get the same answer
+    // without a login of their own.
+    ErrorLogRequest errors;
+    errors.config = *config;
+    errors.localNode = kRootNode;
+    errors.members = {{kRootNode, QString()}};
+    const ErrorLogReply errorReply
+        = QtConcurrent::run([errors] { return readErrorLog(errors); }).result();
+    QCOMPARE(errorReply.problems.size(), 1);
+    QVERIFY2(errorReply.problems.first().contains(QStringLiteral("password authentication failed")),
+             qPrintable(errorReply.problems.first()));
+    WorkerControl control;
+    control.setConfig(*config);
+    QSignalSpy pauseFailed(&control, &WorkerControl::actionFailed);
+    control.setPaused(true);
+    QTRY_COMPARE(pauseFailed.count(), 1);
+    // actionFailed(action, reason, advice): the reason is libpq's, the advice the cause's.
+    const QString pauseReason = pauseFailed.first().at(1).toString();
+    QVERIFY2(pauseReason.contains(QStringLiteral("password authentication failed")),
+             qPrintable(pauseReason));
+    QVERIFY2(pauseFailed.first().at(2).toString().contains(QStringLiteral("password")),
+             qPrintable(pauseFailed.first().at(2).toString()));
+
+    // Both monitors keep reading every second; the server saw one login.
+    QTest::qWait(3000);
+    QVERIFY2(windowReads.count() >= 3 && trayReads.count() >= 3,
+             qPrintable(QStringLiteral("%1 %2").arg(windowReads.count()).arg(trayReads.count())));
+    QCOMPARE(ferry::test::refusedLogins(*m_root, role), before + 1);
+    m_window->grab().save(QStringLiteral("/tmp/cascade-login-refused.png"));
+
+    // Refresh (the banner's button) is one more login, whoever reads first.
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QTest::qWait(2500);
+    QCOMPARE(ferry::test::refusedLogins(*m_root, role), before + 2);
+    QVERIFY(view->errorText().startsWith(QStringLiteral("The login was refused")));
+
+    // The password is right now: nothing logs in before the user says so ...
+    QVERIFY_RESULT(ferry::test::setRolePassword(*m_root, role, wrong));
+    QTest::qWait(1500);
+    QVERIFY(view->errorText().startsWith(QStringLiteral("The login was refused")));
+    QVERIFY(view->model()->rowCount() == 0);
+    // ... and Refresh (F5) reads the cascade.
+    m_window->findChild<QAction *>(QStringLiteral("actionRefresh"))->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(view->model()->indexOfNode(kRootNode).isValid(), 10000);
+    QTRY_VERIFY(view->errorText().isEmpty());
+    QVERIFY(!retry->isVisible());
+    QVERIFY2(view->updatedText().startsWith(QStringLiteral("Updated ")),
+             qPrintable(view->updatedText()));
+    QCOMPARE(ferry::test::refusedLogins(*m_root, role), before + 2);
+
+    // The password changes under the open window: the cascade is read through
+    // the root (whose stored location logs in as another role), this node's
+    // database is not tried again.
+    QVERIFY_RESULT(ferry::test::setRolePassword(*m_root, role, right));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        view->errorText().startsWith(QStringLiteral("This node's database refused the login")),
+        10000);
+    QVERIFY(retry->isVisible());
+    QVERIFY2(view->updatedText().contains(QStringLiteral("through the root — this node's "
+                                                         "database failing since")),
+             qPrintable(view->updatedText()));
+    QTest::qWait(1500);
+    QCOMPARE(ferry::test::refusedLogins(*m_root, role), before + 3);
+    tray.close();
+
+    // A member whose login is refused (its stored location, the password from
+    // .pgpass): its row says what to do, the banner too, and it is tried once.
+    QVERIFY_RESULT(ferry::test::createPasswordRole(*m_leaf, role, right));
+    const QString pgpass = m_dir.filePath(QStringLiteral("pgpass"));
+    QVERIFY(ferry::test::writeText(
+        pgpass,
+        QStringLiteral("127.0.0.1:%1:%2:%3:%4\n").arg(m_leaf->port()).arg(kLeafNode, role, wrong)));
+    QVERIFY(QFile::setPermissions(pgpass, QFile::ReadOwner | QFile::WriteOwner));
+    qputenv("PGPASSFILE", pgpass.toUtf8());
+    const auto setLeafUser = [this](const QString &user) {
+        auto root = Connection::open(m_root->connectionString(kRootNode));
+        return root ? root->exec(QStringLiteral("UPDATE ferry.node_location SET location = "
+                                                "regexp_replace(location, 'user=\\S+', 'user=' || "
+                                                "$2) WHERE node_name = $1"),
+                                 {kLeafNode, user})
+                    : Result<QueryResult>(root.error());
+    };
+    QVERIFY_RESULT(setLeafUser(role));
+    const int leafBefore = ferry::test::refusedLogins(*m_leaf, role);
+    QVERIFY(m_window->openConfig(m_rootIni));
+    const CascadeModel *model = view->model();
+    QTRY_VERIFY2_WITH_TIMEOUT(cell(model, kLeafNode, CascadeModel::MessageColumn)
+                                  .startsWith(QStringLiteral("authentication failed — fix the "
+                                                             "password")),
+                              qPrintable(cell(model, kLeafNode, CascadeModel::MessageColumn)),
+                              10000);
+    QCOMPARE(stateOf(model, kLeafNode), NodeState::Unreachable);
+    QVERIFY2(cell(model, kLeafNode, CascadeModel::MessageColumn)
+                 .contains(QStringLiteral("password authentication failed for user")),
+             qPrintable(cell(model, kLeafNode, CascadeModel::MessageColumn)));
+    QVERIFY2(view->errorText().startsWith(QStringLiteral("The login to dst1 was refused")),
+             qPrintable(view->errorText()));
+    QVERIFY(retry->isVisible());
+    QVERIFY(view->updatedText().startsWith(QStringLiteral("Updated ")));
+    QTest::qWait(2500);
+    QCOMPARE(ferry::test::refusedLogins(*m_leaf, role), leafBefore + 1);
+    m_window->grab().save(QStringLiteral("/tmp/cascade-login-refused-node.png"));
+    QVERIFY_RESULT(setLeafUser(QStringLiteral("postgres")));
+    qunsetenv("PGPASSFILE");
+    ConnectGate::instance().reset();
+}
+
+void TestCascadeView::updatedKeepsTheLastGoodRead()
+{
+    QVERIFY(m_window->openConfig(m_rootIni));
+    CascadeView *view = m_window->cascadeView();
+    QTRY_VERIFY_WITH_TIMEOUT(view->updatedText().startsWith(QStringLiteral("Updated ")), 10000);
+    const QString lastGood = view->updatedText().mid(QStringLiteral("Updated ").size());
+    QCOMPARE(lastGood.size(), 8); // HH:mm:ss
+    QSignalSpy reads(view->monitor(), &CascadeMonitor::statusRead);
+
+    QVERIFY_RESULT(m_root->stop());
+    const QString failing = QStringLiteral("Last read %1 — failing since ").arg(lastGood);
+    QTRY_VERIFY2_WITH_TIMEOUT(view->updatedText().startsWith(failing),
+                              qPrintable(view->updatedText()), 10000);
+    const QString first = view->updatedText();
+    QVERIFY2(first.contains(QStringLiteral("Connection refused")), qPrintable(first));
+    QVERIFY(view->errorText().startsWith(QStringLiteral("Cannot read the status")));
+    // Later failed reads keep both times.
+    const int seen = int(reads.count());
+    QTRY_VERIFY_WITH_TIMEOUT(reads.count() >= seen + 2, 5000);
+    QCOMPARE(view->updatedText(), first);
+    m_window->grab().save(QStringLiteral("/tmp/cascade-failing.png"));
+
+    QVERIFY_RESULT(m_root->start());
+    m_window->findChild<QAction *>(QStringLiteral("actionRefresh"))->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(view->updatedText().startsWith(QStringLiteral("Updated ")), 10000);
+    QTRY_VERIFY(view->errorText().isEmpty());
 }
 
 void TestCascadeView::unreachableLeaf()

@@ -13,6 +13,7 @@
 #include "cascade/cascadeview.h"
 #include "cascade/copyprogressdelegate.h"
 #include "cascade/nodedetailwidget.h"
+#include "db/connectgate.h"
 #include "db/connection.h"
 #include "ferryprocess.h"
 #include "pgcluster.h"
@@ -383,8 +384,9 @@ void TestCopyProgressView::progressBarWhileCopying()
 void TestCopyProgressView::copyAndHangingStatusTogether()
 {
     // A member whose server accepts and never answers: every status read waits the
-    // 5 s connect timeout for it.
+    // 5 s connect timeout for it (no back-off between: the worst case).
     SilentServer silent;
+    ConnectGate::instance().setBackoff(1, 1);
     {
         auto root = Connection::open(m_rootDb);
         QVERIFY_RESULT(root);
@@ -468,6 +470,7 @@ void TestCopyProgressView::copyAndHangingStatusTogether()
     QVERIFY_RESULT(root->exec(
         QStringLiteral("DELETE FROM ferry.node_location WHERE queue_name = $1 AND node_name = $2"),
         {kQueue, kFarNode}));
+    ConnectGate::instance().reset();
 }
 
 QTEST_MAIN(TestCopyProgressView)

@@ -408,6 +408,28 @@ void TestTray::healthJudgesConfigs_data()
     QTest::newRow("status unreadable")
         << QList<TrayConfigStatus>{config(kLeafJob, unread)} << TrayState::Error
         << QStringLiteral("leaf_job: cannot read the status: could not connect");
+    // A refused login says what to do, with the server's reason.
+    const QString refusedText
+        = QStringLiteral("could not connect to host=h user=pwuser: connection to server at "
+                         "\"h\", port 5432 failed: FATAL: password authentication failed for "
+                         "user \"pwuser\"");
+    StatusReply refused;
+    refused.error = refusedText;
+    refused.authFailed = true;
+    QTest::newRow("login refused")
+        << QList<TrayConfigStatus>{config(kLeafJob, refused)} << TrayState::Error
+        << QStringLiteral("leaf_job: cannot read the status: authentication failed — fix the "
+                          "password (File > Connection Profiles, the CONFIG.ini's db or .pgpass) "
+                          "and press Refresh (password authentication failed for user \"pwuser\")");
+    StatusReply memberRefused = ok;
+    memberRefused.status.nodes[1].reachable = false;
+    memberRefused.status.nodes[1].authFailed = true;
+    memberRefused.status.nodes[1].error = QStringLiteral("unreachable: ") + refusedText;
+    QTest::newRow("member's login refused")
+        << QList<TrayConfigStatus>{config(kLeafJob, memberRefused)} << TrayState::Error
+        << QStringLiteral("dst1: Unreachable — authentication failed — fix the password (File > "
+                          "Connection Profiles, the CONFIG.ini's db or .pgpass) and press Refresh "
+                          "(password authentication failed for user \"pwuser\")");
     TrayConfigStatus broken;
     broken.configPath = QStringLiteral("/etc/ferry/bad.ini");
     broken.configError = QStringLiteral("/etc/ferry/bad.ini:3: `db` is missing");

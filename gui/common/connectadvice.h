@@ -1,5 +1,6 @@
 #pragma once
 
+#include "db/connectfailure.h"
 #include "util/error.h"
 
 namespace ferry::gui {
@@ -8,5 +9,6 @@ namespace ferry::gui {
 // (core's classifyConnectFailure reads libpq's message); empty when the cause
 // is not known, then libpq's own line is all there is to show.
 QString connectAdvice(const Error &error);
+QString connectAdvice(ConnectFailure failure);
 
 } // namespace ferry::gui

@@ -1,4 +1,4 @@
-#include "profiles/connectadvice.h"
+#include "common/connectadvice.h"
 
 #include "db/connectfailure.h"
 
@@ -14,7 +14,12 @@ struct ConnectAdvice
 
 QString connectAdvice(const Error &error)
 {
-    switch (classifyConnectFailure(error.message())) {
+    return connectAdvice(classifyConnectFailure(error.message()));
+}
+
+QString connectAdvice(ConnectFailure failure)
+{
+    switch (failure) {
     case ConnectFailure::NoPassword:
         return ConnectAdvice::tr(
             "The server asks for a password: enter it in Password, or keep it in "
@@ -26,6 +31,13 @@ QString connectAdvice(const Error &error)
         return ConnectAdvice::tr(
             "The server checks the operating system user: connect over TCP (host "
             "127.0.0.1) with a password, or as the user of that name.");
+    case ConnectFailure::LoginRefused:
+        return ConnectAdvice::tr(
+            "The server refused the login: check the user and its password or certificate.");
+    case ConnectFailure::NoLogin:
+        return ConnectAdvice::tr(
+            "This role may not log in: ask the server's DBA to allow it (ALTER ROLE … LOGIN), "
+            "or use another role.");
     case ConnectFailure::NoServer:
         return ConnectAdvice::tr(
             "No server answers at this host and port: check them, and that the server "
