@@ -39,6 +39,42 @@
         <source>No system tray found: the background workers run while the window is open.</source>
         <translation>未找到系统托盘：后台工作进程仅在窗口打开时运行。</translation>
     </message>
+    <message>
+        <source>Ferry is already running (pid %1); its window now shows %2.</source>
+        <translation>Ferry 已在运行（pid %1）；其窗口现在显示 %2。</translation>
+    </message>
+    <message>
+        <source>Ferry is already running (pid %1); its window says why it cannot open %2.</source>
+        <translation>Ferry 已在运行（pid %1）；其窗口会说明为何无法打开 %2。</translation>
+    </message>
+    <message>
+        <source>Ferry is already running (pid %1); its window is shown.</source>
+        <translation>Ferry 已在运行（pid %1）；已显示其窗口。</translation>
+    </message>
+    <message>
+        <source>Ferry is already running (pid %1); its window is shown with %2.</source>
+        <translation>Ferry 已在运行（pid %1）；已显示其窗口，当前打开的是 %2。</translation>
+    </message>
+    <message>
+        <source>Ferry is already running (pid %1); it keeps the background workers running.</source>
+        <translation>Ferry 已在运行（pid %1）；它会保持后台工作进程运行。</translation>
+    </message>
+    <message>
+        <source>ferry-gui: cannot make %1, so a second ferry-gui is not kept from starting.</source>
+        <translation>ferry-gui：无法创建 %1，因此无法阻止再启动一个 ferry-gui。</translation>
+    </message>
+    <message>
+        <source>ferry-gui: cannot listen on %1 (%2): a second ferry-gui will wait for this one and give up.</source>
+        <translation>ferry-gui：无法在 %1 上监听（%2）：再启动的 ferry-gui 会等待本实例应答，然后放弃。</translation>
+    </message>
+    <message>
+        <source>Ferry runs already (pid %1) but does not answer; end that process, then start ferry-gui again.</source>
+        <translation>Ferry 已在运行（pid %1），但没有响应；请结束该进程，然后重新启动 ferry-gui。</translation>
+    </message>
+    <message>
+        <source>Ferry runs already but did not answer in time; look for its window or tray icon.</source>
+        <translation>Ferry 已在运行，但未及时响应；请查找它的窗口或托盘图标。</translation>
+    </message>
 </context>
 <context>
     <name>ferry::gui::CascadeModel</name>
@@ -90,6 +126,10 @@
         <source>Errors and warnings</source>
         <translation>错误和警告</translation>
     </message>
+    <message>
+        <source>%1 (alert above %2)</source>
+        <translation>%1（超过 %2 时告警）</translation>
+    </message>
 </context>
 <context>
     <name>ferry::gui::CascadeView</name>
@@ -136,6 +176,89 @@
     <message>
         <source>This node&apos;s database does not answer, so the cascade is shown as the root sees it: %1</source>
         <translation>本节点的数据库没有响应，因此按根节点所见显示级联：%1</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Log in again, once, with the password as it is now</source>
+        <translation>使用当前的密码重新登录一次</translation>
+    </message>
+    <message>
+        <source>Updated %1 through the root — this node&apos;s database failing since %2</source>
+        <translation>更新于 %1（经由根节点）— 本节点的数据库自 %2 起一直失败</translation>
+    </message>
+    <message>
+        <source>Last read %1 — failing since %2: %3</source>
+        <translation>上次读取于 %1 — 自 %2 起一直失败：%3</translation>
+    </message>
+    <message>
+        <source>Not read yet — failing since %1: %2</source>
+        <translation>尚未读取 — 自 %1 起一直失败：%2</translation>
+    </message>
+    <message>
+        <source>The login was refused: %1. %2</source>
+        <translation>登录被拒绝：%1。%2</translation>
+    </message>
+    <message>
+        <source>This node&apos;s database refused the login, so the cascade is shown as the root sees it: %1. %2</source>
+        <translation>本节点的数据库拒绝了登录，因此按根节点所见显示级联：%1。%2</translation>
+    </message>
+    <message>
+        <source>The login to %1 was refused. %2</source>
+        <translation>登录 %1 被拒绝。%2</translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::ConnectAdvice</name>
+    <message>
+        <source>The server asks for a password: enter it in Password, or keep it in ~/.pgpass.</source>
+        <translation>服务器要求提供密码：请在“密码”中输入，或将其保存在 ~/.pgpass 中。</translation>
+    </message>
+    <message>
+        <source>The server refused the password: check the password and the user.</source>
+        <translation>服务器拒绝了该密码：请检查密码和用户。</translation>
+    </message>
+    <message>
+        <source>The server checks the operating system user: connect over TCP (host 127.0.0.1) with a password, or as the user of that name.</source>
+        <translation>服务器会核对操作系统用户：请通过 TCP（主机 127.0.0.1）使用密码连接，或以与该数据库用户同名的操作系统用户身份连接。</translation>
+    </message>
+    <message>
+        <source>The server refused the login: check the user and its password or certificate.</source>
+        <translation>服务器拒绝了登录：请检查用户及其密码或证书。</translation>
+    </message>
+    <message>
+        <source>This role may not log in: ask the server&apos;s DBA to allow it (ALTER ROLE … LOGIN), or use another role.</source>
+        <translation>该角色不允许登录：请让服务器的 DBA 允许其登录（ALTER ROLE … LOGIN），或使用其他角色。</translation>
+    </message>
+    <message>
+        <source>No server answers at this host and port: check them, and that the server runs and listens there.</source>
+        <translation>该主机和端口上没有服务器响应：请检查主机和端口，并确认服务器正在运行且在该处监听。</translation>
+    </message>
+    <message>
+        <source>The host name is unknown: check the host.</source>
+        <translation>主机名未知：请检查主机。</translation>
+    </message>
+    <message>
+        <source>The server did not answer in time: check the host and port, that the server runs, and that no firewall drops the connection.</source>
+        <translation>服务器未及时响应：请检查主机和端口，确认服务器正在运行，并且没有防火墙丢弃该连接。</translation>
+    </message>
+    <message>
+        <source>The database does not exist on this server: check its name.</source>
+        <translation>该服务器上不存在此数据库：请检查数据库名。</translation>
+    </message>
+    <message>
+        <source>The user does not exist on this server: check the user name.</source>
+        <translation>该服务器上不存在此用户：请检查用户名。</translation>
+    </message>
+    <message>
+        <source>SSL did not work out: choose the SSL mode the server offers (disable or prefer without SSL; verify-ca and verify-full need its root certificate).</source>
+        <translation>SSL 连接未能建立：请选择服务器支持的 SSL 模式（不使用 SSL 时选 disable 或 prefer；verify-ca 和 verify-full 需要服务器的根证书）。</translation>
+    </message>
+    <message>
+        <source>The server does not let this host, user and database in: ask its DBA to add a pg_hba.conf line for them (or choose SSL mode require if it takes SSL connections only).</source>
+        <translation>服务器不允许此主机、用户和数据库的组合连接：请让服务器的 DBA 在 pg_hba.conf 中为它们添加一行（如果服务器只接受 SSL 连接，则选择 SSL 模式 require）。</translation>
     </message>
 </context>
 <context>
@@ -304,28 +427,68 @@
         <translation>消息</translation>
     </message>
     <message>
-        <source>Retry Now</source>
-        <translation>立即重试</translation>
+        <source>Errors stored by the workers</source>
+        <translation>工作进程记录的错误</translation>
     </message>
     <message>
-        <source>Skip Event</source>
-        <translation>跳过事件</translation>
+        <source>Read failed %1</source>
+        <translation>读取失败于 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Errors stored by this config&apos;s node: %n open</source>
+        <translation>
+            <numerusform>当前配置所属节点记录的错误：%n 个未解决</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Edit and Apply…</source>
-        <translation>编辑并应用…</translation>
+        <source>The cascade&apos;s status cannot be read: %1</source>
+        <translation>无法读取级联的状态：%1</translation>
     </message>
     <message>
-        <source>Not available yet: the operator commands for a failed event (retry, skip-event, replace statement; seed scenario S9) come with the error-handling issue. The worker already retries by itself with back-off.</source>
-        <translation>尚不可用：针对失败事件的运维命令（重试、skip-event、替换语句；种子场景 S9）将随错误处理的 issue 一起提供。目前工作进程已会按退避策略自动重试。</translation>
+        <source>Only this config&apos;s own node is read until the status can be.</source>
+        <translation>在能够读取状态之前，只读取当前配置所属的节点。</translation>
+    </message>
+    <message>
+        <source>Open a config to see the errors its cascade&apos;s workers stored.</source>
+        <translation>打开一个配置，即可查看其级联中工作进程记录的错误。</translation>
+    </message>
+    <message>
+        <source>Reading the error log of every node…</source>
+        <translation>正在读取所有节点的错误日志…</translation>
+    </message>
+    <message>
+        <source>Waiting for the cascade&apos;s status, which names its nodes…</source>
+        <translation>正在等待级联的状态（其中列出了各个节点）…</translation>
+    </message>
+    <message>
+        <source>The error log is read when this page is shown.</source>
+        <translation>显示此页面时才会读取错误日志。</translation>
+    </message>
+    <message>
+        <source>Cannot read any node&apos;s error log, so whether there are errors is unknown. The reasons are above; fix them and press Refresh.</source>
+        <translation>无法读取任何节点的错误日志，因此无法确定是否存在错误。原因见上方；请解决这些问题，然后点击“刷新”。</translation>
+    </message>
+    <message>
+        <source>No errors stored on the %1 of %2 nodes that could be read; the others are named above.</source>
+        <translation>在能够读取的 %1 个节点（共 %2 个）上没有记录错误；其余节点已在上方列出。</translation>
+    </message>
+    <message>
+        <source>This config&apos;s own node has stored no error. The cascade&apos;s other nodes are read once its status can be.</source>
+        <translation>当前配置所属的节点没有记录错误。能够读取级联状态后，才会读取级联中的其他节点。</translation>
+    </message>
+    <message numerus="yes">
+        <source>No open errors; %n resolved hidden (Show resolved).</source>
+        <translation>
+            <numerusform>没有未解决的错误；已隐藏 %n 个已解决的错误（勾选“显示已解决”可查看）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The worker of %1 retries by itself with back-off. Fix the cause named above on that node and it goes on; nothing is skipped meanwhile.</source>
+        <translation>%1 的工作进程会以退避间隔自动重试。在该节点上解决上面指出的原因后，它就会继续；在此期间不会跳过任何内容。</translation>
     </message>
 </context>
 <context>
     <name>ferry::gui::LagChartWidget</name>
-    <message>
-        <source>%1: lag %2 at %3</source>
-        <translation>%1：%3 时延迟 %2</translation>
-    </message>
     <message>
         <source>%1 s</source>
         <translation>%1 秒</translation>
@@ -341,10 +504,6 @@
     <message>
         <source>%1 d</source>
         <translation>%1 天</translation>
-    </message>
-    <message>
-        <source>Threshold (%1 s)</source>
-        <translation>阈值（%1 秒）</translation>
     </message>
     <message>
         <source>The lag chart starts with the first status read of the cascade.</source>
@@ -407,8 +566,98 @@
         <translation> 秒</translation>
     </message>
     <message>
-        <source>A node lagging more than this many seconds is over the threshold (the dashed line)</source>
-        <translation>节点延迟超过此秒数即视为超出阈值（虚线）</translation>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <source>Threshold of %1 (%2)</source>
+        <translation>%1 的阈值（%2）</translation>
+    </message>
+    <message>
+        <source>Threshold (%1)</source>
+        <translation>阈值（%1）</translation>
+    </message>
+    <message>
+        <source>threshold of %1: %2 (above)</source>
+        <translation>%1 的阈值：%2（在图表上方）</translation>
+    </message>
+    <message>
+        <source>threshold %1 (above)</source>
+        <translation>阈值 %1（在图表上方）</translation>
+    </message>
+    <message>
+        <source>no lag read</source>
+        <translation>未读到延迟</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>A node lagging more than this is over the threshold: a warning in the cascade, a notification from the tray. A node&apos;s own threshold is set in its detail pane.</source>
+        <translation>节点的延迟超过此值即为超过阈值：级联中会显示警告，托盘会发出通知。单个节点专用的阈值在该节点的详情面板中设置。</translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::LagText</name>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分钟 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <source>lag %1 over the %2 threshold</source>
+        <translation>延迟 %1，超过 %2 的阈值</translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::LoginAdvice</name>
+    <message>
+        <source>authentication failed</source>
+        <translation>认证失败</translation>
+    </message>
+    <message>
+        <source>authentication failed — fix the password (File &gt; Connection Profiles, the CONFIG.ini&apos;s db or .pgpass) and press Refresh</source>
+        <translation>认证失败 — 请修正密码（文件 &gt; 连接配置、CONFIG.ini 中的 db 或 .pgpass），然后点击“刷新”</translation>
+    </message>
+    <message>
+        <source>Fix the password (File &gt; Connection Profiles, the CONFIG.ini&apos;s db or .pgpass) and press Refresh; until then Ferry does not try to log in there again.</source>
+        <translation>请修正密码（文件 &gt; 连接配置、CONFIG.ini 中的 db 或 .pgpass），然后点击“刷新”；在此之前，Ferry 不会再尝试登录该处。</translation>
+    </message>
+    <message>
+        <source>authentication failed — %1 Then press Refresh.</source>
+        <translation>认证失败 — %1然后点击“刷新”。</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
     </message>
 </context>
 <context>
@@ -541,6 +790,10 @@
         <source>Reading the password of %1 from the keychain…</source>
         <translation>正在从密钥环读取 %1 的密码…</translation>
     </message>
+    <message>
+        <source>The last config, %1, is gone; it left the recent list.</source>
+        <translation>上次打开的配置 %1 已不存在，已将其从最近打开列表中移除。</translation>
+    </message>
 </context>
 <context>
     <name>ferry::gui::NodeDetailWidget</name>
@@ -657,6 +910,46 @@
     <message>
         <source>The log is empty.</source>
         <translation>日志为空。</translation>
+    </message>
+    <message>
+        <source>Alert when the &amp;lag is over</source>
+        <translation>延迟超过此值时告警(&amp;L)</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Over this lag the node shows a warning, its line in the lag chart crosses its threshold and the tray notifies</source>
+        <translation>延迟超过此值时，该节点显示警告，它在延迟图表中的曲线越过其阈值线，托盘也会发出通知</translation>
+    </message>
+    <message>
+        <source>Use &amp;Default</source>
+        <translation>使用默认值(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Lag: %1, over the %2 threshold</source>
+        <translation>延迟：%1，超过 %2 的阈值</translation>
+    </message>
+    <message>
+        <source>Lag: %1</source>
+        <translation>延迟：%1</translation>
+    </message>
+    <message>
+        <source>this node&apos;s own</source>
+        <translation>本节点专用</translation>
+    </message>
+    <message>
+        <source>the default</source>
+        <translation>默认值</translation>
+    </message>
+    <message>
+        <source>Follow the default threshold (%1) again, set in the Lag tab</source>
+        <translation>重新使用默认阈值（%1，在“延迟”标签页中设置）</translation>
+    </message>
+    <message>
+        <source>No worker log is known for a connection profile: open the job&apos;s CONFIG.ini (File &gt; Open Config…) to see its worker&apos;s log.</source>
+        <translation>连接配置没有对应的工作进程日志：请打开该作业的 CONFIG.ini（文件 &gt; 打开配置…）以查看其工作进程日志。</translation>
     </message>
 </context>
 <context>
@@ -801,10 +1094,6 @@
         <translation>密码保存在(&amp;K)：</translation>
     </message>
     <message>
-        <source>&amp;SSL mode:</source>
-        <translation>SSL 模式(&amp;S)：</translation>
-    </message>
-    <message>
         <source>&amp;Queue:</source>
         <translation>队列(&amp;Q)：</translation>
     </message>
@@ -823,6 +1112,30 @@
     <message>
         <source>Connected: %1. Ferry queues here: %2.</source>
         <translation>已连接：%1。此数据库中的 Ferry 队列：%2。</translation>
+    </message>
+    <message>
+        <source>SS&amp;L mode:</source>
+        <translation>SSL 模式(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>The system keychain is not available here (%1), so it cannot keep the password: keep it in ~/.pgpass, or do not keep it.</source>
+        <translation>此处无法使用系统密钥环（%1），因此无法用它保存密码：请将密码保存在 ~/.pgpass 中，或不保存。</translation>
+    </message>
+    <message>
+        <source>Enter the password the system keychain should keep, or choose Do not keep it.</source>
+        <translation>请输入要由系统密钥环保存的密码，或选择“不保存”。</translation>
+    </message>
+    <message>
+        <source>System keychain (not available here)</source>
+        <translation>系统密钥环（此处不可用）</translation>
+    </message>
+    <message>
+        <source>No system keychain answers here (%1). Keep the password in ~/.pgpass instead: libpq reads it, and so does ferry.</source>
+        <translation>此处没有可响应的系统密钥环（%1）。请改为将密码保存在 ~/.pgpass 中：libpq 会读取它，ferry 也会。</translation>
+    </message>
+    <message>
+        <source>~/.pgpass is the file libpq reads; ferry finds the password there too.</source>
+        <translation>~/.pgpass 是 libpq 读取的文件；ferry 也会在其中查找密码。</translation>
     </message>
 </context>
 <context>
@@ -912,12 +1225,39 @@
         <translation>已保存连接配置 %1；其密码保存在 %2。</translation>
     </message>
     <message>
-        <source>Saved profile %1; storing its password in the system keychain…</source>
-        <translation>已保存连接配置 %1；正在将其密码存入系统密钥环…</translation>
-    </message>
-    <message>
         <source>Saved profile %1; its password is in the system keychain.</source>
         <translation>已保存连接配置 %1；其密码已存入系统密钥环。</translation>
+    </message>
+    <message>
+        <source>Storing the password of %1 in the system keychain…</source>
+        <translation>正在将 %1 的密码存入系统密钥环…</translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::QuitConfirmation</name>
+    <message>
+        <source>Quit Ferry</source>
+        <translation>退出 Ferry</translation>
+    </message>
+    <message>
+        <source>Quit Ferry and stop the workers running in it?</source>
+        <translation>要退出 Ferry 并停止在其中运行的工作进程吗？</translation>
+    </message>
+    <message>
+        <source>Running here: %1. Replication through their nodes stops until their workers are started again.</source>
+        <translation>在此运行的工作进程：%1。在重新启动这些工作进程之前，经由其节点的复制将会停止。</translation>
+    </message>
+    <message>
+        <source>Hide to Tray keeps them running in the background.</source>
+        <translation>选择“隐藏到托盘”可让它们在后台继续运行。</translation>
+    </message>
+    <message>
+        <source>&amp;Hide to Tray</source>
+        <translation>隐藏到托盘(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
     </message>
 </context>
 <context>
@@ -998,10 +1338,6 @@
         <translation>%1：%2 — %3</translation>
     </message>
     <message>
-        <source>%1: lag %2, over %3</source>
-        <translation>%1：延迟 %2，超过 %3</translation>
-    </message>
-    <message>
         <source>Ferry: no background workers</source>
         <translation>Ferry：没有后台工作进程</translation>
     </message>
@@ -1061,10 +1397,6 @@
         <translation>工作进程：失败：%1</translation>
     </message>
     <message>
-        <source>The worker of %1 is still stopping.</source>
-        <translation>%1 的工作进程仍在停止中。</translation>
-    </message>
-    <message>
         <source>Cannot find the ferry command next to ferry-gui or in PATH.</source>
         <translation>在 ferry-gui 所在目录和 PATH 中均找不到 ferry 命令。</translation>
     </message>
@@ -1075,6 +1407,38 @@
     <message>
         <source>Cannot run %1: %2</source>
         <translation>无法运行 %1：%2</translation>
+    </message>
+    <message>
+        <source>Check that the database of node %1 is running and accepts connections from this computer, then try again.</source>
+        <translation>请检查节点 %1 的数据库是否正在运行并接受来自本机的连接，然后重试。</translation>
+    </message>
+    <message>
+        <source>Fix the cause, then choose Worker &gt; Start again.</source>
+        <translation>请解决问题原因，然后再次选择“工作进程 &gt; 启动”。</translation>
+    </message>
+    <message>
+        <source>Fix the cause (the worker&apos;s log %1 may tell more), then choose Worker &gt; Start again.</source>
+        <translation>请解决问题原因（工作进程日志 %1 中可能有更多信息），然后再次选择“工作进程 &gt; 启动”。</translation>
+    </message>
+    <message>
+        <source>Fix the cause, then choose Worker &gt; Start as Daemon again.</source>
+        <translation>请解决问题原因，然后再次选择“工作进程 &gt; 作为守护进程启动”。</translation>
+    </message>
+    <message>
+        <source>The worker may still run: choose Worker &gt; Stop again, or run ferry -s %1 worker.</source>
+        <translation>工作进程可能仍在运行：请再次选择“工作进程 &gt; 停止”，或运行 ferry -s %1 worker。</translation>
+    </message>
+    <message>
+        <source>Fix the cause, then choose Worker &gt; Pause again.</source>
+        <translation>请解决问题原因，然后再次选择“工作进程 &gt; 暂停”。</translation>
+    </message>
+    <message>
+        <source>Fix the cause, then choose Worker &gt; Resume again.</source>
+        <translation>请解决问题原因，然后再次选择“工作进程 &gt; 恢复”。</translation>
+    </message>
+    <message>
+        <source>The worker of %1 is still stopping: wait until it has stopped.</source>
+        <translation>%1 的工作进程仍在停止中：请等待它完全停止。</translation>
     </message>
 </context>
 <context>
@@ -1146,6 +1510,62 @@
     <message>
         <source>Closing the window keeps Ferry running in the tray</source>
         <translation>关闭窗口后 Ferry 继续在托盘中运行</translation>
+    </message>
+    <message>
+        <source>It runs as a daemon (pid %1).</source>
+        <translation>它作为守护进程运行（pid %1）。</translation>
+    </message>
+    <message>
+        <source>It runs here, inside this Ferry (pid %1).</source>
+        <translation>它在此 Ferry 内运行（pid %1）。</translation>
+    </message>
+    <message>
+        <source>Stop Worker</source>
+        <translation>停止工作进程</translation>
+    </message>
+    <message>
+        <source>Stop the worker of node %1?</source>
+        <translation>要停止节点 %1 的工作进程吗？</translation>
+    </message>
+    <message>
+        <source>Replication to %1 stops until its worker is started again.</source>
+        <translation>在重新启动其工作进程之前，到 %1 的复制将会停止。</translation>
+    </message>
+    <message>
+        <source>S&amp;top Worker</source>
+        <translation>停止工作进程(&amp;T)</translation>
+    </message>
+    <message>
+        <source>The worker of node %1 could not start.</source>
+        <translation>节点 %1 的工作进程无法启动。</translation>
+    </message>
+    <message>
+        <source>The worker of node %1 could not start as a daemon.</source>
+        <translation>节点 %1 的工作进程无法作为守护进程启动。</translation>
+    </message>
+    <message>
+        <source>The worker of node %1 could not be stopped.</source>
+        <translation>无法停止节点 %1 的工作进程。</translation>
+    </message>
+    <message>
+        <source>Node %1 could not be paused.</source>
+        <translation>无法暂停节点 %1。</translation>
+    </message>
+    <message>
+        <source>Node %1 could not be resumed.</source>
+        <translation>无法恢复节点 %1。</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>工作进程</translation>
+    </message>
+    <message>
+        <source>Worker: no CONFIG.ini known for this node</source>
+        <translation>工作进程：不知道此节点的 CONFIG.ini</translation>
+    </message>
+    <message>
+        <source>Ferry knows no CONFIG.ini of this node: open the job&apos;s CONFIG.ini (File &gt; Open Config…) to start, stop, pause or resume its worker here.</source>
+        <translation>Ferry 不知道此节点的 CONFIG.ini：请打开该作业的 CONFIG.ini（文件 &gt; 打开配置…），以便在此启动、停止、暂停或恢复其工作进程。</translation>
     </message>
 </context>
 </TS>

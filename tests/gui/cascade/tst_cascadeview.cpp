@@ -761,7 +761,7 @@ void TestCascadeView::refusedLoginIsTriedOnce()
     QVERIFY2(windowReads.count() >= 3 && trayReads.count() >= 3,
              qPrintable(QStringLiteral("%1 %2").arg(windowReads.count()).arg(trayReads.count())));
     QCOMPARE(ferry::test::refusedLogins(*m_root, role), before + 1);
-    m_window->grab().save(QStringLiteral("/tmp/cascade-login-refused.png"));
+    saveScreenshot(QStringLiteral("cascade-login-refused.png"));
 
     // Refresh (the banner's button) is one more login, whoever reads first.
     QTest::mouseClick(retry, Qt::LeftButton);
@@ -834,7 +834,7 @@ void TestCascadeView::refusedLoginIsTriedOnce()
     QVERIFY(view->updatedText().startsWith(QStringLiteral("Updated ")));
     QTest::qWait(2500);
     QCOMPARE(ferry::test::refusedLogins(*m_leaf, role), leafBefore + 1);
-    m_window->grab().save(QStringLiteral("/tmp/cascade-login-refused-node.png"));
+    saveScreenshot(QStringLiteral("cascade-login-refused-node.png"));
     QVERIFY_RESULT(setLeafUser(QStringLiteral("postgres")));
     qunsetenv("PGPASSFILE");
     ConnectGate::instance().reset();
@@ -860,7 +860,7 @@ void TestCascadeView::updatedKeepsTheLastGoodRead()
     const int seen = int(reads.count());
     QTRY_VERIFY_WITH_TIMEOUT(reads.count() >= seen + 2, 5000);
     QCOMPARE(view->updatedText(), first);
-    m_window->grab().save(QStringLiteral("/tmp/cascade-failing.png"));
+    saveScreenshot(QStringLiteral("cascade-failing.png"));
 
     QVERIFY_RESULT(m_root->start());
     m_window->findChild<QAction *>(QStringLiteral("actionRefresh"))->trigger();
