@@ -19,7 +19,6 @@
 #include <QScrollBar>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QTextCursor>
 #include <QTimer>
 #include <QTreeWidget>
 
@@ -129,6 +128,19 @@ NodeDetailWidget::NodeDetailWidget(QWidget *parent)
     m_log->setReadOnly(true);
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_log->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    // Whether the pane follows the end of the log is the user's choice: wheel,
+    // keys and the scroll bar all act through it (judged once the action moved
+    // it). QPlainTextEdit lays wrapped lines out lazily and moves the bar
+    // itself meanwhile, so value changes alone cannot tell.
+    QScrollBar *logBar = m_log->verticalScrollBar();
+    connect(logBar, &QAbstractSlider::actionTriggered, this, [this, logBar] {
+        QTimer::singleShot(0, this,
+                           [this, logBar] { m_followLog = logBar->value() >= logBar->maximum(); });
+    });
+    connect(logBar, &QScrollBar::rangeChanged, this, [this, logBar](int, int maximum) {
+        if (m_followLog)
+            logBar->setValue(maximum);
+    });
     auto *logLayout = new QVBoxLayout(logPane);
     logLayout->setContentsMargins(0, 0, 0, 0);
     logLayout->addWidget(m_logTitle);
@@ -387,7 +399,6 @@ void NodeDetailWidget::renderTables()
 void NodeDetailWidget::renderLog()
 {
     QScrollBar *bar = m_log->verticalScrollBar();
-    const bool atEnd = bar->value() == bar->maximum();
     const int kept = bar->value();
     const std::optional<LogTail> log = m_detail ? m_detail->log : std::nullopt;
     QString placeholder;
@@ -421,18 +432,8 @@ void NodeDetailWidget::renderLog()
         = log && placeholder.isEmpty() ? log->lines.join(QLatin1Char('\n')) : QString();
     m_log->setPlaceholderText(placeholder);
     if (m_log->toPlainText() != text) {
-        m_log->setPlainText(text);
-        // Follow the end of the log unless the user scrolled up to read.
-        if (atEnd) {
-            // Wrapped lines are laid out lazily: scroll again once they are.
-            m_log->moveCursor(QTextCursor::End);
-            m_log->ensureCursorVisible();
-            QTimer::singleShot(0, m_log, [log = m_log] {
-                log->verticalScrollBar()->setValue(log->verticalScrollBar()->maximum());
-            });
-        } else {
-            bar->setValue(kept);
-        }
+        m_log->setPlainText(text); // scrolls to the top
+        bar->setValue(m_followLog ? bar->maximum() : kept);
     }
 }
 

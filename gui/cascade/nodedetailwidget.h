@@ -71,6 +71,9 @@ private:
     QTreeWidget *m_tables = nullptr;
     QLabel *m_logTitle = nullptr;
     QPlainTextEdit *m_log = nullptr;
+    // The log pane follows the end of the log until the user scrolls up, also
+    // while wrapped lines are laid out after the text was set.
+    bool m_followLog = true;
     QSplitter *m_splitter = nullptr;
 
     CascadeModel *m_model = nullptr;

@@ -1,0 +1,100 @@
+// The node detail pane's worker log without a server: it follows the end of
+// the log as lines come in (also while long, wrapped lines are laid out after
+// the text was set), stays where the user scrolled up to read, and follows
+// again once the user is back at the end.
+#include "cascade/cascadereader.h"
+#include "cascade/nodedetailwidget.h"
+
+#include <QPlainTextEdit>
+#include <QScrollBar>
+#include <QTest>
+
+using namespace ferry;
+using namespace ferry::gui;
+
+class TestNodeDetail : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void logFollowsTheEnd();
+};
+
+namespace {
+
+NodeDetail detailWith(int lines)
+{
+    NodeDetail detail;
+    detail.node = QStringLiteral("dst1");
+    detail.local = true;
+    detail.ok = true;
+    LogTail log;
+    log.path = QStringLiteral("/var/log/ferry/leaf_job.log");
+    log.exists = true;
+    for (int i = 0; i < lines; ++i) {
+        // Long enough to wrap in the pane: laid out lazily by QPlainTextEdit.
+        log.lines << QStringLiteral("2026-12-04 22:10:%1 4242 INFO line %2 of the worker's log, "
+                                    "applying batch %2 with a long message that wraps")
+                         .arg(i % 60, 2, 10, QLatin1Char('0'))
+                         .arg(i);
+    }
+    detail.log = log;
+    return detail;
+}
+
+} // namespace
+
+void TestNodeDetail::logFollowsTheEnd()
+{
+    NodeDetailWidget pane;
+    pane.resize(700, 420);
+    pane.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&pane));
+    NodeStatus node;
+    node.name = QStringLiteral("dst1");
+    node.type = NodeType::Leaf;
+    node.reachable = true;
+    pane.showNode(node, true, node.name);
+    auto *log = pane.findChild<QPlainTextEdit *>(QStringLiteral("nodeLog"));
+    QVERIFY(log);
+    QScrollBar *bar = log->verticalScrollBar();
+
+    pane.showDetail(detailWith(200));
+    QTRY_VERIFY(bar->maximum() > 0);
+    QTRY_COMPARE(bar->value(), bar->maximum());
+    QVERIFY(
+        log->toPlainText().endsWith(QStringLiteral("line 199 of the worker's log, applying "
+                                                   "batch 199 with a long message that wraps")));
+
+    // New lines: still at the end once they are laid out.
+    pane.showDetail(detailWith(260));
+    QTest::qWait(50);
+    QTRY_COMPARE(bar->value(), bar->maximum());
+
+    // The user scrolls up to read: new lines leave the view where it is.
+    // (The scroll bar counts laid-out lines, which change as wrapped lines are
+    // laid out; the line at the top of the view is what the user reads.)
+    const auto topLine = [log] {
+        return log->cursorForPosition(QPoint(4, 4)).blockNumber();
+    };
+    for (int i = 0; i < 3; ++i)
+        bar->triggerAction(QAbstractSlider::SliderPageStepSub);
+    QTest::qWait(50);
+    const int reading = topLine();
+    QVERIFY(reading > 0);
+    pane.showDetail(detailWith(320));
+    QTest::qWait(50);
+    QVERIFY2(qAbs(topLine() - reading) <= 1,
+             qPrintable(QStringLiteral("%1 vs %2").arg(topLine()).arg(reading)));
+    QVERIFY(bar->value() < bar->maximum());
+
+    // Back at the end: it follows again.
+    bar->triggerAction(QAbstractSlider::SliderToMaximum);
+    QTest::qWait(50);
+    pane.showDetail(detailWith(380));
+    QTest::qWait(50);
+    QTRY_COMPARE(bar->value(), bar->maximum());
+}
+
+QTEST_MAIN(TestNodeDetail)
+#include "tst_nodedetail.moc"
