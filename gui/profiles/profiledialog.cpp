@@ -242,6 +242,12 @@ void ProfileDialog::accept()
         showSaveError(lost);
         return;
     }
+    // Without a queue (and a CONFIG.ini to take it from) the profile opens nothing.
+    if (m_profile.configPath.isEmpty() && m_queue->currentText().trimmed().isEmpty()) {
+        showSaveError(tr("Choose the queue this profile shows: Test Connection lists the "
+                         "queues the database has a node for."));
+        return;
+    }
     if (!m_saver) {
         QDialog::accept();
         return;

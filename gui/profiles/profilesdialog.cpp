@@ -195,6 +195,11 @@ Result<qint64> ProfilesDialog::commit(const ConnectionProfile &profile,
         message = tr("Saved profile %1; its password is in the system keychain.").arg(saved.name);
     } else if (toPgPass) {
         message = tr("Saved profile %1; its password is in %2.").arg(saved.name, PgPass::path());
+    } else if (!password.isEmpty() && saved.passwordStore == PasswordStore::None) {
+        // Said, so that no one believes the typed password was kept.
+        message = tr("Saved profile %1 without the password you typed (Keep password in: Do "
+                     "not keep it): ~/.pgpass or the keychain would keep it.")
+                      .arg(saved.name);
     }
     reload();
     select(*id);

@@ -84,6 +84,7 @@ private slots:
     void keychainMissingCannotLosePassword();
     void keychainWriteFailureSavesNothing();
     void savedProfileIsSelected();
+    void saveNeedsAQueueAndSaysWhatItDropped();
     void mnemonicsAreUnique();
 
 private:
@@ -502,6 +503,7 @@ void TestProfiles::keychainMissingCannotLosePassword()
     dialog->findChild<QLineEdit *>(QStringLiteral("profilePassword"))->setText(kPassword);
     dialog->findChild<QComboBox *>(QStringLiteral("profileSslmode"))
         ->setCurrentText(QStringLiteral("disable"));
+    dialog->findChild<QComboBox *>(QStringLiteral("profileQueue"))->setCurrentText(kQueue);
     store->setCurrentIndex(keychain);
     QPushButton *saveButton
         = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save);
@@ -588,6 +590,33 @@ void TestProfiles::savedProfileIsSelected()
     QCOMPARE(selectedId(dialog), edited.id);
     for (qint64 id : std::as_const(ids))
         QVERIFY_RESULT(ProfileStore(m_store.get()).remove(id));
+}
+
+void TestProfiles::saveNeedsAQueueAndSaysWhatItDropped()
+{
+    // Without a queue the profile would open nothing: Save stays in the dialog.
+    ConnectionProfile noQueue = profile(QStringLiteral("no queue"));
+    noQueue.queue.clear();
+    ProfileDialog dialog(noQueue);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto *buttons = dialog.findChild<QDialogButtonBox *>();
+    QVERIFY(buttons);
+    buttons->button(QDialogButtonBox::Save)->click();
+    QVERIFY(dialog.isVisible());
+    QVERIFY2(dialog.saveError().contains(QStringLiteral("Choose the queue")),
+             qPrintable(dialog.saveError()));
+
+    // A typed password that is not kept is said, not dropped in silence.
+    ProfilesDialog profiles(m_store.get());
+    ConnectionProfile p = profile(QStringLiteral("typed but not kept"));
+    p.passwordStore = PasswordStore::None;
+    auto id = save(profiles, p, QStringLiteral("Sekr1t"));
+    QVERIFY_RESULT(id);
+    QVERIFY2(profiles.message().contains(QStringLiteral("without the password you typed")),
+             qPrintable(profiles.message()));
+    QVERIFY(!profiles.message().contains(QStringLiteral("Sekr1t")));
+    QVERIFY_RESULT(ProfileStore(m_store.get()).remove(*id));
 }
 
 void TestProfiles::mnemonicsAreUnique()
