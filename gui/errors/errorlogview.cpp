@@ -323,11 +323,13 @@ void ErrorLogView::renderProblems()
     if (m_open && !m_statusError.isEmpty()) {
         lines << tr("The cascade's status cannot be read: %1").arg(m_statusError);
         if (m_members.members.isEmpty())
-            lines << tr("Only this config's own node is read until the status can be.");
+            lines << tr("Until it can, only this config's own node is tried.");
     }
     if (m_reply && !m_reply->problems.isEmpty()) {
-        lines << tr("Not every node's log could be read: %1")
-                     .arg(m_reply->problems.join(QStringLiteral("; ")));
+        const QString problems = m_reply->problems.join(QStringLiteral("; "));
+        lines << (m_reply->membersRead == 0
+                      ? tr("No node's log could be read: %1").arg(problems)
+                      : tr("Not every node's log could be read: %1").arg(problems));
     }
     m_problems->setText(lines.join(QLatin1Char('\n')));
     m_problems->setVisible(!lines.isEmpty());

@@ -1,6 +1,7 @@
 #include "workers/quitconfirmation.h"
 
 #include "common/messagebox.h"
+#include "util/operatorlog.h"
 #include "workers/workerregistry.h"
 
 #include <QMessageBox>
@@ -47,14 +48,24 @@ QMessageBox *QuitConfirmation::ask(QWidget *parent,
     box->setDefaultButton(hide ? hide : cancel);
     box->setEscapeButton(cancel);
 
-    QObject::connect(box, &QMessageBox::finished, box, [box, hide, quit, done] {
+    QObject::connect(box, &QMessageBox::finished, box, [box, hide, quit, done, running] {
         const QAbstractButton *clicked = box->clickedButton();
-        if (clicked && clicked == quit)
+        if (clicked && clicked == quit) {
+            // Each worker's log says who stopped it and why, as Worker > Stop does.
+            for (const JobConfig &config : running) {
+                OperatorNote note;
+                note.action = OperatorAction::Stop;
+                note.node = config.db().displayName();
+                note.frontEnd = QStringLiteral("ferry-gui");
+                note.pid = QCoreApplication::applicationPid();
+                (void)logOperatorAction(WorkerThread::resolvedPath(config, config.logFile()), note);
+            }
             done(Choice::Quit);
-        else if (clicked && clicked == hide)
+        } else if (clicked && clicked == hide) {
             done(Choice::HideToTray);
-        else
+        } else {
             done(Choice::Cancel);
+        }
     });
     fitTitle(box);
     box->open();

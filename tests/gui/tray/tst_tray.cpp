@@ -1208,7 +1208,13 @@ void TestTray::quitAsksFirst()
     QCOMPARE(m_registry->activeConfigs().size(), 2);
     QCOMPARE(m_window->workerMenu()->control()->mode(), Mode::RunningHere);
 
-    // Quit: the workers stop cleanly, the window closes.
+    // Quit: the workers stop cleanly, the window closes, and each worker's log
+    // says who stopped it.
+    const QString quitLine
+        = operatorLine(QStringLiteral("stop worker of node postgres@127.0.0.1:%1/dst1 (pid %2)")
+                           .arg(m_leaf->port())
+                           .arg(QCoreApplication::applicationPid()));
+    const qsizetype quitsBefore = leafLog().count(quitLine);
     {
         Heartbeat heartbeat;
         quit->trigger();
@@ -1219,6 +1225,7 @@ void TestTray::quitAsksFirst()
     QTRY_VERIFY(!m_window->isVisible());
     for (const QString &job : {kRootJob, kLeafJob})
         QVERIFY(!QFileInfo::exists(pidFile(job)));
+    QVERIFY2(leafLog().count(quitLine) == quitsBefore + 1, qPrintable(leafLog().right(1500)));
 
     // Started again (the tray's controls) for the tray's Quit.
     m_tray->control(m_rootIni)->start();
