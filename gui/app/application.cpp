@@ -234,10 +234,10 @@ int runApplication(int &argc, char **argv)
     }
     if (showWindow)
         window.show();
-    // Without a config, the window opens the last one (not for the tray, and
-    // not for --screenshot, whose picture is the empty window).
+    // Without a config, a shown window opens the last one (not in the tray,
+    // and not for --screenshot, whose picture is the empty window).
     const bool opened = !configs.isEmpty() ? window.openConfig(configs.constFirst())
-                                           : !trayOnly && !screenshot && window.reopenLastConfig();
+                                           : showWindow && !screenshot && window.reopenLastConfig();
 
     if (screenshot) {
         const QString file = parser.value(screenshotOption);

@@ -43,6 +43,7 @@ private slots:
     void secondStartHandsOver();
     void crashLeavesNoBlock();
     void goneLastConfigIsDropped();
+    void trayWithoutTrayOpensTheLastConfig();
 
 private:
     QProcessEnvironment environment() const;
@@ -244,6 +245,20 @@ void TestSingleInstance::goneLastConfigIsDropped()
     QCOMPARE(second.exitCode, 0);
     QVERIFY2(second.err.endsWith(QLatin1String("its window is shown.\n")), qPrintable(second.err));
     QCOMPARE(recent(), QStringList{config(QStringLiteral("a.ini"))});
+}
+
+void TestSingleInstance::trayWithoutTrayOpensTheLastConfig()
+{
+    // No system tray offscreen: --tray shows the window, which opens the last
+    // config like a start without arguments (not the empty window).
+    setRecent({config(QStringLiteral("a.ini"))});
+    startFirst({QStringLiteral("--tray")});
+    const Run second = run({});
+    QCOMPARE(second.exitCode, 0);
+    QVERIFY2(
+        second.err.endsWith(
+            QStringLiteral("its window is shown with %1.\n").arg(config(QStringLiteral("a.ini")))),
+        qPrintable(second.err));
 }
 
 QTEST_GUILESS_MAIN(TestSingleInstance)
