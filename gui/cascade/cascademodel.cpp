@@ -248,7 +248,7 @@ QVariant CascadeModel::display(const NodeStatus &n, int column) const
     case StateColumn:
         return NodeStateText::stateName(stateOf(n));
     case LagColumn:
-        return numbers && n.lagSeconds ? formatLag(*n.lagSeconds) : kNone;
+        return numbers && n.lagSeconds ? LagText::seconds(*n.lagSeconds) : kNone;
     case TickColumn:
         return numbers && n.tick ? QString::number(*n.tick) : kNone;
     case TablesColumn:
