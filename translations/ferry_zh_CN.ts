@@ -445,10 +445,6 @@
         <translation>无法读取级联的状态：%1</translation>
     </message>
     <message>
-        <source>Only this config&apos;s own node is read until the status can be.</source>
-        <translation>在能够读取状态之前，只读取当前配置所属的节点。</translation>
-    </message>
-    <message>
         <source>Open a config to see the errors its cascade&apos;s workers stored.</source>
         <translation>打开一个配置，即可查看其级联中工作进程记录的错误。</translation>
     </message>
@@ -485,6 +481,14 @@
     <message>
         <source>The worker of %1 retries by itself with back-off. Fix the cause named above on that node and it goes on; nothing is skipped meanwhile.</source>
         <translation>%1 的工作进程会以退避间隔自动重试。在该节点上解决上面指出的原因后，它就会继续；在此期间不会跳过任何内容。</translation>
+    </message>
+    <message>
+        <source>Until it can, only this config&apos;s own node is tried.</source>
+        <translation>在能够读取之前，只尝试读取此配置自身的节点。</translation>
+    </message>
+    <message>
+        <source>No node&apos;s log could be read: %1</source>
+        <translation>没有任何节点的错误日志能够读取：%1</translation>
     </message>
 </context>
 <context>
@@ -1137,6 +1141,10 @@
         <source>~/.pgpass is the file libpq reads; ferry finds the password there too.</source>
         <translation>~/.pgpass 是 libpq 读取的文件；ferry 也会在其中查找密码。</translation>
     </message>
+    <message>
+        <source>Choose the queue this profile shows: Test Connection lists the queues the database has a node for.</source>
+        <translation>请选择此连接配置要显示的队列：“测试连接”会列出该数据库中有节点的队列。</translation>
+    </message>
 </context>
 <context>
     <name>ferry::gui::ProfilesDialog</name>
@@ -1231,6 +1239,10 @@
     <message>
         <source>Storing the password of %1 in the system keychain…</source>
         <translation>正在将 %1 的密码存入系统密钥环…</translation>
+    </message>
+    <message>
+        <source>Saved profile %1 without the password you typed (Keep password in: Do not keep it): ~/.pgpass or the keychain would keep it.</source>
+        <translation>已保存连接配置 %1，但未保存您输入的密码（密码保存在：不保存）：如需保存，请选择 ~/.pgpass 或密钥环。</translation>
     </message>
 </context>
 <context>
