@@ -12,6 +12,7 @@
 #include "passwordrole.h"
 #include "pgcluster.h"
 #include "replication/nodeworker.h"
+#include "silentserver.h"
 #include "testutil.h"
 
 #include <QElapsedTimer>
@@ -21,15 +22,7 @@
 #include <QThread>
 #include <QtConcurrent>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <memory>
-#include <thread>
 
 using namespace ferry;
 using namespace ferry::test;
@@ -41,53 +34,6 @@ const QString kRight = QStringLiteral("Right-Pw1");
 const QString kWrong = QStringLiteral("Wrong-Pw2");
 const QString kDb = QStringLiteral("gate_db");
 const QString kQueue = QStringLiteral("gateq");
-
-// A port that takes every connection and closes it at once, counting them:
-// each connect fails as a lost link (not a refused login).
-class SlammingServer
-{
-public:
-    SlammingServer()
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr *>(&address), length) != 0
-            || ::listen(m_fd, 64) != 0
-            || ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&address), &length) != 0)
-            qFatal("cannot listen on a loopback port");
-        m_port = ntohs(address.sin_port);
-        m_thread = std::thread([this] {
-            while (!m_stop) {
-                pollfd p{m_fd, POLLIN, 0};
-                if (::poll(&p, 1, 50) > 0) {
-                    const int client = ::accept(m_fd, nullptr, nullptr);
-                    if (client >= 0) {
-                        ++m_accepted;
-                        ::close(client);
-                    }
-                }
-            }
-        });
-    }
-    ~SlammingServer()
-    {
-        m_stop = true;
-        m_thread.join();
-        ::close(m_fd);
-    }
-    int port() const { return m_port; }
-    int accepted() const { return m_accepted; }
-
-private:
-    int m_fd = -1;
-    int m_port = 0;
-    std::atomic_bool m_stop{false};
-    std::atomic_int m_accepted{0};
-    std::thread m_thread;
-};
 
 // The messages of the worker's and the ticker's threads that say "login refused".
 QMutex g_messagesMutex;
