@@ -210,8 +210,14 @@ int addTables(const CommandArgs &args, const JobConfig &config)
         provider.emplace(std::move(c.value()));
     }
     TableRegistry registry(*opened->db, opened->node);
+    AddTableOptions options;
+    options.destTable = args.value(QStringLiteral("--dest-table"));
+    if (args.has(QStringLiteral("--dest-table")) && options.destTable.isEmpty())
+        return usageError(
+            Error(ErrorKind::Usage, QStringLiteral("--dest-table needs SCHEMA.TABLE "
+                                                   "(--dest-table=digoal_02.user_info1)")));
     auto outcome = registry.add(args.positional, args.has(QStringLiteral("--all")),
-                                provider ? &*provider : nullptr);
+                                provider ? &*provider : nullptr, options);
     if (!outcome)
         return failWith(outcome.error());
     for (const QString &t : outcome->added)
@@ -273,7 +279,12 @@ const QList<Entry> &entries()
         {"members", {{}, {}, 0, 0, {}}},
         {"status", {{}, {}, 0, 0, {}}},
         {"node-status", {{}, {}, 0, 0, {}}},
-        {"add-table", {{}, {QStringLiteral("--all")}, 0, -1, QStringLiteral("TABLE... | --all")}},
+        {"add-table",
+         {{QStringLiteral("--dest-table")},
+          {QStringLiteral("--all")},
+          0,
+          -1,
+          QStringLiteral("TABLE... | --all [--dest-table=SCHEMA.TABLE]")}},
         {"remove-table", {{}, {}, 1, -1, QStringLiteral("TABLE...")}},
         {"tables", {{}, {}, 0, 0, {}}},
     };

@@ -82,14 +82,17 @@ Result<bool> mayUseReplicaRole(Connection &node)
 // R6: what a node's table must be for Ferry to copy and apply into it what
 // the root commits. Checked at add-table, so nothing is refused later in a
 // retry loop.
+// `c` goes into the node's table targetSchema.targetName.
 Result<void> checkLeafTable(Connection &node,
                             Connection &provider,
                             const Captured &c,
+                            const QString &targetSchema,
+                            const QString &targetName,
                             const QString &nodeName,
                             bool replicaRole)
 {
-    const QString display = displayTableName(node, c.schema, c.name);
-    const QString qualified = node.quoteQualified(c.schema, c.name);
+    const QString display = displayTableName(node, targetSchema, targetName);
+    const QString qualified = node.quoteQualified(targetSchema, targetName);
     auto r = node.exec(
         QStringLiteral("SELECT c.relkind, array_to_json(ferry._primary_key(c.oid)), "
                        "(SELECT con.condeferrable FROM pg_catalog.pg_constraint con WHERE "
@@ -258,15 +261,27 @@ TableRegistry::TableRegistry(Connection &node, NodeInfo info)
     , m_info(std::move(info))
 {}
 
-Result<AddTablesOutcome>
-TableRegistry::add(const QStringList &names, bool all, Connection *provider)
+Result<AddTablesOutcome> TableRegistry::add(const QStringList &names,
+                                            bool all,
+                                            Connection *provider,
+                                            const AddTableOptions &options)
 {
     if (names.isEmpty() && !all)
         return Error(ErrorKind::Usage, QStringLiteral("add-table needs table names or --all"));
+    if (!options.destTable.isEmpty()) {
+        if (m_info.type == NodeType::Root)
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("--dest-table is for a leaf: the root captures its tables "
+                                        "under their own names; nothing was added"));
+        if (all || names.size() != 1)
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("--dest-table names the destination of one table: give "
+                                        "exactly one table; nothing was added"));
+    }
     if (m_info.type == NodeType::Root)
         return addOnRoot(names, all);
     Q_ASSERT(provider);
-    return addOnLeaf(names, all, *provider);
+    return addOnLeaf(names, all, *provider, options);
 }
 
 Result<AddTablesOutcome> TableRegistry::addOnRoot(const QStringList &names, bool all)
@@ -391,8 +406,10 @@ Result<AddTablesOutcome> TableRegistry::addOnRoot(const QStringList &names, bool
     return outcome;
 }
 
-Result<AddTablesOutcome>
-TableRegistry::addOnLeaf(const QStringList &names, bool all, Connection &provider)
+Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
+                                                  bool all,
+                                                  Connection &provider,
+                                                  const AddTableOptions &options)
 {
     AddTablesOutcome outcome;
     auto captured = capturedTables(provider, m_info.queue);
@@ -475,25 +492,58 @@ TableRegistry::addOnLeaf(const QStringList &names, bool all, Connection &provide
     if (!replica)
         return replica.error();
 
+    // Where each table goes here: its own schema and name, or --dest-table
+    // (schema-qualified: Ferry's sessions resolve no bare name of the user's).
+    Resolved dest;
+    if (!options.destTable.isEmpty()) {
+        auto resolved = resolve(m_node, options.destTable);
+        if (!resolved)
+            return resolved.error();
+        if (!options.destTable.contains(QLatin1Char('.')) || !resolved->exists)
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("destination table %1 does not exist on node %2: create "
+                                        "it there first (the root's columns and primary key) "
+                                        "and name it as SCHEMA.TABLE; nothing was added")
+                             .arg(options.destTable, m_info.name));
+        dest = *resolved;
+    }
+    const auto targetOf = [&](const Captured &c) {
+        return dest.exists ? std::pair(dest.schema, dest.name) : std::pair(c.schema, c.name);
+    };
+
     // Every target must exist here and be able to take what the root sends.
     QList<Captured> toAdd;
     for (const Captured &c : wanted) {
-        const QString display = displayTableName(m_node, c.schema, c.name);
+        const auto [targetSchema, targetName] = targetOf(c);
+        const QString display = displayTableName(m_node, targetSchema, targetName);
         if (subscribed(c)) {
-            outcome.already.append(display);
+            outcome.already.append(displayTableName(m_node, c.schema, c.name));
             continue;
         }
         for (int i = 0; i < existing->rowCount(); ++i) {
-            if (existing->text(i, 3) == c.schema && existing->text(i, 4) == c.name)
-                return Error(ErrorKind::Usage,
-                             QStringLiteral("%1 on node %2 is still subscribed to the provider's "
-                                            "earlier table of that name (dropped or removed "
-                                            "there): the worker ends that subscription when it "
-                                            "reaches the release; add it again once `tables` no "
-                                            "longer lists it; nothing was added")
-                                 .arg(display, m_info.name));
+            if (existing->text(i, 3) != targetSchema || existing->text(i, 4) != targetName)
+                continue;
+            bool live = false;
+            for (const Captured &other : *captured)
+                live = live || (!existing->isNull(i, 0) && existing->toInt64(i, 0) == other.id);
+            if (live)
+                return Error(
+                    ErrorKind::Usage,
+                    QStringLiteral("%1 on node %2 already receives the provider's %3: "
+                                   "choose another --dest-table; nothing was added")
+                        .arg(display, m_info.name,
+                             displayTableName(m_node, existing->text(i, 1), existing->text(i, 2))));
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("%1 on node %2 is still subscribed to the provider's "
+                                        "earlier table of that name (dropped or removed "
+                                        "there): the worker ends that subscription when it "
+                                        "reaches the release; add it again once `tables` no "
+                                        "longer lists it; nothing was added")
+                             .arg(display, m_info.name));
         }
-        if (auto r = checkLeafTable(m_node, provider, c, m_info.name, replica.value()); !r)
+        if (auto r = checkLeafTable(m_node, provider, c, targetSchema, targetName, m_info.name,
+                                    replica.value());
+            !r)
             return r.error();
         toAdd.append(c);
     }
@@ -502,18 +552,22 @@ TableRegistry::addOnLeaf(const QStringList &names, bool all, Connection &provide
     if (!tx)
         return tx.error();
     for (const Captured &c : toAdd) {
+        const auto [targetSchema, targetName] = targetOf(c);
         if (auto r = m_node.exec(QStringLiteral("INSERT INTO ferry.node_table (queue_name, "
                                                 "source_table_id, source_schema, source_name, "
                                                 "dest_schema, dest_name) "
-                                                "VALUES ($1, $2, $3, $4, $3, $4)"),
-                                 {m_info.queue, c.id, c.schema, c.name});
+                                                "VALUES ($1, $2, $3, $4, $5, $6)"),
+                                 {m_info.queue, c.id, c.schema, c.name, targetSchema, targetName});
             !r)
             return r.error();
         if (auto r = m_node.exec(QStringLiteral("SELECT ferry.deny_table($1::text::regclass)"),
-                                 {m_node.quoteQualified(c.schema, c.name)});
+                                 {m_node.quoteQualified(targetSchema, targetName)});
             !r)
             return r.error();
-        outcome.added.append(displayTableName(m_node, c.schema, c.name));
+        const QString source = displayTableName(m_node, c.schema, c.name);
+        const QString target = displayTableName(m_node, targetSchema, targetName);
+        outcome.added.append(source == target ? source
+                                              : QStringLiteral("%1 as %2").arg(source, target));
     }
     if (auto r = tx->commit(); !r)
         return r.error();

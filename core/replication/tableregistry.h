@@ -26,6 +26,14 @@ struct AddTablesOutcome
     QStringList skipped; // --all only: "name: reason"
 };
 
+// How add-table maps a leaf's table.
+struct AddTableOptions
+{
+    // --dest-table=SCHEMA.TABLE: the one table named goes into this table of
+    // the leaf (another schema and name); empty: the provider's schema and name.
+    QString destTable;
+};
+
 // The tables of a node. On the root, adding a table installs its capture
 // triggers; on a leaf it subscribes the table, puts the deny trigger on it and
 // leaves it in-copy for the worker to copy. Every table of one command is
@@ -37,7 +45,10 @@ public:
 
     // Names as "schema.table" or "table" (resolved by the root's
     // search_path), quoted where needed ('"My Schema"."T"').
-    Result<AddTablesOutcome> add(const QStringList &names, bool all, Connection *provider);
+    Result<AddTablesOutcome> add(const QStringList &names,
+                                 bool all,
+                                 Connection *provider,
+                                 const AddTableOptions &options = {});
     Result<QStringList> remove(const QStringList &names);
     Result<QList<NodeTable>> list();
 
@@ -58,7 +69,10 @@ public:
 
 private:
     Result<AddTablesOutcome> addOnRoot(const QStringList &names, bool all);
-    Result<AddTablesOutcome> addOnLeaf(const QStringList &names, bool all, Connection &provider);
+    Result<AddTablesOutcome> addOnLeaf(const QStringList &names,
+                                       bool all,
+                                       Connection &provider,
+                                       const AddTableOptions &options);
 
     Connection &m_node;
     NodeInfo m_info;

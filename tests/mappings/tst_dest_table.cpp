@@ -1,0 +1,165 @@
+// add-table --dest-table on a leaf (seed S7: digoal_01.user_info on the root
+// becomes digoal_02.user_info1 on the leaf): the initial copy and every later
+// insert, update, delete and key change reach the renamed table, whose
+// columns are in another order; and every misuse is refused before anything
+// changes, with one line that says what to do.
+#include "cascadefixture.h"
+#include "testutil.h"
+
+#include <QTest>
+
+using namespace ferry;
+using namespace ferry::test;
+
+class TestDestTable : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void renamedTableReplicates();
+    void misuseIsRefused();
+    void cleanupTestCase();
+
+private:
+    std::unique_ptr<CascadeFixture> m_f;
+};
+
+namespace {
+
+const QString kRootTable = QStringLiteral("digoal_01.user_info");
+const QString kLeafTable = QStringLiteral("digoal_02.user_info1");
+
+} // namespace
+
+void TestDestTable::initTestCase()
+{
+    m_f = std::make_unique<CascadeFixture>();
+    CascadeFixture &f = *m_f;
+    QVERIFY_RESULT(f.start());
+    QVERIFY_RESULT(f.run(
+        f.rootDb(),
+        {QStringLiteral("CREATE SCHEMA digoal_01"),
+         QStringLiteral("CREATE TABLE digoal_01.user_info (userid int PRIMARY KEY, engname text, "
+                        "cnname text, crt_time timestamp)"),
+         QStringLiteral("CREATE TABLE digoal_01.user_session (userid int PRIMARY KEY, logintime "
+                        "timestamp)"),
+         QStringLiteral("INSERT INTO digoal_01.user_info SELECT g, 'e' || g, 'c' || g, "
+                        "'2026-01-01'::timestamp + g * interval '1 minute' FROM "
+                        "generate_series(1, 2000) g")}));
+    // The leaf's table has another schema, name and column order.
+    QVERIFY_RESULT(f.run(
+        f.leafAdminDb(),
+        {QStringLiteral("CREATE SCHEMA digoal_02"),
+         QStringLiteral("CREATE TABLE digoal_02.user_info1 (crt_time timestamp, cnname text, "
+                        "userid int PRIMARY KEY, engname text)"),
+         QStringLiteral("CREATE TABLE digoal_02.user_session1 (userid int PRIMARY KEY, logintime "
+                        "timestamp)")}));
+    QVERIFY_RESULT(f.createRootAndLeaves());
+    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("add-table"), kRootTable,
+                              QStringLiteral("digoal_01.user_session")}));
+}
+
+void TestDestTable::renamedTableReplicates()
+{
+    CascadeFixture &f = *m_f;
+    auto added = f.ferryOk({f.leafIni(), QStringLiteral("add-table"), kRootTable,
+                            QStringLiteral("--dest-table=%1").arg(kLeafTable)});
+    QVERIFY_RESULT(added);
+    QVERIFY2(
+        added->out.contains(QStringLiteral("Table added: %1 as %2").arg(kRootTable, kLeafTable)),
+        qPrintable(added->out));
+    QVERIFY_RESULT(f.startWorker(f.rootIni()));
+    QVERIFY_RESULT(f.startWorker(f.leafIni()));
+    QVERIFY_RESULT(f.waitSynced());
+    auto diff = f.compare(kRootTable, kLeafTable);
+    QVERIFY_RESULT(diff);
+    QVERIFY2(diff->isEmpty(), qPrintable(*diff));
+
+    // Every kind of change after the copy, a key change among them.
+    QVERIFY_RESULT(f.run(
+        f.rootDb(),
+        {QStringLiteral("INSERT INTO digoal_01.user_info VALUES (5000, 'new', 'x', now())"),
+         QStringLiteral("UPDATE digoal_01.user_info SET engname = 'changed' WHERE userid <= 100"),
+         QStringLiteral("DELETE FROM digoal_01.user_info WHERE userid BETWEEN 200 AND 250"),
+         QStringLiteral("UPDATE digoal_01.user_info SET userid = userid + 10000 WHERE userid "
+                        "BETWEEN 300 AND 310")}));
+    QVERIFY_RESULT(f.waitSynced());
+    diff = f.compare(kRootTable, kLeafTable);
+    QVERIFY_RESULT(diff);
+    QVERIFY2(diff->isEmpty(), qPrintable(*diff));
+    auto count = f.value(f.leafDb(), QStringLiteral("SELECT count(*) FROM digoal_02.user_info1"));
+    QVERIFY_RESULT(count);
+    QCOMPARE(*count, QStringLiteral("1950"));
+    // The leaf has no table of the root's name: nothing went anywhere else.
+    auto stray = f.value(f.leafDb(), QStringLiteral("SELECT pg_catalog.to_regclass("
+                                                    "'digoal_01.user_info') IS NULL"));
+    QVERIFY_RESULT(stray);
+    QCOMPARE(*stray, QStringLiteral("t"));
+
+    // `tables` names both sides; the renamed table is guarded like any other.
+    const FerryRun tables = f.ferry({f.leafIni(), QStringLiteral("tables")});
+    QCOMPARE(tables.exitCode, 0);
+    QVERIFY2(tables.out.contains(kLeafTable) && tables.out.contains(kRootTable),
+             qPrintable(tables.out));
+    auto write = f.sql(f.leafDb());
+    QVERIFY_RESULT(write);
+    QVERIFY(!write->exec(QStringLiteral("INSERT INTO digoal_02.user_info1 (userid) VALUES (-1)")));
+}
+
+void TestDestTable::misuseIsRefused()
+{
+    CascadeFixture &f = *m_f;
+    const auto refused = [&f](const QStringList &args, const QString &fragment) {
+        const FerryRun run = f.ferry(args);
+        const QString all = run.out + run.err;
+        return run.exitCode != 0 && all.contains(fragment) && all.count(QLatin1Char('\n')) == 1;
+    };
+    const QString before = f.ferry({f.leafIni(), QStringLiteral("tables")}).out;
+    const QString dest = QStringLiteral("--dest-table=digoal_02.user_session1");
+    // Several tables, or --all, for one destination.
+    QVERIFY(refused({f.leafIni(), QStringLiteral("add-table"), kRootTable,
+                     QStringLiteral("digoal_01.user_session"), dest},
+                    QStringLiteral("give exactly one table")));
+    QVERIFY(refused({f.leafIni(), QStringLiteral("add-table"), QStringLiteral("--all"), dest},
+                    QStringLiteral("give exactly one table")));
+    // On the root.
+    QVERIFY(refused(
+        {f.rootIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.user_session"), dest},
+        QStringLiteral("--dest-table is for a leaf")));
+    // A destination that does not exist, or is not schema-qualified.
+    QVERIFY(
+        refused({f.leafIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.user_session"),
+                 QStringLiteral("--dest-table=digoal_02.nope")},
+                QStringLiteral("destination table digoal_02.nope does not exist")));
+    QVERIFY(
+        refused({f.leafIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.user_session"),
+                 QStringLiteral("--dest-table=user_session1")},
+                QStringLiteral("SCHEMA.TABLE")));
+    // A destination that already receives another table.
+    QVERIFY(
+        refused({f.leafIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.user_session"),
+                 QStringLiteral("--dest-table=%1").arg(kLeafTable)},
+                QStringLiteral("already receives the provider's digoal_01.user_info")));
+    // Nothing changed.
+    QCOMPARE(f.ferry({f.leafIni(), QStringLiteral("tables")}).out, before);
+
+    // Done right, the second table goes where it is told, too.
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("add-table"),
+                              QStringLiteral("digoal_01.user_session"), dest}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("INSERT INTO digoal_01.user_session SELECT "
+                                                     "g, now() FROM generate_series(1, 50) g")}));
+    QVERIFY_RESULT(f.waitSynced());
+    auto diff = f.compare(QStringLiteral("digoal_01.user_session"),
+                          QStringLiteral("digoal_02.user_session1"));
+    QVERIFY_RESULT(diff);
+    QVERIFY2(diff->isEmpty(), qPrintable(*diff));
+}
+
+void TestDestTable::cleanupTestCase()
+{
+    m_f.reset(); // kills the workers
+}
+
+QTEST_GUILESS_MAIN(TestDestTable)
+#include "tst_dest_table.moc"
