@@ -212,6 +212,7 @@ int addTables(const CommandArgs &args, const JobConfig &config)
     TableRegistry registry(*opened->db, opened->node);
     AddTableOptions options;
     options.destTable = args.value(QStringLiteral("--dest-table"));
+    options.create = args.has(QStringLiteral("--create"));
     if (args.has(QStringLiteral("--dest-table")) && options.destTable.isEmpty())
         return usageError(
             Error(ErrorKind::Usage, QStringLiteral("--dest-table needs SCHEMA.TABLE "
@@ -281,10 +282,10 @@ const QList<Entry> &entries()
         {"node-status", {{}, {}, 0, 0, {}}},
         {"add-table",
          {{QStringLiteral("--dest-table")},
-          {QStringLiteral("--all")},
+          {QStringLiteral("--all"), QStringLiteral("--create")},
           0,
           -1,
-          QStringLiteral("TABLE... | --all [--dest-table=SCHEMA.TABLE]")}},
+          QStringLiteral("TABLE... | --all [--dest-table=SCHEMA.TABLE] [--create]")}},
         {"remove-table", {{}, {}, 1, -1, QStringLiteral("TABLE...")}},
         {"tables", {{}, {}, 0, 0, {}}},
     };

@@ -82,6 +82,75 @@ Result<bool> mayUseReplicaRole(Connection &node)
 // R6: what a node's table must be for Ferry to copy and apply into it what
 // the root commits. Checked at add-table, so nothing is refused later in a
 // retry loop.
+// --dest-table's SCHEMA.TABLE, read as PostgreSQL reads a name (quotes, case),
+// and whether that table exists on `node`.
+Result<Resolved> destinationOf(Connection &node, const QString &text)
+{
+    auto parts
+        = node.exec(QStringLiteral("SELECT array_to_json(pg_catalog.parse_ident($1))"), {text});
+    const QStringList names = parts ? parts->jsonStrings(0, 0) : QStringList();
+    if (names.size() != 2)
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("--dest-table %1: name the destination as SCHEMA.TABLE; "
+                                    "nothing was added")
+                         .arg(text));
+    Resolved out;
+    out.schema = names.at(0);
+    out.name = names.at(1);
+    auto there = node.exec(QStringLiteral("SELECT pg_catalog.to_regclass($1) IS NOT NULL"),
+                           {node.quoteQualified(out.schema, out.name)});
+    if (!there)
+        return there.error();
+    out.exists = there->toBool(0, 0);
+    return out;
+}
+
+// The statements that make `c`'s destination on the node from the
+// provider's definition: its schema if missing, then the table with the
+// provider's columns (format_type: types as the provider names them,
+// qualified), NOT NULLs and primary key. Defaults, identities, checks and
+// other indexes stay on the root (the rows come from there). A generated
+// column is refused: its expression would run on the node with Ferry's
+// rights, in functions the node's roles may own (R4).
+Result<QStringList> createTableSql(Connection &node,
+                                   Connection &provider,
+                                   const Captured &c,
+                                   const QString &targetSchema,
+                                   const QString &targetName)
+{
+    auto columns = provider.exec(
+        QStringLiteral("SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+                       "a.attnotnull, a.attgenerated <> '' FROM pg_catalog.pg_attribute a "
+                       "WHERE a.attrelid = $1::pg_catalog.oid AND a.attnum > 0 AND NOT "
+                       "a.attisdropped ORDER BY a.attnum"),
+        {c.oid});
+    if (!columns)
+        return columns.error();
+    const QString display = displayTableName(node, targetSchema, targetName);
+    QStringList defs;
+    for (int i = 0; i < columns->rowCount(); ++i) {
+        if (columns->toBool(i, 3))
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("--create does not make %1: column %2 is generated on "
+                                        "the provider; create the table on the node by hand, "
+                                        "then add-table without --create; nothing was added")
+                             .arg(display, columns->text(i, 0)));
+        QString def
+            = node.quoteIdentifier(columns->text(i, 0)) + QLatin1Char(' ') + columns->text(i, 1);
+        if (columns->toBool(i, 2))
+            def += QStringLiteral(" NOT NULL");
+        defs.append(def);
+    }
+    QStringList keys;
+    for (const QString &k : c.keys)
+        keys.append(node.quoteIdentifier(k));
+    defs.append(QStringLiteral("PRIMARY KEY (%1)").arg(keys.join(QStringLiteral(", "))));
+    return QStringList{
+        QStringLiteral("CREATE SCHEMA IF NOT EXISTS %1").arg(node.quoteIdentifier(targetSchema)),
+        QStringLiteral("CREATE TABLE %1 (%2)")
+            .arg(node.quoteQualified(targetSchema, targetName), defs.join(QStringLiteral(", ")))};
+}
+
 // `c` goes into the node's table targetSchema.targetName.
 Result<void> checkLeafTable(Connection &node,
                             Connection &provider,
@@ -104,8 +173,8 @@ Result<void> checkLeafTable(Connection &node,
     if (r->rowCount() == 0)
         return Error(ErrorKind::Usage,
                      QStringLiteral("table %1 does not exist on node %2: create it there "
-                                    "first (same columns and primary key as on the root); "
-                                    "nothing was added")
+                                    "first (same columns and primary key as on the root), or "
+                                    "add --create; nothing was added")
                          .arg(display, nodeName));
     if (r->text(0, 0) != QLatin1String("r"))
         return Error(ErrorKind::Usage,
@@ -268,6 +337,10 @@ Result<AddTablesOutcome> TableRegistry::add(const QStringList &names,
 {
     if (names.isEmpty() && !all)
         return Error(ErrorKind::Usage, QStringLiteral("add-table needs table names or --all"));
+    if (options.create && m_info.type == NodeType::Root)
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("--create is for a leaf: the root's tables are its own; "
+                                    "nothing was added"));
     if (!options.destTable.isEmpty()) {
         if (m_info.type == NodeType::Root)
             return Error(ErrorKind::Usage,
@@ -496,23 +569,26 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
     // (schema-qualified: Ferry's sessions resolve no bare name of the user's).
     Resolved dest;
     if (!options.destTable.isEmpty()) {
-        auto resolved = resolve(m_node, options.destTable);
+        auto resolved = destinationOf(m_node, options.destTable);
         if (!resolved)
             return resolved.error();
-        if (!options.destTable.contains(QLatin1Char('.')) || !resolved->exists)
-            return Error(ErrorKind::Usage,
-                         QStringLiteral("destination table %1 does not exist on node %2: create "
-                                        "it there first (the root's columns and primary key) "
-                                        "and name it as SCHEMA.TABLE; nothing was added")
-                             .arg(options.destTable, m_info.name));
+        if (!resolved->exists && !options.create)
+            return Error(
+                ErrorKind::Usage,
+                QStringLiteral("destination table %1 does not exist on node %2: create "
+                               "it there first (the root's columns and primary key), or "
+                               "add --create; nothing was added")
+                    .arg(displayTableName(m_node, resolved->schema, resolved->name), m_info.name));
         dest = *resolved;
     }
     const auto targetOf = [&](const Captured &c) {
-        return dest.exists ? std::pair(dest.schema, dest.name) : std::pair(c.schema, c.name);
+        return options.destTable.isEmpty() ? std::pair(c.schema, c.name)
+                                           : std::pair(dest.schema, dest.name);
     };
 
     // Every target must exist here and be able to take what the root sends.
     QList<Captured> toAdd;
+    QHash<int, QStringList> toCreate; // by the provider's table id: the statements
     for (const Captured &c : wanted) {
         const auto [targetSchema, targetName] = targetOf(c);
         const QString display = displayTableName(m_node, targetSchema, targetName);
@@ -541,10 +617,21 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
                                         "longer lists it; nothing was added")
                              .arg(display, m_info.name));
         }
-        if (auto r = checkLeafTable(m_node, provider, c, targetSchema, targetName, m_info.name,
-                                    replica.value());
-            !r)
+        auto there = m_node.exec(QStringLiteral("SELECT pg_catalog.to_regclass($1) IS NOT NULL"),
+                                 {m_node.quoteQualified(targetSchema, targetName)});
+        if (!there)
+            return there.error();
+        if (!there->toBool(0, 0) && options.create) {
+            // Made from the provider's definition below, in the same transaction.
+            auto ddl = createTableSql(m_node, provider, c, targetSchema, targetName);
+            if (!ddl)
+                return ddl.error();
+            toCreate.insert(c.id, *ddl);
+        } else if (auto r = checkLeafTable(m_node, provider, c, targetSchema, targetName,
+                                           m_info.name, replica.value());
+                   !r) {
             return r.error();
+        }
         toAdd.append(c);
     }
 
@@ -553,6 +640,12 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
         return tx.error();
     for (const Captured &c : toAdd) {
         const auto [targetSchema, targetName] = targetOf(c);
+        for (const QString &statement : toCreate.value(c.id)) {
+            if (auto r = m_node.exec(statement); !r)
+                return Error(r.error()).withContext(
+                    QStringLiteral("creating %1 on node %2 (--create); nothing was added")
+                        .arg(displayTableName(m_node, targetSchema, targetName), m_info.name));
+        }
         if (auto r = m_node.exec(QStringLiteral("INSERT INTO ferry.node_table (queue_name, "
                                                 "source_table_id, source_schema, source_name, "
                                                 "dest_schema, dest_name) "
@@ -566,8 +659,10 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
             return r.error();
         const QString source = displayTableName(m_node, c.schema, c.name);
         const QString target = displayTableName(m_node, targetSchema, targetName);
-        outcome.added.append(source == target ? source
-                                              : QStringLiteral("%1 as %2").arg(source, target));
+        QString added = source == target ? source : QStringLiteral("%1 as %2").arg(source, target);
+        if (toCreate.contains(c.id))
+            added += QStringLiteral(" (created)");
+        outcome.added.append(added);
     }
     if (auto r = tx->commit(); !r)
         return r.error();

@@ -32,6 +32,9 @@ struct AddTableOptions
     // --dest-table=SCHEMA.TABLE: the one table named goes into this table of
     // the leaf (another schema and name); empty: the provider's schema and name.
     QString destTable;
+    // --create: a destination that does not exist is made (its schema too)
+    // from the provider's columns, types, NOT NULLs and primary key.
+    bool create = false;
 };
 
 // The tables of a node. On the root, adding a table installs its capture

@@ -19,6 +19,7 @@ private slots:
     void initTestCase();
     void renamedTableReplicates();
     void misuseIsRefused();
+    void createMakesTheDestination();
     void cleanupTestCase();
 
 private:
@@ -44,6 +45,14 @@ void TestDestTable::initTestCase()
                         "cnname text, crt_time timestamp)"),
          QStringLiteral("CREATE TABLE digoal_01.user_session (userid int PRIMARY KEY, logintime "
                         "timestamp)"),
+         QStringLiteral("CREATE TABLE digoal_01.user_login_rec (userid int, logintime "
+                        "timestamptz, amount numeric(12,2) NOT NULL, tags text[], \"Mixed Case\" "
+                        "varchar(20), PRIMARY KEY (userid, logintime))"),
+         QStringLiteral("CREATE TABLE digoal_01.gen (id int PRIMARY KEY, v int, w int GENERATED "
+                        "ALWAYS AS (v * 2) STORED)"),
+         QStringLiteral("INSERT INTO digoal_01.user_login_rec SELECT g % 100, '2026-01-01'::"
+                        "timestamptz + g * interval '1 s', g / 7.0, ARRAY['a', g::text], 'M' || g "
+                        "FROM generate_series(1, 500) g"),
          QStringLiteral("INSERT INTO digoal_01.user_info SELECT g, 'e' || g, 'c' || g, "
                         "'2026-01-01'::timestamp + g * interval '1 minute' FROM "
                         "generate_series(1, 2000) g")}));
@@ -56,8 +65,10 @@ void TestDestTable::initTestCase()
          QStringLiteral("CREATE TABLE digoal_02.user_session1 (userid int PRIMARY KEY, logintime "
                         "timestamp)")}));
     QVERIFY_RESULT(f.createRootAndLeaves());
-    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("add-table"), kRootTable,
-                              QStringLiteral("digoal_01.user_session")}));
+    QVERIFY_RESULT(
+        f.ferryOk({f.rootIni(), QStringLiteral("add-table"), kRootTable,
+                   QStringLiteral("digoal_01.user_session"),
+                   QStringLiteral("digoal_01.user_login_rec"), QStringLiteral("digoal_01.gen")}));
 }
 
 void TestDestTable::renamedTableReplicates()
@@ -152,6 +163,47 @@ void TestDestTable::misuseIsRefused()
     QVERIFY_RESULT(f.waitSynced());
     auto diff = f.compare(QStringLiteral("digoal_01.user_session"),
                           QStringLiteral("digoal_02.user_session1"));
+    QVERIFY_RESULT(diff);
+    QVERIFY2(diff->isEmpty(), qPrintable(*diff));
+}
+
+void TestDestTable::createMakesTheDestination()
+{
+    CascadeFixture &f = *m_f;
+    // A generated column would run on the node with Ferry's rights: refused.
+    const FerryRun gen = f.ferry({f.leafIni(), QStringLiteral("add-table"),
+                                  QStringLiteral("digoal_01.gen"), QStringLiteral("--create")});
+    QVERIFY2(gen.exitCode != 0 && gen.err.contains(QStringLiteral("column w is generated")),
+             qPrintable(gen.err));
+    // Neither on the root.
+    const FerryRun root = f.ferry({f.rootIni(), QStringLiteral("add-table"),
+                                   QStringLiteral("digoal_01.gen"), QStringLiteral("--create")});
+    QVERIFY2(root.exitCode != 0 && root.err.contains(QStringLiteral("--create is for a leaf")),
+             qPrintable(root.err));
+
+    // Into a schema the leaf does not have yet, with a composite key, a
+    // numeric, an array and a quoted column name.
+    auto added = f.ferryOk(
+        {f.leafIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.user_login_rec"),
+         QStringLiteral("--dest-table=digoal_03.login_rec"), QStringLiteral("--create")});
+    QVERIFY_RESULT(added);
+    QVERIFY2(added->out.contains(QStringLiteral("as digoal_03.login_rec (created)")),
+             qPrintable(added->out));
+    auto key
+        = f.value(f.leafDb(), QStringLiteral("SELECT pg_catalog.pg_get_constraintdef(oid) FROM "
+                                             "pg_catalog.pg_constraint WHERE conrelid = "
+                                             "'digoal_03.login_rec'::regclass AND contype = 'p'"));
+    QVERIFY_RESULT(key);
+    QCOMPARE(*key, QStringLiteral("PRIMARY KEY (userid, logintime)"));
+    QVERIFY_RESULT(f.run(
+        f.rootDb(),
+        {QStringLiteral("INSERT INTO digoal_01.user_login_rec VALUES (1, now(), 1.5, '{x}', 'n')"),
+         QStringLiteral("UPDATE digoal_01.user_login_rec SET amount = amount + 1 WHERE userid < "
+                        "10"),
+         QStringLiteral("DELETE FROM digoal_01.user_login_rec WHERE userid = 50")}));
+    QVERIFY_RESULT(f.waitSynced());
+    auto diff = f.compare(QStringLiteral("digoal_01.user_login_rec"),
+                          QStringLiteral("digoal_03.login_rec"));
     QVERIFY_RESULT(diff);
     QVERIFY2(diff->isEmpty(), qPrintable(*diff));
 }
