@@ -46,7 +46,8 @@ const QList<CommandInfo> &commandTable()
         built("pause", "", "pause this node's worker"),
         built("resume", "", "resume this node's worker"),
         notBuilt("skip-event", "", "skip the event this node stopped at"),
-        notBuilt("wait-sync", "", "wait until every table of this node is in sync"),
+        built("wait-sync", "[--timeout=SECONDS]",
+              "wait until every table of this node is in sync (1 on an error or the timeout)"),
         notBuilt("demo", "", "set up a demo cascade with sample tables and load"),
     };
     return table;

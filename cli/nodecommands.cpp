@@ -9,7 +9,9 @@
 #include "cascade/nodeadmin.h"
 #include "replication/tableregistry.h"
 
+#include <QElapsedTimer>
 #include <QTextStream>
+#include <QThread>
 
 namespace ferry::cli {
 
@@ -244,6 +246,66 @@ int removeTables(const CommandArgs &args, const JobConfig &config)
     return ExitSuccess;
 }
 
+// `wait-sync [--timeout=SECONDS]`: returns once every table of the node is
+// ok (0), or fails naming the table in error (1), or when the timeout passed
+// (1). A lost connection is waited out like the tables are.
+int waitSync(const CommandArgs &args, const JobConfig &config)
+{
+    int timeoutSeconds = 0; // 0: as long as it takes
+    if (args.has(QStringLiteral("--timeout"))) {
+        bool ok = false;
+        timeoutSeconds = args.value(QStringLiteral("--timeout")).toInt(&ok);
+        if (!ok || timeoutSeconds <= 0)
+            return usageError(Error(ErrorKind::Usage,
+                                    QStringLiteral("--timeout needs a number of seconds above 0 "
+                                                   "(--timeout=600)")));
+    }
+    QElapsedTimer elapsed;
+    elapsed.start();
+    QString said;
+    while (true) {
+        auto opened = openNode(config);
+        Result<QList<NodeTable>> tables = opened ? TableRegistry(*opened->db, opened->node).list()
+                                                 : Result<QList<NodeTable>>(opened.error());
+        if (!tables && tables.error().kind() != ErrorKind::Connection)
+            return failWith(tables.error());
+        QString now;
+        if (tables) {
+            QStringList waiting;
+            for (const NodeTable &t : *tables) {
+                const QString name = displayTableName(*opened->db, t.destSchema, t.destName);
+                if (!t.lastError.isEmpty())
+                    return failWith(Error(ErrorKind::Data,
+                                          QStringLiteral("table %1 is in error: %2 (see `tables` "
+                                                         "and the worker's log)")
+                                              .arg(name, t.lastError)));
+                if (t.mergeState != QLatin1String("ok"))
+                    waiting.append(QStringLiteral("%1 (%2)").arg(name, t.mergeState));
+            }
+            if (waiting.isEmpty()) {
+                out() << (tables->size() == 1
+                              ? QStringLiteral("The table is in sync.")
+                              : QStringLiteral("All %1 tables are in sync.").arg(tables->size()))
+                      << Qt::endl;
+                return ExitSuccess;
+            }
+            now = QStringLiteral("waiting for %1").arg(waiting.join(QStringLiteral(", ")));
+        } else {
+            now = QStringLiteral("cannot read the node: %1 - trying again")
+                      .arg(tables.error().toString());
+        }
+        if (now != said) {
+            err() << QStringLiteral("ferry: %1").arg(now) << Qt::endl; // progress, not output
+            said = now;
+        }
+        if (timeoutSeconds > 0 && elapsed.elapsed() >= qint64(timeoutSeconds) * 1000)
+            return failWith(
+                Error(ErrorKind::Usage,
+                      QStringLiteral("not in sync after %1 s: %2").arg(timeoutSeconds).arg(now)));
+        QThread::msleep(1000);
+    }
+}
+
 int listTables(const JobConfig &config)
 {
     auto opened = openNode(config);
@@ -288,6 +350,8 @@ const QList<Entry> &entries()
           QStringLiteral("TABLE... | --all [--dest-table=SCHEMA.TABLE] [--create]")}},
         {"remove-table", {{}, {}, 1, -1, QStringLiteral("TABLE...")}},
         {"tables", {{}, {}, 0, 0, {}}},
+        {"wait-sync",
+         {{QStringLiteral("--timeout")}, {}, 0, 0, QStringLiteral("[--timeout=SECONDS]")}},
     };
     return list;
 }
@@ -338,6 +402,8 @@ int runNodeCommand(const CommandLine &line, const JobConfig &config)
         return addTables(*args, config);
     if (c == QLatin1String("remove-table"))
         return removeTables(*args, config);
+    if (c == QLatin1String("wait-sync"))
+        return waitSync(*args, config);
     return listTables(config);
 }
 

@@ -20,6 +20,7 @@ private slots:
     void renamedTableReplicates();
     void misuseIsRefused();
     void createMakesTheDestination();
+    void waitSyncWaitsAndTells();
     void cleanupTestCase();
 
 private:
@@ -206,6 +207,53 @@ void TestDestTable::createMakesTheDestination()
                           QStringLiteral("digoal_03.login_rec"));
     QVERIFY_RESULT(diff);
     QVERIFY2(diff->isEmpty(), qPrintable(*diff));
+}
+
+void TestDestTable::waitSyncWaitsAndTells()
+{
+    CascadeFixture &f = *m_f;
+    const QStringList waitSync{f.leafIni(), QStringLiteral("wait-sync"),
+                               QStringLiteral("--timeout=60")};
+    FerryRun run = f.ferry(waitSync);
+    QVERIFY2(run.exitCode == 0 && run.out.contains(QStringLiteral("All 3 tables are in sync.")),
+             qPrintable(run.out + run.err));
+    const FerryRun bad
+        = f.ferry({f.leafIni(), QStringLiteral("wait-sync"), QStringLiteral("--timeout=0")});
+    QCOMPARE(bad.exitCode, 2);
+
+    // A table the worker cannot apply to: wait-sync names it and fails.
+    QVERIFY_RESULT(f.run(f.leafAdminDb(), {QStringLiteral("ALTER TABLE digoal_03.login_rec ADD "
+                                                          "CONSTRAINT small CHECK (userid < "
+                                                          "1000)")}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("INSERT INTO digoal_01.user_login_rec "
+                                                     "VALUES (5000, now(), 1, '{}', 'x')")}));
+    QTRY_VERIFY_WITH_TIMEOUT((run = f.ferry(waitSync)).exitCode == 1, 30000);
+    QVERIFY2(run.err.contains(QStringLiteral("table digoal_03.login_rec is in error"))
+                 && run.err.contains(QStringLiteral("small")),
+             qPrintable(run.err));
+    // Fixed on the node: once the worker's next try (with back-off) applied
+    // the batch, wait-sync returns.
+    QVERIFY_RESULT(f.run(f.leafAdminDb(), {QStringLiteral("ALTER TABLE digoal_03.login_rec DROP "
+                                                          "CONSTRAINT small")}));
+    QTRY_VERIFY2_WITH_TIMEOUT((run = f.ferry(waitSync)).exitCode == 0, qPrintable(run.err), 60000);
+
+    // A copy that cannot happen (the worker is stopped): the timeout ends it.
+    QVERIFY_RESULT(f.stopWorker(f.leafIni()));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("CREATE TABLE digoal_01.late (id int "
+                                                     "PRIMARY KEY)")}));
+    QVERIFY_RESULT(
+        f.ferryOk({f.rootIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.late")}));
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("add-table"),
+                              QStringLiteral("digoal_01.late"), QStringLiteral("--create")}));
+    run = f.ferry({f.leafIni(), QStringLiteral("wait-sync"), QStringLiteral("--timeout=2")});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(QStringLiteral("not in sync after 2 s: waiting for digoal_01.late "
+                                             "(in-copy)")),
+             qPrintable(run.err));
+    QVERIFY_RESULT(f.startWorker(f.leafIni()));
+    run = f.ferry(waitSync);
+    QVERIFY2(run.exitCode == 0 && run.out.contains(QStringLiteral("All 4 tables are in sync.")),
+             qPrintable(run.out + run.err));
 }
 
 void TestDestTable::cleanupTestCase()
