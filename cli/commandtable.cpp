@@ -42,7 +42,7 @@ const QList<CommandInfo> &commandTable()
         notBuilt("compare", "[TABLE...]", "compare row counts and checksums"),
         notBuilt("repair", "[TABLE...]", "fix the rows that differ, SQL shown first"),
         notBuilt("execute", "FILE...", "run SQL scripts on the root and every node"),
-        notBuilt("resync", "TABLE...", "copy tables again from the provider"),
+        built("resync", "TABLE...", "copy tables again from the provider (a leaf)"),
         built("pause", "", "pause this node's worker"),
         built("resume", "", "resume this node's worker"),
         notBuilt("skip-event", "", "skip the event this node stopped at"),

@@ -306,6 +306,20 @@ int waitSync(const CommandArgs &args, const JobConfig &config)
     }
 }
 
+int resyncTables(const CommandArgs &args, const JobConfig &config)
+{
+    auto opened = openNode(config);
+    if (!opened)
+        return failWith(opened.error());
+    TableRegistry registry(*opened->db, opened->node);
+    auto done = registry.resync(args.positional);
+    if (!done)
+        return failWith(done.error());
+    for (const QString &t : *done)
+        out() << QStringLiteral("Table to copy again: %1").arg(t) << Qt::endl;
+    return ExitSuccess;
+}
+
 int listTables(const JobConfig &config)
 {
     auto opened = openNode(config);
@@ -349,6 +363,7 @@ const QList<Entry> &entries()
           -1,
           QStringLiteral("TABLE... | --all [--dest-table=SCHEMA.TABLE] [--create]")}},
         {"remove-table", {{}, {}, 1, -1, QStringLiteral("TABLE...")}},
+        {"resync", {{}, {}, 1, -1, QStringLiteral("TABLE...")}},
         {"tables", {{}, {}, 0, 0, {}}},
         {"wait-sync",
          {{QStringLiteral("--timeout")}, {}, 0, 0, QStringLiteral("[--timeout=SECONDS]")}},
@@ -402,6 +417,8 @@ int runNodeCommand(const CommandLine &line, const JobConfig &config)
         return addTables(*args, config);
     if (c == QLatin1String("remove-table"))
         return removeTables(*args, config);
+    if (c == QLatin1String("resync"))
+        return resyncTables(*args, config);
     if (c == QLatin1String("wait-sync"))
         return waitSync(*args, config);
     return listTables(config);

@@ -669,23 +669,27 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
     return outcome;
 }
 
-Result<QStringList> TableRegistry::remove(const QStringList &names)
+Result<QList<NodeTable>>
+TableRegistry::choose(const QStringList &names, const QString &command, const QString &nothingDone)
 {
     if (names.isEmpty())
-        return Error(ErrorKind::Usage, QStringLiteral("remove-table needs table names"));
+        return Error(ErrorKind::Usage, QStringLiteral("%1 needs table names").arg(command));
     auto tables = list();
     if (!tables)
         return tables.error();
-    // Match "schema.table" or a bare table name against the node's tables.
+    // "schema.table" or a bare name, of the provider's table or of the one
+    // it goes into here.
+    const auto namesOf = [this](const QString &schema, const QString &name) {
+        return QStringList{displayTableName(m_node, schema, name), schema + QLatin1Char('.') + name,
+                           name, m_node.quoteQualified(schema, name)};
+    };
     QList<NodeTable> chosen;
     for (const QString &name : names) {
         const NodeTable *match = nullptr;
         int matches = 0;
         for (const NodeTable &t : *tables) {
-            const QString display = displayTableName(m_node, t.sourceSchema, t.sourceName);
-            const QString plain = t.sourceSchema + QLatin1Char('.') + t.sourceName;
-            if (name == display || name == plain || name == t.sourceName
-                || name == m_node.quoteQualified(t.sourceSchema, t.sourceName)) {
+            if (namesOf(t.sourceSchema, t.sourceName).contains(name)
+                || namesOf(t.destSchema, t.destName).contains(name)) {
                 match = &t;
                 ++matches;
             }
@@ -694,19 +698,58 @@ Result<QStringList> TableRegistry::remove(const QStringList &names)
             return Error(
                 ErrorKind::Usage,
                 QStringLiteral("node %1 does not replicate a table %2 ('ferry CONFIG.ini tables' "
-                               "lists those it does); nothing was removed")
-                    .arg(m_info.name, name));
+                               "lists those it does); %3")
+                    .arg(m_info.name, name, nothingDone));
         if (matches > 1)
             return Error(ErrorKind::Usage,
                          QStringLiteral("%1 names more than one table of node %2: add the schema")
                              .arg(name, m_info.name));
         chosen.append(*match);
     }
+    return chosen;
+}
+
+Result<QStringList> TableRegistry::resync(const QStringList &names)
+{
+    if (m_info.type == NodeType::Root)
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("resync is for a leaf: the root's tables are the source"));
+    auto chosen = choose(names, QStringLiteral("resync"), QStringLiteral("nothing was resynced"));
+    if (!chosen)
+        return chosen.error();
+    auto tx = Transaction::begin(m_node);
+    if (!tx)
+        return tx.error();
+    QStringList done;
+    for (const NodeTable &t : *chosen) {
+        // Back to in-copy, as add-table leaves a table: the worker's next
+        // round empties it, copies it under a new snapshot and catches up.
+        if (auto r = m_node.exec(QStringLiteral("UPDATE ferry.node_table SET merge_state = "
+                                                "'in-copy', copy_snapshot = NULL, copied_rows = "
+                                                "NULL, last_error = NULL WHERE queue_name = $1 "
+                                                "AND dest_schema = $2 AND dest_name = $3"),
+                                 {m_info.queue, t.destSchema, t.destName});
+            !r)
+            return r.error();
+        done.append(displayTableName(m_node, t.destSchema, t.destName));
+    }
+    if (auto r = tx->commit(); !r)
+        return r.error();
+    return done;
+}
+
+Result<QStringList> TableRegistry::remove(const QStringList &names)
+{
+    auto chosen
+        = choose(names, QStringLiteral("remove-table"), QStringLiteral("nothing was removed"));
+    if (!chosen)
+        return chosen.error();
+    const QList<NodeTable> &chosenTables = *chosen;
     auto tx = Transaction::begin(m_node);
     if (!tx)
         return tx.error();
     QStringList removed;
-    for (const NodeTable &t : chosen) {
+    for (const NodeTable &t : chosenTables) {
         const QString qualified = m_node.quoteQualified(t.sourceSchema, t.sourceName);
         if (m_info.type == NodeType::Root) {
             if (auto r = QueueAdmin(m_node).releaseTable(m_info.queue, qualified); !r)

@@ -53,6 +53,8 @@ public:
                                  Connection *provider,
                                  const AddTableOptions &options = {});
     Result<QStringList> remove(const QStringList &names);
+    // A leaf copies these tables again (`resync`): back to in-copy.
+    Result<QStringList> resync(const QStringList &names);
     Result<QList<NodeTable>> list();
 
     // Brings a leaf's records up to date with its provider's tables
@@ -71,6 +73,9 @@ public:
                                                     const QList<NodeTable> &tables);
 
 private:
+    // The node's tables `names` mean; `nothingDone` ends the error.
+    Result<QList<NodeTable>>
+    choose(const QStringList &names, const QString &command, const QString &nothingDone);
     Result<AddTablesOutcome> addOnRoot(const QStringList &names, bool all);
     Result<AddTablesOutcome> addOnLeaf(const QStringList &names,
                                        bool all,

@@ -21,6 +21,7 @@ private slots:
     void misuseIsRefused();
     void createMakesTheDestination();
     void waitSyncWaitsAndTells();
+    void resyncCopiesAgain();
     void cleanupTestCase();
 
 private:
@@ -254,6 +255,44 @@ void TestDestTable::waitSyncWaitsAndTells()
     run = f.ferry(waitSync);
     QVERIFY2(run.exitCode == 0 && run.out.contains(QStringLiteral("All 4 tables are in sync.")),
              qPrintable(run.out + run.err));
+}
+
+void TestDestTable::resyncCopiesAgain()
+{
+    CascadeFixture &f = *m_f;
+    // Rows lost on the leaf behind Ferry's back (a superuser past the guard).
+    auto leaf = f.sql(f.leafAdminDb());
+    QVERIFY_RESULT(leaf);
+    QVERIFY_RESULT(leaf->exec(QStringLiteral("SET session_replication_role = replica")));
+    QVERIFY_RESULT(leaf->exec(QStringLiteral("SET ferry.apply_session = on")));
+    QVERIFY_RESULT(leaf->exec(QStringLiteral("DELETE FROM digoal_02.user_info1 WHERE userid < "
+                                             "100")));
+    auto diff = f.compare(kRootTable, kLeafTable);
+    QVERIFY_RESULT(diff);
+    QVERIFY(!diff->isEmpty());
+
+    // Named by the leaf's name of the table (the root's works too).
+    const FerryRun root = f.ferry({f.rootIni(), QStringLiteral("resync"), kRootTable});
+    QVERIFY2(root.exitCode == 1 && root.err.contains(QStringLiteral("resync is for a leaf")),
+             qPrintable(root.err));
+    const FerryRun unknown
+        = f.ferry({f.leafIni(), QStringLiteral("resync"), QStringLiteral("digoal_02.nope")});
+    QVERIFY2(unknown.exitCode != 0 && unknown.err.contains(QStringLiteral("nothing was resynced")),
+             qPrintable(unknown.err));
+    auto done = f.ferryOk({f.leafIni(), QStringLiteral("resync"), kLeafTable});
+    QVERIFY_RESULT(done);
+    QVERIFY2(done->out.contains(QStringLiteral("Table to copy again: %1").arg(kLeafTable)),
+             qPrintable(done->out));
+    // Changes on the root meanwhile are not lost.
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("UPDATE digoal_01.user_info SET cnname = "
+                                                     "'again' WHERE userid < 20")}));
+    const FerryRun wait
+        = f.ferry({f.leafIni(), QStringLiteral("wait-sync"), QStringLiteral("--timeout=60")});
+    QVERIFY2(wait.exitCode == 0, qPrintable(wait.err));
+    QVERIFY_RESULT(f.waitSynced());
+    diff = f.compare(kRootTable, kLeafTable);
+    QVERIFY_RESULT(diff);
+    QVERIFY2(diff->isEmpty(), qPrintable(*diff));
 }
 
 void TestDestTable::cleanupTestCase()
