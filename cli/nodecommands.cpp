@@ -232,17 +232,22 @@ int addTables(const CommandArgs &args, const JobConfig &config)
     return ExitSuccess;
 }
 
-int removeTables(const CommandArgs &args, const JobConfig &config)
+// remove-table and resync: one registry call on the named tables, then a
+// line per table it changed.
+int onTables(const CommandArgs &args,
+             const JobConfig &config,
+             Result<QStringList> (TableRegistry::*call)(const QStringList &),
+             const QString &line)
 {
     auto opened = openNode(config);
     if (!opened)
         return failWith(opened.error());
     TableRegistry registry(*opened->db, opened->node);
-    auto removed = registry.remove(args.positional);
-    if (!removed)
-        return failWith(removed.error());
-    for (const QString &t : *removed)
-        out() << QStringLiteral("Table removed: %1").arg(t) << Qt::endl;
+    auto done = (registry.*call)(args.positional);
+    if (!done)
+        return failWith(done.error());
+    for (const QString &t : *done)
+        out() << line.arg(t) << Qt::endl;
     return ExitSuccess;
 }
 
@@ -304,20 +309,6 @@ int waitSync(const CommandArgs &args, const JobConfig &config)
                       QStringLiteral("not in sync after %1 s: %2").arg(timeoutSeconds).arg(now)));
         QThread::msleep(1000);
     }
-}
-
-int resyncTables(const CommandArgs &args, const JobConfig &config)
-{
-    auto opened = openNode(config);
-    if (!opened)
-        return failWith(opened.error());
-    TableRegistry registry(*opened->db, opened->node);
-    auto done = registry.resync(args.positional);
-    if (!done)
-        return failWith(done.error());
-    for (const QString &t : *done)
-        out() << QStringLiteral("Table to copy again: %1").arg(t) << Qt::endl;
-    return ExitSuccess;
 }
 
 int listTables(const JobConfig &config)
@@ -416,9 +407,10 @@ int runNodeCommand(const CommandLine &line, const JobConfig &config)
     if (c == QLatin1String("add-table"))
         return addTables(*args, config);
     if (c == QLatin1String("remove-table"))
-        return removeTables(*args, config);
+        return onTables(*args, config, &TableRegistry::remove, QStringLiteral("Table removed: %1"));
     if (c == QLatin1String("resync"))
-        return resyncTables(*args, config);
+        return onTables(*args, config, &TableRegistry::resync,
+                        QStringLiteral("Table to copy again: %1"));
     if (c == QLatin1String("wait-sync"))
         return waitSync(*args, config);
     return listTables(config);
