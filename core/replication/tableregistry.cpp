@@ -230,20 +230,28 @@ Result<void> checkLeafTable(Connection &node,
     // Columns by name: every column the root's changes carry must have a
     // place here, and what the node computes itself must be what the root
     // computes too.
-    auto source = provider.exec(
-        QStringLiteral("SELECT attname, attgenerated <> '' FROM pg_catalog.pg_attribute WHERE "
-                       "attrelid = $1::pg_catalog.oid AND attnum > 0 AND NOT attisdropped"),
-        {c.oid});
+    // With each column its type and the type's category (pg_type.typcategory:
+    // N numeric, S string, D date/time, ...), the same on both servers.
+    const QString columnsSql = QStringLiteral(
+        "SELECT a.attname, a.attgenerated <> '', a.attidentity = 'a', "
+        "pg_catalog.format_type(a.atttypid, a.atttypmod), t.typcategory FROM "
+        "pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid WHERE "
+        "a.attrelid = $1::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY "
+        "a.attnum");
+    auto source = provider.exec(columnsSql, {c.oid});
     if (!source)
         return source.error();
     QHash<QString, bool> rootColumns; // name -> generated on the root
-    for (int i = 0; i < source->rowCount(); ++i)
+    QHash<QString, int> rootRow;      // name -> its row in `source`
+    for (int i = 0; i < source->rowCount(); ++i) {
         rootColumns.insert(source->text(i, 0), source->toBool(i, 1));
-    auto here = node.exec(
-        QStringLiteral("SELECT attname, attgenerated <> '', attidentity = 'a' FROM "
-                       "pg_catalog.pg_attribute WHERE attrelid = $1::pg_catalog.regclass AND "
-                       "attnum > 0 AND NOT attisdropped ORDER BY attnum"),
-        {qualified});
+        rootRow.insert(source->text(i, 0), i);
+    }
+    auto oid
+        = node.exec(QStringLiteral("SELECT $1::pg_catalog.regclass::pg_catalog.oid"), {qualified});
+    if (!oid)
+        return oid.error();
+    auto here = node.exec(columnsSql, {oid->text(0, 0)});
     if (!here)
         return here.error();
     QSet<QString> nodeColumns;
@@ -258,6 +266,24 @@ Result<void> checkLeafTable(Connection &node,
                                         "(ALTER TABLE %2 ALTER COLUMN %1 DROP EXPRESSION); "
                                         "nothing was added")
                              .arg(node.quoteIdentifier(column), display, nodeName));
+        // A value of the root's type that this type cannot take as text
+        // fails every batch: a type of another category, unless it is a
+        // string type (which takes any value's text). Types of their own
+        // (enums, composites, extensions) are left to the node.
+        static const QString known = QStringLiteral("BDNSTAVIG");
+        const QString nodeCategory = here->text(i, 4);
+        if (rootRow.contains(column) && !rootColumns.value(column)) {
+            const int rootIndex = rootRow.value(column);
+            const QString rootCategory = source->text(rootIndex, 4);
+            if (rootCategory != nodeCategory && nodeCategory != QLatin1String("S")
+                && known.contains(rootCategory) && known.contains(nodeCategory))
+                return Error(ErrorKind::Usage,
+                             QStringLiteral("column %1 of %2 is %3 on node %4 but %5 on the "
+                                            "root: the root's values cannot be applied; make "
+                                            "the types match; nothing was added")
+                                 .arg(node.quoteIdentifier(column), display, here->text(i, 3),
+                                      nodeName, source->text(rootIndex, 3)));
+        }
         if (here->toBool(i, 2) && !c.keys.contains(column))
             return Error(ErrorKind::Usage,
                          QStringLiteral("column %1 of %2 on node %3 is GENERATED ALWAYS AS "

@@ -65,7 +65,10 @@ void TestDestTable::initTestCase()
          QStringLiteral("CREATE TABLE digoal_02.user_info1 (crt_time timestamp, cnname text, "
                         "userid int PRIMARY KEY, engname text)"),
          QStringLiteral("CREATE TABLE digoal_02.user_session1 (userid int PRIMARY KEY, logintime "
-                        "timestamp)")}));
+                        "timestamp)"),
+         // A column whose type cannot take the root's values.
+         QStringLiteral("CREATE TABLE digoal_02.bad_session (userid int PRIMARY KEY, logintime "
+                        "int)")}));
     QVERIFY_RESULT(f.createRootAndLeaves());
     QVERIFY_RESULT(
         f.ferryOk({f.rootIni(), QStringLiteral("add-table"), kRootTable,
@@ -154,6 +157,12 @@ void TestDestTable::misuseIsRefused()
         refused({f.leafIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.user_session"),
                  QStringLiteral("--dest-table=%1").arg(kLeafTable)},
                 QStringLiteral("already receives the provider's digoal_01.user_info")));
+    // A destination column of a type the root's values do not fit, named.
+    QVERIFY(
+        refused({f.leafIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.user_session"),
+                 QStringLiteral("--dest-table=digoal_02.bad_session")},
+                QStringLiteral("column \"logintime\" of digoal_02.bad_session is integer on node "
+                               "leaf but timestamp without time zone on the root")));
     // Nothing changed.
     QCOMPARE(f.ferry({f.leafIni(), QStringLiteral("tables")}).out, before);
 
