@@ -30,8 +30,8 @@ const QList<CommandInfo> &commandTable()
         built("worker", "", "run this node's replication worker"),
         built("ticker", "", "run the ticker on its own (-d daemon, -s stop, -r reload)"),
         built("add-table", "TABLE... | --all [--dest-table=SCHEMA.TABLE] [--create]",
-              "replicate tables to this node (a leaf: into another schema and name; --create "
-              "makes a missing one)"),
+              "replicate tables (or patterns like 'digoal_01.*') to this node; a leaf: into "
+              "another schema and name, --create makes a missing one"),
         built("remove-table", "TABLE...", "stop replicating tables to this node"),
         built("tables", "", "list this node's tables and their states"),
         built("status", "", "show the cascade: nodes, tables, lag, errors"),

@@ -50,6 +50,50 @@ struct Captured
     QString oid;
 };
 
+// add-table's glob patterns ('digoal_01.*', 'public.user_?'): which of the
+// tables --all would take they name, and whether each named one at least.
+class PatternFilter
+{
+public:
+    explicit PatternFilter(const QStringList &patterns)
+        : m_patterns(patterns)
+        , m_hits(patterns.size(), 0)
+    {
+        for (const QString &p : patterns)
+            m_expressions.append(
+                QRegularExpression(QRegularExpression::wildcardToRegularExpression(p)));
+    }
+    bool active() const { return !m_patterns.isEmpty(); }
+    bool takes(const QString &schema, const QString &name)
+    {
+        const QString full = schema + QLatin1Char('.') + name;
+        bool taken = false;
+        for (qsizetype i = 0; i < m_expressions.size(); ++i) {
+            if (m_expressions.at(i).match(full).hasMatch()) {
+                ++m_hits[i];
+                taken = true;
+            }
+        }
+        return taken;
+    }
+    Result<void> allMatched() const
+    {
+        for (qsizetype i = 0; i < m_patterns.size(); ++i) {
+            if (m_hits.at(i) == 0)
+                return Error(ErrorKind::Usage,
+                             QStringLiteral("%1 matches no table that can be added; nothing was "
+                                            "added")
+                                 .arg(m_patterns.at(i)));
+        }
+        return {};
+    }
+
+private:
+    QStringList m_patterns;
+    QList<QRegularExpression> m_expressions;
+    QList<int> m_hits;
+};
+
 Result<QList<Captured>> capturedTables(Connection &root, const QString &queue)
 {
     auto r = root.exec(QStringLiteral("SELECT t.table_id, t.schema_name, t.table_name, "
@@ -377,14 +421,29 @@ Result<AddTablesOutcome> TableRegistry::add(const QStringList &names,
                          QStringLiteral("--dest-table names the destination of one table: give "
                                         "exactly one table; nothing was added"));
     }
+    // Glob patterns take what --all would, filtered by "schema.table".
+    AddTableOptions chosen = options;
+    QStringList plain;
+    for (const QString &name : names) {
+        if (name.contains(QLatin1Char('*')) || name.contains(QLatin1Char('?')))
+            chosen.patterns.append(name);
+        else
+            plain.append(name);
+    }
+    if (!chosen.patterns.isEmpty() && !options.destTable.isEmpty())
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("--dest-table names the destination of one table, not of a "
+                                    "pattern; nothing was added"));
     if (m_info.type == NodeType::Root)
-        return addOnRoot(names, all);
+        return addOnRoot(plain, all, chosen);
     Q_ASSERT(provider);
-    return addOnLeaf(names, all, *provider, options);
+    return addOnLeaf(plain, all, *provider, chosen);
 }
 
-Result<AddTablesOutcome> TableRegistry::addOnRoot(const QStringList &names, bool all)
+Result<AddTablesOutcome>
+TableRegistry::addOnRoot(const QStringList &names, bool all, const AddTableOptions &options)
 {
+    PatternFilter filter(options.patterns);
     AddTablesOutcome outcome;
     // A table dropped since it was added is forgotten first (its release
     // reaches the nodes in queue order), so a new table of the same name, or
@@ -410,7 +469,7 @@ Result<AddTablesOutcome> TableRegistry::addOnRoot(const QStringList &names, bool
     };
 
     QList<QPair<QString, QString>> wanted;
-    if (all) {
+    if (all || filter.active()) {
         // Partitions are tables of their own here: the partitioned table
         // stands for them (its statement triggers do not reach them).
         auto r = m_node.exec(QStringLiteral(
@@ -426,6 +485,8 @@ Result<AddTablesOutcome> TableRegistry::addOnRoot(const QStringList &names, bool
             return r.error();
         for (int i = 0; i < r->rowCount(); ++i) {
             const QString display = displayTableName(m_node, r->text(i, 0), r->text(i, 1));
+            if (!all && !filter.takes(r->text(i, 0), r->text(i, 1)))
+                continue;
             if (r->toBool(i, 3))
                 outcome.skipped.append(
                     QStringLiteral("%1: partitioned table, its partitions are added instead (%2)")
@@ -437,6 +498,8 @@ Result<AddTablesOutcome> TableRegistry::addOnRoot(const QStringList &names, bool
                 wanted.append({r->text(i, 0), r->text(i, 1)});
         }
     }
+    if (auto r = filter.allMatched(); !r)
+        return r.error();
     for (const QString &name : names) {
         auto res = resolve(m_node, name);
         if (!res)
@@ -515,8 +578,13 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
     if (!captured)
         return captured.error();
     QList<Captured> wanted;
-    if (all)
-        wanted = *captured;
+    PatternFilter filter(options.patterns);
+    for (const Captured &c : *captured) {
+        if (all || filter.takes(c.schema, c.name))
+            wanted.append(c);
+    }
+    if (auto r = filter.allMatched(); !r)
+        return r.error();
     for (const QString &name : names) {
         auto res = resolve(provider, name);
         if (!res)

@@ -35,6 +35,9 @@ struct AddTableOptions
     // --create: a destination that does not exist is made (its schema too)
     // from the provider's columns, types, NOT NULLs and primary key.
     bool create = false;
+    // Set by add(): the names with * or ? ('digoal_01.*'), matched against
+    // "schema.table" of the tables --all would take.
+    QStringList patterns;
 };
 
 // The tables of a node. On the root, adding a table installs its capture
@@ -76,7 +79,8 @@ private:
     // The node's tables `names` mean; `nothingDone` ends the error.
     Result<QList<NodeTable>>
     choose(const QStringList &names, const QString &command, const QString &nothingDone);
-    Result<AddTablesOutcome> addOnRoot(const QStringList &names, bool all);
+    Result<AddTablesOutcome>
+    addOnRoot(const QStringList &names, bool all, const AddTableOptions &options);
     Result<AddTablesOutcome> addOnLeaf(const QStringList &names,
                                        bool all,
                                        Connection &provider,

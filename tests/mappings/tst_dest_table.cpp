@@ -22,6 +22,7 @@ private slots:
     void createMakesTheDestination();
     void waitSyncWaitsAndTells();
     void resyncCopiesAgain();
+    void globPatternsAddWhatTheyMatch();
     void cleanupTestCase();
 
 private:
@@ -300,6 +301,47 @@ void TestDestTable::resyncCopiesAgain()
     QVERIFY2(wait.exitCode == 0, qPrintable(wait.err));
     QVERIFY_RESULT(f.waitSynced());
     diff = f.compare(kRootTable, kLeafTable);
+    QVERIFY_RESULT(diff);
+    QVERIFY2(diff->isEmpty(), qPrintable(*diff));
+}
+
+void TestDestTable::globPatternsAddWhatTheyMatch()
+{
+    CascadeFixture &f = *m_f;
+    QVERIFY_RESULT(
+        f.run(f.rootDb(), {QStringLiteral("CREATE SCHEMA digoal_09"),
+                           QStringLiteral("CREATE TABLE digoal_09.a1 (id int PRIMARY KEY, v text)"),
+                           QStringLiteral("CREATE TABLE digoal_09.a2 (id int PRIMARY KEY, v text)"),
+                           QStringLiteral("CREATE TABLE digoal_09.a3 (id int, v text)"),
+                           QStringLiteral("CREATE TABLE digoal_09.b1 (id int PRIMARY KEY)"),
+                           QStringLiteral("INSERT INTO digoal_09.a1 SELECT g, 'x' FROM "
+                                          "generate_series(1, 30) g")}));
+    // On the root: what --all would take, filtered; no key: skipped, said.
+    const FerryRun root
+        = f.ferry({f.rootIni(), QStringLiteral("add-table"), QStringLiteral("digoal_09.a*")});
+    QCOMPARE(root.exitCode, 0);
+    QVERIFY2(root.out.contains(QStringLiteral("Table added: digoal_09.a1"))
+                 && root.out.contains(QStringLiteral("Table added: digoal_09.a2"))
+                 && !root.out.contains(QStringLiteral("b1")),
+             qPrintable(root.out));
+    QVERIFY2(root.err.contains(QStringLiteral("digoal_09.a3: no primary key")),
+             qPrintable(root.err));
+    // A pattern that matches nothing changes nothing.
+    const FerryRun none
+        = f.ferry({f.leafIni(), QStringLiteral("add-table"), QStringLiteral("nowhere.*")});
+    QVERIFY2(none.exitCode != 0 && none.err.contains(QStringLiteral("nowhere.* matches no table")),
+             qPrintable(none.err));
+    // On the leaf: the root's captured tables that match, made here.
+    auto leaf = f.ferryOk({f.leafIni(), QStringLiteral("add-table"), QStringLiteral("digoal_09.*"),
+                           QStringLiteral("--create")});
+    QVERIFY_RESULT(leaf);
+    QVERIFY2(leaf->out.contains(QStringLiteral("Table added: digoal_09.a1 (created)"))
+                 && leaf->out.contains(QStringLiteral("Table added: digoal_09.a2 (created)")),
+             qPrintable(leaf->out));
+    const FerryRun wait
+        = f.ferry({f.leafIni(), QStringLiteral("wait-sync"), QStringLiteral("--timeout=60")});
+    QVERIFY2(wait.exitCode == 0, qPrintable(wait.err));
+    auto diff = f.compare(QStringLiteral("digoal_09.a1"));
     QVERIFY_RESULT(diff);
     QVERIFY2(diff->isEmpty(), qPrintable(*diff));
 }
