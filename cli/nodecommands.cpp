@@ -268,12 +268,22 @@ int waitSync(const CommandArgs &args, const JobConfig &config)
     QElapsedTimer elapsed;
     elapsed.start();
     QString said;
+    // One session while it works; a new one only after it was lost.
+    std::optional<Opened> opened;
     while (true) {
-        auto opened = openNode(config);
-        Result<QList<NodeTable>> tables = opened ? TableRegistry(*opened->db, opened->node).list()
-                                                 : Result<QList<NodeTable>>(opened.error());
+        Result<QList<NodeTable>> tables = Error(ErrorKind::Internal, QString());
+        if (!opened) {
+            if (auto o = openNode(config))
+                opened.emplace(std::move(o.value()));
+            else
+                tables = o.error();
+        }
+        if (opened)
+            tables = TableRegistry(*opened->db, opened->node).list();
         if (!tables && tables.error().kind() != ErrorKind::Connection)
             return failWith(tables.error());
+        if (!tables)
+            opened.reset();
         QString now;
         if (tables) {
             QStringList waiting;
