@@ -29,9 +29,14 @@ const QList<CommandInfo> &commandTable()
               "add a node that applies changes from its provider"),
         built("worker", "", "run this node's replication worker"),
         built("ticker", "", "run the ticker on its own (-d daemon, -s stop, -r reload)"),
-        built("add-table", "TABLE... | --all [--dest-table=SCHEMA.TABLE] [--create]",
+        built("add-table",
+              "TABLE... | --all [--dest-table=SCHEMA.TABLE] [--copy-condition=SQL] "
+              "[--columns=a,b,c] [--create | --create-full] [--expect-sync] [--skip-truncate]",
               "replicate tables (or patterns like 'digoal_01.*') to this node; a leaf: into "
-              "another schema and name, --create makes a missing one"),
+              "another schema and name, only rows matching a condition (in the copy and "
+              "every later change), some columns; --create makes a missing table "
+              "(--create-full with its indexes), --expect-sync skips the copy of a table "
+              "already in sync, --skip-truncate copies without emptying first"),
         built("remove-table", "TABLE...", "stop replicating tables to this node"),
         built("tables", "", "list this node's tables and their states"),
         built("status", "", "show the cascade: nodes, tables, lag, errors"),

@@ -215,6 +215,21 @@ int addTables(const CommandArgs &args, const JobConfig &config)
     AddTableOptions options;
     options.destTable = args.value(QStringLiteral("--dest-table"));
     options.create = args.has(QStringLiteral("--create"));
+    options.createFull = args.has(QStringLiteral("--create-full"));
+    options.expectSync = args.has(QStringLiteral("--expect-sync"));
+    options.skipTruncate = args.has(QStringLiteral("--skip-truncate"));
+    options.condition = args.value(QStringLiteral("--copy-condition"));
+    if (args.has(QStringLiteral("--copy-condition")) && options.condition.trimmed().isEmpty())
+        return usageError(
+            Error(ErrorKind::Usage, QStringLiteral("--copy-condition needs an expression "
+                                                   "(--copy-condition='userid < 1000')")));
+    if (args.has(QStringLiteral("--columns"))) {
+        options.columns = args.value(QStringLiteral("--columns")).split(QLatin1Char(','));
+        if (args.value(QStringLiteral("--columns")).trimmed().isEmpty())
+            return usageError(
+                Error(ErrorKind::Usage, QStringLiteral("--columns needs column names "
+                                                       "(--columns=userid,engname)")));
+    }
     if (args.has(QStringLiteral("--dest-table")) && options.destTable.isEmpty())
         return usageError(
             Error(ErrorKind::Usage, QStringLiteral("--dest-table needs SCHEMA.TABLE "
@@ -358,11 +373,15 @@ const QList<Entry> &entries()
         {"status", {{}, {}, 0, 0, {}}},
         {"node-status", {{}, {}, 0, 0, {}}},
         {"add-table",
-         {{QStringLiteral("--dest-table")},
-          {QStringLiteral("--all"), QStringLiteral("--create")},
+         {{QStringLiteral("--dest-table"), QStringLiteral("--copy-condition"),
+           QStringLiteral("--columns")},
+          {QStringLiteral("--all"), QStringLiteral("--create"), QStringLiteral("--create-full"),
+           QStringLiteral("--expect-sync"), QStringLiteral("--skip-truncate")},
           0,
           -1,
-          QStringLiteral("TABLE... | --all [--dest-table=SCHEMA.TABLE] [--create]")}},
+          QStringLiteral("TABLE... | --all [--dest-table=SCHEMA.TABLE] [--copy-condition=SQL] "
+                         "[--columns=a,b,c] [--create | --create-full] [--expect-sync] "
+                         "[--skip-truncate]")}},
         {"remove-table", {{}, {}, 1, -1, QStringLiteral("TABLE...")}},
         {"resync", {{}, {}, 1, -1, QStringLiteral("TABLE...")}},
         {"tables", {{}, {}, 0, 0, {}}},

@@ -141,6 +141,15 @@ QString formatTables(const Connection &db, const QList<NodeTable> &tables)
         QString attrs;
         if (dest != source)
             attrs = QStringLiteral("dest=") + dest;
+        const auto add = [&attrs](const QString &attr) {
+            attrs += (attrs.isEmpty() ? QString() : QStringLiteral(" ")) + attr;
+        };
+        if (!t.columns.isEmpty())
+            add(QStringLiteral("columns=") + t.columns.join(QLatin1Char(',')));
+        if (!t.condition.isEmpty())
+            add(QStringLiteral("where=(%1)").arg(t.condition.simplified()));
+        if (t.skipTruncate)
+            add(QStringLiteral("skip-truncate"));
         if (t.copiedRows >= 0)
             attrs += (attrs.isEmpty() ? QString() : QStringLiteral(" "))
                      + QStringLiteral("copied=%1").arg(t.copiedRows);

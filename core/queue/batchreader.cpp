@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace ferry {
@@ -90,6 +91,41 @@ bool parseCopyLine(const char *line, int length, BatchReader::CopyLine &e)
 
 } // namespace
 
+QString BatchReader::filteredQuery(const QString &batchQuery,
+                                   const QHash<int, RowFilter> &filters) const
+{
+    // Per filtered table: whether an image matches, and its key as JSON.
+    QString matches;
+    QString newKey;
+    QList<int> ids = filters.keys();
+    std::sort(ids.begin(), ids.end());
+    for (int id : std::as_const(ids)) {
+        const RowFilter &f = filters[id];
+        const QString alias = m_connection.quoteIdentifier(f.name);
+        matches += QStringLiteral(" WHEN e.ev_table = %1 THEN COALESCE((SELECT %2 FROM "
+                                  "pg_catalog.json_populate_record(NULL::%3, e.ev_data) AS %4), "
+                                  "false)")
+                       .arg(id)
+                       .arg(QStringLiteral("(\n") + f.condition + QStringLiteral("\n)"),
+                            m_connection.quoteQualified(f.schema, f.name), alias);
+        QStringList members;
+        for (const QString &k : f.keyColumns)
+            members.append(QStringLiteral("%1, e.ev_data OPERATOR(pg_catalog.->) %1")
+                               .arg(m_connection.quoteLiteral(k)));
+        newKey += QStringLiteral(" WHEN %1 THEN pg_catalog.json_build_object(%2)")
+                      .arg(id)
+                      .arg(members.join(QStringLiteral(", ")));
+    }
+    return QStringLiteral(
+               "SELECT e.ev_id, e.ev_txid, v.op, e.ev_table, v.key, v.data FROM (%1) e CROSS "
+               "JOIN LATERAL (SELECT CASE WHEN e.ev_op NOT IN ('I', 'U') THEN true%2 ELSE true "
+               "END AS keep) c CROSS JOIN LATERAL (VALUES (e.ev_op, e.ev_key, e.ev_data, "
+               "c.keep), ('D'::\"char\", e.ev_key, NULL::json, e.ev_op = 'U' AND NOT c.keep), "
+               "('D'::\"char\", CASE e.ev_table%3 END, NULL::json, e.ev_op = 'U' AND NOT "
+               "c.keep)) v (op, key, data, send) WHERE v.send")
+        .arg(batchQuery, matches, newKey);
+}
+
 BatchReader::BatchReader(Connection &connection, QString queue, QString consumer)
     : m_connection(connection)
     , m_queue(std::move(queue))
@@ -165,7 +201,9 @@ Result<qint64> BatchReader::readEvents(const Batch &batch, const EventSink &sink
     return count;
 }
 
-Result<qint64> BatchReader::streamEvents(const Batch &batch, const CopyLineSink &sink)
+Result<qint64> BatchReader::streamEvents(const Batch &batch,
+                                         const CopyLineSink &sink,
+                                         const QHash<int, RowFilter> &filters)
 {
     auto sql = m_connection.exec(QStringLiteral("SELECT ferry.batch_sql($1)"), {batch.id});
     if (!sql)
@@ -176,8 +214,23 @@ Result<qint64> BatchReader::streamEvents(const Batch &batch, const CopyLineSink 
     const QString orderBy = QStringLiteral(" ORDER BY 1");
     if (query.endsWith(orderBy))
         query.chop(orderBy.size());
-    const auto context = [&batch]() {
-        return QStringLiteral("reading batch %1").arg(batch.id);
+    if (!filters.isEmpty())
+        query = filteredQuery(query, filters);
+    const auto context = [&batch, &filters, this]() {
+        QString text = QStringLiteral("reading batch %1").arg(batch.id);
+        QStringList judged;
+        for (auto it = filters.cbegin(); it != filters.cend(); ++it)
+            judged.append(QStringLiteral("%1 (%2)").arg(
+                m_connection.quoteQualified(it->schema, it->name), it->condition.simplified()));
+        if (!judged.isEmpty()) {
+            judged.sort();
+            text += QStringLiteral(" with the row conditions of %1 (judged on the provider: a "
+                                   "condition the provider's table no longer fits stops the node "
+                                   "here; remove-table the table and add-table it again with one "
+                                   "that fits)")
+                        .arg(judged.join(QStringLiteral(", ")));
+        }
+        return text;
     };
 
     QueryResult started(PQexec(

@@ -46,6 +46,20 @@ public:
     };
     using CopyLineSink = std::function<bool(const CopyLine &)>;
 
+    // A node's row condition on one table (add-table --copy-condition),
+    // judged on the provider for each row image while the batch streams: an
+    // insert that does not match is not sent; an update that does not match
+    // is sent as deletes of its old and new keys (the row may be there from
+    // before, or have moved in under its old key). Deletes and truncates
+    // pass as they are.
+    struct RowFilter
+    {
+        QString schema; // the provider's table, as it is named now
+        QString name;
+        QString condition;
+        QStringList keyColumns;
+    };
+
     BatchReader(Connection &connection, QString queue, QString consumer);
 
     // The consumer's open batch, or a new one; empty when no new tick exists.
@@ -58,7 +72,9 @@ public:
     // `COPY (batch query) TO STDOUT`); returns the count. A caller that needs
     // queue order sorts by id itself. Stopping works as for readEvents(); the
     // connection stays usable. Runs inside or outside a transaction.
-    Result<qint64> streamEvents(const Batch &batch, const CopyLineSink &sink);
+    Result<qint64> streamEvents(const Batch &batch,
+                                const CopyLineSink &sink,
+                                const QHash<int, RowFilter> &filters = {});
     // One event of the batch by its id (for an error message that names it);
     // empty when the batch has no such event.
     Result<std::optional<Event>> readEvent(const Batch &batch, qint64 eventId);
@@ -70,6 +86,9 @@ public:
     void setFetchSize(int rows) { m_fetchSize = qMax(1, rows); }
 
 private:
+    // The batch query wrapped so the provider applies `filters`.
+    QString filteredQuery(const QString &batchQuery, const QHash<int, RowFilter> &filters) const;
+
     Connection &m_connection;
     QString m_queue;
     QString m_consumer;

@@ -451,7 +451,11 @@ Result<QStringList>
 Applier::writableColumns(const TableMapping &table, const QStringList &carried, qint64 event)
 {
     const NodeTable &node = m_nodeTables[table.sourceTableId];
-    for (const QString &c : carried) {
+    // A node that keeps some columns only (add-table --columns) ignores the rest.
+    QStringList kept = carried;
+    if (!table.columns.isEmpty())
+        kept.removeIf([&table](const QString &c) { return !table.columns.contains(c); });
+    for (const QString &c : std::as_const(kept)) {
         if (node.columns.contains(c))
             continue;
         markFailed(table, event);
@@ -465,7 +469,7 @@ Applier::writableColumns(const TableMapping &table, const QStringList &carried, 
                          .arg(displayTableName(m_node, table.sourceSchema, table.sourceName),
                               m_node.quoteIdentifier(c), m_failedTable));
     }
-    const QSet<QString> has(carried.cbegin(), carried.cend());
+    const QSet<QString> has(kept.cbegin(), kept.cend());
     QStringList columns;
     for (const QString &c : node.columns) {
         if (!has.contains(c) || node.generated.contains(c))
@@ -589,69 +593,79 @@ Result<void> Applier::copyEvents(const Batch &batch,
     QHash<int, bool> plainKeys;
     QByteArray rewritten;
     bool sent = true;
-    auto read = reader.streamEvents(batch, [&](const BatchReader::CopyLine &e) {
-        const auto table = tables.constFind(e.tableId);
-        if (table == tables.cend())
-            return true; // not a table of this node
-        if (e.op == Event::Op::Release) {
-            // The table's last event; never skipped: a copy's snapshot that
-            // saw the release does not make the subscription stay.
-            streamed.released.append(e.tableId);
-            return true;
-        }
-        // Nothing a table's copy already holds or will hold.
-        if (table->inCopy || (table->skipSeenBy && table->skipSeenBy->sees(e.txid)))
-            return true;
-        ++result.applied;
-        QByteArrayView line = e.line;
-        int shape = 0;
-        switch (e.op) {
-        case Event::Op::Insert:
-            shape = Inserts;
-            break;
-        case Event::Op::Delete:
-            shape = Deletes;
-            break;
-        case Event::Op::Truncate:
-        case Event::Op::Release:
-            ++streamed.truncates;
-            break;
-        case Event::Op::Update: {
-            auto plain = plainKeys.constFind(e.tableId);
-            if (plain == plainKeys.cend()) {
-                bool none = true;
-                for (const QString &k : table->keyColumns)
-                    none = none && !table->jsonTextColumns.contains(k);
-                plain = plainKeys.insert(e.tableId, none);
+    // Row conditions are judged on the provider, where the copy judged them.
+    QHash<int, BatchReader::RowFilter> filters;
+    for (const TableMapping &t : tables) {
+        if (!t.condition.isEmpty() && !t.inCopy && t.captured)
+            filters.insert(t.sourceTableId,
+                           {t.sourceSchema, t.sourceName, t.condition, t.keyColumns});
+    }
+    auto read = reader.streamEvents(
+        batch,
+        [&](const BatchReader::CopyLine &e) {
+            const auto table = tables.constFind(e.tableId);
+            if (table == tables.cend())
+                return true; // not a table of this node
+            if (e.op == Event::Op::Release) {
+                // The table's last event; never skipped: a copy's snapshot that
+                // saw the release does not make the subscription stay.
+                streamed.released.append(e.tableId);
+                return true;
             }
-            if (*plain && keyUnchanged(e.key, e.data)) {
-                // Same key: the row's new image is all the node needs.
-                shape = Updates;
-                const qsizetype keyAt = e.key.data() - e.line.data();
-                rewritten.clear();
-                rewritten.append(e.line.first(keyAt));
-                rewritten.append("\\N");
-                rewritten.append(e.line.sliced(keyAt + e.key.size()));
-                line = rewritten;
-            } else {
-                shape = KeyChanges;
+            // Nothing a table's copy already holds or will hold.
+            if (table->inCopy || (table->skipSeenBy && table->skipSeenBy->sees(e.txid)))
+                return true;
+            ++result.applied;
+            QByteArrayView line = e.line;
+            int shape = 0;
+            switch (e.op) {
+            case Event::Op::Insert:
+                shape = Inserts;
+                break;
+            case Event::Op::Delete:
+                shape = Deletes;
+                break;
+            case Event::Op::Truncate:
+            case Event::Op::Release:
+                ++streamed.truncates;
+                break;
+            case Event::Op::Update: {
+                auto plain = plainKeys.constFind(e.tableId);
+                if (plain == plainKeys.cend()) {
+                    bool none = true;
+                    for (const QString &k : table->keyColumns)
+                        none = none && !table->jsonTextColumns.contains(k);
+                    plain = plainKeys.insert(e.tableId, none);
+                }
+                if (*plain && keyUnchanged(e.key, e.data)) {
+                    // Same key: the row's new image is all the node needs.
+                    shape = Updates;
+                    const qsizetype keyAt = e.key.data() - e.line.data();
+                    rewritten.clear();
+                    rewritten.append(e.line.first(keyAt));
+                    rewritten.append("\\N");
+                    rewritten.append(e.line.sliced(keyAt + e.key.size()));
+                    line = rewritten;
+                } else {
+                    shape = KeyChanges;
+                }
+                break;
             }
-            break;
-        }
-        }
-        if (shape & (Inserts | Updates | KeyChanges)) {
-            // Which columns the image carries (R1: only those are written).
-            auto &sets = streamed.columnSets[e.tableId];
-            const quint64 signature = columnSignature(e.data);
-            if (!sets.contains(signature))
-                sets.insert(signature,
-                            {signature == 0 ? QStringList() : memberNames(e.data), e.id});
-        }
-        streamed.shapes[e.tableId] |= shape;
-        streamed.lines.append(e.id);
-        sent = PQputCopyData(m_node.handle(), line.data(), int(line.size())) == 1;
-        return sent;
-    });
+            }
+            if (shape & (Inserts | Updates | KeyChanges)) {
+                // Which columns the image carries (R1: only those are written).
+                auto &sets = streamed.columnSets[e.tableId];
+                const quint64 signature = columnSignature(e.data);
+                if (!sets.contains(signature))
+                    sets.insert(signature,
+                                {signature == 0 ? QStringList() : memberNames(e.data), e.id});
+            }
+            streamed.shapes[e.tableId] |= shape;
+            streamed.lines.append(e.id);
+            sent = PQputCopyData(m_node.handle(), line.data(), int(line.size())) == 1;
+            return sent;
+        },
+        filters);
     if (!read || !sent) {
         PQputCopyEnd(m_node.handle(), "reading the batch failed");
         std::optional<Error> nodeSide;

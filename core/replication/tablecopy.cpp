@@ -3,6 +3,7 @@
 #include "db/copystream.h"
 #include "db/transaction.h"
 #include "replication/failuretext.h"
+#include "replication/rowcondition.h"
 
 #include <QSet>
 
@@ -172,8 +173,15 @@ Result<TableCopyResult> copyTable(Connection &provider,
         if (nodeColumns->toBool(i, 1))
             computed.insert(nodeColumns->text(i, 0));
     }
-    if (auto r = emptyForCopy(leaf, dest, destDisplay); !r)
+    // --skip-truncate: the copy adds to what the table holds.
+    if (!table.skipTruncate) {
+        if (auto r = emptyForCopy(leaf, dest, destDisplay); !r)
+            return r.error();
+    } else if (auto r = leaf.exec(
+                   QStringLiteral("LOCK TABLE ONLY %1 IN SHARE ROW EXCLUSIVE MODE").arg(dest));
+               !r) {
         return r.error();
+    }
 
     // R2: the copy's snapshot is taken only once it holds a lock on the
     // source that a rewrite (ALTER TABLE ... TYPE, CLUSTER, VACUUM FULL)
@@ -230,6 +238,8 @@ Result<TableCopyResult> copyTable(Connection &provider,
     QStringList quotedSource;
     QStringList quotedDest;
     for (const QString &c : sourceColumns->column(0)) {
+        if (!table.columns.isEmpty() && !table.columns.contains(c))
+            continue; // not kept here (add-table --columns)
         if (!onNode.contains(c))
             return Error(ErrorKind::Data,
                          QStringLiteral("%1 has column %2, which %3 on this node lacks: add the "
@@ -241,10 +251,17 @@ Result<TableCopyResult> copyTable(Connection &provider,
         quotedSource.append(provider.quoteIdentifier(c));
         quotedDest.append(leaf.quoteIdentifier(c));
     }
+    // The row condition, judged here as every later row image is judged:
+    // on the provider, over the table's own columns.
+    const QString where
+        = table.condition.isEmpty()
+              ? QString()
+              : QStringLiteral(" AS %1 WHERE %2")
+                    .arg(provider.quoteIdentifier(table.sourceName), conditionSql(table.condition));
     auto copied = copyBetween(
         provider,
-        QStringLiteral("COPY (SELECT %1 FROM ONLY %2) TO STDOUT")
-            .arg(quotedSource.join(QStringLiteral(", ")), source->qualified),
+        QStringLiteral("COPY (SELECT %1 FROM ONLY %2%3) TO STDOUT")
+            .arg(quotedSource.join(QStringLiteral(", ")), source->qualified, where),
         leaf,
         QStringLiteral("COPY %1 (%2) FROM STDIN").arg(dest, quotedDest.join(QStringLiteral(", "))));
     if (!copied) {
@@ -256,7 +273,7 @@ Result<TableCopyResult> copyTable(Connection &provider,
                     provider, QStringLiteral("ISOLATION LEVEL REPEATABLE READ READ ONLY"))) {
                 (void)provider.exec(kPinnedFormats
                                     + QStringLiteral("; SET LOCAL synchronize_seqscans = off"));
-                key = keyOfLine(provider, source->qualified, source->keys, *line);
+                key = keyOfLine(provider, source->qualified + where, source->keys, *line);
             }
         }
         return std::move(e.withContext(

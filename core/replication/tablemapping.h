@@ -22,6 +22,10 @@ struct TableMapping
     QStringList keyColumns;      // the primary key, same names on both sides
     QStringList jsonTextColumns; // json/jsonb columns sent as text (ferry.queue_table)
     bool captured = true;        // false once the provider released the table
+    // The node's row condition (judged on the provider) and the columns it
+    // keeps; empty: every row, every column.
+    QString condition;
+    QStringList columns;
     // While a freshly copied table catches up: events of transactions this
     // snapshot (the copy's) saw are already in the copied rows, so skipped.
     std::optional<Snapshot> skipSeenBy;

@@ -3,8 +3,11 @@
 #include "db/transaction.h"
 #include "queue/queueadmin.h"
 #include "queue/schemainstaller.h"
+#include "replication/rowcondition.h"
 #include "util/logging.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -160,7 +163,10 @@ Result<QStringList> createTableSql(Connection &node,
                                    Connection &provider,
                                    const Captured &c,
                                    const QString &targetSchema,
-                                   const QString &targetName)
+                                   const QString &targetName,
+                                   const QStringList &kept,
+                                   bool withIndexes,
+                                   QStringList &notMade)
 {
     auto columns = provider.exec(
         QStringLiteral("SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
@@ -173,6 +179,8 @@ Result<QStringList> createTableSql(Connection &node,
     const QString display = displayTableName(node, targetSchema, targetName);
     QStringList defs;
     for (int i = 0; i < columns->rowCount(); ++i) {
+        if (!kept.isEmpty() && !kept.contains(columns->text(i, 0)))
+            continue;
         if (columns->toBool(i, 3))
             return Error(ErrorKind::Usage,
                          QStringLiteral("--create does not make %1: column %2 is generated on "
@@ -189,10 +197,51 @@ Result<QStringList> createTableSql(Connection &node,
     for (const QString &k : c.keys)
         keys.append(node.quoteIdentifier(k));
     defs.append(QStringLiteral("PRIMARY KEY (%1)").arg(keys.join(QStringLiteral(", "))));
-    return QStringList{
+    const QString target = node.quoteQualified(targetSchema, targetName);
+    QStringList statements{
         QStringLiteral("CREATE SCHEMA IF NOT EXISTS %1").arg(node.quoteIdentifier(targetSchema)),
-        QStringLiteral("CREATE TABLE %1 (%2)")
-            .arg(node.quoteQualified(targetSchema, targetName), defs.join(QStringLiteral(", ")))};
+        QStringLiteral("CREATE TABLE %1 (%2)").arg(target, defs.join(QStringLiteral(", ")))};
+    if (!withIndexes)
+        return statements;
+    // --create-full: the provider's other indexes, as pg_get_indexdef
+    // writes them, on the new table (named by the node). An index over an
+    // expression or with a WHERE would run functions on the node that the
+    // provider's roles chose: left to the DBA, and said so.
+    auto indexes = provider.exec(
+        QStringLiteral(
+            "SELECT pg_catalog.pg_get_indexdef(i.indexrelid), pg_catalog.format('%I.%I', "
+            "n.nspname, t.relname), x.relname, i.indexprs IS NOT NULL OR i.indpred IS NOT NULL, "
+            "pg_catalog.array_to_json(ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a "
+            "WHERE a.attrelid = i.indrelid AND a.attnum OPERATOR(pg_catalog.=) ANY (i.indkey))) "
+            "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace JOIN pg_catalog.pg_class x "
+            "ON x.oid = i.indexrelid WHERE i.indrelid = $1::pg_catalog.oid AND NOT "
+            "i.indisprimary ORDER BY x.relname"),
+        {c.oid});
+    if (!indexes)
+        return indexes.error();
+    for (int i = 0; i < indexes->rowCount(); ++i) {
+        const QString definition = indexes->text(i, 0);
+        const QString on = QStringLiteral(" ON ") + indexes->text(i, 1) + QStringLiteral(" USING ");
+        const qsizetype at = definition.indexOf(on);
+        bool columnsKept = true;
+        for (const QString &column : indexes->jsonStrings(i, 4))
+            columnsKept = columnsKept && (kept.isEmpty() || kept.contains(column));
+        if (indexes->toBool(i, 3) || at < 0 || !columnsKept) {
+            notMade.append(QStringLiteral("index %1 of %2: not made on the node (%3); make it "
+                                          "there by hand if you need it")
+                               .arg(indexes->text(i, 2), indexes->text(i, 1),
+                                    !columnsKept ? QStringLiteral("a column of it is not kept")
+                                                 : QStringLiteral("an expression or partial "
+                                                                  "index")));
+            continue;
+        }
+        const bool unique = definition.startsWith(QLatin1String("CREATE UNIQUE INDEX"));
+        statements.append(QStringLiteral("CREATE %1INDEX ON %2 USING %3")
+                              .arg(unique ? QStringLiteral("UNIQUE ") : QString(), target,
+                                   definition.mid(at + on.size())));
+    }
+    return statements;
 }
 
 // `c` goes into the node's table targetSchema.targetName.
@@ -202,7 +251,8 @@ Result<void> checkLeafTable(Connection &node,
                             const QString &targetSchema,
                             const QString &targetName,
                             const QString &nodeName,
-                            bool replicaRole)
+                            bool replicaRole,
+                            const QStringList &kept)
 {
     const QString display = displayTableName(node, targetSchema, targetName);
     const QString qualified = node.quoteQualified(targetSchema, targetName);
@@ -288,6 +338,8 @@ Result<void> checkLeafTable(Connection &node,
     QHash<QString, bool> rootColumns; // name -> generated on the root
     QHash<QString, int> rootRow;      // name -> its row in `source`
     for (int i = 0; i < source->rowCount(); ++i) {
+        if (!kept.isEmpty() && !kept.contains(source->text(i, 0)))
+            continue; // not replicated here (--columns)
         rootColumns.insert(source->text(i, 0), source->toBool(i, 1));
         rootRow.insert(source->text(i, 0), i);
     }
@@ -407,10 +459,36 @@ Result<AddTablesOutcome> TableRegistry::add(const QStringList &names,
 {
     if (names.isEmpty() && !all)
         return Error(ErrorKind::Usage, QStringLiteral("add-table needs table names or --all"));
-    if (options.create && m_info.type == NodeType::Root)
+    if (m_info.type == NodeType::Root) {
+        const QList<std::pair<bool, const char *>> leafOnly
+            = {{options.create, "--create"},
+               {options.createFull, "--create-full"},
+               {!options.condition.isEmpty(), "--copy-condition"},
+               {!options.columns.isEmpty(), "--columns"},
+               {options.expectSync, "--expect-sync"},
+               {options.skipTruncate, "--skip-truncate"}};
+        for (const auto &[given, flag] : leafOnly) {
+            if (given)
+                return Error(ErrorKind::Usage,
+                             QStringLiteral("%1 is for a leaf: the root's tables are its own and "
+                                            "it captures every row and column of them; nothing "
+                                            "was added")
+                                 .arg(QLatin1String(flag)));
+        }
+    }
+    if (options.expectSync && (options.create || options.createFull))
         return Error(ErrorKind::Usage,
-                     QStringLiteral("--create is for a leaf: the root's tables are its own; "
-                                    "nothing was added"));
+                     QStringLiteral("--expect-sync says the node's table already holds the rows, "
+                                    "--create makes an empty one: give one of them; nothing was "
+                                    "added"));
+    if (options.expectSync && options.skipTruncate)
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("--skip-truncate is about the copy, which --expect-sync "
+                                    "leaves out: give one of them; nothing was added"));
+    if (!options.condition.isEmpty()) {
+        if (auto r = checkConditionText(options.condition); !r)
+            return r.error();
+    }
     if (!options.destTable.isEmpty()) {
         if (m_info.type == NodeType::Root)
             return Error(ErrorKind::Usage,
@@ -666,7 +744,7 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
         auto resolved = destinationOf(m_node, options.destTable);
         if (!resolved)
             return resolved.error();
-        if (!resolved->exists && !options.create)
+        if (!resolved->exists && !options.create && !options.createFull)
             return Error(
                 ErrorKind::Usage,
                 QStringLiteral("destination table %1 does not exist on node %2: create "
@@ -679,6 +757,26 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
         return options.destTable.isEmpty() ? std::pair(c.schema, c.name)
                                            : std::pair(dest.schema, dest.name);
     };
+
+    // --columns: names as PostgreSQL reads them (unquoted ones fold to lower case).
+    QStringList kept;
+    for (const QString &raw : options.columns) {
+        QString name = raw.trimmed();
+        if (name.size() >= 2 && name.startsWith(QLatin1Char('"'))
+            && name.endsWith(QLatin1Char('"')))
+            name = name.mid(1, name.size() - 2)
+                       .replace(QStringLiteral("\"\""), QStringLiteral("\""));
+        else
+            name = name.toLower();
+        if (name.isEmpty())
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("--columns has an empty name: give them as a,b,c; nothing "
+                                        "was added"));
+        if (kept.contains(name))
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("--columns names %1 twice; nothing was added").arg(name));
+        kept.append(name);
+    }
 
     // Every target must exist here and be able to take what the root sends.
     QList<Captured> toAdd;
@@ -711,18 +809,50 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
                                         "longer lists it; nothing was added")
                              .arg(display, m_info.name));
         }
+        const QString sourceDisplay = displayTableName(provider, c.schema, c.name);
+        if (!kept.isEmpty()) {
+            auto columns = provider.exec(
+                QStringLiteral("SELECT pg_catalog.array_to_json(ARRAY(SELECT attname FROM "
+                               "pg_catalog.pg_attribute WHERE attrelid = $1::pg_catalog.oid AND "
+                               "attnum > 0 AND NOT attisdropped))"),
+                {c.oid});
+            if (!columns)
+                return columns.error();
+            const QStringList sourceColumns = columns->jsonStrings(0, 0);
+            for (const QString &k : std::as_const(kept)) {
+                if (!sourceColumns.contains(k))
+                    return Error(ErrorKind::Usage,
+                                 QStringLiteral("--columns names %1, which %2 on the provider "
+                                                "does not have; nothing was added")
+                                     .arg(provider.quoteIdentifier(k), sourceDisplay));
+            }
+            for (const QString &k : c.keys) {
+                if (!kept.contains(k))
+                    return Error(ErrorKind::Usage,
+                                 QStringLiteral("--columns must keep the primary key of %1 (%2); "
+                                                "nothing was added")
+                                     .arg(sourceDisplay, c.keys.join(QStringLiteral(", "))));
+            }
+        }
+        if (!options.condition.isEmpty()) {
+            if (auto r = checkConditionOn(provider, provider.quoteQualified(c.schema, c.name),
+                                          c.name, options.condition);
+                !r)
+                return r.error();
+        }
         auto there = m_node.exec(QStringLiteral("SELECT pg_catalog.to_regclass($1) IS NOT NULL"),
                                  {m_node.quoteQualified(targetSchema, targetName)});
         if (!there)
             return there.error();
-        if (!there->toBool(0, 0) && options.create) {
+        if (!there->toBool(0, 0) && (options.create || options.createFull)) {
             // Made from the provider's definition below, in the same transaction.
-            auto ddl = createTableSql(m_node, provider, c, targetSchema, targetName);
+            auto ddl = createTableSql(m_node, provider, c, targetSchema, targetName, kept,
+                                      options.createFull, outcome.skipped);
             if (!ddl)
                 return ddl.error();
             toCreate.insert(c.id, *ddl);
         } else if (auto r = checkLeafTable(m_node, provider, c, targetSchema, targetName,
-                                           m_info.name, replica.value());
+                                           m_info.name, replica.value(), kept);
                    !r) {
             return r.error();
         }
@@ -740,11 +870,21 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
                     QStringLiteral("creating %1 on node %2 (--create); nothing was added")
                         .arg(displayTableName(m_node, targetSchema, targetName), m_info.name));
         }
-        if (auto r = m_node.exec(QStringLiteral("INSERT INTO ferry.node_table (queue_name, "
-                                                "source_table_id, source_schema, source_name, "
-                                                "dest_schema, dest_name) "
-                                                "VALUES ($1, $2, $3, $4, $5, $6)"),
-                                 {m_info.queue, c.id, c.schema, c.name, targetSchema, targetName});
+        // --expect-sync: ok at once; its events apply from the node's next batch on.
+        if (auto r = m_node.exec(
+                QStringLiteral("INSERT INTO ferry.node_table (queue_name, source_table_id, "
+                               "source_schema, source_name, dest_schema, dest_name, "
+                               "row_condition, column_list, skip_truncate, merge_state) VALUES "
+                               "($1, $2, $3, $4, $5, $6, NULLIF($7, ''), "
+                               "(SELECT pg_catalog.array_agg(c) FROM "
+                               "pg_catalog.json_array_elements_text($8::pg_catalog.json) c), $9, "
+                               "$10)"),
+                {m_info.queue, c.id, c.schema, c.name, targetSchema, targetName,
+                 options.condition.trimmed(),
+                 QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(kept))
+                                       .toJson(QJsonDocument::Compact)),
+                 options.skipTruncate,
+                 options.expectSync ? QStringLiteral("ok") : QStringLiteral("in-copy")});
             !r)
             return r.error();
         if (auto r = m_node.exec(QStringLiteral("SELECT ferry.deny_table($1::text::regclass)"),
@@ -756,6 +896,10 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
         QString added = source == target ? source : QStringLiteral("%1 as %2").arg(source, target);
         if (toCreate.contains(c.id))
             added += QStringLiteral(" (created)");
+        if (!options.condition.isEmpty())
+            added += QStringLiteral(" where %1").arg(options.condition.simplified());
+        if (options.expectSync)
+            added += QStringLiteral(" (in sync, not copied)");
         outcome.added.append(added);
     }
     if (auto r = tx->commit(); !r)
@@ -890,8 +1034,9 @@ Result<QList<NodeTable>> TableRegistry::list()
     auto r
         = m_node.exec(QStringLiteral("SELECT source_schema, source_name, dest_schema, dest_name, "
                                      "merge_state, copy_snapshot, copied_rows, last_error, "
-                                     "source_table_id FROM ferry.node_table WHERE queue_name = "
-                                     "$1 ORDER BY 1, 2"),
+                                     "source_table_id, row_condition, "
+                                     "pg_catalog.array_to_json(column_list), skip_truncate "
+                                     "FROM ferry.node_table WHERE queue_name = $1 ORDER BY 1, 2"),
                       {m_info.queue});
     if (!r)
         return r.error();
@@ -906,6 +1051,9 @@ Result<QList<NodeTable>> TableRegistry::list()
         t.copiedRows = r->isNull(i, 6) ? -1 : r->toInt64(i, 6);
         t.lastError = r->text(i, 7);
         t.sourceTableId = r->isNull(i, 8) ? 0 : int(r->toInt64(i, 8));
+        t.condition = r->text(i, 9);
+        t.columns = r->isNull(i, 10) ? QStringList() : r->jsonStrings(i, 10);
+        t.skipTruncate = r->toBool(i, 11);
         out.append(t);
     }
     return out;
@@ -1008,6 +1156,8 @@ QHash<int, TableMapping> TableRegistry::appliedMappings(const QHash<int, TableMa
         mapped.targetSchema = t.destSchema;
         mapped.targetName = t.destName;
         mapped.inCopy = t.mergeState == QLatin1String("in-copy");
+        mapped.condition = t.condition;
+        mapped.columns = t.columns;
         if (t.mergeState == QLatin1String("catching-up"))
             mapped.skipSeenBy = Snapshot::parse(t.copySnapshot);
         out.insert(mapped.sourceTableId, mapped);

@@ -17,6 +17,9 @@ struct NodeTable
     QByteArray copySnapshot;
     qint64 copiedRows = -1;
     QString lastError;
+    QString condition;   // the row condition; empty: every row
+    QStringList columns; // the columns kept; empty: all
+    bool skipTruncate = false;
 };
 
 struct AddTablesOutcome
@@ -35,6 +38,18 @@ struct AddTableOptions
     // --create: a destination that does not exist is made (its schema too)
     // from the provider's columns, types, NOT NULLs and primary key.
     bool create = false;
+    // --create-full: as --create, and the provider's indexes too.
+    bool createFull = false;
+    // --copy-condition=SQL: only the source's rows that match it, in the copy
+    // and in every later change (judged on the provider).
+    QString condition;
+    // --columns=a,b,c: only these columns (the primary key among them).
+    QStringList columns;
+    // --expect-sync: the node's table already holds the source's rows: no
+    // copy, ok at once.
+    bool expectSync = false;
+    // --skip-truncate: the copy adds to the rows the table holds.
+    bool skipTruncate = false;
     // Set by add(): the names with * or ? ('digoal_01.*'), matched against
     // "schema.table" of the tables --all would take.
     QStringList patterns;

@@ -298,7 +298,9 @@ Result<void> CascadeFixture::waitSynced(const QString &leafDatabase,
 
 Result<QString> CascadeFixture::compare(const QString &rootTable,
                                         const QString &leafTable,
-                                        const QString &leafDatabase) const
+                                        const QString &leafDatabase,
+                                        const QString &rootWhere,
+                                        const QStringList &only) const
 {
     auto root = sql(rootDb());
     if (!root)
@@ -319,17 +321,24 @@ Result<QString> CascadeFixture::compare(const QString &rootTable,
         {rootTable});
     if (!shape)
         return shape.error();
-    const QString columns = shape->text(0, 0);
+    QString columns = shape->text(0, 0);
+    if (!only.isEmpty()) {
+        QStringList quoted;
+        for (const QString &c : only)
+            quoted.append(root->quoteIdentifier(c));
+        columns = quoted.join(QStringLiteral(", "));
+    }
     const QString order = shape->text(0, 1).isEmpty() ? QStringLiteral("1") : shape->text(0, 1);
-    const auto rows = [&](Connection &c, const QString &table) {
-        return c.exec(
-            QStringLiteral("SELECT ROW(%1)::text FROM %2 ORDER BY %3").arg(columns, table, order));
+    const auto rows = [&](Connection &c, const QString &table, const QString &where) {
+        return c.exec(QStringLiteral("SELECT ROW(%1)::text FROM %2 %4 ORDER BY %3")
+                          .arg(columns, table, order,
+                               where.isEmpty() ? QString() : QStringLiteral("WHERE ") + where));
     };
-    auto a = rows(*root, rootTable);
+    auto a = rows(*root, rootTable, rootWhere);
     if (!a)
         return a.error();
     const QString other = leafTable.isEmpty() ? rootTable : leafTable;
-    auto b = rows(*leaf, other);
+    auto b = rows(*leaf, other, QString());
     if (!b)
         return b.error();
     const int n = qMax(a->rowCount(), b->rowCount());

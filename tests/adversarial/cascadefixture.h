@@ -112,9 +112,13 @@ public:
     // Row-by-row equality of root table `rootTable` and leaf table
     // `leafTable` (schema-qualified), in primary key order: empty when equal,
     // else the first difference.
+    // `rootWhere` filters the root's rows (a leaf's row condition, over the
+    // root's columns); `columns` compares only those (a leaf's --columns).
     Result<QString> compare(const QString &rootTable,
                             const QString &leafTable = QString(),
-                            const QString &leafDatabase = QStringLiteral("leaf")) const;
+                            const QString &leafDatabase = QStringLiteral("leaf"),
+                            const QString &rootWhere = QString(),
+                            const QStringList &columns = {}) const;
 
 private:
     Options m_options;
