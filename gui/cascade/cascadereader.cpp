@@ -136,6 +136,8 @@ NodeDetail readNodeDetail(const DetailRequest &request)
                 if (dest != row.name)
                     row.destination = dest;
                 row.mergeState = t.mergeState;
+                row.condition = t.condition;
+                row.columns = t.columns;
                 row.copiedRows = t.copiedRows;
                 row.lastError = t.lastError;
                 for (const CopyProgress &p : copies) {

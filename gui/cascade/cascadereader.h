@@ -67,6 +67,8 @@ struct TableRow
 {
     QString name;        // source, as "schema.table" quoted where needed
     QString destination; // empty when it is the same table
+    QString condition;   // a leaf's row condition; empty: every row
+    QStringList columns; // the columns a leaf keeps; empty: all
     QString mergeState;  // in-copy, catching-up, ok
     qint64 copiedRows = -1;
     QString lastError;

@@ -26,7 +26,13 @@ namespace ferry::gui {
 
 namespace {
 
-enum TableColumn { TableNameColumn, TableStateColumn, TableRowsColumn, TableErrorColumn };
+enum TableColumn {
+    TableNameColumn,
+    TableStateColumn,
+    TableRowsColumn,
+    TableRowsKeptColumn,
+    TableErrorColumn
+};
 
 QLabel *makeLabel(const QString &objectName, QWidget *parent)
 {
@@ -110,7 +116,7 @@ NodeDetailWidget::NodeDetailWidget(QWidget *parent)
     m_tables->setUniformRowHeights(true);
     m_tables->setAlternatingRowColors(true);
     m_tables->setSelectionMode(QAbstractItemView::NoSelection);
-    m_tables->setColumnCount(4);
+    m_tables->setColumnCount(5);
     m_tables->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_tables->header()->setStretchLastSection(true);
     m_tables->setItemDelegateForColumn(TableStateColumn, new CopyProgressDelegate(m_tables));
@@ -242,7 +248,8 @@ void NodeDetailWidget::retranslateUi()
 {
     m_placeholder->setText(tr("Select a node in the cascade to see its tables and its "
                               "worker's log."));
-    m_tables->setHeaderLabels({tr("Table"), tr("State"), tr("Copied rows"), tr("Error")});
+    m_tables->setHeaderLabels(
+        {tr("Table"), tr("State"), tr("Copied rows"), tr("Rows kept"), tr("Error")});
     m_thresholdLabel->setText(tr("Alert when the &lag is over"));
     m_thresholdSpin->setSuffix(tr(" s"));
     m_thresholdSpin->setToolTip(tr("Over this lag the node shows a warning, its line in the lag "
@@ -354,6 +361,7 @@ void NodeDetailWidget::renderTables()
     }
     const QLocale locale;
     bool anyError = false;
+    bool anyKept = false;
     for (const TableRow &t : m_detail->tables) {
         auto *item = new QTreeWidgetItem(m_tables);
         item->setText(TableNameColumn,
@@ -388,12 +396,28 @@ void NodeDetailWidget::renderTables()
             }
         }
         item->setTextAlignment(TableRowsColumn, Qt::AlignRight | Qt::AlignVCenter);
+        // What a leaf keeps of the source: the rows its condition matches,
+        // the columns it names.
+        QStringList kept;
+        if (!t.condition.isEmpty())
+            kept.append(tr("where %1").arg(t.condition.simplified()));
+        if (!t.columns.isEmpty())
+            kept.append(tr("columns %1").arg(t.columns.join(QStringLiteral(", "))));
+        item->setText(TableRowsKeptColumn, kept.join(QStringLiteral("; ")));
+        item->setToolTip(TableRowsKeptColumn,
+                         kept.isEmpty() ? QString()
+                                        : tr("This node keeps only these rows and columns of "
+                                             "the source, in the copy and in every later "
+                                             "change: %1")
+                                              .arg(kept.join(QStringLiteral("; "))));
+        anyKept = anyKept || !kept.isEmpty();
         item->setText(TableErrorColumn, t.lastError);
         item->setToolTip(TableErrorColumn, t.lastError);
         anyError = anyError || !t.lastError.isEmpty();
     }
     // An empty error column would only push the others out of a narrow pane.
     m_tables->setColumnHidden(TableErrorColumn, !anyError);
+    m_tables->setColumnHidden(TableRowsKeptColumn, !anyKept);
 }
 
 void NodeDetailWidget::renderLog()

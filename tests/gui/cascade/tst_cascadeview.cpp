@@ -585,7 +585,7 @@ void TestCascadeView::workersReplicate()
                     if (item->data(0, Qt::UserRole).toString()
                         == QLatin1String("digoal_01.user_login_rec"))
                         return item->text(1) == QStringLiteral("Error")
-                               && item->text(3).contains(QLatin1String("no_early"));
+                               && item->text(4).contains(QLatin1String("no_early"));
                 }
                 return false;
             }(),

@@ -7,7 +7,9 @@
 
 #include <QPlainTextEdit>
 #include <QScrollBar>
+#include <QSplitter>
 #include <QTest>
+#include <QTreeWidget>
 
 using namespace ferry;
 using namespace ferry::gui;
@@ -18,6 +20,7 @@ class TestNodeDetail : public QObject
 
 private slots:
     void logFollowsTheEnd();
+    void tablesShowWhatTheNodeKeeps();
 };
 
 namespace {
@@ -94,6 +97,66 @@ void TestNodeDetail::logFollowsTheEnd()
     pane.showDetail(detailWith(380));
     QTest::qWait(50);
     QTRY_COMPARE(bar->value(), bar->maximum());
+}
+
+// Seed S7's dst2: each table with its destination, and what the node keeps
+// of it (a row condition, a column list) in a column of its own, shown only
+// when some table keeps less than all.
+void TestNodeDetail::tablesShowWhatTheNodeKeeps()
+{
+    NodeDetailWidget pane;
+    pane.resize(900, 300);
+    pane.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&pane));
+    NodeStatus node;
+    node.name = QStringLiteral("dst2");
+    node.type = NodeType::Leaf;
+    node.reachable = true;
+    pane.showNode(node, true, node.name);
+    NodeDetail detail;
+    detail.node = node.name;
+    detail.local = true;
+    detail.ok = true;
+    TableRow info;
+    info.name = QStringLiteral("digoal_01.user_info");
+    info.destination = QStringLiteral("digoal_02.user_info1");
+    info.condition = QStringLiteral("userid < 1000");
+    info.mergeState = QStringLiteral("ok");
+    info.copiedRows = 999;
+    TableRow logout;
+    logout.name = QStringLiteral("digoal_01.user_logout_rec");
+    logout.columns = {QStringLiteral("id"), QStringLiteral("userid")};
+    logout.mergeState = QStringLiteral("catching-up");
+    TableRow session;
+    session.name = QStringLiteral("digoal_01.user_session");
+    session.mergeState = QStringLiteral("ok");
+    detail.tables = {info, logout, session};
+    pane.showDetail(detail);
+
+    auto *tables = pane.findChild<QTreeWidget *>(QStringLiteral("nodeTables"));
+    QVERIFY(tables);
+    QCOMPARE(tables->topLevelItemCount(), 3);
+    const int kept = 3;
+    QCOMPARE(tables->headerItem()->text(kept), QStringLiteral("Rows kept"));
+    QVERIFY(!tables->isColumnHidden(kept));
+    QCOMPARE(tables->topLevelItem(0)->text(0),
+             QStringLiteral("digoal_01.user_info → digoal_02.user_info1"));
+    QCOMPARE(tables->topLevelItem(0)->text(kept), QStringLiteral("where userid < 1000"));
+    QVERIFY(tables->topLevelItem(0)->toolTip(kept).contains(QStringLiteral("every later change")));
+    QCOMPARE(tables->topLevelItem(1)->text(kept), QStringLiteral("columns id, userid"));
+    QCOMPARE(tables->topLevelItem(2)->text(kept), QString());
+    QCOMPARE(tables->topLevelItem(2)->text(0), QStringLiteral("digoal_01.user_session"));
+    if (const QByteArray dir = qgetenv("FERRY_SCREENSHOT_DIR"); !dir.isEmpty()) {
+        pane.resize(1100, 260);
+        pane.splitter()->setSizes({800, 300});
+        QTest::qWait(50);
+        pane.grab().save(QString::fromLocal8Bit(dir) + QStringLiteral("/node-tables-kept.png"));
+    }
+
+    // A node that keeps everything shows no such column.
+    detail.tables = {session};
+    pane.showDetail(detail);
+    QVERIFY(tables->isColumnHidden(kept));
 }
 
 QTEST_MAIN(TestNodeDetail)
