@@ -588,8 +588,11 @@ Result<bool> NodeWorker::copyDueTable(Connection &provider, const QList<NodeTabl
     (void)resolveNodeErrors(*m_node, m_options.queue, name);
     m_copyBackoffMs.remove(key);
     m_copyRetryAtMs.remove(key);
+    QString how = copied->binary ? QStringLiteral(" in binary format") : QString();
+    if (copied->indexesBuiltAfter > 0)
+        how += QStringLiteral(", %1 index(es) built after the load").arg(copied->indexesBuiltAfter);
     qCInfo(lcCore).noquote()
-        << QStringLiteral("copied %1: %2 rows, catching up").arg(name).arg(copied->rows);
+        << QStringLiteral("copied %1: %2 rows%3, catching up").arg(name).arg(copied->rows).arg(how);
     // A tick after the copy lets the table become ok with the next
     // batch, also on an idle root that would tick only every idle_period.
     if (auto r = provider.exec(QStringLiteral("SELECT ferry.ticker($1, true)"), {m_options.queue});
