@@ -383,7 +383,7 @@ int listSequences(const JobConfig &config)
     auto sequences = SequenceRegistry(*opened->db, opened->node).list();
     if (!sequences)
         return failWith(sequences.error());
-    auto role = opened->db->exec(QStringLiteral("SELECT current_user"));
+    auto role = opened->db->exec(QStringLiteral("SELECT pg_catalog.quote_ident(current_user)"));
     out() << formatSequences(*opened->db, opened->node, *sequences,
                              role ? role->text(0, 0) : QString());
     out().flush();

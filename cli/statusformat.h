@@ -25,7 +25,7 @@ QString formatMembers(const NodeInfo &local, const QList<NodeMember> &members);
 QString formatTables(const Connection &db, const QList<NodeTable> &tables);
 // `seqs`: each sequence with the root's last value (on a leaf: as its worker
 // last read it), this node's, and whether it follows. `role`: this node's
-// sessions' role, for the GRANT a problem needs.
+// sessions' role as SQL names it, for the GRANT a problem needs.
 QString formatSequences(const Connection &db,
                         const NodeInfo &node,
                         const QList<NodeSequence> &sequences,

@@ -38,9 +38,10 @@ bool sameName(const QStringList &parts, const QString &schema, const QString &na
 const QString kUserSchemas = QStringLiteral(
     "n.nspname <> 'ferry' AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'");
 
+// This session's role as a GRANT names it (quoted only where needed).
 Result<QString> currentRole(Connection &db)
 {
-    auto r = db.exec(QStringLiteral("SELECT current_user"));
+    auto r = db.exec(QStringLiteral("SELECT pg_catalog.quote_ident(current_user)"));
     if (!r)
         return r.error();
     return r->text(0, 0);
@@ -121,7 +122,7 @@ Result<AddSequencesOutcome> SequenceRegistry::addOnRoot(const QStringList &names
                 outcome.skipped.append(
                     QStringLiteral("%1: role %2 may not read it (GRANT SELECT ON SEQUENCE %1 TO "
                                    "%2)")
-                        .arg(display, m_node.quoteIdentifier(*role)));
+                        .arg(display, *role));
             else
                 want({r->text(i, 0), r->text(i, 1), r->text(i, 2)});
         }
@@ -163,7 +164,7 @@ Result<AddSequencesOutcome> SequenceRegistry::addOnRoot(const QStringList &names
             return Error(ErrorKind::Usage,
                          QStringLiteral("role %2 may not read sequence %1: GRANT SELECT ON "
                                         "SEQUENCE %1 TO %2; nothing was added")
-                             .arg(display, m_node.quoteIdentifier(*role)));
+                             .arg(display, *role));
         want({r->text(0, 0), r->text(0, 1), r->text(0, 2)});
     }
 
@@ -334,7 +335,7 @@ SequenceRegistry::addOnLeaf(const QStringList &names, bool all, Connection &prov
             return Error(ErrorKind::Usage,
                          QStringLiteral("role %3 may not set sequence %1 on node %2: GRANT "
                                         "SELECT, UPDATE ON SEQUENCE %1 TO %3; nothing was added")
-                             .arg(display, m_info.name, m_node.quoteIdentifier(*role)));
+                             .arg(display, m_info.name, *role));
         toAdd.append(o);
     }
 
@@ -477,7 +478,7 @@ QString SequenceRegistry::problemText(const Connection &db,
                                       const QString &role)
 {
     const QString name = displayTableName(db, s.destSchema, s.destName);
-    const QString roleName = role.isEmpty() ? QStringLiteral("its role") : db.quoteIdentifier(role);
+    const QString roleName = role.isEmpty() ? QStringLiteral("its role") : role;
     const QString &p = s.problem;
     if (p.isEmpty())
         return {};

@@ -53,7 +53,8 @@ public:
     Result<QList<NodeSequence>> list();
 
     // What `problem` means and what to do, in one clause. `role`: the role
-    // this node's sessions use (for the GRANT that fixes it).
+    // this node's sessions use, as SQL names it (quote_ident), for the GRANT
+    // that fixes it.
     static QString problemText(const Connection &db,
                                const NodeSequence &s,
                                const QString &nodeName,

@@ -56,10 +56,11 @@ Result<void> SequenceSync::run(Connection &node, Connection &provider, const QSt
     if (!values)
         return std::move(
             values.error().withContext(QStringLiteral("reading the root's sequences")));
-    auto r = node.exec(QStringLiteral("SELECT o_seq_id, o_dest_schema, o_dest_name, o_root_value, "
-                                      "o_advanced, o_problem, current_user FROM "
-                                      "ferry.advance_sequences($1, $2::pg_catalog.json)"),
-                       {m_queue, values->text(0, 0)});
+    auto r = node.exec(
+        QStringLiteral("SELECT o_seq_id, o_dest_schema, o_dest_name, o_root_value, "
+                       "o_advanced, o_problem, pg_catalog.quote_ident(current_user) FROM "
+                       "ferry.advance_sequences($1, $2::pg_catalog.json)"),
+        {m_queue, values->text(0, 0)});
     if (!r)
         return r.error();
     QHash<int, QString> said;
