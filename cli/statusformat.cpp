@@ -173,10 +173,7 @@ QString formatSequences(const Connection &db,
             state = QStringLiteral("ERR: ") + SequenceRegistry::problemText(db, s, node.name, role);
         } else if (!s.rootRead) {
             state = QStringLiteral("waiting for the worker");
-        } else if (s.rootValue
-                   && (!s.nodeValue
-                       || (s.increment > 0 ? *s.nodeValue < *s.rootValue
-                                           : *s.nodeValue > *s.rootValue))) {
+        } else if (s.behind) {
             state = QStringLiteral("behind (the worker sets it)");
         } else {
             state = QStringLiteral("ok");

@@ -420,12 +420,9 @@ Result<QList<NodeSequence>> SequenceRegistry::list()
     if (!present.value())
         return out;
     if (root) {
-        auto r = m_node.exec(
-            QStringLiteral("SELECT v.seq_id, v.schema_name, v.seq_name, v.last_value, v.problem, "
-                           "coalesce(s.seqincrement, 1) FROM ferry.sequence_values($1) v LEFT JOIN "
-                           "pg_catalog.pg_sequence s ON s.seqrelid = pg_catalog.to_regclass("
-                           "pg_catalog.format('%I.%I', v.schema_name, v.seq_name))"),
-            {m_info.queue});
+        auto r = m_node.exec(QStringLiteral("SELECT seq_id, schema_name, seq_name, last_value, "
+                                            "problem FROM ferry.sequence_values($1)"),
+                             {m_info.queue});
         if (!r)
             return r.error();
         for (int i = 0; i < r->rowCount(); ++i) {
@@ -438,17 +435,19 @@ Result<QList<NodeSequence>> SequenceRegistry::list()
             // The root's own problems read as a leaf would name them.
             if (!r->isNull(i, 4))
                 s.problem = QStringLiteral("root-") + r->text(i, 4);
-            s.increment = r->toInt64(i, 5);
             out.append(s);
         }
         return out;
     }
-    // The root's value as the worker last read it; this node's, now.
+    // The root's value as the worker last read it; this node's, now; behind
+    // as advance_sequences() judges it.
     auto r = m_node.exec(
         QStringLiteral("SELECT ns.source_seq_id, ns.source_schema, ns.source_name, "
                        "ns.dest_schema, ns.dest_name, ns.root_value, ns.root_read_at IS NOT "
                        "NULL, coalesce(p.problem, ns.problem), CASE WHEN p.is_called THEN "
-                       "p.last_value END, coalesce(p.increment, 1) FROM ferry.node_sequence ns "
+                       "p.last_value END, coalesce(CASE WHEN p.increment > 0 THEN ns.root_value "
+                       "> p.last_value ELSE ns.root_value < p.last_value END OR (NOT p.is_called "
+                       "AND ns.root_value = p.last_value), false) FROM ferry.node_sequence ns "
                        "CROSS JOIN LATERAL ferry._sequence_position(pg_catalog.to_regclass("
                        "pg_catalog.format('%I.%I', ns.dest_schema, ns.dest_name))) p WHERE "
                        "ns.queue_name = $1 ORDER BY ns.dest_schema, ns.dest_name"),
@@ -466,7 +465,7 @@ Result<QList<NodeSequence>> SequenceRegistry::list()
         s.rootRead = r->toBool(i, 6);
         s.problem = r->text(i, 7);
         s.nodeValue = optionalInt(*r, i, 8);
-        s.increment = r->toInt64(i, 9);
+        s.behind = r->toBool(i, 9);
         out.append(s);
     }
     return out;

@@ -21,7 +21,9 @@ struct NodeSequence
     // The last value this node's sequence handed out, read now; none:
     // nothing handed out (or set) since it was made.
     std::optional<qint64> nodeValue;
-    qint64 increment = 1; // this node's sequence's (the direction "ahead" means)
+    // The root's value is past this node's (in the direction of its
+    // increment): the worker's next round sets it.
+    bool behind = false;
     // Why it is not followed: a code of ferry.advance_sequences() (sql/008),
     // empty when it is. problemText() says it.
     QString problem;
