@@ -39,7 +39,8 @@ CREATE TABLE ferry.node_sequence (
 
 -- Where one sequence stands, as this session may read it: its last value
 -- and whether it was handed out (is_called), its increment and range; or a
--- problem: 'missing' (no such sequence), 'unreadable' (no SELECT on it).
+-- problem: 'missing' (no such sequence), 'no-schema-usage' (no USAGE on
+-- its schema), 'unreadable' (no SELECT on it).
 -- Reads the sequence and the catalog only: no code another role controls.
 CREATE FUNCTION ferry._sequence_position(p_seq oid,
     OUT last_value bigint, OUT is_called boolean, OUT increment bigint,
@@ -48,6 +49,11 @@ LANGUAGE plpgsql STABLE AS $$
 BEGIN
     IF p_seq IS NULL OR NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = p_seq AND c.relkind = 'S') THEN
         problem := 'missing';
+        RETURN;
+    END IF;
+    IF NOT coalesce(has_schema_privilege((SELECT c.relnamespace FROM pg_class c WHERE c.oid = p_seq), 'USAGE'),
+                    false) THEN
+        problem := 'no-schema-usage';
         RETURN;
     END IF;
     IF NOT coalesce(has_sequence_privilege(p_seq, 'SELECT'), false) THEN
@@ -60,10 +66,19 @@ BEGIN
       FROM pg_sequence s WHERE s.seqrelid = p_seq;
 END $$;
 
+-- The relation schema.name, found in the catalog (to_regclass() would fail
+-- on a schema this role may not use, where this is 'no-schema-usage').
+CREATE FUNCTION ferry._relation(p_schema text, p_name text) RETURNS oid
+LANGUAGE sql STABLE AS $$
+    SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = p_schema AND c.relname = p_name
+$$;
+
 -- The root's sequences of a queue and their last values handed out (NULL:
 -- none since it was made or set with is_called = false), with their names
--- now, or a problem ('missing': dropped; 'unreadable': the calling role
--- may not read it). What a leaf's worker asks once per round, for all.
+-- now, or a problem ('missing': dropped; 'unreadable', 'no-schema-usage':
+-- the calling role may not read it). What a leaf's worker asks once per
+-- round, for all.
 -- SECURITY INVOKER: it reads with the caller's rights and gives none.
 CREATE FUNCTION ferry.sequence_values(p_queue text)
 RETURNS TABLE (seq_id int, schema_name text, seq_name text, last_value bigint, problem text)
@@ -88,8 +103,10 @@ $$;
 -- the problem that keeps it from following:
 --   gone-from-root  the root no longer replicates it (remove-seq there)
 --   root-missing    dropped on the root
---   root-unreadable the provider session's role may not read it there
+--   root-unreadable, root-no-schema-usage  the provider session's role may
+--                   not read it there
 --   missing         no such sequence here
+--   no-schema-usage this role may not use its schema here
 --   unreadable      this role may not read it here (SELECT)
 --   not-updatable   this role may not set it here (UPDATE)
 --   out-of-range    the root's value lies outside this sequence's range
@@ -127,7 +144,7 @@ BEGIN
         o_node_value := NULL;
         o_advanced := false;
         o_problem := NULL;
-        v_seq := to_regclass(format('%I.%I', s.dest_schema, s.dest_name));
+        v_seq := ferry._relation(s.dest_schema, s.dest_name);
         SELECT * INTO p FROM ferry._sequence_position(v_seq);
         v_read := s.on_root AND s.root_problem IS NULL;
         IF NOT s.on_root THEN

@@ -4,6 +4,8 @@
 #include "queue/schemainstaller.h"
 #include "replication/tableregistry.h"
 
+#include <QRegularExpression>
+
 namespace ferry {
 
 namespace {
@@ -37,6 +39,14 @@ bool sameName(const QStringList &parts, const QString &schema, const QString &na
 
 const QString kUserSchemas = QStringLiteral(
     "n.nspname <> 'ferry' AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'");
+
+// A name as a GRANT takes it: plain names plain, odd ones quoted (as
+// displayTableName does for schema.table).
+QString sqlName(const Connection &db, const QString &name)
+{
+    static const QRegularExpression plain(QStringLiteral("^[a-z_][a-z0-9_$]*$"));
+    return plain.match(name).hasMatch() ? name : db.quoteIdentifier(name);
+}
 
 // This session's role as a GRANT names it (quoted only where needed).
 Result<QString> currentRole(Connection &db)
@@ -110,7 +120,8 @@ Result<AddSequencesOutcome> SequenceRegistry::addOnRoot(const QStringList &names
     if (all) {
         auto r = m_node.exec(
             QStringLiteral("SELECT c.oid, n.nspname, c.relname, pg_catalog.has_sequence_privilege("
-                           "c.oid, 'SELECT') FROM pg_catalog.pg_class c JOIN "
+                           "c.oid, 'SELECT'), pg_catalog.has_schema_privilege(n.oid, 'USAGE') "
+                           "FROM pg_catalog.pg_class c JOIN "
                            "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = "
                            "'S' AND c.relpersistence <> 't' AND %1 ORDER BY 2, 3")
                 .arg(kUserSchemas));
@@ -118,7 +129,12 @@ Result<AddSequencesOutcome> SequenceRegistry::addOnRoot(const QStringList &names
             return r.error();
         for (int i = 0; i < r->rowCount(); ++i) {
             const QString display = displayTableName(m_node, r->text(i, 1), r->text(i, 2));
-            if (!r->toBool(i, 3))
+            if (!r->toBool(i, 4))
+                outcome.skipped.append(
+                    QStringLiteral("%1: role %2 may not use its schema (GRANT USAGE ON SCHEMA %3 "
+                                   "TO %2)")
+                        .arg(display, *role, sqlName(m_node, r->text(i, 1))));
+            else if (!r->toBool(i, 3))
                 outcome.skipped.append(
                     QStringLiteral("%1: role %2 may not read it (GRANT SELECT ON SEQUENCE %1 TO "
                                    "%2)")
@@ -135,7 +151,8 @@ Result<AddSequencesOutcome> SequenceRegistry::addOnRoot(const QStringList &names
         // schemas (Ferry's sessions resolve no name by a search_path).
         auto r = m_node.exec(
             QStringLiteral("SELECT c.oid, n.nspname, c.relname, c.relkind, CASE WHEN c.relkind = "
-                           "'S' THEN pg_catalog.has_sequence_privilege(c.oid, 'SELECT') END FROM "
+                           "'S' THEN pg_catalog.has_sequence_privilege(c.oid, 'SELECT') END, "
+                           "pg_catalog.has_schema_privilege(n.oid, 'USAGE') FROM "
                            "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
                            "c.relnamespace WHERE c.relname = $2 AND CASE WHEN $1::text IS NULL "
                            "THEN c.relkind = 'S' AND %1 ELSE n.nspname = $1 END ORDER BY 2")
@@ -160,6 +177,11 @@ Result<AddSequencesOutcome> SequenceRegistry::addOnRoot(const QStringList &names
                                         "nothing was added")
                              .arg(display));
         // The leaves read its value through the root's role: it must be able to.
+        if (!r->toBool(0, 5))
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("role %2 may not use schema %3 of sequence %1: GRANT USAGE "
+                                        "ON SCHEMA %3 TO %2; nothing was added")
+                             .arg(display, *role, sqlName(m_node, r->text(0, 1))));
         if (!r->toBool(0, 4))
             return Error(ErrorKind::Usage,
                          QStringLiteral("role %2 may not read sequence %1: GRANT SELECT ON "
@@ -317,9 +339,10 @@ SequenceRegistry::addOnLeaf(const QStringList &names, bool all, Connection &prov
         auto here = m_node.exec(
             QStringLiteral("SELECT c.relkind, CASE WHEN c.relkind = 'S' THEN "
                            "pg_catalog.has_sequence_privilege(c.oid, 'SELECT') AND "
-                           "pg_catalog.has_sequence_privilege(c.oid, 'UPDATE') END FROM "
-                           "pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass($1)"),
-            {m_node.quoteQualified(o.schema, o.name)});
+                           "pg_catalog.has_sequence_privilege(c.oid, 'UPDATE') END, "
+                           "pg_catalog.has_schema_privilege(c.relnamespace, 'USAGE') FROM "
+                           "pg_catalog.pg_class c WHERE c.oid = ferry._relation($1, $2)"),
+            {o.schema, o.name});
         if (!here)
             return here.error();
         if (here->rowCount() == 0)
@@ -331,6 +354,12 @@ SequenceRegistry::addOnLeaf(const QStringList &names, bool all, Connection &prov
             return Error(ErrorKind::Usage,
                          QStringLiteral("%1 on node %2 is not a sequence; nothing was added")
                              .arg(display, m_info.name));
+        if (!here->toBool(0, 2))
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("role %3 may not use schema %4 on node %2, which holds "
+                                        "sequence %1: GRANT USAGE ON SCHEMA %4 TO %3; nothing was "
+                                        "added")
+                             .arg(display, m_info.name, *role, sqlName(m_node, o.schema)));
         if (!here->toBool(0, 1))
             return Error(ErrorKind::Usage,
                          QStringLiteral("role %3 may not set sequence %1 on node %2: GRANT "
@@ -442,15 +471,16 @@ Result<QList<NodeSequence>> SequenceRegistry::list()
     // The root's value as the worker last read it; this node's, now; behind
     // as advance_sequences() judges it.
     auto r = m_node.exec(
-        QStringLiteral("SELECT ns.source_seq_id, ns.source_schema, ns.source_name, "
-                       "ns.dest_schema, ns.dest_name, ns.root_value, ns.root_read_at IS NOT "
-                       "NULL, coalesce(p.problem, ns.problem), CASE WHEN p.is_called THEN "
-                       "p.last_value END, coalesce(CASE WHEN p.increment > 0 THEN ns.root_value "
-                       "> p.last_value ELSE ns.root_value < p.last_value END OR (NOT p.is_called "
-                       "AND ns.root_value = p.last_value), false) FROM ferry.node_sequence ns "
-                       "CROSS JOIN LATERAL ferry._sequence_position(pg_catalog.to_regclass("
-                       "pg_catalog.format('%I.%I', ns.dest_schema, ns.dest_name))) p WHERE "
-                       "ns.queue_name = $1 ORDER BY ns.dest_schema, ns.dest_name"),
+        QStringLiteral(
+            "SELECT ns.source_seq_id, ns.source_schema, ns.source_name, "
+            "ns.dest_schema, ns.dest_name, ns.root_value, ns.root_read_at IS NOT "
+            "NULL, coalesce(p.problem, ns.problem), CASE WHEN p.is_called THEN "
+            "p.last_value END, coalesce(CASE WHEN p.increment > 0 THEN ns.root_value "
+            "> p.last_value ELSE ns.root_value < p.last_value END OR (NOT p.is_called "
+            "AND ns.root_value = p.last_value), false) FROM ferry.node_sequence ns "
+            "CROSS JOIN LATERAL ferry._sequence_position(ferry._relation(ns.dest_schema, "
+            "ns.dest_name)) p WHERE "
+            "ns.queue_name = $1 ORDER BY ns.dest_schema, ns.dest_name"),
         {m_info.queue});
     if (!r)
         return r.error();
@@ -494,6 +524,15 @@ QString SequenceRegistry::problemText(const Connection &db,
         return QStringLiteral("the role that reads the root may not read sequence %1 there: GRANT "
                               "SELECT ON SEQUENCE %1 TO that role on the root")
             .arg(displayTableName(db, s.sourceSchema, s.sourceName));
+    if (p == QLatin1String("root-no-schema-usage"))
+        return QStringLiteral(
+                   "the role that reads the root may not use schema %1 there, which "
+                   "holds sequence %2: GRANT USAGE ON SCHEMA %1 TO that role on the root")
+            .arg(sqlName(db, s.sourceSchema), displayTableName(db, s.sourceSchema, s.sourceName));
+    if (p == QLatin1String("no-schema-usage"))
+        return QStringLiteral("role %3 may not use schema %4 on node %2, which holds sequence %1: "
+                              "GRANT USAGE ON SCHEMA %4 TO %3")
+            .arg(name, nodeName, roleName, sqlName(db, s.destSchema));
     if (p == QLatin1String("missing"))
         return QStringLiteral("sequence %1 does not exist on node %2: create it there (CREATE "
                               "SEQUENCE %1), or remove-seq %1")

@@ -79,15 +79,16 @@ void TestSequences::initTestCase()
     m_f = std::make_unique<CascadeFixture>(plainLeafRole());
     CascadeFixture &f = *m_f;
     QVERIFY_RESULT(f.start());
-    QVERIFY_RESULT(
-        f.run(f.rootDb(),
-              {QStringLiteral("CREATE SCHEMA app"),
-               QStringLiteral("CREATE TABLE app.orders (id bigserial PRIMARY KEY, note text)"),
-               QStringLiteral("CREATE SEQUENCE app.invoice_no"),
-               QStringLiteral("CREATE SEQUENCE app.countdown INCREMENT -1"),
-               QStringLiteral("CREATE SEQUENCE app.own_higher"),
-               QStringLiteral("CREATE SEQUENCE app.locked"),
-               QStringLiteral("CREATE SEQUENCE app.not_on_leaf")}));
+    QVERIFY_RESULT(f.run(
+        f.rootDb(),
+        {QStringLiteral("CREATE SCHEMA app"),
+         QStringLiteral("CREATE TABLE app.orders (id bigserial PRIMARY KEY, note text)"),
+         QStringLiteral("CREATE SEQUENCE app.invoice_no"),
+         QStringLiteral("CREATE SEQUENCE app.countdown INCREMENT -1"),
+         QStringLiteral("CREATE SEQUENCE app.own_higher"),
+         QStringLiteral("CREATE SEQUENCE app.locked"),
+         QStringLiteral("CREATE SEQUENCE app.not_on_leaf"), QStringLiteral("CREATE SCHEMA side"),
+         QStringLiteral("CREATE SEQUENCE side.counter")}));
     // The leaf's role owns its schema and sequences, except app.locked,
     // which a superuser made (so the role may not set it).
     QVERIFY_RESULT(
@@ -97,7 +98,12 @@ void TestSequences::initTestCase()
                QStringLiteral("CREATE SEQUENCE app.invoice_no"),
                QStringLiteral("CREATE SEQUENCE app.countdown INCREMENT -1"),
                QStringLiteral("CREATE SEQUENCE app.own_higher")}));
-    QVERIFY_RESULT(f.run(f.leafAdminDb(), {QStringLiteral("CREATE SEQUENCE app.locked")}));
+    QVERIFY_RESULT(
+        f.run(f.leafAdminDb(),
+              {QStringLiteral("CREATE SEQUENCE app.locked"), QStringLiteral("CREATE SCHEMA side"),
+               QStringLiteral("CREATE SEQUENCE side.counter"),
+               QStringLiteral("GRANT USAGE ON SCHEMA side TO seq_leaf"),
+               QStringLiteral("GRANT SELECT, UPDATE ON SEQUENCE side.counter TO seq_leaf")}));
     QVERIFY_RESULT(f.createRootAndLeaves());
 }
 
@@ -139,6 +145,7 @@ void TestSequences::leafRefusesUpFront()
                                       "Sequence added: app.locked\n"
                                       "Sequence added: app.not_on_leaf\n"
                                       "Sequence added: app.own_higher\n"
+                                      "Sequence added: side.counter\n"
                                       "Sequence already added: app.invoice_no\n"
                                       "Sequence already added: app.orders_id_seq\n"));
 
@@ -168,7 +175,7 @@ void TestSequences::leafRefusesUpFront()
                                                "seq_leaf")}));
     auto leafAll = f.ferryOk({f.leafIni(), QStringLiteral("add-seq"), QStringLiteral("--all")});
     QVERIFY_RESULT(leafAll);
-    QCOMPARE(leafAll->out.count(QStringLiteral("Sequence added: ")), 6);
+    QCOMPARE(leafAll->out.count(QStringLiteral("Sequence added: ")), 7);
     auto leafAgain
         = f.ferryOk({f.leafIni(), QStringLiteral("add-seq"), QStringLiteral("countdown")});
     QVERIFY_RESULT(leafAgain);
@@ -277,7 +284,10 @@ void TestSequences::removeSeqStopsUpdates()
 void TestSequences::droppedSequencesLeaveTablesReplicating()
 {
     CascadeFixture &f = *m_f;
-    QVERIFY_RESULT(f.run(f.leafAdminDb(), {QStringLiteral("DROP SEQUENCE app.own_higher")}));
+    QVERIFY_RESULT(f.run(f.leafAdminDb(), {QStringLiteral("DROP SEQUENCE app.own_higher"),
+                                           QStringLiteral("REVOKE USAGE ON SCHEMA side FROM "
+                                                          "seq_leaf")}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("SELECT nextval('side.counter')")}));
     QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("DROP SEQUENCE app.countdown")}));
     QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("INSERT INTO app.orders (note) SELECT 'p' "
                                                      "|| g FROM generate_series(1, 20) g")}));
@@ -290,7 +300,7 @@ void TestSequences::droppedSequencesLeaveTablesReplicating()
                              QStringLiteral("SELECT last_value = 271 FROM app.orders_id_seq"),
                              kWaitMs));
     QVERIFY_RESULT(f.waitFor(f.leafAdminDb(),
-                             QStringLiteral("SELECT count(*) = 2 FROM ferry.node_sequence WHERE "
+                             QStringLiteral("SELECT count(*) = 3 FROM ferry.node_sequence WHERE "
                                             "problem IS NOT NULL"),
                              kWaitMs));
 
@@ -302,6 +312,10 @@ void TestSequences::droppedSequencesLeaveTablesReplicating()
     const QString dropped = QStringLiteral("sequence app.countdown was dropped on the root");
     QTRY_COMPARE_WITH_TIMEOUT(f.logOf(f.leafIni()).count(missing), 1, kWaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(f.logOf(f.leafIni()).count(dropped), 1, kWaitMs);
+    const QString schema = QStringLiteral("role seq_leaf may not use schema side on node leaf, "
+                                          "which holds sequence side.counter: GRANT USAGE ON "
+                                          "SCHEMA side TO seq_leaf");
+    QTRY_COMPARE_WITH_TIMEOUT(f.logOf(f.leafIni()).count(schema), 1, kWaitMs);
     QVERIFY2(seqsLine(f.leafIni(), QStringLiteral("app.own_higher"))
                  .startsWith(QStringLiteral("app.own_higher 10 - ERR: ") + missing),
              qPrintable(seqsLine(f.leafIni(), QStringLiteral("app.own_higher"))));
