@@ -288,6 +288,9 @@ void TestSequences::droppedSequencesLeaveTablesReplicating()
                                            QStringLiteral("REVOKE USAGE ON SCHEMA side FROM "
                                                           "seq_leaf")}));
     QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("SELECT nextval('side.counter')")}));
+    // No longer replicated by the root: the leaf says so, and keeps it.
+    QVERIFY_RESULT(
+        f.ferryOk({f.rootIni(), QStringLiteral("remove-seq"), QStringLiteral("app.locked")}));
     QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("DROP SEQUENCE app.countdown")}));
     QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("INSERT INTO app.orders (note) SELECT 'p' "
                                                      "|| g FROM generate_series(1, 20) g")}));
@@ -300,7 +303,7 @@ void TestSequences::droppedSequencesLeaveTablesReplicating()
                              QStringLiteral("SELECT last_value = 271 FROM app.orders_id_seq"),
                              kWaitMs));
     QVERIFY_RESULT(f.waitFor(f.leafAdminDb(),
-                             QStringLiteral("SELECT count(*) = 3 FROM ferry.node_sequence WHERE "
+                             QStringLiteral("SELECT count(*) = 4 FROM ferry.node_sequence WHERE "
                                             "problem IS NOT NULL"),
                              kWaitMs));
 
@@ -316,6 +319,11 @@ void TestSequences::droppedSequencesLeaveTablesReplicating()
                                           "which holds sequence side.counter: GRANT USAGE ON "
                                           "SCHEMA side TO seq_leaf");
     QTRY_COMPARE_WITH_TIMEOUT(f.logOf(f.leafIni()).count(schema), 1, kWaitMs);
+    QVERIFY2(seqsLine(f.leafIni(), QStringLiteral("app.locked"))
+                 .endsWith(QStringLiteral("ERR: the root no longer replicates sequence app.locked: "
+                                          "remove-seq app.locked here (and add-seq it again once "
+                                          "the root replicates it again)")),
+             qPrintable(seqsLine(f.leafIni(), QStringLiteral("app.locked"))));
     QVERIFY2(seqsLine(f.leafIni(), QStringLiteral("app.own_higher"))
                  .startsWith(QStringLiteral("app.own_higher 10 - ERR: ") + missing),
              qPrintable(seqsLine(f.leafIni(), QStringLiteral("app.own_higher"))));
