@@ -39,6 +39,11 @@ const QList<CommandInfo> &commandTable()
               "already in sync, --skip-truncate copies without emptying first"),
         built("remove-table", "TABLE...", "stop replicating tables to this node"),
         built("tables", "", "list this node's tables and their states"),
+        built("add-seq", "SEQ... | --all",
+              "replicate sequences: a leaf keeps each at or past the root's value, never "
+              "moving it backwards"),
+        built("remove-seq", "SEQ...", "stop replicating sequences to this node (values stay)"),
+        built("seqs", "", "list this node's sequences with the root's and this node's values"),
         built("status", "", "show the cascade: nodes, tables, lag, errors"),
         built("members", "", "list the nodes of the cascade"),
         built("node-status", "", "show this node: type, provider, worker, tick, lag, error"),

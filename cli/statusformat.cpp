@@ -167,4 +167,37 @@ QString formatTables(const Connection &db, const QList<NodeTable> &tables)
                    rows);
 }
 
+QString formatSequences(const Connection &db,
+                        const NodeInfo &node,
+                        const QList<NodeSequence> &sequences,
+                        const QString &role)
+{
+    const auto value = [](const std::optional<qint64> &v) {
+        return v ? QString::number(*v) : QStringLiteral("-");
+    };
+    QList<QStringList> rows;
+    for (const NodeSequence &s : sequences) {
+        QString state;
+        if (!s.problem.isEmpty()) {
+            state = QStringLiteral("ERR: ") + SequenceRegistry::problemText(db, s, node.name, role);
+        } else if (!s.rootRead) {
+            state = QStringLiteral("waiting for the worker");
+        } else if (s.behind) {
+            state = QStringLiteral("behind (the worker sets it)");
+        } else {
+            state = QStringLiteral("ok");
+        }
+        const QString name = displayTableName(db, s.destSchema, s.destName);
+        const QString source = displayTableName(db, s.sourceSchema, s.sourceName);
+        if (source != name)
+            state += QStringLiteral(" (root: %1)").arg(source);
+        rows.append({name, s.rootRead ? value(s.rootValue) : QStringLiteral("?"),
+                     value(s.nodeValue), state});
+    }
+    return QStringLiteral("Sequences on node %1\n").arg(node.name)
+           + table({QStringLiteral("sequence"), QStringLiteral("root_value"),
+                    QStringLiteral("node_value"), QStringLiteral("state")},
+                   rows);
+}
+
 } // namespace ferry::cli

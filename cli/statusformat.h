@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cascade/cascadestatus.h"
+#include "replication/sequenceregistry.h"
 #include "replication/tableregistry.h"
 
 namespace ferry::cli {
@@ -22,5 +23,12 @@ QString formatNodeStatus(const NodeInfo &node,
                          const QString &statusError);
 QString formatMembers(const NodeInfo &local, const QList<NodeMember> &members);
 QString formatTables(const Connection &db, const QList<NodeTable> &tables);
+// `seqs`: each sequence with the root's last value (on a leaf: as its worker
+// last read it), this node's, and whether it follows. `role`: this node's
+// sessions' role as SQL names it, for the GRANT a problem needs.
+QString formatSequences(const Connection &db,
+                        const NodeInfo &node,
+                        const QList<NodeSequence> &sequences,
+                        const QString &role);
 
 } // namespace ferry::cli

@@ -45,6 +45,7 @@ QString causeFirst(const Error &e)
 
 NodeWorker::NodeWorker(WorkerOptions options)
     : m_options(std::move(options))
+    , m_sequences(m_options.queue, m_options.sequenceSyncMs)
 {}
 
 WorkerOptions NodeWorker::optionsFor(const JobConfig &config)
@@ -414,6 +415,9 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
         idle = true;
         return {};
     }
+    // Sequences follow the root's values whatever the tables do (never a
+    // reason for the round to fail).
+    m_sequences.runIfDue(*m_node, provider, m_info.name);
     // The node's tables, read once per round, matched to the provider's by
     // table id (R1: a rename there changes nothing here): in-copy ones wait
     // for their copy, the others take the batch.

@@ -79,7 +79,8 @@ const QStringList &designCommands()
         QStringLiteral("execute"),      QStringLiteral("resync"),
         QStringLiteral("pause"),        QStringLiteral("resume"),
         QStringLiteral("skip-event"),   QStringLiteral("wait-sync"),
-        QStringLiteral("demo"),
+        QStringLiteral("demo"),         QStringLiteral("add-seq"),
+        QStringLiteral("remove-seq"),   QStringLiteral("seqs"),
     };
     return commands;
 }
@@ -176,7 +177,8 @@ void TestCli::help()
                QStringLiteral("tables"),      QStringLiteral("status"),
                QStringLiteral("members"),     QStringLiteral("pause"),
                QStringLiteral("resume"),      QStringLiteral("wait-sync"),
-               QStringLiteral("resync")};
+               QStringLiteral("resync"),      QStringLiteral("add-seq"),
+               QStringLiteral("remove-seq"),  QStringLiteral("seqs")};
         const bool built = builtCommands.contains(command);
         QVERIFY2(entry.contains(kNotBuiltMark) != built, qPrintable(entry));
         if (entry.contains(kNotBuiltMark))
@@ -190,9 +192,12 @@ void TestCli::help()
          {"--all", "--dest-table=SCHEMA.TABLE", "--copy-condition=SQL", "--columns=a,b,c",
           "--create", "--create-full", "--expect-sync", "--skip-truncate"})
         QVERIFY2(addTable.contains(QLatin1String(option)), qPrintable(addTable));
+    QVERIFY2(
+        helpEntry(run.out, QStringLiteral("add-seq")).contains(QLatin1String("SEQ... | --all")),
+        qPrintable(helpEntry(run.out, QStringLiteral("add-seq"))));
 
     // The mark is explained whenever it is used.
-    QCOMPARE(marked, designCommands().size() - 13);
+    QCOMPARE(marked, designCommands().size() - 16);
     QVERIFY(run.out.contains(QStringLiteral("\nCommands marked (not yet built) are planned")));
 
     for (const char *option : {"\n  -d ", "\n  -s ", "\n  -r ", "\n  -v ", "\n  -q ",
