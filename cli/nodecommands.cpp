@@ -346,7 +346,16 @@ int listTables(const JobConfig &config)
     auto tables = registry.list();
     if (!tables)
         return failWith(tables.error());
-    out() << formatTables(*opened->db, *tables);
+    // The copies running now, with the provider's estimate of their rows
+    // where it answers (progress without a total otherwise).
+    auto copies = readCopyProgress(*opened->db, *tables);
+    if (!copies)
+        return failWith(copies.error());
+    if (!copies->isEmpty()) {
+        if (auto provider = connectToProvider(opened->node))
+            (void)estimateCopyTotals(*provider, *copies);
+    }
+    out() << formatTables(*opened->db, *tables, *copies);
     out().flush();
     return ExitSuccess;
 }

@@ -132,7 +132,9 @@ QString formatMembers(const NodeInfo &local, const QList<NodeMember> &members)
                    rows);
 }
 
-QString formatTables(const Connection &db, const QList<NodeTable> &tables)
+QString formatTables(const Connection &db,
+                     const QList<NodeTable> &tables,
+                     const QList<CopyProgress> &copies)
 {
     QList<QStringList> rows;
     for (const NodeTable &t : tables) {
@@ -153,13 +155,23 @@ QString formatTables(const Connection &db, const QList<NodeTable> &tables)
         if (t.copiedRows >= 0)
             attrs += (attrs.isEmpty() ? QString() : QStringLiteral(" "))
                      + QStringLiteral("copied=%1").arg(t.copiedRows);
+        QString state = t.mergeState;
+        if (state == QLatin1String("in-copy")) {
+            const CopyProgress *running = nullptr;
+            for (const CopyProgress &p : copies) {
+                if (p.sourceSchema == t.sourceSchema && p.sourceName == t.sourceName)
+                    running = &p;
+            }
+            if (running)
+                add(QStringLiteral("copying=") + copyProgressText(*running));
+            else
+                state = QStringLiteral("waiting"); // for its turn to be copied
+        }
         if (!t.lastError.isEmpty())
-            attrs += (attrs.isEmpty() ? QString() : QStringLiteral(" ")) + QStringLiteral("ERR: ")
-                     + t.lastError;
+            add(QStringLiteral("ERR: ") + t.lastError);
         // A table with an error is not ok, whatever its merge state: its
         // changes are not being applied (R1).
-        rows.append(
-            {source, t.lastError.isEmpty() ? t.mergeState : QStringLiteral("error"), attrs});
+        rows.append({source, t.lastError.isEmpty() ? state : QStringLiteral("error"), attrs});
     }
     return QStringLiteral("Tables on node\n")
            + table({QStringLiteral("table_name"), QStringLiteral("merge_state"),

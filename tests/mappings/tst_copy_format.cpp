@@ -7,6 +7,8 @@
 #include "cascadefixture.h"
 #include "testutil.h"
 
+#include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace ferry;
@@ -20,6 +22,7 @@ private slots:
     void initTestCase();
     void indexesComeBackExactly();
     void textWhereTypesDiffer();
+    void tablesShowTheCopy();
     void cleanupTestCase();
 
 private:
@@ -127,6 +130,58 @@ void TestCopyFormat::textWhereTypesDiffer()
     const QString log = f.logOf(f.leafIni());
     QVERIFY2(log.contains(QStringLiteral("copied digoal_01.mixed: 1000 rows, catching up")),
              qPrintable(log));
+}
+
+// `tables` while a copy runs: its rows so far of the provider's estimate,
+// and a table that waits for its turn as `waiting`.
+void TestCopyFormat::tablesShowTheCopy()
+{
+    CascadeFixture &f = *m_f;
+    const QString table
+        = QStringLiteral("CREATE TABLE digoal_01.%1 (id int PRIMARY KEY, pad text)");
+    QVERIFY_RESULT(
+        f.run(f.rootDb(), {table.arg(QStringLiteral("slow")), table.arg(QStringLiteral("slow2")),
+                           QStringLiteral("INSERT INTO digoal_01.slow SELECT g, 'p' FROM "
+                                          "generate_series(1, 20000) g"),
+                           QStringLiteral("ANALYZE digoal_01.slow")}));
+    // The copy pauses at row 15,000 for a few seconds (a trigger that fires
+    // in replica mode too), long enough to be seen.
+    QVERIFY_RESULT(f.run(
+        f.leafAdminDb(),
+        {table.arg(QStringLiteral("slow")), table.arg(QStringLiteral("slow2")),
+         QStringLiteral("CREATE FUNCTION digoal_01.pause() RETURNS trigger LANGUAGE plpgsql AS "
+                        "$$BEGIN IF NEW.id = 15000 THEN PERFORM pg_sleep(4); END IF; RETURN NEW; "
+                        "END$$"),
+         QStringLiteral("CREATE TRIGGER pause BEFORE INSERT ON digoal_01.slow FOR EACH ROW "
+                        "EXECUTE FUNCTION digoal_01.pause()"),
+         QStringLiteral("ALTER TABLE digoal_01.slow ENABLE ALWAYS TRIGGER pause")}));
+    QVERIFY_RESULT(
+        f.ferryOk({f.rootIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.slow"),
+                   QStringLiteral("digoal_01.slow2")}));
+    QVERIFY_RESULT(
+        f.ferryOk({f.leafIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.slow"),
+                   QStringLiteral("digoal_01.slow2")}));
+    QString seen;
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < 20000) {
+        const FerryRun run = f.ferry({f.leafIni(), QStringLiteral("tables")});
+        QCOMPARE(run.exitCode, 0);
+        // Rows so far: it stops at 14,999 for a few seconds.
+        if (run.out.contains(QStringLiteral("copying=14999 "))) {
+            seen = run.out;
+            break;
+        }
+        QTest::qWait(100);
+    }
+    QVERIFY2(seen.contains(QStringLiteral("copying=14999 of ~20000 rows, 0 MB")),
+             qPrintable(seen));
+    QVERIFY2(seen.contains(QRegularExpression(QStringLiteral("digoal_01.slow2 +waiting"))),
+             qPrintable(seen));
+    QVERIFY_RESULT(f.waitSynced());
+    auto diff = f.compare(QStringLiteral("digoal_01.slow"));
+    QVERIFY_RESULT(diff);
+    QVERIFY2(diff->isEmpty(), qPrintable(*diff));
 }
 
 void TestCopyFormat::cleanupTestCase()
