@@ -49,8 +49,13 @@ const QList<CommandInfo> &commandTable()
         built("node-status", "", "show this node: type, provider, worker, tick, lag, error"),
         built("drop-node", "NAME [--force]",
               "remove a node from the cascade (this one or, on the root, a leaf)"),
-        notBuilt("compare", "[TABLE...]", "compare row counts and checksums"),
-        notBuilt("repair", "[TABLE...]", "fix the rows that differ, SQL shown first"),
+        built("compare",
+              "[TABLE...] [--wait=SECONDS] [--lock-timeout=SECONDS] [--details] [--json]",
+              "compare this node's tables with the provider's at a synced point (mapping and row "
+              "condition applied): rows, 64-bit checksums, and the keys of the rows that differ"),
+        built("repair", "[TABLE...] [--dry-run] [--wait=SECONDS] [--lock-timeout=SECONDS]",
+              "fix exactly the rows that differ, in one transaction at a synced point; prints the "
+              "SQL (--dry-run: only prints it)"),
         notBuilt("execute", "FILE...", "run SQL scripts on the root and every node"),
         built("resync", "TABLE...", "copy tables again from the provider (a leaf)"),
         built("pause", "", "pause this node's worker"),

@@ -4,6 +4,7 @@
 #include "dispatcher.h"
 #include "joblog.h"
 #include "statusformat.h"
+#include "verifycommands.h"
 
 #include "cascade/cascadestatus.h"
 #include "cascade/nodeadmin.h"
@@ -449,6 +450,19 @@ const QList<Entry> &entries()
         {"remove-table", {{}, {}, 1, -1, QStringLiteral("TABLE...")}},
         {"resync", {{}, {}, 1, -1, QStringLiteral("TABLE...")}},
         {"tables", {{}, {}, 0, 0, {}}},
+        {"compare",
+         {{QStringLiteral("--wait"), QStringLiteral("--lock-timeout")},
+          {QStringLiteral("--details"), QStringLiteral("--json")},
+          0,
+          -1,
+          QStringLiteral("[TABLE...] [--wait=SECONDS] [--lock-timeout=SECONDS] [--details] "
+                         "[--json]")}},
+        {"repair",
+         {{QStringLiteral("--wait"), QStringLiteral("--lock-timeout")},
+          {QStringLiteral("--dry-run")},
+          0,
+          -1,
+          QStringLiteral("[TABLE...] [--dry-run] [--wait=SECONDS] [--lock-timeout=SECONDS]")}},
         {"add-seq", {{}, {QStringLiteral("--all")}, 0, -1, QStringLiteral("SEQ... | --all")}},
         {"remove-seq", {{}, {}, 1, -1, QStringLiteral("SEQ...")}},
         {"seqs", {{}, {}, 0, 0, {}}},
@@ -509,6 +523,10 @@ int runNodeCommand(const CommandLine &line, const JobConfig &config)
                         QStringLiteral("Table to copy again: %1"));
     if (c == QLatin1String("wait-sync"))
         return waitSync(*args, config);
+    if (c == QLatin1String("compare"))
+        return compareTables(*args, config);
+    if (c == QLatin1String("repair"))
+        return repairTables(*args, config);
     if (c == QLatin1String("add-seq"))
         return addSequences(*args, config);
     if (c == QLatin1String("remove-seq"))
