@@ -44,6 +44,8 @@ Result<bool> SyncPoint::waitApplied(qint64 tick, int ms)
             return applied.error();
         if (*applied >= tick)
             return true;
+        if (m_stop && m_stop->load())
+            return Error(ErrorKind::Canceled, QStringLiteral("compare canceled"));
         if (clock.elapsed() >= ms)
             return false;
         QThread::msleep(20);

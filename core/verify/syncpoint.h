@@ -2,6 +2,8 @@
 
 #include "cascade/node.h"
 
+#include <atomic>
+
 namespace ferry {
 
 // How long compare and repair wait for a node, and for the provider's lock.
@@ -40,6 +42,8 @@ public:
     // Ends the lock's transaction.
     void release();
     qint64 tick() const { return m_tick; }
+    // Waits end early, as canceled, once *stop is true.
+    void setStop(const std::atomic_bool *stop) { m_stop = stop; }
 
 private:
     Result<qint64> forceTick();
@@ -53,6 +57,7 @@ private:
     NodeInfo m_info;
     qint64 m_tick = 0;
     bool m_locked = false;
+    const std::atomic_bool *m_stop = nullptr;
 };
 
 } // namespace ferry

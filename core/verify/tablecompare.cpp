@@ -79,7 +79,19 @@ TableComparer::TableComparer(
     , m_node(node)
     , m_info(std::move(info))
     , m_options(options)
+    , m_cancelProvider(provider.cancelHandle())
+    , m_cancelNode(node.cancelHandle())
+    , m_cancelLock(lock.cancelHandle())
 {}
+
+void TableComparer::cancel()
+{
+    m_canceled = true;
+    for (const CancelHandle *h : {&m_cancelProvider, &m_cancelNode, &m_cancelLock}) {
+        if (h->isValid())
+            (void)h->cancel();
+    }
+}
 
 void TableComparer::phase(const QString &text) const
 {
@@ -117,6 +129,7 @@ Result<TableComparison> TableComparer::compare(const NodeTable &table)
     out.keyColumns = m_sides.provider.keyNames;
 
     SyncPoint sync(m_lock, m_provider, m_node, m_info);
+    sync.setStop(&m_canceled);
     phase(QStringLiteral("waiting for the node"));
     if (auto r = sync.catchUp(m_options.sync); !r)
         return r.error();
@@ -132,7 +145,7 @@ Result<TableComparison> TableComparer::compare(const NodeTable &table)
     auto sums = checksums({});
     if (!sums) {
         endSnapshots();
-        return sums.error();
+        return canceledOr(sums.error());
     }
     out.providerRows = sums->first.rows;
     out.providerChecksum = sums->first.sum;
@@ -142,16 +155,21 @@ Result<TableComparison> TableComparer::compare(const NodeTable &table)
         phase(QStringLiteral("narrowing down"));
         if (auto r = narrow({}, sums->first, sums->second, out); !r) {
             endSnapshots();
-            return r.error();
+            return canceledOr(r.error());
         }
     }
     endSnapshots();
     if (!out.differences.isEmpty() && !out.tooMany) {
         phase(QStringLiteral("checking the differences again"));
         if (auto r = recheck(out); !r)
-            return r.error();
+            return canceledOr(r.error());
     }
     return out;
+}
+
+Error TableComparer::canceledOr(const Error &e) const
+{
+    return m_canceled ? Error(ErrorKind::Canceled, QStringLiteral("compare canceled")) : e;
 }
 
 Result<std::pair<TableComparer::Checksum, TableComparer::Checksum>>
@@ -179,6 +197,8 @@ Result<void> TableComparer::narrow(const TableSide::Range &range,
                                    const Checksum &node,
                                    TableComparison &out)
 {
+    if (m_canceled)
+        return Error(ErrorKind::Canceled, QStringLiteral("compare canceled"));
     if (out.differences.size() >= m_options.maxListed) {
         out.tooMany = true;
         return {};
@@ -309,6 +329,7 @@ Result<void> TableComparer::recheck(TableComparison &out)
     // A newer synced point: a difference that was a change on its way has
     // arrived by now.
     SyncPoint sync(m_lock, m_provider, m_node, m_info);
+    sync.setStop(&m_canceled);
     if (auto r = sync.lockAndSync(m_sides.provider.table, m_options.sync); !r)
         return r.error();
     auto opened = sync.openSnapshots();

@@ -3,6 +3,7 @@
 #include "verify/syncpoint.h"
 #include "verify/tableside.h"
 
+#include <atomic>
 #include <functional>
 
 namespace ferry {
@@ -81,6 +82,12 @@ public:
 
     Result<TableComparison> compare(const NodeTable &table);
 
+    // From another thread: stops the comparison at once (its running
+    // queries are canceled on both servers); compare() then fails with
+    // ErrorKind::Canceled and holds no lock.
+    void cancel();
+    bool canceled() const { return m_canceled.load(); }
+
 private:
     struct Checksum
     {
@@ -98,6 +105,7 @@ private:
     Result<void> recheck(TableComparison &out);
     Result<void> readDetails(RowDifference &d);
     void endSnapshots();
+    Error canceledOr(const Error &e) const;
     void phase(const QString &text) const;
 
     Connection &m_lock;
@@ -107,6 +115,10 @@ private:
     CompareOptions m_options;
     TableSides m_sides;
     std::function<void(const QString &)> m_progress;
+    std::atomic_bool m_canceled{false};
+    CancelHandle m_cancelProvider;
+    CancelHandle m_cancelNode;
+    CancelHandle m_cancelLock;
 };
 
 // Both sides' query at once: `onProvider` here, `onNode` on a thread of the
