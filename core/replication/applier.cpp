@@ -595,10 +595,23 @@ Result<void> Applier::copyEvents(const Batch &batch,
     bool sent = true;
     // Row conditions are judged on the provider, where the copy judged them.
     QHash<int, BatchReader::RowFilter> filters;
+    // Also for a table the root released: its last events, before the
+    // release, are judged like all others (never written unjudged).
     for (const TableMapping &t : tables) {
-        if (!t.condition.isEmpty() && !t.inCopy && t.captured)
-            filters.insert(t.sourceTableId,
-                           {t.sourceSchema, t.sourceName, t.condition, t.keyColumns});
+        if (t.condition.isEmpty() || t.inCopy)
+            continue;
+        BatchReader::RowFilter f;
+        f.schema = t.sourceSchema;
+        f.name = t.sourceName;
+        f.condition = t.condition;
+        f.keyColumns = t.keyColumns;
+        f.columns = t.conditionColumns;
+        f.types = t.conditionTypes;
+        for (const QString &c : t.conditionColumns) {
+            if (t.jsonTextColumns.contains(c))
+                f.jsonText.append(c);
+        }
+        filters.insert(t.sourceTableId, f);
     }
     auto read = reader.streamEvents(
         batch,

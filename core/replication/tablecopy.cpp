@@ -202,6 +202,16 @@ Result<TableCopyResult> copyTable(Connection &provider,
                      QStringLiteral("the provider no longer replicates %1: its release reaches "
                                     "this node with the next batches")
                          .arg(source->display));
+    if (!table.condition.isEmpty()) {
+        if (auto checked
+            = checkConditionOn(provider, source->qualified, table.sourceName, table.condition);
+            !checked)
+            return Error(ErrorKind::Data,
+                         QStringLiteral("the row condition of %1 no longer passes its checks on "
+                                        "the provider (%2): remove-table it here and add-table it "
+                                        "with one that does")
+                             .arg(destDisplay, checked.error().message()));
+    }
     auto read
         = Transaction::begin(provider, QStringLiteral("ISOLATION LEVEL REPEATABLE READ READ ONLY"));
     if (!read)
@@ -283,6 +293,17 @@ Result<TableCopyResult> copyTable(Connection &provider,
         return binary.error();
     const QString format = *binary ? QStringLiteral(" (FORMAT binary)") : QString();
 
+    // The condition is checked again (a function it calls may have been
+    // joined by a closer overload since, a column dropped); and with it the
+    // source is still read in its physical order (no parallel or index
+    // scan), so a line the node refuses can be found again.
+    if (!table.condition.isEmpty()) {
+        if (auto r = provider.exec(QStringLiteral(
+                "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL enable_indexscan = off; "
+                "SET LOCAL enable_indexonlyscan = off; SET LOCAL enable_bitmapscan = off"));
+            !r)
+            return r.error();
+    }
     // The row condition, judged here as every later row image is judged:
     // on the provider, over the table's own columns.
     const QString where

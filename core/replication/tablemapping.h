@@ -25,6 +25,8 @@ struct TableMapping
     // The node's row condition (judged on the provider) and the columns it
     // keeps; empty: every row, every column.
     QString condition;
+    QStringList conditionColumns; // the provider's columns it reads
+    QStringList conditionTypes;   // and their types when it was added
     QStringList columns;
     // While a freshly copied table catches up: events of transactions this
     // snapshot (the copy's) saw are already in the copied rows, so skipped.

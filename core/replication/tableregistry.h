@@ -17,8 +17,10 @@ struct NodeTable
     QByteArray copySnapshot;
     qint64 copiedRows = -1;
     QString lastError;
-    QString condition;   // the row condition; empty: every row
-    QStringList columns; // the columns kept; empty: all
+    QString condition;            // the row condition; empty: every row
+    QStringList conditionColumns; // the provider's columns it reads
+    QStringList conditionTypes;   // their (base) types when it was added
+    QStringList columns;          // the columns kept; empty: all
     bool skipTruncate = false;
 };
 

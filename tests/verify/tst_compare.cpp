@@ -5,8 +5,11 @@
 // keys too); a node that cannot catch up is told so and nothing is called
 // a mismatch; compare under the root's load never reports a false mismatch;
 // repair --dry-run changes nothing, repair fixes exactly the differing rows.
+#include "cascade/node.h"
 #include "cascadefixture.h"
+#include "replication/tableregistry.h"
 #include "testutil.h"
+#include "verify/tablecompare.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -30,6 +33,7 @@ private slots:
     void repairFixesExactlyThem();
     void comparesUnderLoad();
     void laggingNodeIsNotAMismatch();
+    void changeOnItsWayIsInFlight();
     void cleanupTestCase();
 
 private:
@@ -204,7 +208,8 @@ void TestCompare::checksumTellsValuesApart()
         = f.ferry({f.leafIni(dst2), QStringLiteral("compare"), QStringLiteral("--details")});
     QVERIFY2(text.out.contains(QStringLiteral("changed userid=11: engname: NULL | ''")),
              qPrintable(text.out));
-    QVERIFY2(text.out.contains(QStringLiteral("changed userid=12: amount: '3.0000000000000000' | '3.00'")),
+    QVERIFY2(text.out.contains(
+                 QStringLiteral("changed userid=12: amount: '3.0000000000000000' | '3.00'")),
              qPrintable(text.out));
     QVERIFY2(text.out.contains(QStringLiteral("changed userid=10: cnname: '德10' | 'e10'; "
                                               "engname: 'e10' | '德10'")),
@@ -236,8 +241,9 @@ void TestCompare::findsTheDamagedKeys()
     QCOMPARE(info.value(QStringLiteral("extra")).toInt(), 1);
     QCOMPARE(info.value(QStringLiteral("changed")).toInt(), 3);
     const QJsonObject rec = tables.value(QStringLiteral("digoal_01.login_rec"));
-    QCOMPARE(keysOf(rec), (QStringList{QStringLiteral("changed _x/29999/2026-01-21 19:59:00"),
-                                       QStringLiteral("missing Zürich/12345/2026-01-09 13:45:00")}));
+    QCOMPARE(keysOf(rec),
+             (QStringList{QStringLiteral("changed _x/29999/2026-01-21 19:59:00"),
+                          QStringLiteral("missing Zürich/12345/2026-01-09 13:45:00")}));
     QCOMPARE(tables.size(), 2);
 }
 
@@ -332,6 +338,54 @@ void TestCompare::laggingNodeIsNotAMismatch()
     QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("resume")}));
     QCOMPARE(
         f.ferry({f.leafIni(), QStringLiteral("compare"), QStringLiteral("--wait=30")}).exitCode, 0);
+}
+
+// A key that differs at the first synced point and no longer at the newer
+// one (a change on its way) is reported in flight, not as a difference. The
+// root changes the row while compare is between the two points.
+void TestCompare::changeOnItsWayIsInFlight()
+{
+    CascadeFixture &f = *m_f;
+    QVERIFY_RESULT(f.waitSynced());
+    QVERIFY_RESULT(damage({QStringLiteral("UPDATE digoal_01.user_info SET engname = 'soon' WHERE "
+                                          "userid = 42"),
+                           QStringLiteral("UPDATE digoal_01.user_info SET engname = 'wrong' WHERE "
+                                          "userid = 43")}));
+    auto node = Connection::open(f.leafDb());
+    QVERIFY_RESULT(node);
+    auto info = requireNode(*node, QStringLiteral("q"));
+    QVERIFY_RESULT(info);
+    auto lock = connectToProvider(*info);
+    QVERIFY_RESULT(lock);
+    auto provider = connectToProvider(*info);
+    QVERIFY_RESULT(provider);
+    auto tables = TableRegistry(*node, *info).list();
+    QVERIFY_RESULT(tables);
+    NodeTable userInfo;
+    for (const NodeTable &t : std::as_const(*tables)) {
+        if (t.destName == QLatin1String("user_info"))
+            userInfo = t;
+    }
+    CompareOptions options;
+    TableComparer comparer(*lock, *provider, *node, *info, options);
+    QString failure;
+    comparer.setProgress([&](const QString &phase) {
+        if (phase != QLatin1String("checking the differences again"))
+            return;
+        // The root's change that makes 42 right arrives meanwhile.
+        if (auto r = f.run(f.rootDb(), {QStringLiteral("UPDATE digoal_01.user_info SET engname "
+                                                       "= 'soon' WHERE userid = 42")});
+            !r)
+            failure = r.error().toString();
+    });
+    auto result = comparer.compare(userInfo);
+    QVERIFY_RESULT(result);
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    QCOMPARE(result->inFlight, (QList<QStringList>{{QStringLiteral("42")}}));
+    QCOMPARE(result->differences.size(), 1);
+    QCOMPARE(result->differences.first().key, QStringList{QStringLiteral("43")});
+    QCOMPARE(result->changed, 1);
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("repair")}));
 }
 
 void TestCompare::cleanupTestCase()
