@@ -35,6 +35,10 @@ struct TableMapping
     // them), but the provider's release of the table still ends the
     // subscription.
     bool inCopy = false;
+    // Its copy runs now, in another session: whether that copy's snapshot
+    // will see an event cannot be told yet, so its events are kept in
+    // ferry.held_event until the copy committed (DESIGN §4, parallel copies).
+    bool holdEvents = false;
 };
 
 // Every table a queue ever captured (also released ones, whose last event

@@ -1011,6 +1011,22 @@ TableRegistry::choose(const QStringList &names, const QString &command, const QS
     return chosen;
 }
 
+Result<void> forgetHeldEvents(Connection &node, const QString &queue, int sourceTableId)
+{
+    if (sourceTableId == 0)
+        return {};
+    // A node whose schema is older than version 8 holds nothing.
+    auto r = node.exec(
+        QStringLiteral("DO $ferry$ BEGIN IF pg_catalog.to_regclass('ferry.held_event') IS NOT NULL "
+                       "THEN DELETE FROM ferry.held_event WHERE queue_name = %1 AND "
+                       "source_table_id = %2; END IF; END $ferry$")
+            .arg(node.quoteLiteral(queue))
+            .arg(sourceTableId));
+    if (!r)
+        return r.error();
+    return {};
+}
+
 Result<QStringList> TableRegistry::resync(const QStringList &names)
 {
     if (m_info.type == NodeType::Root)
@@ -1032,6 +1048,8 @@ Result<QStringList> TableRegistry::resync(const QStringList &names)
                                                 "AND dest_schema = $2 AND dest_name = $3"),
                                  {m_info.queue, t.destSchema, t.destName});
             !r)
+            return r.error();
+        if (auto r = forgetHeldEvents(m_node, m_info.queue, t.sourceTableId); !r)
             return r.error();
         done.append(displayTableName(m_node, t.destSchema, t.destName));
     }
@@ -1063,6 +1081,8 @@ Result<QStringList> TableRegistry::remove(const QStringList &names)
                                                     "= $1 AND dest_schema = $2 AND dest_name = $3"),
                                      {m_info.queue, t.destSchema, t.destName});
                 !r)
+                return r.error();
+            if (auto r = forgetHeldEvents(m_node, m_info.queue, t.sourceTableId); !r)
                 return r.error();
             if (auto r = m_node.exec(
                     QStringLiteral("SELECT ferry.allow_table(pg_catalog.to_regclass($1)) WHERE "

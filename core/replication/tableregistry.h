@@ -109,4 +109,8 @@ private:
 
 QString displayTableName(const Connection &c, const QString &schema, const QString &name);
 
+// Forgets the events batches kept for a leaf table while its copy ran
+// (remove-table, resync): the table's next copy holds their changes.
+Result<void> forgetHeldEvents(Connection &node, const QString &queue, int sourceTableId);
+
 } // namespace ferry
