@@ -364,7 +364,7 @@ void CompareTablePicker::retranslateUi()
     m_node->setToolTip(tr("The node whose tables are compared with its provider's: this "
                           "config's node or another leaf of the cascade (its password comes "
                           "from .pgpass)"));
-    m_waitLabel->setText(tr("&Wait for the node up to"));
+    m_waitLabel->setText(tr("Wai&t for the node up to"));
     m_wait->setSuffix(tr(" s"));
     m_wait->setToolTip(tr("How long compare waits for the node to apply the provider's latest "
                           "tick before it says the node lags (nothing is compared then)"));

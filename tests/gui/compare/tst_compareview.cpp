@@ -16,6 +16,7 @@
 #include "compare/comparetablepicker.h"
 #include "compare/compareview.h"
 #include "compare/repairdialog.h"
+#include "mnemonics.h"
 #include "testutil.h"
 
 #include <QCheckBox>
@@ -196,6 +197,9 @@ void TestCompareView::equalTablesAreOk()
     CompareView *view = window->compareView();
     QTabWidget *tabs = window->tabs();
     QCOMPARE(tabs->tabText(tabs->indexOf(view)), QStringLiteral("Compare"));
+    // No Alt+letter of the page answers like another of the window.
+    const QStringList clashes = ferry::test::mnemonicClashes(window.get());
+    QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
 
     // The node's tables, all checked.
     QTreeWidget *list = view->picker()->tableList();
