@@ -1,5 +1,6 @@
 #include "compare/comparetablepicker.h"
 
+#include "cascade/nodestate.h"
 #include "common/asynctask.h"
 #include "compare/compareresult.h"
 #include "db/connectgate.h"
@@ -300,12 +301,13 @@ void CompareTablePicker::render()
             item->setText(ConditionColumn, t.table.condition.simplified());
             item->setToolTip(TableColumn, CompareText::tableTitle(t));
             item->setToolTip(ConditionColumn, t.table.condition);
+            // The words of the cascade view's table list.
             if (!t.table.lastError.isEmpty()) {
-                item->setText(StateColumn, tr("error"));
+                item->setText(StateColumn, NodeStateText::stateName(NodeState::Error));
                 item->setIcon(StateColumn, QIcon(QStringLiteral(":/icons/state/error.svg")));
                 item->setToolTip(StateColumn, t.table.lastError);
             } else {
-                item->setText(StateColumn, t.table.mergeState);
+                item->setText(StateColumn, NodeStateText::mergeStateName(t.table.mergeState));
                 if (t.table.mergeState != QLatin1String("ok")) {
                     item->setIcon(StateColumn, QIcon(QStringLiteral(":/icons/state/warning.svg")));
                     item->setToolTip(StateColumn, tr("Not in sync yet: compared once it is ok."));
