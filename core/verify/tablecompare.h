@@ -8,6 +8,14 @@
 
 namespace ferry {
 
+// What a comparison is doing, in order, for a progress display.
+enum class ComparePhase {
+    WaitingForNode, // the node applying a tick taken now (SyncPoint::catchUp)
+    Checksumming,   // both sides' count and checksum
+    NarrowingDown,  // the key ranges that differ, down to the keys
+    Rechecking,     // the keys found, at a newer synced point
+};
+
 struct CompareOptions
 {
     SyncOptions sync;
@@ -74,8 +82,8 @@ public:
                   NodeInfo info,
                   CompareOptions options);
 
-    // What it is doing, for a progress display ("checksumming", "narrowing").
-    void setProgress(std::function<void(const QString &phase)> progress)
+    // What it is doing, for a progress display; called on compare()'s thread.
+    void setProgress(std::function<void(ComparePhase phase)> progress)
     {
         m_progress = std::move(progress);
     }
@@ -106,7 +114,7 @@ private:
     Result<void> readDetails(RowDifference &d);
     void endSnapshots();
     Error canceledOr(const Error &e) const;
-    void phase(const QString &text) const;
+    void phase(ComparePhase phase) const;
 
     Connection &m_lock;
     Connection &m_provider;
@@ -114,7 +122,7 @@ private:
     NodeInfo m_info;
     CompareOptions m_options;
     TableSides m_sides;
-    std::function<void(const QString &)> m_progress;
+    std::function<void(ComparePhase)> m_progress;
     std::atomic_bool m_canceled{false};
     CancelHandle m_cancelProvider;
     CancelHandle m_cancelNode;

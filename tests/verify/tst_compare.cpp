@@ -369,8 +369,8 @@ void TestCompare::changeOnItsWayIsInFlight()
     CompareOptions options;
     TableComparer comparer(*lock, *provider, *node, *info, options);
     QString failure;
-    comparer.setProgress([&](const QString &phase) {
-        if (phase != QLatin1String("checking the differences again"))
+    comparer.setProgress([&](ComparePhase phase) {
+        if (phase != ComparePhase::Rechecking)
             return;
         // The root's change that makes 42 right arrives meanwhile.
         if (auto r = f.run(f.rootDb(), {QStringLiteral("UPDATE digoal_01.user_info SET engname "
