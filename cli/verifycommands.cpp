@@ -110,7 +110,7 @@ Result<CompareOptions> optionsFrom(const CommandArgs &args)
     double wait = o.sync.catchUpMs / 1000.0;
     if (auto r = seconds(QStringLiteral("--wait"), wait); !r)
         return r.error();
-    o.sync.catchUpMs = int(wait * 1000);
+    o.sync.catchUpMs = int(qMin(wait, 86400.0) * 1000);
     if (auto r = seconds(QStringLiteral("--lock-timeout"), o.sync.lockTimeoutSeconds); !r)
         return r.error();
     return o;
@@ -245,7 +245,7 @@ int compareTables(const CommandArgs &args, const JobConfig &config)
         return usageError(options.error());
     auto s = open(args, config, QStringLiteral("compare"));
     if (!s)
-        return failWith(s.error());
+        return s.error().kind() == ErrorKind::Usage ? usageError(s.error()) : failWith(s.error());
     TableComparer comparer(*s->lock, *s->provider, *s->node, s->info, *options);
     const bool json = args.has(QStringLiteral("--json"));
     QJsonArray results;
@@ -287,7 +287,7 @@ int repairTables(const CommandArgs &args, const JobConfig &config)
         return usageError(options.error());
     auto s = open(args, config, QStringLiteral("repair"));
     if (!s)
-        return failWith(s.error());
+        return s.error().kind() == ErrorKind::Usage ? usageError(s.error()) : failWith(s.error());
     const bool dry = args.has(QStringLiteral("--dry-run"));
     TableRepairer repairer(*s->lock, *s->provider, *s->node, s->info, *options);
     bool allEqual = true;

@@ -384,6 +384,7 @@ Result<void> TableComparer::recheck(TableComparison &out)
         still.append(d);
     }
     out.differences = still;
+    out.allInFlight = still.isEmpty() && !out.inFlight.isEmpty();
     out.tick = sync.tick();
     // The counts and checksums stand as read at the first point; the keys
     // are those that still differ at this one.
