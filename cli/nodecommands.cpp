@@ -4,9 +4,11 @@
 #include "dispatcher.h"
 #include "joblog.h"
 #include "statusformat.h"
+#include "verifycommands.h"
 
 #include "cascade/cascadestatus.h"
 #include "cascade/nodeadmin.h"
+#include "replication/sequenceregistry.h"
 #include "replication/tableregistry.h"
 
 #include <QElapsedTimer>
@@ -345,7 +347,70 @@ int listTables(const JobConfig &config)
     auto tables = registry.list();
     if (!tables)
         return failWith(tables.error());
-    out() << formatTables(*opened->db, *tables);
+    // The copies running now, with the provider's estimate of their rows
+    // where it answers (progress without a total otherwise).
+    auto copies = readCopyProgress(*opened->db, *tables);
+    if (!copies)
+        return failWith(copies.error());
+    if (!copies->isEmpty()) {
+        if (auto provider = connectToProvider(opened->node))
+            (void)estimateCopyTotals(*provider, *copies);
+    }
+    out() << formatTables(*opened->db, *tables, *copies);
+    out().flush();
+    return ExitSuccess;
+}
+
+int addSequences(const CommandArgs &args, const JobConfig &config)
+{
+    auto opened = openNode(config);
+    if (!opened)
+        return failWith(opened.error());
+    std::optional<Connection> provider;
+    if (opened->node.type != NodeType::Root) {
+        auto c = connectToProvider(opened->node);
+        if (!c)
+            return failWith(c.error());
+        provider.emplace(std::move(c.value()));
+    }
+    SequenceRegistry registry(*opened->db, opened->node);
+    auto outcome = registry.add(args.positional, args.has(QStringLiteral("--all")),
+                                provider ? &*provider : nullptr);
+    if (!outcome)
+        return failWith(outcome.error());
+    for (const QString &s : outcome->added)
+        out() << QStringLiteral("Sequence added: %1").arg(s) << Qt::endl;
+    for (const QString &s : outcome->already)
+        out() << QStringLiteral("Sequence already added: %1").arg(s) << Qt::endl;
+    for (const QString &s : outcome->skipped)
+        err() << QStringLiteral("ferry: warning: skipped %1").arg(s) << Qt::endl;
+    return ExitSuccess;
+}
+
+int removeSequences(const CommandArgs &args, const JobConfig &config)
+{
+    auto opened = openNode(config);
+    if (!opened)
+        return failWith(opened.error());
+    auto removed = SequenceRegistry(*opened->db, opened->node).remove(args.positional);
+    if (!removed)
+        return failWith(removed.error());
+    for (const QString &s : *removed)
+        out() << QStringLiteral("Sequence removed: %1").arg(s) << Qt::endl;
+    return ExitSuccess;
+}
+
+int listSequences(const JobConfig &config)
+{
+    auto opened = openNode(config);
+    if (!opened)
+        return failWith(opened.error());
+    auto sequences = SequenceRegistry(*opened->db, opened->node).list();
+    if (!sequences)
+        return failWith(sequences.error());
+    auto role = opened->db->exec(QStringLiteral("SELECT pg_catalog.quote_ident(current_user)"));
+    out() << formatSequences(*opened->db, opened->node, *sequences,
+                             role ? role->text(0, 0) : QString());
     out().flush();
     return ExitSuccess;
 }
@@ -385,6 +450,22 @@ const QList<Entry> &entries()
         {"remove-table", {{}, {}, 1, -1, QStringLiteral("TABLE...")}},
         {"resync", {{}, {}, 1, -1, QStringLiteral("TABLE...")}},
         {"tables", {{}, {}, 0, 0, {}}},
+        {"compare",
+         {{QStringLiteral("--wait"), QStringLiteral("--lock-timeout")},
+          {QStringLiteral("--details"), QStringLiteral("--json")},
+          0,
+          -1,
+          QStringLiteral("[TABLE...] [--wait=SECONDS] [--lock-timeout=SECONDS] [--details] "
+                         "[--json]")}},
+        {"repair",
+         {{QStringLiteral("--wait"), QStringLiteral("--lock-timeout")},
+          {QStringLiteral("--dry-run")},
+          0,
+          -1,
+          QStringLiteral("[TABLE...] [--dry-run] [--wait=SECONDS] [--lock-timeout=SECONDS]")}},
+        {"add-seq", {{}, {QStringLiteral("--all")}, 0, -1, QStringLiteral("SEQ... | --all")}},
+        {"remove-seq", {{}, {}, 1, -1, QStringLiteral("SEQ...")}},
+        {"seqs", {{}, {}, 0, 0, {}}},
         {"wait-sync",
          {{QStringLiteral("--timeout")}, {}, 0, 0, QStringLiteral("[--timeout=SECONDS]")}},
     };
@@ -442,6 +523,16 @@ int runNodeCommand(const CommandLine &line, const JobConfig &config)
                         QStringLiteral("Table to copy again: %1"));
     if (c == QLatin1String("wait-sync"))
         return waitSync(*args, config);
+    if (c == QLatin1String("compare"))
+        return compareTables(*args, config);
+    if (c == QLatin1String("repair"))
+        return repairTables(*args, config);
+    if (c == QLatin1String("add-seq"))
+        return addSequences(*args, config);
+    if (c == QLatin1String("remove-seq"))
+        return removeSequences(*args, config);
+    if (c == QLatin1String("seqs"))
+        return listSequences(config);
     return listTables(config);
 }
 

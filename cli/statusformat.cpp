@@ -132,7 +132,9 @@ QString formatMembers(const NodeInfo &local, const QList<NodeMember> &members)
                    rows);
 }
 
-QString formatTables(const Connection &db, const QList<NodeTable> &tables)
+QString formatTables(const Connection &db,
+                     const QList<NodeTable> &tables,
+                     const QList<CopyProgress> &copies)
 {
     QList<QStringList> rows;
     for (const NodeTable &t : tables) {
@@ -153,17 +155,60 @@ QString formatTables(const Connection &db, const QList<NodeTable> &tables)
         if (t.copiedRows >= 0)
             attrs += (attrs.isEmpty() ? QString() : QStringLiteral(" "))
                      + QStringLiteral("copied=%1").arg(t.copiedRows);
+        QString state = t.mergeState;
+        if (state == QLatin1String("in-copy")) {
+            const CopyProgress *running = nullptr;
+            for (const CopyProgress &p : copies) {
+                if (p.sourceSchema == t.sourceSchema && p.sourceName == t.sourceName)
+                    running = &p;
+            }
+            if (running)
+                add(QStringLiteral("copying=") + copyProgressText(*running));
+            else
+                state = QStringLiteral("waiting"); // for its turn to be copied
+        }
         if (!t.lastError.isEmpty())
-            attrs += (attrs.isEmpty() ? QString() : QStringLiteral(" ")) + QStringLiteral("ERR: ")
-                     + t.lastError;
+            add(QStringLiteral("ERR: ") + t.lastError);
         // A table with an error is not ok, whatever its merge state: its
         // changes are not being applied (R1).
-        rows.append(
-            {source, t.lastError.isEmpty() ? t.mergeState : QStringLiteral("error"), attrs});
+        rows.append({source, t.lastError.isEmpty() ? state : QStringLiteral("error"), attrs});
     }
     return QStringLiteral("Tables on node\n")
            + table({QStringLiteral("table_name"), QStringLiteral("merge_state"),
                     QStringLiteral("table_attrs")},
+                   rows);
+}
+
+QString formatSequences(const Connection &db,
+                        const NodeInfo &node,
+                        const QList<NodeSequence> &sequences,
+                        const QString &role)
+{
+    const auto value = [](const std::optional<qint64> &v) {
+        return v ? QString::number(*v) : QStringLiteral("-");
+    };
+    QList<QStringList> rows;
+    for (const NodeSequence &s : sequences) {
+        QString state;
+        if (!s.problem.isEmpty()) {
+            state = QStringLiteral("ERR: ") + SequenceRegistry::problemText(db, s, node.name, role);
+        } else if (!s.rootRead) {
+            state = QStringLiteral("waiting for the worker");
+        } else if (s.behind) {
+            state = QStringLiteral("behind (the worker sets it)");
+        } else {
+            state = QStringLiteral("ok");
+        }
+        const QString name = displayTableName(db, s.destSchema, s.destName);
+        const QString source = displayTableName(db, s.sourceSchema, s.sourceName);
+        if (source != name)
+            state += QStringLiteral(" (root: %1)").arg(source);
+        rows.append({name, s.rootRead ? value(s.rootValue) : QStringLiteral("?"),
+                     value(s.nodeValue), state});
+    }
+    return QStringLiteral("Sequences on node %1\n").arg(node.name)
+           + table({QStringLiteral("sequence"), QStringLiteral("root_value"),
+                    QStringLiteral("node_value"), QStringLiteral("state")},
                    rows);
 }
 

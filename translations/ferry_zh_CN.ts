@@ -955,6 +955,22 @@
         <source>No worker log is known for a connection profile: open the job&apos;s CONFIG.ini (File &gt; Open Config…) to see its worker&apos;s log.</source>
         <translation>连接配置没有对应的工作进程日志：请打开该作业的 CONFIG.ini（文件 &gt; 打开配置…）以查看其工作进程日志。</translation>
     </message>
+    <message>
+        <source>Rows kept</source>
+        <translation>保留的行</translation>
+    </message>
+    <message>
+        <source>where %1</source>
+        <translation>条件 %1</translation>
+    </message>
+    <message>
+        <source>columns %1</source>
+        <translation>列 %1</translation>
+    </message>
+    <message>
+        <source>This node keeps only these rows and columns of the source, in the copy and in every later change: %1</source>
+        <translation>此节点只保留源表中的这些行和列，初始复制和之后的每次变更都如此：%1</translation>
+    </message>
 </context>
 <context>
     <name>ferry::gui::NodeStateText</name>

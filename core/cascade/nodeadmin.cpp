@@ -174,6 +174,17 @@ Result<void> dropLeafRecords(Connection &leaf, const QString &queue, const QStri
         if (auto r = leaf.exec(sql, {queue}); !r)
             return r.error();
     }
+    // Its sequences too (their values stay); a leaf of an older schema has none.
+    auto sequences = leaf.exec(
+        QStringLiteral("SELECT pg_catalog.to_regclass('ferry.node_sequence') IS NOT NULL"));
+    if (!sequences)
+        return sequences.error();
+    if (sequences->toBool(0, 0)) {
+        if (auto r = leaf.exec(
+                QStringLiteral("DELETE FROM ferry.node_sequence WHERE queue_name = $1"), {queue});
+            !r)
+            return r.error();
+    }
     if (auto r = leaf.exec(QStringLiteral("DELETE FROM ferry.completed_tick WHERE queue_name = $1 "
                                           "AND consumer_name = $2"),
                            {queue, workerName});

@@ -1,5 +1,7 @@
 #include "copyprogress.h"
 
+#include <QLocale>
+
 namespace ferry {
 
 Result<QList<CopyProgress>> readCopyProgress(Connection &node, const QList<NodeTable> &tables)
@@ -12,12 +14,15 @@ Result<QList<CopyProgress>> readCopyProgress(Connection &node, const QList<NodeT
         return out;
     // Names, not oids, are matched: pg_class is read without a lock, so this never waits
     // for the copy's TRUNCATE (which keeps the table's oid and name).
-    auto r = node.exec(QStringLiteral("SELECT n.nspname, c.relname, p.pid, p.tuples_processed, "
-                                      "p.bytes_processed FROM pg_catalog.pg_stat_progress_copy p "
-                                      "JOIN pg_catalog.pg_class c ON c.oid = p.relid "
-                                      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                                      "WHERE p.datname = pg_catalog.current_database() "
-                                      "AND p.command = 'COPY FROM' ORDER BY p.pid"));
+    auto r = node.exec(
+        QStringLiteral("SELECT n.nspname, c.relname, p.pid, p.tuples_processed, "
+                       "p.bytes_processed, (extract(epoch FROM pg_catalog.clock_timestamp() - "
+                       "a.xact_start) * 1000)::bigint FROM pg_catalog.pg_stat_progress_copy p "
+                       "JOIN pg_catalog.pg_class c ON c.oid = p.relid "
+                       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                       "LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = p.pid "
+                       "WHERE p.datname = pg_catalog.current_database() "
+                       "AND p.command = 'COPY FROM' ORDER BY p.pid"));
     if (!r)
         return std::move(r.error().withContext(QStringLiteral("reading the copies' progress")));
     for (int i = 0; i < r->rowCount(); ++i) {
@@ -31,6 +36,7 @@ Result<QList<CopyProgress>> readCopyProgress(Connection &node, const QList<NodeT
             p.backendPid = int(r->toInt64(i, 2));
             p.rowsCopied = r->toInt64(i, 3);
             p.bytesCopied = r->toInt64(i, 4);
+            p.elapsedMs = r->isNull(i, 5) ? -1 : r->toInt64(i, 5);
             out.append(p);
         }
     }
@@ -56,6 +62,23 @@ Result<void> estimateCopyTotals(Connection &provider, QList<CopyProgress> &copie
         p.rowsTotal = r->rowCount() == 1 && !r->isNull(0, 0) ? r->toInt64(0, 0) : -1;
     }
     return {};
+}
+
+QString copyProgressText(const CopyProgress &p)
+{
+    const QLocale c = QLocale::c();
+    QString text = c.toString(p.rowsCopied);
+    if (p.rowsTotal > 0)
+        text += QStringLiteral(" of ~%1").arg(c.toString(p.rowsTotal));
+    text += QStringLiteral(" rows, %1 MB").arg(p.bytesCopied / (1024 * 1024));
+    if (p.elapsedMs > 1000 && p.rowsCopied > 0) {
+        const double perSecond = p.rowsCopied * 1000.0 / double(p.elapsedMs);
+        text += QStringLiteral(", %1 rows/s").arg(c.toString(qint64(perSecond)));
+        if (p.rowsTotal > p.rowsCopied)
+            text += QStringLiteral(", about %1 s left")
+                        .arg(qint64((p.rowsTotal - p.rowsCopied) / perSecond + 0.5));
+    }
+    return text;
 }
 
 } // namespace ferry

@@ -45,6 +45,7 @@ QString causeFirst(const Error &e)
 
 NodeWorker::NodeWorker(WorkerOptions options)
     : m_options(std::move(options))
+    , m_sequences(m_options.queue, m_options.sequenceSyncMs)
 {}
 
 WorkerOptions NodeWorker::optionsFor(const JobConfig &config)
@@ -414,6 +415,9 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
         idle = true;
         return {};
     }
+    // Sequences follow the root's values whatever the tables do (never a
+    // reason for the round to fail).
+    m_sequences.runIfDue(*m_node, provider, m_info.name);
     // The node's tables, read once per round, matched to the provider's by
     // table id (R1: a rename there changes nothing here): in-copy ones wait
     // for their copy, the others take the batch.
@@ -588,8 +592,11 @@ Result<bool> NodeWorker::copyDueTable(Connection &provider, const QList<NodeTabl
     (void)resolveNodeErrors(*m_node, m_options.queue, name);
     m_copyBackoffMs.remove(key);
     m_copyRetryAtMs.remove(key);
+    QString how = copied->binary ? QStringLiteral(" in binary format") : QString();
+    if (copied->indexesBuiltAfter > 0)
+        how += QStringLiteral(", %1 index(es) built after the load").arg(copied->indexesBuiltAfter);
     qCInfo(lcCore).noquote()
-        << QStringLiteral("copied %1: %2 rows, catching up").arg(name).arg(copied->rows);
+        << QStringLiteral("copied %1: %2 rows%3, catching up").arg(name).arg(copied->rows).arg(how);
     // A tick after the copy lets the table become ok with the next
     // batch, also on an idle root that would tick only every idle_period.
     if (auto r = provider.exec(QStringLiteral("SELECT ferry.ticker($1, true)"), {m_options.queue});

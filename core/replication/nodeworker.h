@@ -4,6 +4,7 @@
 #include "cascade/nodeerrorlog.h"
 #include "config/jobconfig.h"
 #include "db/connection.h"
+#include "replication/sequencesync.h"
 #include "util/refusedlogin.h"
 
 #include <QHash>
@@ -45,6 +46,8 @@ struct WorkerOptions
     // A refused login (a wrong password) is said once and tried again this
     // rarely: every few seconds could lock the role out (a reload tries at once).
     int authRetryMs = RefusedLogin::kRetryMs;
+    // A leaf brings its sequences up to the root's values at most this often.
+    int sequenceSyncMs = 1000;
 };
 
 // The worker of one node (`ferry CONFIG.ini worker`).
@@ -109,6 +112,7 @@ private:
     QHash<int, qint64> m_copyBackoffMs;
     bool m_tableError = false; // a node_table row holds the error a batch failed on
     RefusedLogin m_refused;
+    SequenceSync m_sequences;
 };
 
 } // namespace ferry

@@ -7,7 +7,9 @@ namespace ferry {
 struct TableCopyResult
 {
     qint64 rows = 0;
-    QByteArray snapshot; // the provider's snapshot the copy read
+    QByteArray snapshot;             // the provider's snapshot the copy read
+    bool binary = false;             // COPY's binary format (both sides' types allowed it)
+    qsizetype indexesBuiltAfter = 0; // secondary indexes set aside and built after the load
 };
 
 // The initial copy of one table a leaf subscribed (merge state in-copy):

@@ -712,20 +712,23 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
     // have left an older one).
     if (auto r = SchemaInstaller::install(m_node); !r)
         return r.error();
-    auto existing = m_node.exec(QStringLiteral("SELECT source_table_id, source_schema, "
-                                               "source_name, dest_schema, dest_name FROM "
-                                               "ferry.node_table WHERE queue_name = $1"),
-                                {m_info.queue});
+    auto existing = m_node.exec(
+        QStringLiteral("SELECT source_table_id, source_schema, source_name, dest_schema, "
+                       "dest_name, COALESCE(row_condition, ''), "
+                       "pg_catalog.array_to_json(COALESCE(column_list, '{}')) FROM "
+                       "ferry.node_table WHERE queue_name = $1"),
+        {m_info.queue});
     if (!existing)
         return existing.error();
+    // The row of `c`'s subscription here, -1 when there is none.
     auto subscribed = [&](const Captured &c) {
         for (int i = 0; i < existing->rowCount(); ++i) {
             if (existing->isNull(i, 0)
                     ? existing->text(i, 1) == c.schema && existing->text(i, 2) == c.name
                     : existing->toInt64(i, 0) == c.id)
-                return true;
+                return i;
         }
-        return false;
+        return -1;
     };
     // R4: the write guard must let this node's apply pass.
     if (auto r = requireMayApply(m_node, m_info); !r) {
@@ -784,8 +787,31 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
     for (const Captured &c : wanted) {
         const auto [targetSchema, targetName] = targetOf(c);
         const QString display = displayTableName(m_node, targetSchema, targetName);
-        if (subscribed(c)) {
-            outcome.already.append(displayTableName(m_node, c.schema, c.name));
+        if (const int row = subscribed(c); row >= 0) {
+            // Added again as it is: nothing to do. Added with another
+            // mapping: that would be silently ignored, so it is refused.
+            const QString source = displayTableName(m_node, c.schema, c.name);
+            const QString now
+                = displayTableName(m_node, existing->text(row, 3), existing->text(row, 4));
+            QString differs;
+            if (!options.destTable.isEmpty()
+                && (existing->text(row, 3) != targetSchema || existing->text(row, 4) != targetName))
+                differs = QStringLiteral("goes into %1 here").arg(now);
+            else if (!options.condition.isEmpty()
+                     && existing->text(row, 5) != options.condition.trimmed())
+                differs = existing->text(row, 5).isEmpty()
+                              ? QStringLiteral("is replicated with every row here")
+                              : QStringLiteral("is replicated where %1 here")
+                                    .arg(existing->text(row, 5).simplified());
+            else if (!kept.isEmpty() && existing->jsonStrings(row, 6) != kept)
+                differs = QStringLiteral("keeps other columns here");
+            if (!differs.isEmpty())
+                return Error(ErrorKind::Usage,
+                             QStringLiteral("%1 is already added and %2: remove-table it first, "
+                                            "then add-table it with the new options (it is "
+                                            "copied again); nothing was added")
+                                 .arg(source, differs));
+            outcome.already.append(source);
             continue;
         }
         for (int i = 0; i < existing->rowCount(); ++i) {

@@ -79,7 +79,8 @@ const QStringList &designCommands()
         QStringLiteral("execute"),      QStringLiteral("resync"),
         QStringLiteral("pause"),        QStringLiteral("resume"),
         QStringLiteral("skip-event"),   QStringLiteral("wait-sync"),
-        QStringLiteral("demo"),
+        QStringLiteral("demo"),         QStringLiteral("add-seq"),
+        QStringLiteral("remove-seq"),   QStringLiteral("seqs"),
     };
     return commands;
 }
@@ -176,7 +177,9 @@ void TestCli::help()
                QStringLiteral("tables"),      QStringLiteral("status"),
                QStringLiteral("members"),     QStringLiteral("pause"),
                QStringLiteral("resume"),      QStringLiteral("wait-sync"),
-               QStringLiteral("resync")};
+               QStringLiteral("resync"),      QStringLiteral("add-seq"),
+               QStringLiteral("remove-seq"),  QStringLiteral("seqs"),
+               QStringLiteral("compare"),     QStringLiteral("repair")};
         const bool built = builtCommands.contains(command);
         QVERIFY2(entry.contains(kNotBuiltMark) != built, qPrintable(entry));
         if (entry.contains(kNotBuiltMark))
@@ -190,9 +193,12 @@ void TestCli::help()
          {"--all", "--dest-table=SCHEMA.TABLE", "--copy-condition=SQL", "--columns=a,b,c",
           "--create", "--create-full", "--expect-sync", "--skip-truncate"})
         QVERIFY2(addTable.contains(QLatin1String(option)), qPrintable(addTable));
+    QVERIFY2(
+        helpEntry(run.out, QStringLiteral("add-seq")).contains(QLatin1String("SEQ... | --all")),
+        qPrintable(helpEntry(run.out, QStringLiteral("add-seq"))));
 
     // The mark is explained whenever it is used.
-    QCOMPARE(marked, designCommands().size() - 13);
+    QCOMPARE(marked, designCommands().size() - 18);
     QVERIFY(run.out.contains(QStringLiteral("\nCommands marked (not yet built) are planned")));
 
     for (const char *option : {"\n  -d ", "\n  -s ", "\n  -r ", "\n  -v ", "\n  -q ",
@@ -257,16 +263,16 @@ void TestCli::failures_data()
     QTest::newRow("missing config wins over not built")
         << QStringList{m_missing, QStringLiteral("demo")}
         << QStringLiteral("cannot read config file '%1': No such file or directory").arg(m_missing);
-    const QString compare = QStringLiteral("compare");
-    QTest::newRow("-d compare not built") << QStringList{QStringLiteral("-d"), m_config, compare}
-                                          << "command 'compare' is not built yet in this version";
-    QTest::newRow("option after config") << QStringList{m_config, QStringLiteral("-v"), compare}
-                                         << "command 'compare' is not built yet in this version";
-    QTest::newRow("options end at --") << QStringList{QStringLiteral("--"), m_config, compare}
-                                       << "command 'compare' is not built yet in this version";
+    const QString execute = QStringLiteral("execute");
+    QTest::newRow("-d execute not built") << QStringList{QStringLiteral("-d"), m_config, execute}
+                                          << "command 'execute' is not built yet in this version";
+    QTest::newRow("option after config") << QStringList{m_config, QStringLiteral("-v"), execute}
+                                         << "command 'execute' is not built yet in this version";
+    QTest::newRow("options end at --") << QStringList{QStringLiteral("--"), m_config, execute}
+                                       << "command 'execute' is not built yet in this version";
     QTest::newRow("command args are the command's")
-        << QStringList{m_config, QStringLiteral("compare"), QStringLiteral("--bogus")}
-        << "command 'compare' is not built yet in this version";
+        << QStringList{m_config, QStringLiteral("execute"), QStringLiteral("--bogus")}
+        << "command 'execute' is not built yet in this version";
 }
 
 void TestCli::failures()
@@ -386,10 +392,10 @@ void TestCli::iniTemplateIsAConfig()
     QCOMPARE(ini.exitCode, 0);
     const QString path = writeConfig(QStringLiteral("template.ini"), ini.out.toUtf8());
     QVERIFY(!path.isEmpty());
-    const Run run = runFerry({path, QStringLiteral("compare")});
+    const Run run = runFerry({path, QStringLiteral("execute")});
     QCOMPARE(run.exitCode, 1);
     QCOMPARE(run.err,
-             QStringLiteral("ferry: command 'compare' is not built yet in this version\n"));
+             QStringLiteral("ferry: command 'execute' is not built yet in this version\n"));
 }
 
 void TestCli::configProblems_data()
@@ -399,9 +405,9 @@ void TestCli::configProblems_data()
     QTest::addColumn<QString>("err");
 
     // A command not built yet: the config is read and checked, nothing connects.
-    const QString status = QStringLiteral("compare");
+    const QString status = QStringLiteral("execute");
     const QString notBuilt
-        = QStringLiteral("ferry: command 'compare' is not built yet in this version\n");
+        = QStringLiteral("ferry: command 'execute' is not built yet in this version\n");
     const QByteArray base = "[ferry]\njob_name = j\ndb = host=h dbname=d\nqueue_name = q\n";
 
     const QString typo = writeConfig(QStringLiteral("typo.ini"), base + "parallel_copy = 4\n");

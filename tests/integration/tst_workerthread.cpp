@@ -282,9 +282,10 @@ void TestWorkerThread::logsLikeTheCli()
         leafLog.contains(
             QStringLiteral(" INFO leaf_job: worker started, pidfile %1\n").arg(pidFile(kLeafJob))),
         qPrintable(leafLog));
-    QVERIFY(leafLog.contains(QStringLiteral(" INFO copied digoal_01.user_info: %1 rows, "
-                                            "catching up\n")
-                                 .arg(kSeedRows)));
+    QVERIFY2(leafLog.contains(QStringLiteral(" INFO copied digoal_01.user_info: %1 rows in "
+                                             "binary format, catching up\n")
+                                  .arg(kSeedRows)),
+             qPrintable(leafLog));
     // Each worker's lines in its own log only, although both run in this process.
     QVERIFY(!rootLog.contains(QStringLiteral("copied")));
     QVERIFY(!rootLog.contains(QStringLiteral("leaf_job")));

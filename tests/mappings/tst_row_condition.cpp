@@ -308,6 +308,14 @@ void TestRowCondition::badConditionsAreRefused()
                     QStringLiteral("give one of them")));
     QVERIFY(refused({QStringLiteral("--expect-sync"), QStringLiteral("--skip-truncate")},
                     QStringLiteral("give one of them")));
+    // A table already added with another mapping: refused, not ignored.
+    const FerryRun again
+        = f.ferry({f.leafIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.user_info"),
+                   cond(QStringLiteral("userid < 5"))});
+    QVERIFY2(again.exitCode == 1
+                 && again.err.contains(QStringLiteral("digoal_01.user_info is already added and "
+                                                      "is replicated where userid<1000 here")),
+             qPrintable(again.err));
     // Leaf-only options on the root.
     const FerryRun root
         = f.ferry({f.rootIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.extra"),
@@ -320,7 +328,7 @@ void TestRowCondition::badConditionsAreRefused()
     // A stable function of this role's own, and a comment, are fine.
     QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("add-table"),
                               QStringLiteral("digoal_01.extra"), QStringLiteral("--create"),
-                              cond(QStringLiteral("public.mine(id) AND id % 2 = 0 -- even"))}));
+                              cond(QStringLiteral("public.mine(id) AND id %2 = 0 AND v NOT LIKE '%1x' -- even"))}));
     QVERIFY_RESULT(f.waitSynced());
     QVERIFY_RESULT(f.run(f.rootDb(),
                          {QStringLiteral("UPDATE digoal_01.extra SET id = id + 1000 WHERE id < 20"),

@@ -1,0 +1,432 @@
+#include "tablecompare.h"
+
+#include <QHash>
+
+#include <future>
+
+namespace ferry {
+
+namespace {
+
+const QChar kKeySeparator(0x1f);
+
+// A key's texts, as one hash key.
+QString joined(const QStringList &key)
+{
+    return key.join(kKeySeparator);
+}
+
+QStringList rowKey(const QueryResult &r, int row, int keys)
+{
+    QStringList key;
+    for (int i = 0; i < keys; ++i)
+        key.append(r.text(row, i));
+    return key;
+}
+
+// Key texts aliased k0, k1, ... for a subquery.
+QString aliasedKeys(const TableSide &side)
+{
+    QStringList parts;
+    const QStringList texts = side.keyTexts();
+    for (int i = 0; i < texts.size(); ++i)
+        parts.append(QStringLiteral("%1 AS ferry_k%2").arg(texts.at(i)).arg(i));
+    return parts.join(QStringLiteral(", "));
+}
+
+QString keyAliases(int keys)
+{
+    QStringList parts;
+    for (int i = 0; i < keys; ++i)
+        parts.append(QStringLiteral("ferry_k%1").arg(i));
+    return parts.join(QStringLiteral(", "));
+}
+
+// Each compared column's text, NULL kept as NULL (format() would make it '').
+QString valueTexts(const TableSide &side)
+{
+    QStringList parts;
+    for (const QString &c : side.columns)
+        parts.append(QStringLiteral("CASE WHEN %1 IS NULL THEN NULL ELSE pg_catalog.format('%s', "
+                                    "%1) END")
+                         .arg(c));
+    return parts.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+Result<std::pair<QueryResult, QueryResult>> queryBoth(Connection &provider,
+                                                      const QString &providerSql,
+                                                      const QVariantList &providerParams,
+                                                      Connection &node,
+                                                      const QString &nodeSql,
+                                                      const QVariantList &nodeParams)
+{
+    auto onNode = std::async(std::launch::async, [&]() { return node.exec(nodeSql, nodeParams); });
+    auto here = provider.exec(providerSql, providerParams);
+    auto there = onNode.get();
+    if (!here)
+        return std::move(here.error().withContext(QStringLiteral("on the provider")));
+    if (!there)
+        return std::move(there.error().withContext(QStringLiteral("on the node")));
+    return std::pair<QueryResult, QueryResult>(std::move(here.value()), std::move(there.value()));
+}
+
+TableComparer::TableComparer(
+    Connection &lock, Connection &provider, Connection &node, NodeInfo info, CompareOptions options)
+    : m_lock(lock)
+    , m_provider(provider)
+    , m_node(node)
+    , m_info(std::move(info))
+    , m_options(options)
+    , m_cancelProvider(provider.cancelHandle())
+    , m_cancelNode(node.cancelHandle())
+    , m_cancelLock(lock.cancelHandle())
+{}
+
+void TableComparer::cancel()
+{
+    m_canceled = true;
+    for (const CancelHandle *h : {&m_cancelProvider, &m_cancelNode, &m_cancelLock}) {
+        if (h->isValid())
+            (void)h->cancel();
+    }
+}
+
+void TableComparer::phase(const QString &text) const
+{
+    if (m_progress)
+        m_progress(text);
+}
+
+void TableComparer::endSnapshots()
+{
+    (void)m_provider.exec(QStringLiteral("ROLLBACK"));
+    (void)m_node.exec(QStringLiteral("ROLLBACK"));
+}
+
+Result<TableComparison> TableComparer::compare(const NodeTable &table)
+{
+    TableComparison out;
+    out.table = table;
+    if (!table.lastError.isEmpty()) {
+        out.skipped = QStringLiteral("its changes stop at an error (%1); compare it once it is "
+                                     "ok")
+                          .arg(table.lastError);
+        return out;
+    }
+    if (table.mergeState != QLatin1String("ok")) {
+        out.skipped = QStringLiteral("it is %1, not in sync yet; compare it once it is ok (ferry "
+                                     "CONFIG.ini wait-sync)")
+                          .arg(table.mergeState);
+        return out;
+    }
+    auto sides = describeSides(m_provider, m_node, m_info.queue, table);
+    if (!sides)
+        return sides.error();
+    m_sides = std::move(*sides);
+    out.columns = m_sides.provider.columnNames;
+    out.keyColumns = m_sides.provider.keyNames;
+
+    SyncPoint sync(m_lock, m_provider, m_node, m_info);
+    sync.setStop(&m_canceled);
+    phase(QStringLiteral("waiting for the node"));
+    if (auto r = sync.catchUp(m_options.sync); !r)
+        return r.error();
+    if (auto r = sync.lockAndSync(m_sides.provider.table, m_options.sync); !r)
+        return r.error();
+    auto opened = sync.openSnapshots();
+    sync.release();
+    if (!opened)
+        return opened.error();
+    out.tick = sync.tick();
+
+    phase(QStringLiteral("checksumming"));
+    auto sums = checksums({});
+    if (!sums) {
+        endSnapshots();
+        return canceledOr(sums.error());
+    }
+    out.providerRows = sums->first.rows;
+    out.providerChecksum = sums->first.sum;
+    out.nodeRows = sums->second.rows;
+    out.nodeChecksum = sums->second.sum;
+    if (sums->first != sums->second) {
+        phase(QStringLiteral("narrowing down"));
+        if (auto r = narrow({}, sums->first, sums->second, out); !r) {
+            endSnapshots();
+            return canceledOr(r.error());
+        }
+    }
+    endSnapshots();
+    if (!out.differences.isEmpty() && !out.tooMany) {
+        phase(QStringLiteral("checking the differences again"));
+        if (auto r = recheck(out); !r)
+            return canceledOr(r.error());
+    }
+    return out;
+}
+
+Error TableComparer::canceledOr(const Error &e) const
+{
+    return m_canceled ? Error(ErrorKind::Canceled, QStringLiteral("compare canceled")) : e;
+}
+
+Result<std::pair<TableComparer::Checksum, TableComparer::Checksum>>
+TableComparer::checksums(const TableSide::Range &range)
+{
+    const auto sql = [](const TableSide &side, const TableSide::Range &r, QVariantList &params) {
+        return QStringLiteral("SELECT count(*), COALESCE(sum(ferry_h), 0)::pg_catalog.text FROM "
+                              "(SELECT %1 AS ferry_h %2) s")
+            .arg(side.rowHash(), side.from(r, params));
+    };
+    QVariantList pp;
+    QVariantList np;
+    const QString providerSql = sql(m_sides.provider, range, pp);
+    const QString nodeSql = sql(m_sides.node, range, np);
+    auto both = queryBoth(m_provider, providerSql, pp, m_node, nodeSql, np);
+    if (!both)
+        return both.error();
+    return std::pair<Checksum, Checksum>(
+        Checksum{both->first.toInt64(0, 0), both->first.text(0, 1)},
+        Checksum{both->second.toInt64(0, 0), both->second.text(0, 1)});
+}
+
+Result<void> TableComparer::narrow(const TableSide::Range &range,
+                                   const Checksum &provider,
+                                   const Checksum &node,
+                                   TableComparison &out)
+{
+    if (m_canceled)
+        return Error(ErrorKind::Canceled, QStringLiteral("compare canceled"));
+    if (out.differences.size() >= m_options.maxListed) {
+        out.tooMany = true;
+        return {};
+    }
+    if (provider.rows + node.rows <= m_options.leafRows)
+        return keyByKey(range, out);
+    // Ranges cut from the key distribution of the side with more rows here:
+    // every n-th key in key order ("C" order for text on both sides).
+    const bool fromProvider = provider.rows >= node.rows;
+    const TableSide &side = fromProvider ? m_sides.provider : m_sides.node;
+    Connection &db = fromProvider ? m_provider : m_node;
+    const qint64 rows = qMax(provider.rows, node.rows);
+    const qint64 step = qMax<qint64>(1, rows / m_options.fanOut);
+    const int keys = int(side.keys.size());
+    QVariantList bp;
+    const QString from = side.from(range, bp);
+    auto bounds = db.exec(QStringLiteral("SELECT %1 FROM (SELECT %2, pg_catalog.row_number() "
+                                         "OVER (ORDER BY %3) AS ferry_rn %4) s WHERE "
+                                         "pg_catalog.mod(ferry_rn, %5) = 0 AND ferry_rn < %6 "
+                                         "ORDER BY ferry_rn")
+                              .arg(keyAliases(keys), aliasedKeys(side), side.keyOrder(), from,
+                                   QString::number(step), QString::number(rows)),
+                          bp);
+    if (!bounds)
+        return bounds.error();
+    QList<QStringList> cuts;
+    for (int i = 0; i < bounds->rowCount(); ++i)
+        cuts.append(rowKey(*bounds, i, keys));
+    if (cuts.isEmpty())
+        return keyByKey(range, out);
+
+    // Both sides' checksum per range, in one scan each.
+    const auto bucketSql = [&cuts](const TableSide &s, const TableSide::Range &r,
+                                   QVariantList &params) {
+        QString cases;
+        for (qsizetype i = 0; i < cuts.size(); ++i)
+            cases += QStringLiteral(" WHEN %1 THEN %2")
+                         .arg(s.keyCompare(QStringLiteral("<="), cuts.at(i), params),
+                              QString::number(i + 1));
+        return QStringLiteral("SELECT ferry_b, count(*), COALESCE(sum(ferry_h), 0)::pg_catalog."
+                              "text FROM (SELECT CASE%1 ELSE %2 END AS ferry_b, %3 AS ferry_h "
+                              "%4) s GROUP BY ferry_b")
+            .arg(cases, QString::number(cuts.size() + 1), s.rowHash(), s.from(r, params));
+    };
+    QVariantList pp;
+    QVariantList np;
+    const QString providerSql = bucketSql(m_sides.provider, range, pp);
+    const QString nodeSql = bucketSql(m_sides.node, range, np);
+    auto both = queryBoth(m_provider, providerSql, pp, m_node, nodeSql, np);
+    if (!both)
+        return both.error();
+    const auto byBucket = [](const QueryResult &r) {
+        QHash<qint64, Checksum> sums;
+        for (int i = 0; i < r.rowCount(); ++i)
+            sums.insert(r.toInt64(i, 0), Checksum{r.toInt64(i, 1), r.text(i, 2)});
+        return sums;
+    };
+    const auto p = byBucket(both->first);
+    const auto n = byBucket(both->second);
+    const Checksum none{0, QStringLiteral("0")};
+    for (qsizetype b = 1; b <= cuts.size() + 1; ++b) {
+        const Checksum pc = p.value(b, none);
+        const Checksum nc = n.value(b, none);
+        if (pc == nc)
+            continue;
+        TableSide::Range sub;
+        sub.lower = b == 1 ? range.lower : std::optional<QStringList>(cuts.at(b - 2));
+        sub.upper = b == cuts.size() + 1 ? range.upper : std::optional<QStringList>(cuts.at(b - 1));
+        if (auto r = narrow(sub, pc, nc, out); !r)
+            return r;
+        if (out.tooMany)
+            return {};
+    }
+    return {};
+}
+
+Result<void> TableComparer::keyByKey(const TableSide::Range &range, TableComparison &out)
+{
+    const auto sql = [](const TableSide &s, const TableSide::Range &r, QVariantList &params) {
+        return QStringLiteral("SELECT %1, %2 AS ferry_h %3")
+            .arg(s.keyTexts().join(QStringLiteral(", ")), s.rowHash(), s.from(r, params));
+    };
+    QVariantList pp;
+    QVariantList np;
+    const QString providerSql = sql(m_sides.provider, range, pp);
+    const QString nodeSql = sql(m_sides.node, range, np);
+    auto both = queryBoth(m_provider, providerSql, pp, m_node, nodeSql, np);
+    if (!both)
+        return both.error();
+    const int keys = int(m_sides.provider.keys.size());
+    QHash<QString, QString> nodeRows;
+    for (int i = 0; i < both->second.rowCount(); ++i)
+        nodeRows.insert(joined(rowKey(both->second, i, keys)), both->second.text(i, keys));
+    const auto add = [&](RowDifference::Kind kind, const QStringList &key) {
+        if (out.differences.size() >= m_options.maxListed) {
+            out.tooMany = true;
+            return;
+        }
+        RowDifference d;
+        d.kind = kind;
+        d.key = key;
+        out.differences.append(d);
+        ++(kind == RowDifference::Kind::Missing ? out.missing
+           : kind == RowDifference::Kind::Extra ? out.extra
+                                                : out.changed);
+    };
+    for (int i = 0; i < both->first.rowCount(); ++i) {
+        const QStringList key = rowKey(both->first, i, keys);
+        const auto found = nodeRows.find(joined(key));
+        if (found == nodeRows.end()) {
+            add(RowDifference::Kind::Missing, key);
+            continue;
+        }
+        if (*found != both->first.text(i, keys))
+            add(RowDifference::Kind::Changed, key);
+        nodeRows.erase(found);
+    }
+    for (int i = 0; i < both->second.rowCount(); ++i) {
+        const QStringList key = rowKey(both->second, i, keys);
+        if (nodeRows.contains(joined(key)))
+            add(RowDifference::Kind::Extra, key);
+    }
+    return {};
+}
+
+Result<void> TableComparer::recheck(TableComparison &out)
+{
+    // A newer synced point: a difference that was a change on its way has
+    // arrived by now.
+    SyncPoint sync(m_lock, m_provider, m_node, m_info);
+    sync.setStop(&m_canceled);
+    if (auto r = sync.lockAndSync(m_sides.provider.table, m_options.sync); !r)
+        return r.error();
+    auto opened = sync.openSnapshots();
+    sync.release();
+    if (!opened)
+        return opened.error();
+    const auto hashOf = [](Connection &db, const TableSide &s,
+                           const QStringList &key) -> Result<std::optional<QString>> {
+        QVariantList params;
+        QString where = s.keyEquals(key, params);
+        const TableSide::Range all;
+        QString from = s.from(all, params);
+        from += (from.contains(QStringLiteral(" WHERE ")) ? QStringLiteral(" AND ")
+                                                          : QStringLiteral(" WHERE "))
+                + where;
+        auto r = db.exec(QStringLiteral("SELECT %1 %2").arg(s.rowHash(), from), params);
+        if (!r)
+            return r.error();
+        if (r->rowCount() == 0)
+            return std::optional<QString>();
+        return std::optional<QString>(r->text(0, 0));
+    };
+    QList<RowDifference> still;
+    out.missing = out.extra = out.changed = 0;
+    for (RowDifference d : std::as_const(out.differences)) {
+        auto p = hashOf(m_provider, m_sides.provider, d.key);
+        if (!p) {
+            endSnapshots();
+            return p.error();
+        }
+        auto n = hashOf(m_node, m_sides.node, d.key);
+        if (!n) {
+            endSnapshots();
+            return n.error();
+        }
+        if (*p == *n) {
+            out.inFlight.append(d.key);
+            continue;
+        }
+        d.kind = !p->has_value()   ? RowDifference::Kind::Extra
+                 : !n->has_value() ? RowDifference::Kind::Missing
+                                   : RowDifference::Kind::Changed;
+        ++(d.kind == RowDifference::Kind::Missing ? out.missing
+           : d.kind == RowDifference::Kind::Extra ? out.extra
+                                                  : out.changed);
+        if (m_options.details) {
+            if (auto r = readDetails(d); !r) {
+                endSnapshots();
+                return r.error();
+            }
+        }
+        still.append(d);
+    }
+    out.differences = still;
+    out.tick = sync.tick();
+    // The counts and checksums stand as read at the first point; the keys
+    // are those that still differ at this one.
+    endSnapshots();
+    return {};
+}
+
+Result<void> TableComparer::readDetails(RowDifference &d)
+{
+    const auto valuesOf = [&d](Connection &db, const TableSide &s) -> Result<QStringList> {
+        QVariantList params;
+        const QString where = s.keyEquals(d.key, params);
+        const TableSide::Range all;
+        QString from = s.from(all, params);
+        from += (from.contains(QStringLiteral(" WHERE ")) ? QStringLiteral(" AND ")
+                                                          : QStringLiteral(" WHERE "))
+                + where;
+        auto r = db.exec(QStringLiteral("SELECT %1 %2").arg(valueTexts(s), from), params);
+        if (!r)
+            return r.error();
+        QStringList values;
+        if (r->rowCount() == 0)
+            return values;
+        for (int i = 0; i < r->columnCount(); ++i)
+            values.append(r->isNull(0, i) ? QString() : r->text(0, i));
+        return values;
+    };
+    auto p = valuesOf(m_provider, m_sides.provider);
+    if (!p)
+        return p.error();
+    auto n = valuesOf(m_node, m_sides.node);
+    if (!n)
+        return n.error();
+    d.providerValues = *p;
+    d.nodeValues = *n;
+    d.columns.clear();
+    if (!p->isEmpty() && !n->isEmpty()) {
+        for (qsizetype i = 0; i < p->size(); ++i) {
+            if (p->at(i) != n->at(i) || p->at(i).isNull() != n->at(i).isNull())
+                d.columns.append(m_sides.provider.columnNames.at(i));
+        }
+    }
+    return {};
+}
+
+} // namespace ferry

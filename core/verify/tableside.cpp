@@ -1,0 +1,197 @@
+#include "tableside.h"
+
+#include "replication/rowcondition.h"
+
+#include <QSet>
+
+#include <algorithm>
+
+namespace ferry {
+
+namespace {
+
+QString keyColumn(const TableSide &side, int i)
+{
+    return side.keyCollatable.at(i) ? side.keys.at(i) + QStringLiteral(" COLLATE \"C\"")
+                                    : side.keys.at(i);
+}
+
+QString keyValue(const TableSide &side, int i, int param)
+{
+    QString v = QStringLiteral("$%1::%2").arg(param).arg(side.keyTypes.at(i));
+    if (side.keyCollatable.at(i))
+        v += QStringLiteral(" COLLATE \"C\"");
+    return v;
+}
+
+QString keyRow(const TableSide &side)
+{
+    QStringList parts;
+    for (int i = 0; i < side.keys.size(); ++i)
+        parts.append(keyColumn(side, i));
+    return QStringLiteral("ROW(%1)").arg(parts.join(QStringLiteral(", ")));
+}
+
+QString valueRow(const TableSide &side, const QStringList &key, QVariantList &params)
+{
+    QStringList parts;
+    for (int i = 0; i < side.keys.size(); ++i) {
+        params.append(key.value(i));
+        parts.append(keyValue(side, i, int(params.size())));
+    }
+    return QStringLiteral("ROW(%1)").arg(parts.join(QStringLiteral(", ")));
+}
+
+struct Column
+{
+    QString name;
+    QString type;
+    bool collatable = false;
+    bool generated = false;
+};
+
+Result<QList<Column>> columnsOf(Connection &db, const QString &relation)
+{
+    auto r = db.exec(QStringLiteral("SELECT a.attname, pg_catalog.format_type(a.atttypid, "
+                                    "a.atttypmod), t.typcollation <> 0, a.attgenerated <> '' "
+                                    "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON "
+                                    "t.oid = a.atttypid WHERE a.attrelid = "
+                                    "$1::pg_catalog.regclass AND a.attnum > 0 AND NOT "
+                                    "a.attisdropped"),
+                     {relation});
+    if (!r)
+        return r.error();
+    QList<Column> out;
+    for (int i = 0; i < r->rowCount(); ++i)
+        out.append({r->text(i, 0), r->text(i, 1), r->toBool(i, 2), r->toBool(i, 3)});
+    return out;
+}
+
+} // namespace
+
+QString TableSide::from(const Range &range, QVariantList &params) const
+{
+    QStringList where;
+    if (!condition.isEmpty())
+        where.append(conditionSql(condition));
+    if (range.lower)
+        where.append(keyRow(*this) + QStringLiteral(" > ") + valueRow(*this, *range.lower, params));
+    if (range.upper)
+        where.append(keyRow(*this) + QStringLiteral(" <= ")
+                     + valueRow(*this, *range.upper, params));
+    QString sql = QStringLiteral("FROM ONLY %1 AS %2").arg(table, alias);
+    if (!where.isEmpty())
+        sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
+    return sql;
+}
+
+QString TableSide::keyOrder(bool descending) const
+{
+    QStringList parts;
+    for (int i = 0; i < keys.size(); ++i)
+        parts.append(keyColumn(*this, i) + (descending ? QStringLiteral(" DESC") : QString()));
+    return parts.join(QStringLiteral(", "));
+}
+
+QStringList TableSide::keyTexts() const
+{
+    QStringList out;
+    for (const QString &k : keys)
+        out.append(QStringLiteral("pg_catalog.format('%s', %1)").arg(k));
+    return out;
+}
+
+QString TableSide::rowHash() const
+{
+    return QStringLiteral("pg_catalog.hashtextextended((ROW(%1)::pg_catalog.text) COLLATE \"C\", "
+                          "0)")
+        .arg(columns.join(QStringLiteral(", ")));
+}
+
+QString TableSide::keyCompare(const QString &op, const QStringList &key, QVariantList &params) const
+{
+    return keyRow(*this) + QLatin1Char(' ') + op + QLatin1Char(' ') + valueRow(*this, key, params);
+}
+
+Result<TableSides>
+describeSides(Connection &provider, Connection &node, const QString &queue, const NodeTable &table)
+{
+    Q_UNUSED(queue);
+    auto source
+        = provider.exec(QStringLiteral("SELECT t.table_oid::pg_catalog.regclass::pg_catalog."
+                                       "text, t.table_name, pg_catalog.array_to_json("
+                                       "t.key_columns), t.captured FROM ferry.queue_table "
+                                       "t WHERE t.table_id = $1"),
+                        {table.sourceTableId});
+    if (!source)
+        return source.error();
+    const QString display = displayTableName(node, table.destSchema, table.destName);
+    if (source->rowCount() == 0 || !source->toBool(0, 3))
+        return Error(
+            ErrorKind::Usage,
+            QStringLiteral("the provider no longer replicates the source of %1").arg(display));
+    TableSides sides;
+    sides.provider.table = source->text(0, 0);
+    sides.provider.alias = provider.quoteIdentifier(source->text(0, 1));
+    sides.provider.condition = table.condition;
+    sides.node.table = node.quoteQualified(table.destSchema, table.destName);
+    sides.node.alias = sides.provider.alias;
+    const QStringList keys = source->jsonStrings(0, 2);
+
+    auto there = columnsOf(provider, sides.provider.table);
+    if (!there)
+        return there.error();
+    auto here = columnsOf(node, sides.node.table);
+    if (!here)
+        return std::move(
+            here.error().withContext(QStringLiteral("reading the columns of %1").arg(display)));
+    QHash<QString, Column> nodeColumns;
+    for (const Column &c : *here)
+        nodeColumns.insert(c.name, c);
+    QHash<QString, Column> providerColumns;
+    QStringList names;
+    for (const Column &c : *there) {
+        providerColumns.insert(c.name, c);
+        if (!nodeColumns.contains(c.name) || nodeColumns.value(c.name).generated)
+            continue;
+        if (!table.columns.isEmpty() && !table.columns.contains(c.name))
+            continue;
+        names.append(c.name);
+    }
+    std::sort(names.begin(), names.end());
+    for (const QString &n : std::as_const(names)) {
+        sides.provider.columns.append(provider.quoteIdentifier(n));
+        sides.provider.columnTypes.append(providerColumns.value(n).type);
+        sides.node.columns.append(node.quoteIdentifier(n));
+        sides.node.columnTypes.append(nodeColumns.value(n).type);
+    }
+    sides.provider.keyNames = keys;
+    sides.node.keyNames = keys;
+    sides.provider.columnNames = names;
+    sides.node.columnNames = names;
+    for (const QString &k : keys) {
+        if (!nodeColumns.contains(k) || !providerColumns.contains(k))
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("key column %1 of %2 is missing on one side")
+                             .arg(node.quoteIdentifier(k), display));
+        sides.provider.keys.append(provider.quoteIdentifier(k));
+        sides.provider.keyTypes.append(providerColumns.value(k).type);
+        sides.provider.keyCollatable.append(providerColumns.value(k).collatable);
+        sides.node.keys.append(node.quoteIdentifier(k));
+        sides.node.keyTypes.append(nodeColumns.value(k).type);
+        sides.node.keyCollatable.append(nodeColumns.value(k).collatable);
+    }
+    return sides;
+}
+
+QString pinnedTextSettings()
+{
+    return QStringLiteral(
+        "SET LOCAL search_path = pg_catalog, pg_temp; SET LOCAL row_security = off; "
+        "SET LOCAL statement_timeout = 0; SET LOCAL DateStyle = 'ISO, YMD'; "
+        "SET LOCAL IntervalStyle = 'postgres'; SET LOCAL TimeZone = 'UTC'; "
+        "SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'; "
+        "SET LOCAL lc_monetary = 'C'");
+}
+
+} // namespace ferry

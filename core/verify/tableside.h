@@ -1,0 +1,69 @@
+#pragma once
+
+#include "db/connection.h"
+#include "replication/tableregistry.h"
+
+#include <optional>
+
+namespace ferry {
+
+// One side of a compared table, as the SQL of compare and repair needs it:
+// the provider's table with the node's row condition, or the node's
+// destination table. Both sides name the same columns (matched by name,
+// sorted by name, so another column order compares equal) and order keys
+// the same way: text keys in "C" order on both, whatever their collations.
+struct TableSide
+{
+    QString table;             // schema-qualified, quoted
+    QString alias;             // the name rows are known by (the provider's table name)
+    QString condition;         // provider side only: the node's row condition
+    QStringList columns;       // compared, quoted, sorted by name
+    QStringList columnNames;   // the same, unquoted
+    QStringList keys;          // primary key columns, quoted, in key order
+    QStringList keyNames;      // the same, unquoted
+    QStringList columnTypes;   // per compared column, its type on this side
+    QStringList keyTypes;      // per key column, its type on this side (format_type)
+    QList<bool> keyCollatable; // per key column: a collatable type ("C" order)
+
+    // A key range: keys above `lower` (exclusive) up to `upper` (inclusive),
+    // each a key as texts; empty optional: unbounded.
+    struct Range
+    {
+        std::optional<QStringList> lower;
+        std::optional<QStringList> upper;
+    };
+
+    // "FROM ONLY t AS alias WHERE condition AND range": `params` receives the
+    // range's values (their $n follow the ones already in it).
+    QString from(const Range &range, QVariantList &params) const;
+    // The key's order, "C" for text.
+    QString keyOrder(bool descending = false) const;
+    // Each key column's text (its output function, never a cast).
+    QStringList keyTexts() const;
+    // A row's 64-bit hash: its compared columns' text, as a row, hashed.
+    QString rowHash() const;
+    // ROW(key) OP ROW($n::type, ...) for one key ("=", "<=", ...).
+    QString keyCompare(const QString &op, const QStringList &key, QVariantList &params) const;
+    QString keyEquals(const QStringList &key, QVariantList &params) const
+    {
+        return keyCompare(QStringLiteral("="), key, params);
+    }
+};
+
+// Builds both sides of a node table: `provider` reads the provider's table
+// (found by id) and the node's condition, `node` the destination. The
+// compared columns are those both tables have, less the node's computed
+// ones and, with a column list, the ones the node does not keep.
+struct TableSides
+{
+    TableSide provider;
+    TableSide node;
+};
+Result<TableSides>
+describeSides(Connection &provider, Connection &node, const QString &queue, const NodeTable &table);
+
+// SET LOCAL of every setting a value's text depends on, for compare's
+// transactions on both sides: the same row reads as the same text.
+QString pinnedTextSettings();
+
+} // namespace ferry
