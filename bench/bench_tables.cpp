@@ -21,6 +21,8 @@
 //     Four such tables (acc1..acc4) added at once, `parallel_copies` = 1
 //     and 4 in the leaf's config: until all four are ok.
 //
+//   --keep (every mode): the folder of configs and workers' logs is kept.
+//
 //   bench_tables scale [TABLES] [--rows N] [--repeats N] [--stats]
 //                      [--londiste-timeout SECONDS] [--no-londiste]
 //                                     (default 500 tables of 100 rows, 5 repeats)
@@ -42,6 +44,9 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QThread>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
@@ -93,6 +98,11 @@ struct Clusters
     {
         if (!dir.isValid())
             fail(QStringLiteral("no temporary folder"));
+        // --keep: the configs and the workers' logs stay for a look afterwards.
+        if (qEnvironmentVariableIsSet("FERRY_BENCH_KEEP")) {
+            dir.setAutoRemove(false);
+            say(QStringLiteral("configs and logs kept in %1").arg(dir.path()));
+        }
         must(root.start(), QStringLiteral("start root cluster"));
         must(leaf.start(), QStringLiteral("start leaf cluster"));
     }
@@ -143,6 +153,48 @@ qint64 scalar(Connection &c, const QString &sql, const QVariantList &params = {}
     return r.rowCount() == 1 && !r.isNull(0, 0) ? r.toInt64(0, 0) : -1;
 }
 
+// CPU seconds a cluster's server processes used so far: the postmaster,
+// its live children, and the children it has reaped (cutime + cstime).
+double clusterCpu(const PgCluster &c)
+{
+    QFile pidFile(c.dataDirectory() + QStringLiteral("/postmaster.pid"));
+    if (!pidFile.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray postmaster = pidFile.readLine().trimmed();
+    const double tick = double(sysconf(_SC_CLK_TCK));
+    double total = 0;
+    const QStringList pids = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
+    for (const QString &pid : pids) {
+        if (pid.isEmpty() || !pid.at(0).isDigit())
+            continue;
+        QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!f.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray stat = f.readAll();
+        // After "pid (comm) ": state ppid ... utime(11) stime(12) cutime(13) cstime(14).
+        const QList<QByteArray> x = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+        if (x.size() < 15)
+            continue;
+        if (pid.toLatin1() == postmaster)
+            total += (x.at(11).toDouble() + x.at(12).toDouble() + x.at(13).toDouble()
+                      + x.at(14).toDouble())
+                     / tick;
+        else if (x.at(1) == postmaster)
+            total += (x.at(11).toDouble() + x.at(12).toDouble()) / tick;
+    }
+    return total;
+}
+
+// CPU seconds of this process's children that ended and were waited for
+// (the ferry and londiste commands, psql through bash).
+double endedChildrenCpu()
+{
+    rusage u{};
+    getrusage(RUSAGE_CHILDREN, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec)
+           + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 // When each state of a table was first seen on the leaf, in ms after the
 // leaf's add-table started.
 using StateTimes = QHash<QString, qint64>;
@@ -176,6 +228,8 @@ public:
     // The leaf's tables (schema.table) and their states; "error" for a table
     // Ferry shows in error (with its error in `why`).
     virtual QHash<QString, QString> leafStates(QString *why) = 0;
+    // Its processes running now (ticker, workers, copies), for their CPU time.
+    virtual QList<qint64> livePids() const = 0;
 
     ProgramRun onRoot(const QStringList &args) const
     {
@@ -194,6 +248,7 @@ public:
     {
         QHash<QString, StateTimes> seen;
         for (;;) {
+            sampleCpu();
             QString why;
             const QHash<QString, QString> states = leafStates(&why);
             const qint64 now = wallMs() - startMs;
@@ -217,6 +272,25 @@ public:
         }
     }
 
+    // CPU seconds of the system's own processes: a process that is gone
+    // counts with its last sample (taken at every poll of waitUntilOk).
+    void sampleCpu()
+    {
+        for (const qint64 pid : livePids()) {
+            const double cpu = cpuSeconds(pid);
+            if (cpu >= 0)
+                m_cpu[pid] = qMax(m_cpu.value(pid), cpu);
+        }
+    }
+    double processCpu()
+    {
+        sampleCpu();
+        double total = 0;
+        for (const double c : std::as_const(m_cpu))
+            total += c;
+        return total;
+    }
+
     QString label;
     QString rootDbName;
     QString leafDbName;
@@ -234,6 +308,7 @@ protected:
     }
 
     Clusters &m_clusters;
+    QHash<qint64, double> m_cpu;
 };
 
 class FerrySystem : public System
@@ -267,9 +342,18 @@ public:
     void stopRoot() override { m_rootWorker.reset(); }
     std::unique_ptr<Process> startLeafWorker() override
     {
-        return std::make_unique<Process>(program(),
-                                         QStringList{leafIni(), QStringLiteral("worker")},
-                                         leafIni() + QStringLiteral(".out"));
+        auto worker
+            = std::make_unique<Process>(program(), QStringList{leafIni(), QStringLiteral("worker")},
+                                        leafIni() + QStringLiteral(".out"));
+        m_leafWorkerPid = worker->pid();
+        return worker;
+    }
+    QList<qint64> livePids() const override
+    {
+        QList<qint64> pids{m_leafWorkerPid};
+        if (m_rootWorker)
+            pids.append(m_rootWorker->pid());
+        return pids;
     }
     QHash<QString, QString> leafStates(QString *why) override
     {
@@ -309,6 +393,7 @@ private:
     }
 
     std::unique_ptr<Process> m_rootWorker;
+    qint64 m_leafWorkerPid = 0;
 };
 
 // Londiste 3 with its defaults: pgqd ticks, the leaf's worker launches one
@@ -323,14 +408,21 @@ public:
     // The worker starts each copy as a daemon of its own, which outlives it.
     void stopCopies()
     {
+        for (const qint64 pid : copyPids())
+            ::kill(pid_t(pid), SIGTERM);
+    }
+    QList<qint64> copyPids() const
+    {
+        QList<qint64> pids;
         const QDir dir(m_clusters.dir.path());
         for (const QString &name :
              dir.entryList({QStringLiteral("l3_leaf.pid.copy.*")}, QDir::Files)) {
             QFile f(dir.filePath(name));
             const qint64 pid = f.open(QIODevice::ReadOnly) ? f.readAll().trimmed().toLongLong() : 0;
             if (pid > 0)
-                ::kill(pid_t(pid), SIGTERM);
+                pids.append(pid);
         }
+        return pids;
     }
     QString program() const override { return kLondiste; }
     QString rootIni() const override { return path(QStringLiteral("l3_root.ini")); }
@@ -378,9 +470,19 @@ public:
     }
     std::unique_ptr<Process> startLeafWorker() override
     {
-        return std::make_unique<Process>(kLondiste,
-                                         QStringList{leafIni(), QStringLiteral("worker")},
-                                         path(QStringLiteral("l3_leaf.out")));
+        auto worker
+            = std::make_unique<Process>(kLondiste, QStringList{leafIni(), QStringLiteral("worker")},
+                                        path(QStringLiteral("l3_leaf.out")));
+        m_leafWorkerPid = worker->pid();
+        return worker;
+    }
+    QList<qint64> livePids() const override
+    {
+        QList<qint64> pids = copyPids();
+        pids.append(m_leafWorkerPid);
+        if (m_rootWorker)
+            pids += {m_rootWorker->pid(), m_pgqd->pid()};
+        return pids;
     }
     QHash<QString, QString> leafStates(QString *) override
     {
@@ -410,6 +512,7 @@ private:
 
     std::unique_ptr<Process> m_pgqd;
     std::unique_ptr<Process> m_rootWorker;
+    qint64 m_leafWorkerPid = 0;
 };
 
 // ---------------------------------------------------------------- copy
@@ -423,6 +526,7 @@ struct CopySample
     double toOk = -1;      // catching-up -> ok
     qint64 idleHwmKb = -1; // Ferry's leaf worker before the add-table
     qint64 peakHwmKb = -1; // and after the table is ok
+    double cpu = -1;       // CPU seconds of both servers and every client process
 };
 
 double phase(const StateTimes &t, const QString &from, const QString &to)
@@ -509,9 +613,11 @@ public:
             QThread::msleep(2000);
             c.idleHwmKb = statusKb(ferryWorker->pid(), "VmHWM:");
         }
+        const double cpuBefore = cpuNow() + s.processCpu();
         const qint64 start = wallMs();
         c.command = s.onLeaf(QStringList{QStringLiteral("add-table")} + tables).seconds;
         const auto seen = s.waitUntilOk(start, tables, 0, 20, 1800000);
+        c.cpu = cpuNow() + s.processCpu() - cpuBefore;
         for (const QString &t : tables) {
             if (seen.value(t).value(QStringLiteral("ok"), -1) < 0)
                 fail(QStringLiteral("%1: %2 not ok in 30 minutes").arg(s.label, t));
@@ -576,7 +682,9 @@ public:
                        kAccounts, format,
                        psql(m_clusters.leaf, QStringLiteral("raw_leaf")).join(QLatin1Char(' ')));
         CopySample c;
+        const double cpuBefore = cpuNow();
         c.seconds = runProgram(QStringLiteral("bash"), {QStringLiteral("-c"), script}).seconds;
+        c.cpu = cpuNow() - cpuBefore;
         checkRows(*m_rawLeaf, kAccounts, m_rows, QStringLiteral("psql pipe"));
         return c;
     }
@@ -608,6 +716,12 @@ private:
         for (const QString &t : std::as_const(had))
             left.removeAll(t);
         subscribed[&s] = left;
+    }
+
+    // Both servers and the commands run to their end.
+    double cpuNow() const
+    {
+        return clusterCpu(m_clusters.root) + clusterCpu(m_clusters.leaf) + endedChildrenCpu();
     }
 
     static void checkRows(Connection &c, const QString &table, qint64 rows, const QString &who)
@@ -684,9 +798,9 @@ int copyMode(int scale, int repeats, bool twice, bool withLondiste)
     QMap<QString, std::vector<CopySample>> samples;
     out() << "Rows: " << bench.rows() << " (pgbench_accounts of pgbench -i -s " << scale << "), "
           << repeats << " repeats, interleaved\n\n"
-          << "| repeat | method | seconds | add-table command s | to copy start s | copy s | "
-             "catching-up to ok s | worker VmHWM idle / after |\n"
-          << "|---:|---|---:|---:|---:|---:|---:|---:|\n";
+          << "| repeat | method | seconds | CPU s | add-table command s | to copy start s | copy s "
+             "| catching-up to ok s | worker VmHWM idle / after |\n"
+          << "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
     out().flush();
     for (int r = 0; r < repeats; ++r) {
         for (int m = 0; m < methods.size(); ++m) {
@@ -706,8 +820,8 @@ int copyMode(int scale, int repeats, bool twice, bool withLondiste)
                 return x >= 0 ? secs(x) : QStringLiteral("–");
             };
             out() << "| " << r + 1 << " | " << method << " | " << secs(c.seconds) << " | "
-                  << opt(c.command) << " | " << opt(c.toCopy) << " | " << opt(c.copy) << " | "
-                  << opt(c.toOk) << " | "
+                  << opt(c.cpu) << " | " << opt(c.command) << " | " << opt(c.toCopy) << " | "
+                  << opt(c.copy) << " | " << opt(c.toOk) << " | "
                   << (c.idleHwmKb >= 0 ? mb(c.idleHwmKb) + QStringLiteral(" / ") + mb(c.peakHwmKb)
                                        : QStringLiteral("–"))
                   << " |\n";
@@ -731,10 +845,10 @@ int copyMode(int scale, int repeats, bool twice, bool withLondiste)
         {QStringLiteral("text"), QStringLiteral("raw pipe, text: ") + CopyBench::rawCommand(false)},
         {QStringLiteral("binary"),
          QStringLiteral("raw pipe, binary: ") + CopyBench::rawCommand(true)}};
-    out() << "\n| method | median s | min–max s | × raw text pipe | rows/s | add-table command "
-             "s | to copy start s | copy s | catching-up to ok s | leaf worker VmHWM idle → "
-             "after (largest) |\n"
-          << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    out() << "\n| method | median s | min–max s | × raw text pipe | × text pipe, same round "
+             "(median) | rows/s | CPU s, all processes | add-table command s | to copy start s | "
+             "copy s | catching-up to ok s | leaf worker VmHWM idle → after (largest) |\n"
+          << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const QString &method : methods) {
         const std::vector<CopySample> &v = samples[method];
         std::vector<double> totals;
@@ -746,8 +860,14 @@ int copyMode(int scale, int repeats, bool twice, bool withLondiste)
             peak = qMax(peak, c.peakHwmKb);
         }
         const double m = median(totals);
+        std::vector<double> ratios;
+        const std::vector<CopySample> &text = samples[QStringLiteral("text")];
+        for (size_t i = 0; i < v.size() && i < text.size(); ++i)
+            ratios.push_back(v[i].seconds / text[i].seconds);
         out() << "| " << names.value(method) << " | " << secs(m) << " | " << range(v) << " | "
-              << QString::number(m / pipe, 'f', 2) << " | " << qint64(bench.rows() / m) << " | "
+              << QString::number(m / pipe, 'f', 2) << " | "
+              << QString::number(median(ratios), 'f', 2) << " | " << qint64(bench.rows() / m)
+              << " | " << medianOf(v, &CopySample::cpu) << " | "
               << medianOf(v, &CopySample::command) << " | " << medianOf(v, &CopySample::toCopy)
               << " | " << medianOf(v, &CopySample::copy) << " | " << medianOf(v, &CopySample::toOk)
               << " | "
@@ -820,11 +940,12 @@ int copy4Mode(int scale, int repeats, bool withLondiste)
 
     out() << "Four tables of " << bench.rows() << " rows (pgbench_accounts of pgbench -i -s "
           << scale << ", copied) added at once on the leaf\n\n"
-          << "| repeat | system | parallel_copies | all four ok s | most copies at once | each "
-             "table ok at s |\n"
-          << "|---:|---|---:|---:|---:|---|\n";
+          << "| repeat | system | parallel_copies | all four ok s | CPU s | most copies at once "
+             "| each table ok at s |\n"
+          << "|---:|---|---:|---:|---:|---:|---|\n";
     out().flush();
     QMap<QString, std::vector<double>> totals;
+    QMap<QString, std::vector<double>> cpus;
     QStringList order;
     for (int r = 0; r < repeats; ++r) {
         for (const int parallel : {1, 4}) {
@@ -841,18 +962,20 @@ int copy4Mode(int scale, int repeats, bool withLondiste)
                 if (!order.contains(key))
                     order.append(key);
                 totals[key].push_back(c.seconds);
+                cpus[key].push_back(c.cpu);
                 out() << "| " << r + 1 << " | " << s->label << " | " << parallel << " | "
-                      << secs(c.seconds) << " | " << bench.mostAtOnce() << " | "
-                      << each.join(QStringLiteral(", ")) << " |\n";
+                      << secs(c.seconds) << " | " << secs(c.cpu) << " | " << bench.mostAtOnce()
+                      << " | " << each.join(QStringLiteral(", ")) << " |\n";
                 out().flush();
             }
         }
     }
-    out() << "\n| system | parallel_copies | all four ok, median s | rows/s |\n"
-          << "|---|---:|---:|---:|\n";
+    out() << "\n| system | parallel_copies | all four ok, median s | rows/s | CPU s, median |\n"
+          << "|---|---:|---:|---:|---:|\n";
     for (const QString &key : std::as_const(order)) {
         const double m = median(totals.value(key));
-        out() << "| " << key << " | " << secs(m) << " | " << qint64(4 * bench.rows() / m) << " |\n";
+        out() << "| " << key << " | " << secs(m) << " | " << qint64(4 * bench.rows() / m) << " | "
+              << secs(median(cpus.value(key))) << " |\n";
     }
     out() << "\nEvery copy checked: each leaf table has all " << bench.rows() << " rows.\n";
     out().flush();
@@ -1078,6 +1201,8 @@ int main(int argc, char *argv[])
             twice = false;
         else if (a == QLatin1String("--stats"))
             stats = true;
+        else if (a == QLatin1String("--keep"))
+            qputenv("FERRY_BENCH_KEEP", "1");
         else if (a == QLatin1String("--repeats") && i + 1 < args.size())
             repeats = args.at(++i).toInt();
         else if (a == QLatin1String("--rows") && i + 1 < args.size())
