@@ -527,6 +527,8 @@ struct CopySample
     qint64 idleHwmKb = -1; // Ferry's leaf worker before the add-table
     qint64 peakHwmKb = -1; // and after the table is ok
     double cpu = -1;       // CPU seconds of both servers and every client process
+    double cpuLeaf = -1;   // of which the leaf's server
+    double cpuRoot = -1;   // and the root's
 };
 
 double phase(const StateTimes &t, const QString &from, const QString &to)
@@ -564,6 +566,14 @@ public:
             londiste = std::make_unique<LondisteSystem>(m_clusters, QStringLiteral("l3_root"),
                                                         QStringLiteral("l3_leaf"));
         m_rawLeaf.emplace(connect(leaf, QStringLiteral("raw_leaf")));
+        // The same table with a row trigger as Ferry puts on a leaf's table
+        // (BEFORE INSERT ... FOR EACH ROW; in replica mode it never fires).
+        must(m_rawLeaf->exec(QStringLiteral(
+                 "CREATE TABLE public.acc_trigger (LIKE public.pgbench_accounts INCLUDING ALL); "
+                 "CREATE FUNCTION public.deny() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
+                 "RAISE EXCEPTION 'denied'; END$$; CREATE TRIGGER deny BEFORE INSERT OR UPDATE "
+                 "OR DELETE ON public.acc_trigger FOR EACH ROW EXECUTE FUNCTION public.deny()")),
+             QStringLiteral("raw_leaf: acc_trigger"));
     }
 
     int scale() const { return m_scale; }
@@ -613,11 +623,15 @@ public:
             QThread::msleep(2000);
             c.idleHwmKb = statusKb(ferryWorker->pid(), "VmHWM:");
         }
+        const double leafBefore = clusterCpu(m_clusters.leaf);
+        const double rootBefore = clusterCpu(m_clusters.root);
         const double cpuBefore = cpuNow() + s.processCpu();
         const qint64 start = wallMs();
         c.command = s.onLeaf(QStringList{QStringLiteral("add-table")} + tables).seconds;
         const auto seen = s.waitUntilOk(start, tables, 0, 20, 1800000);
         c.cpu = cpuNow() + s.processCpu() - cpuBefore;
+        c.cpuLeaf = clusterCpu(m_clusters.leaf) - leafBefore;
+        c.cpuRoot = clusterCpu(m_clusters.root) - rootBefore;
         for (const QString &t : tables) {
             if (seen.value(t).value(QStringLiteral("ok"), -1) < 0)
                 fail(QStringLiteral("%1: %2 not ok in 30 minutes").arg(s.label, t));
@@ -671,21 +685,30 @@ public:
     }
 
     // The reference: psql | psql, into raw_leaf's table, truncated first.
-    CopySample rawPipe(bool binary)
+    // trigger: binary, into acc_trigger with session_replication_role = replica.
+    CopySample rawPipe(bool binary, bool trigger = false)
     {
-        must(m_rawLeaf->exec(QStringLiteral("TRUNCATE ") + kAccounts), QStringLiteral("truncate"));
+        const QString into = trigger ? QStringLiteral("public.acc_trigger") : kAccounts;
+        must(m_rawLeaf->exec(QStringLiteral("TRUNCATE ") + into), QStringLiteral("truncate"));
         const QString format = binary ? QStringLiteral(" (FORMAT binary)") : QString();
         const QString script
-            = QStringLiteral("set -o pipefail; psql %1 -c 'COPY %2 TO STDOUT%3' | psql %4 -c "
-                             "'COPY %2 FROM STDIN%3'")
+            = QStringLiteral("set -o pipefail; psql %1 -c 'COPY %2 TO STDOUT%3' | %5psql %4 -c "
+                             "'COPY %6 FROM STDIN%3'")
                   .arg(psql(m_clusters.root, QStringLiteral("ferry_root")).join(QLatin1Char(' ')),
                        kAccounts, format,
-                       psql(m_clusters.leaf, QStringLiteral("raw_leaf")).join(QLatin1Char(' ')));
+                       psql(m_clusters.leaf, QStringLiteral("raw_leaf")).join(QLatin1Char(' ')),
+                       trigger ? QStringLiteral("PGOPTIONS='-c session_replication_role=replica' ")
+                               : QString(),
+                       into);
         CopySample c;
+        const double leafBefore = clusterCpu(m_clusters.leaf);
+        const double rootBefore = clusterCpu(m_clusters.root);
         const double cpuBefore = cpuNow();
         c.seconds = runProgram(QStringLiteral("bash"), {QStringLiteral("-c"), script}).seconds;
         c.cpu = cpuNow() - cpuBefore;
-        checkRows(*m_rawLeaf, kAccounts, m_rows, QStringLiteral("psql pipe"));
+        c.cpuLeaf = clusterCpu(m_clusters.leaf) - leafBefore;
+        c.cpuRoot = clusterCpu(m_clusters.root) - rootBefore;
+        checkRows(*m_rawLeaf, into, m_rows, QStringLiteral("psql pipe"));
         return c;
     }
 
@@ -791,14 +814,15 @@ int copyMode(int scale, int repeats, bool twice, bool withLondiste)
     // Methods interleaved, the order rotated every repeat.
     // Londiste twice: as installed (an idle root ticks once a minute) and
     // with a tick every second.
-    QStringList methods
-        = {QStringLiteral("ferry"), QStringLiteral("text"), QStringLiteral("binary")};
+    QStringList methods = {QStringLiteral("ferry"), QStringLiteral("text"),
+                           QStringLiteral("binary"), QStringLiteral("trigger")};
     if (withLondiste)
         methods += {QStringLiteral("l3"), QStringLiteral("l3tick")};
     QMap<QString, std::vector<CopySample>> samples;
     out() << "Rows: " << bench.rows() << " (pgbench_accounts of pgbench -i -s " << scale << "), "
           << repeats << " repeats, interleaved\n\n"
-          << "| repeat | method | seconds | CPU s | add-table command s | to copy start s | copy s "
+          << "| repeat | method | seconds | CPU s (leaf server / root server) | add-table command "
+             "s | to copy start s | copy s "
              "| catching-up to ok s | worker VmHWM idle / after |\n"
           << "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
     out().flush();
@@ -814,14 +838,16 @@ int copyMode(int scale, int repeats, bool twice, bool withLondiste)
                                                 : QStringLiteral("1 second"));
                 c = bench.copyOnce(*bench.londiste, {kAccounts}, bench.rows());
             } else
-                c = bench.rawPipe(method == QLatin1String("binary"));
+                c = bench.rawPipe(method != QLatin1String("text"),
+                                  method == QLatin1String("trigger"));
             samples[method].push_back(c);
             const auto opt = [](double x) {
                 return x >= 0 ? secs(x) : QStringLiteral("–");
             };
             out() << "| " << r + 1 << " | " << method << " | " << secs(c.seconds) << " | "
-                  << opt(c.cpu) << " | " << opt(c.command) << " | " << opt(c.toCopy) << " | "
-                  << opt(c.copy) << " | " << opt(c.toOk) << " | "
+                  << opt(c.cpu) << " (" << opt(c.cpuLeaf) << " / " << opt(c.cpuRoot) << ") | "
+                  << opt(c.command) << " | " << opt(c.toCopy) << " | " << opt(c.copy) << " | "
+                  << opt(c.toOk) << " | "
                   << (c.idleHwmKb >= 0 ? mb(c.idleHwmKb) + QStringLiteral(" / ") + mb(c.peakHwmKb)
                                        : QStringLiteral("–"))
                   << " |\n";
@@ -844,9 +870,14 @@ int copyMode(int scale, int repeats, bool twice, bool withLondiste)
          QStringLiteral("Londiste 3: leaf `add-table` → ok (ticker_idle_period = 1 s)")},
         {QStringLiteral("text"), QStringLiteral("raw pipe, text: ") + CopyBench::rawCommand(false)},
         {QStringLiteral("binary"),
-         QStringLiteral("raw pipe, binary: ") + CopyBench::rawCommand(true)}};
+         QStringLiteral("raw pipe, binary: ") + CopyBench::rawCommand(true)},
+        {QStringLiteral("trigger"),
+         QStringLiteral("raw pipe, binary, into a table with a BEFORE INSERT row trigger as "
+                        "Ferry's leaf tables have (`PGOPTIONS='-c "
+                        "session_replication_role=replica'`: never fired)")}};
     out() << "\n| method | median s | min–max s | × raw text pipe | × text pipe, same round "
-             "(median) | rows/s | CPU s, all processes | add-table command s | to copy start s | "
+             "(median) | rows/s | CPU s, all processes (leaf server / root server) | add-table "
+             "command s | to copy start s | "
              "copy s | catching-up to ok s | leaf worker VmHWM idle → after (largest) |\n"
           << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const QString &method : methods) {
@@ -867,7 +898,8 @@ int copyMode(int scale, int repeats, bool twice, bool withLondiste)
         out() << "| " << names.value(method) << " | " << secs(m) << " | " << range(v) << " | "
               << QString::number(m / pipe, 'f', 2) << " | "
               << QString::number(median(ratios), 'f', 2) << " | " << qint64(bench.rows() / m)
-              << " | " << medianOf(v, &CopySample::cpu) << " | "
+              << " | " << medianOf(v, &CopySample::cpu) << " (" << medianOf(v, &CopySample::cpuLeaf)
+              << " / " << medianOf(v, &CopySample::cpuRoot) << ") | "
               << medianOf(v, &CopySample::command) << " | " << medianOf(v, &CopySample::toCopy)
               << " | " << medianOf(v, &CopySample::copy) << " | " << medianOf(v, &CopySample::toOk)
               << " | "
@@ -1102,7 +1134,16 @@ int scaleMode(
         if (auto *l3 = dynamic_cast<LondisteSystem *>(s.get()))
             l3->setIdleTick(QStringLiteral("1 second"));
         s->startRoot();
+        if (stats)
+            exec(clusters.root, QStringLiteral("postgres"),
+                 QStringLiteral("SELECT public.pg_stat_statements_reset()"));
         row.rootAdd = s->onRoot({QStringLiteral("add-table"), QStringLiteral("--all")}).seconds;
+        if (stats)
+            printStatements(clusters.root, s->rootDbName,
+                            s->label
+                                + QStringLiteral(", root's server, root add-table --all"
+                                                 " (and the root's ticker meanwhile)"),
+                            8);
         timeCommands(*s, QStringLiteral("root"), row);
         auto worker = s->startLeafWorker();
         QThread::msleep(2000);
