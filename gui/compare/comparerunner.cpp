@@ -3,6 +3,7 @@
 #include "cascade/node.h"
 #include "db/connectgate.h"
 #include "replication/tableregistry.h"
+#include "verify/comparesessions.h"
 
 #include <QCoreApplication>
 
@@ -21,55 +22,20 @@ QString keyOf(const NodeTable &t)
     return t.sourceSchema + QLatin1Char('.') + t.sourceName;
 }
 
-// The sessions compare and repair use, opened as `ferry compare` opens them:
-// the node, and two on its provider (the table lock; the reads, ticks and
-// waits).
-struct Sessions
+QString rootMessage()
 {
-    std::optional<Connection> node;
-    std::optional<Connection> lock;
-    std::optional<Connection> provider;
-    NodeInfo info;
-    QList<NodeTable> tables;
-};
+    return CompareRunner::tr("%1 is the root of queue %2 and has no provider to compare with: "
+                             "choose one of its leaves");
+}
 
 Result<Connection> openNode(const CompareTarget &target, NodeInfo &info)
 {
-    auto node = Connection::open(target.db);
-    if (!node)
-        return node.error();
-    auto found = requireNode(*node, target.queue);
-    if (!found)
-        return found.error();
-    if (found->type == NodeType::Root)
-        return Error(
-            ErrorKind::Usage,
-            CompareRunner::tr("%1 is the root of queue %2 and has no provider to compare with: "
-                              "choose one of its leaves")
-                .arg(found->name, target.queue));
-    info = *found;
-    return node;
+    return openCompareNode(target.db, target.queue, rootMessage(), info);
 }
 
-Result<Sessions> openSessions(const CompareTarget &target)
+Result<CompareSessions> openSessions(const CompareTarget &target)
 {
-    Sessions s;
-    auto node = openNode(target, s.info);
-    if (!node)
-        return node.error();
-    s.node.emplace(std::move(node.value()));
-    for (std::optional<Connection> *c : {&s.lock, &s.provider}) {
-        auto opened = connectToProvider(s.info);
-        if (!opened)
-            return opened.error();
-        c->emplace(std::move(opened.value()));
-    }
-    TableRegistry registry(*s.node, s.info);
-    auto tables = registry.list();
-    if (!tables)
-        return tables.error();
-    s.tables = *tables;
-    return s;
+    return openCompareSessions(target.db, target.queue, rootMessage());
 }
 
 // An error after which the node's other tables cannot be compared either.
