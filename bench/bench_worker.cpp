@@ -83,37 +83,6 @@ bool londisteInstalled()
     return QFileInfo::exists(kLondiste) && QFileInfo::exists(kPgqd);
 }
 
-// A worker (or ticker) in the foreground, its output in a log file; stopped
-// with SIGTERM (then SIGKILL) when the object goes.
-class Process
-{
-public:
-    Process(const QString &program, const QStringList &args, const QString &log)
-    {
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        m_process.setStandardOutputFile(log, QIODevice::Append);
-        m_process.start(program, args);
-        if (!m_process.waitForStarted(10000))
-            fail(QStringLiteral("cannot start %1 %2").arg(program, args.join(QLatin1Char(' '))));
-    }
-    ~Process() { stop(); }
-    qint64 pid() const { return m_process.processId(); }
-    bool running() const { return m_process.state() == QProcess::Running; }
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.terminate();
-        if (!m_process.waitForFinished(30000)) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-
-private:
-    QProcess m_process;
-};
-
 struct Clusters
 {
     explicit Clusters(bool durable)
@@ -211,14 +180,7 @@ protected:
     }
     void run(const QString &program, const QStringList &arguments) const
     {
-        QProcess p;
-        p.setProcessChannelMode(QProcess::MergedChannels);
-        p.start(program, arguments);
-        if (!p.waitForFinished(300000) || p.exitStatus() != QProcess::NormalExit
-            || p.exitCode() != 0)
-            fail(QStringLiteral("%1 %2: %3")
-                     .arg(program, arguments.join(QLatin1Char(' ')),
-                          QString::fromUtf8(p.readAll())));
+        runProgram(program, arguments, 300000);
     }
     qint64 scalar(Connection &c, const QString &sql, const QVariantList &params = {})
     {

@@ -7,6 +7,7 @@
 #include "db/connection.h"
 #include "pgcluster.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QString>
@@ -41,6 +42,84 @@ inline void must(Result<void> r, const QString &what)
 {
     if (!r)
         fail(QStringLiteral("%1: %2").arg(what, r.error().toString()));
+}
+
+// A worker (or ticker) in the foreground, its output in a log file; stopped
+// with SIGTERM (then SIGKILL) when the object goes.
+class Process
+{
+public:
+    Process(const QString &program, const QStringList &args, const QString &log)
+    {
+        m_process.setProcessChannelMode(QProcess::MergedChannels);
+        m_process.setStandardOutputFile(log, QIODevice::Append);
+        m_process.start(program, args);
+        if (!m_process.waitForStarted(10000))
+            fail(QStringLiteral("cannot start %1 %2").arg(program, args.join(QLatin1Char(' '))));
+    }
+    ~Process() { stop(); }
+    Process(const Process &) = delete;
+    Process &operator=(const Process &) = delete;
+    qint64 pid() const { return m_process.processId(); }
+    bool running() const { return m_process.state() == QProcess::Running; }
+    void stop()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        m_process.terminate();
+        if (!m_process.waitForFinished(30000)) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+
+private:
+    QProcess m_process;
+};
+
+struct ProgramRun
+{
+    double seconds = 0; // wall time from start to exit
+    QString output;     // stdout and stderr
+};
+
+// Runs a program to its end; fails with its output unless it exits 0.
+inline ProgramRun
+runProgram(const QString &program, const QStringList &arguments, int timeoutMs = 600000)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    QElapsedTimer clock;
+    clock.start();
+    p.start(program, arguments);
+    if (!p.waitForFinished(timeoutMs) || p.exitStatus() != QProcess::NormalExit
+        || p.exitCode() != 0)
+        fail(QStringLiteral("%1 %2: %3")
+                 .arg(program, arguments.join(QLatin1Char(' ')), QString::fromUtf8(p.readAll())));
+    return {clock.nsecsElapsed() / 1e9, QString::fromUtf8(p.readAll())};
+}
+
+// A program run to its end whose exit code is a finding, not a failure (a
+// compare that found differences exits 1): fails only if it does not end.
+struct ProgramExit
+{
+    double seconds = 0;
+    QString output; // stdout and stderr
+    int exitCode = -1;
+};
+
+inline ProgramExit
+runProgramExit(const QString &program, const QStringList &arguments, int timeoutMs = 600000)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    QElapsedTimer clock;
+    clock.start();
+    p.start(program, arguments);
+    if (!p.waitForFinished(timeoutMs) || p.exitStatus() != QProcess::NormalExit)
+        fail(QStringLiteral("%1 %2 did not end: %3")
+                 .arg(program, arguments.join(QLatin1Char(' ')), QString::fromUtf8(p.readAll())));
+    return {clock.nsecsElapsed() / 1e9, QString::fromUtf8(p.readAll()), p.exitCode()};
 }
 
 inline Connection connect(const test::PgCluster &cluster, const QString &db)
