@@ -42,17 +42,6 @@ QString keyAliases(int keys)
     return parts.join(QStringLiteral(", "));
 }
 
-// Each compared column's text, NULL kept as NULL (format() would make it '').
-QString valueTexts(const TableSide &side)
-{
-    QStringList parts;
-    for (const QString &c : side.columns)
-        parts.append(QStringLiteral("CASE WHEN %1 IS NULL THEN NULL ELSE pg_catalog.format('%s', "
-                                    "%1) END")
-                         .arg(c));
-    return parts.join(QStringLiteral(", "));
-}
-
 } // namespace
 
 Result<std::pair<QueryResult, QueryResult>> queryBoth(Connection &provider,
@@ -365,12 +354,7 @@ Result<void> TableComparer::recheck(TableComparison &out)
     const auto hashOf = [](Connection &db, const TableSide &s,
                            const QStringList &key) -> Result<std::optional<QString>> {
         QVariantList params;
-        QString where = s.keyEquals(key, params);
-        const TableSide::Range all;
-        QString from = s.from(all, params);
-        from += (from.contains(QStringLiteral(" WHERE ")) ? QStringLiteral(" AND ")
-                                                          : QStringLiteral(" WHERE "))
-                + where;
+        const QString from = s.fromKey(key, params);
         auto r = db.exec(QStringLiteral("SELECT %1 %2").arg(s.rowHash(), from), params);
         if (!r)
             return r.error();
@@ -422,13 +406,8 @@ Result<void> TableComparer::readDetails(RowDifference &d)
 {
     const auto valuesOf = [&d](Connection &db, const TableSide &s) -> Result<QStringList> {
         QVariantList params;
-        const QString where = s.keyEquals(d.key, params);
-        const TableSide::Range all;
-        QString from = s.from(all, params);
-        from += (from.contains(QStringLiteral(" WHERE ")) ? QStringLiteral(" AND ")
-                                                          : QStringLiteral(" WHERE "))
-                + where;
-        auto r = db.exec(QStringLiteral("SELECT %1 %2").arg(valueTexts(s), from), params);
+        const QString from = s.fromKey(d.key, params);
+        auto r = db.exec(QStringLiteral("SELECT %1 %2").arg(s.valueTexts(), from), params);
         if (!r)
             return r.error();
         QStringList values;

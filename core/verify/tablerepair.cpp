@@ -12,20 +12,9 @@ Result<std::optional<QList<QVariant>>>
 rowValues(Connection &db, const TableSide &side, const QStringList &key, const QString &lockClause)
 {
     QVariantList params;
-    const QString match = side.keyEquals(key, params);
-    const TableSide::Range all;
-    QString from = side.from(all, params);
-    from += (from.contains(QStringLiteral(" WHERE ")) ? QStringLiteral(" AND ")
-                                                      : QStringLiteral(" WHERE "))
-            + match;
-    QStringList texts;
-    for (const QString &c : side.columns)
-        texts.append(
-            QStringLiteral("CASE WHEN %1 IS NULL THEN NULL ELSE pg_catalog.format('%s', %1) END")
-                .arg(c));
-    auto r = db.exec(
-        QStringLiteral("SELECT %1 %2%3").arg(texts.join(QStringLiteral(", ")), from, lockClause),
-        params);
+    const QString from = side.fromKey(key, params);
+    auto r = db.exec(QStringLiteral("SELECT %1 %2%3").arg(side.valueTexts(), from, lockClause),
+                     params);
     if (!r)
         return r.error();
     if (r->rowCount() == 0)

@@ -88,11 +88,26 @@ QString TableSide::from(const Range &range, QVariantList &params) const
     return sampledFrom(0, range, params);
 }
 
+QString TableSide::fromKey(const QStringList &key, QVariantList &params) const
+{
+    return fromWhere(0, Range(), &key, params);
+}
+
 QString TableSide::sampledFrom(double percent, const Range &range, QVariantList &params) const
+{
+    return fromWhere(percent, range, nullptr, params);
+}
+
+QString TableSide::fromWhere(double percent,
+                             const Range &range,
+                             const QStringList *key,
+                             QVariantList &params) const
 {
     QStringList where;
     if (!condition.isEmpty())
         where.append(conditionSql(condition));
+    if (key)
+        where.append(keyEquals(*key, params));
     if (range.lower)
         where.append(keyRow(*this) + QStringLiteral(" >= ")
                      + valueRow(*this, *range.lower, params));
@@ -142,6 +157,16 @@ QStringList TableSide::keyTexts() const
     for (const QString &k : keys)
         out.append(QStringLiteral("pg_catalog.format('%s', %1)").arg(k));
     return out;
+}
+
+QString TableSide::valueTexts() const
+{
+    QStringList parts;
+    for (const QString &c : columns)
+        parts.append(QStringLiteral("CASE WHEN %1 IS NULL THEN NULL ELSE pg_catalog.format('%s', "
+                                    "%1) END")
+                         .arg(c));
+    return parts.join(QStringLiteral(", "));
 }
 
 QString TableSide::rowHash() const

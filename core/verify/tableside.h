@@ -45,6 +45,10 @@ struct TableSide
     QString from(const Range &range, QVariantList &params) const;
     // The same over a sample of the table's pages (TABLESAMPLE SYSTEM).
     QString sampledFrom(double percent, const Range &range, QVariantList &params) const;
+    // "FROM ONLY t AS alias WHERE condition AND ROW(key) = ROW($n...)": one row.
+    QString fromKey(const QStringList &key, QVariantList &params) const;
+    // Each compared column's text, NULL kept as NULL (format() would make it '').
+    QString valueTexts() const;
     // The bucket of a row among `cuts` (sorted keys): 1 below the first,
     // i + 1 from the i-th on.
     QString bucketOf(const QList<QStringList> &cuts, QVariantList &params) const;
@@ -62,6 +66,12 @@ struct TableSide
     {
         return keyCompare(QStringLiteral("="), key, params);
     }
+
+private:
+    QString fromWhere(double percent,
+                      const Range &range,
+                      const QStringList *key,
+                      QVariantList &params) const;
 };
 
 // Builds both sides of a node table: `provider` reads the provider's table
