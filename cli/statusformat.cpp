@@ -162,9 +162,13 @@ QString formatTables(const Connection &db,
                 if (p.sourceSchema == t.sourceSchema && p.sourceName == t.sourceName)
                     running = &p;
             }
-            if (running)
-                add(QStringLiteral("copying=") + copyProgressText(*running));
-            else
+            if (running) {
+                // A condition copies part of the table: no total to go by.
+                CopyProgress p = *running;
+                if (!t.condition.isEmpty())
+                    p.rowsTotal = -1;
+                add(QStringLiteral("copying=") + copyProgressText(p));
+            } else
                 state = QStringLiteral("waiting"); // for its turn to be copied
         }
         if (!t.lastError.isEmpty())

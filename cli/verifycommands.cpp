@@ -4,6 +4,7 @@
 
 #include "cascade/node.h"
 #include "replication/tableregistry.h"
+#include "verify/comparesessions.h"
 #include "verify/tablerepair.h"
 
 #include <QJsonArray>
@@ -29,65 +30,39 @@ int failWith(const Error &error)
     return fail(text);
 }
 
-// The sessions compare and repair use: the node, and three on the provider
-// (the table lock, the reads, and the ticks and waits go through the reads).
-struct Sessions
+// The node's sessions and, when TABLEs are named, only those tables (the
+// same names remove-table and resync take: the root's or the node's).
+Result<CompareSessions>
+open(const CommandArgs &args, const JobConfig &config, const QString &command)
 {
-    std::optional<Connection> node;
-    std::optional<Connection> lock;
-    std::optional<Connection> provider;
-    NodeInfo info;
-    QList<NodeTable> tables; // the ones asked for, or all
-};
-
-Result<Sessions> open(const CommandArgs &args, const JobConfig &config, const QString &command)
-{
-    Sessions s;
-    auto node = Connection::open(config.db());
-    if (!node)
-        return node.error();
-    auto info = requireNode(*node, config.queueName());
-    if (!info)
-        return info.error();
-    if (info->type == NodeType::Root)
-        return Error(ErrorKind::Usage,
-                     QStringLiteral("%1 compares a node with its provider; %2 is the root: run it "
-                                    "with a leaf's config")
-                         .arg(command, info->name));
-    s.info = *info;
-    s.node.emplace(std::move(node.value()));
-    for (std::optional<Connection> *c : {&s.lock, &s.provider}) {
-        auto opened = connectToProvider(s.info);
-        if (!opened)
-            return opened.error();
-        c->emplace(std::move(opened.value()));
-    }
-    TableRegistry registry(*s.node, s.info);
-    auto all = registry.list();
-    if (!all)
-        return all.error();
-    if (args.positional.isEmpty()) {
-        s.tables = *all;
+    auto s = openCompareSessions(
+        config.db(), config.queueName(),
+        command
+            + QStringLiteral(" compares a node with its provider; %1 is the root of queue %2: "
+                             "run it with a leaf's config"));
+    if (!s)
+        return s.error();
+    if (args.positional.isEmpty())
         return s;
-    }
-    // The same names remove-table and resync take (the root's or the node's).
+    QList<NodeTable> chosen;
     QStringList wanted = args.positional;
-    for (const NodeTable &t : std::as_const(*all)) {
-        const QStringList names = {displayTableName(*s.node, t.sourceSchema, t.sourceName),
-                                   displayTableName(*s.node, t.destSchema, t.destName),
+    for (const NodeTable &t : std::as_const(s->tables)) {
+        const QStringList names = {displayTableName(*s->node, t.sourceSchema, t.sourceName),
+                                   displayTableName(*s->node, t.destSchema, t.destName),
                                    t.sourceSchema + QLatin1Char('.') + t.sourceName,
                                    t.destSchema + QLatin1Char('.') + t.destName};
         bool asked = false;
         for (const QString &n : names)
             asked = wanted.removeAll(n) > 0 || asked;
         if (asked)
-            s.tables.append(t);
+            chosen.append(t);
     }
     if (!wanted.isEmpty())
         return Error(ErrorKind::Usage,
                      QStringLiteral("node %1 does not replicate a table %2 ('ferry CONFIG.ini "
                                     "tables' lists those it does); nothing was compared")
-                         .arg(s.info.name, wanted.first()));
+                         .arg(s->info.name, wanted.first()));
+    s->tables = chosen;
     return s;
 }
 
@@ -110,7 +85,7 @@ Result<CompareOptions> optionsFrom(const CommandArgs &args)
     double wait = o.sync.catchUpMs / 1000.0;
     if (auto r = seconds(QStringLiteral("--wait"), wait); !r)
         return r.error();
-    o.sync.catchUpMs = int(wait * 1000);
+    o.sync.catchUpMs = int(qMin(wait, 86400.0) * 1000);
     if (auto r = seconds(QStringLiteral("--lock-timeout"), o.sync.lockTimeoutSeconds); !r)
         return r.error();
     return o;
@@ -245,7 +220,7 @@ int compareTables(const CommandArgs &args, const JobConfig &config)
         return usageError(options.error());
     auto s = open(args, config, QStringLiteral("compare"));
     if (!s)
-        return failWith(s.error());
+        return s.error().kind() == ErrorKind::Usage ? usageError(s.error()) : failWith(s.error());
     TableComparer comparer(*s->lock, *s->provider, *s->node, s->info, *options);
     const bool json = args.has(QStringLiteral("--json"));
     QJsonArray results;
@@ -287,7 +262,7 @@ int repairTables(const CommandArgs &args, const JobConfig &config)
         return usageError(options.error());
     auto s = open(args, config, QStringLiteral("repair"));
     if (!s)
-        return failWith(s.error());
+        return s.error().kind() == ErrorKind::Usage ? usageError(s.error()) : failWith(s.error());
     const bool dry = args.has(QStringLiteral("--dry-run"));
     TableRepairer repairer(*s->lock, *s->provider, *s->node, s->info, *options);
     bool allEqual = true;

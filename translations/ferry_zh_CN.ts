@@ -211,6 +211,568 @@
     </message>
 </context>
 <context>
+    <name>ferry::gui::CompareDifferences</name>
+    <message>
+        <source>Select a table with MISMATCH to see the rows that differ.</source>
+        <translation>选择状态为“不一致”的表，即可查看不同的行。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 matches its provider: nothing differs.</source>
+        <translation>%1 与其提供者一致：没有任何不同。</translation>
+    </message>
+    <message>
+        <source>Rows of %1 that differ: %2 (key %3). Select one to see both sides.</source>
+        <translation>%1 中不同的行：%2 行（键 %3）。选择一行即可查看两侧的值。</translation>
+    </message>
+    <message>
+        <source>More rows differ than are listed: the counts are lower bounds, and the table is best copied again (ferry CONFIG.ini resync TABLE).</source>
+        <translation>不同的行多于列出的行：这些计数只是下限，最好重新复制该表（ferry CONFIG.ini resync TABLE）。</translation>
+    </message>
+    <message>
+        <source>%1: the checksums differ, but no row differed when checked again; compare it once more.</source>
+        <translation>%1：校验和不同，但重新检查时没有发现不同的行；请再比较一次。</translation>
+    </message>
+    <message>
+        <source>(not read)</source>
+        <translation>（未读取）</translation>
+    </message>
+    <message>
+        <source>More rows differ than are listed; their values are not read.</source>
+        <translation>不同的行多于列出的行；未读取它们的值。</translation>
+    </message>
+    <message>
+        <source>%1 (key)</source>
+        <translation>%1（键）</translation>
+    </message>
+    <message>
+        <source>no row on the provider</source>
+        <translation>提供者上没有该行</translation>
+    </message>
+    <message>
+        <source>no row on the node</source>
+        <translation>节点上没有该行</translation>
+    </message>
+    <message>
+        <source>This column differs between the provider and the node.</source>
+        <translation>此列在提供者和节点上的值不同。</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <source>Differing columns</source>
+        <translation>不同的列</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>提供者</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::CompareReportWriter</name>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>表</translation>
+    </message>
+    <message>
+        <source>Destination</source>
+        <translation>目标表</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>行条件</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Provider rows</source>
+        <translation>提供者行数</translation>
+    </message>
+    <message>
+        <source>Node rows</source>
+        <translation>节点行数</translation>
+    </message>
+    <message>
+        <source>Provider checksum</source>
+        <translation>提供者校验和</translation>
+    </message>
+    <message>
+        <source>Node checksum</source>
+        <translation>节点校验和</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <source>Extra</source>
+        <translation>多余</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>已更改</translation>
+    </message>
+    <message>
+        <source>Tick</source>
+        <translation>Tick</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Provider value</source>
+        <translation>提供者的值</translation>
+    </message>
+    <message>
+        <source>Node value</source>
+        <translation>节点的值</translation>
+    </message>
+    <message>
+        <source>Ferry compare report: node %1</source>
+        <translation>Ferry 比较报告：节点 %1</translation>
+    </message>
+    <message>
+        <source>Node %1 compared with its provider %2 (queue %3), %4.</source>
+        <translation>节点 %1 已与其提供者 %2 比较（队列 %3），时间：%4。</translation>
+    </message>
+    <message>
+        <source>Rows of %1 that differ</source>
+        <translation>%1 中不同的行</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>提供者</translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::CompareRunner</name>
+    <message>
+        <source>%1 is the root of queue %2 and has no provider to compare with: choose one of its leaves</source>
+        <translation>%1 是队列 %2 的根节点，没有可与之比较的提供者：请选择它的一个叶子节点</translation>
+    </message>
+    <message>
+        <source>canceled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>the run stopped at the error of %1</source>
+        <translation>本次比较因 %1 出错而停止</translation>
+    </message>
+    <message>
+        <source>node %1 no longer replicates this table</source>
+        <translation>节点 %1 已不再复制此表</translation>
+    </message>
+    <message>
+        <source>node %1 no longer replicates %2</source>
+        <translation>节点 %1 已不再复制 %2</translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::CompareTablePicker</name>
+    <message>
+        <source>%1 (this config&apos;s node)</source>
+        <translation>%1（当前配置所属的节点）</translation>
+    </message>
+    <message>
+        <source>no node to compare is chosen</source>
+        <translation>未选择要比较的节点</translation>
+    </message>
+    <message>
+        <source>the location of node %1 is not known</source>
+        <translation>节点 %1 的位置未知</translation>
+    </message>
+    <message>
+        <source>Not in sync yet: compared once it is ok.</source>
+        <translation>尚未同步：状态变为“正常”后才能比较。</translation>
+    </message>
+    <message>
+        <source>Open a config to compare its node&apos;s tables with the provider&apos;s.</source>
+        <translation>打开一个配置，即可将其节点的表与提供者的表进行比较。</translation>
+    </message>
+    <message>
+        <source>This cascade has no leaf to compare: the root has no provider.</source>
+        <translation>该级联中没有可比较的叶子节点：根节点没有提供者。</translation>
+    </message>
+    <message>
+        <source>Reading the node&apos;s tables…</source>
+        <translation>正在读取节点的表…</translation>
+    </message>
+    <message>
+        <source>The node&apos;s tables are read when this page is shown.</source>
+        <translation>显示此页面时才会读取节点的表。</translation>
+    </message>
+    <message>
+        <source>Cannot read the node&apos;s tables: %1</source>
+        <translation>无法读取节点的表：%1</translation>
+    </message>
+    <message>
+        <source>This node replicates no table yet (ferry CONFIG.ini add-table).</source>
+        <translation>该节点尚未复制任何表（ferry CONFIG.ini add-table）。</translation>
+    </message>
+    <message>
+        <source>&amp;Node:</source>
+        <translation>节点(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>The node whose tables are compared with its provider&apos;s: this config&apos;s node or another leaf of the cascade (its password comes from .pgpass)</source>
+        <translation>要将其表与提供者的表进行比较的节点：当前配置所属的节点，或级联中的其他叶子节点（其密码取自 .pgpass）</translation>
+    </message>
+    <message>
+        <source>Wai&amp;t for the node up to</source>
+        <translation>等待节点最多(&amp;T)</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>How long compare waits for the node to apply the provider&apos;s latest tick before it says the node lags (nothing is compared then)</source>
+        <translation>compare 等待节点应用提供者最新 tick 的最长时间，超过后即报告节点延迟（此时不比较任何内容）</translation>
+    </message>
+    <message>
+        <source>&amp;All tables</source>
+        <translation>所有表(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>重新加载</translation>
+    </message>
+    <message>
+        <source>Read the node&apos;s tables again</source>
+        <translation>重新读取节点的表</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>表</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Destination</source>
+        <translation>目标表</translation>
+    </message>
+    <message>
+        <source>Row condition</source>
+        <translation>行条件</translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::CompareText</name>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>%1 where %2</source>
+        <translation>%1，条件 %2</translation>
+    </message>
+    <message>
+        <source>waiting for the node to apply the provider&apos;s latest tick</source>
+        <translation>正在等待节点应用提供者的最新 tick</translation>
+    </message>
+    <message>
+        <source>counting and checksumming both sides</source>
+        <translation>正在统计两侧的行数并计算校验和</translation>
+    </message>
+    <message>
+        <source>narrowing down to the rows that differ</source>
+        <translation>正在缩小范围，定位不同的行</translation>
+    </message>
+    <message>
+        <source>checking the differing rows again</source>
+        <translation>正在重新检查不同的行</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>MISMATCH</source>
+        <translation>不一致</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>%1…</source>
+        <translation>%1…</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>not compared: %1</source>
+        <translation>未比较：%1</translation>
+    </message>
+    <message>
+        <source>MISMATCH (more than listed)</source>
+        <translation>不一致（不同的行多于列出的行）</translation>
+    </message>
+    <message numerus="yes">
+        <source>ok (%n row(s) were changes on their way)</source>
+        <translation>
+            <numerusform>正常（%n 行的差异是尚在传递途中的变更）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>missing on the node</source>
+        <translation>节点上缺失</translation>
+    </message>
+    <message>
+        <source>extra on the node</source>
+        <translation>节点上多余</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>已更改</translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::CompareView</name>
+    <message>
+        <source>Cannot compare: %1</source>
+        <translation>无法比较：%1</translation>
+    </message>
+    <message>
+        <source>Canceling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Cannot compare on %1: %2</source>
+        <translation>无法在 %1 上比较：%2</translation>
+    </message>
+    <message>
+        <source>see the error above</source>
+        <translation>见上方的错误</translation>
+    </message>
+    <message numerus="yes">
+        <source>Canceled at %1: %2 of %n table(s) compared.</source>
+        <translation>
+            <numerusform>已于 %1 取消：已比较 %2 个表（共 %n 个）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Node %1 compared with %2 at %3: %4 ok, %5 MISMATCH, %6 not compared.</source>
+        <translation>节点 %1 已于 %3 与 %2 比较：%4 个正常，%5 个不一致，%6 个未比较。</translation>
+    </message>
+    <message>
+        <source>Reading what the repair of %1 would change (a dry run: nothing is written)…</source>
+        <translation>正在读取修复 %1 将做出的更改（试运行：不写入任何内容）…</translation>
+    </message>
+    <message>
+        <source>the table is gone from the results</source>
+        <translation>该表已不在结果中</translation>
+    </message>
+    <message>
+        <source>Not repaired: %1</source>
+        <translation>未修复：%1</translation>
+    </message>
+    <message>
+        <source>Cannot Repair</source>
+        <translation>无法修复</translation>
+    </message>
+    <message>
+        <source>Nothing was written to node %1.</source>
+        <translation>未向节点 %1 写入任何内容。</translation>
+    </message>
+    <message>
+        <source>%1 was not repaired: %2</source>
+        <translation>%1 未修复：%2</translation>
+    </message>
+    <message>
+        <source>Nothing to repair in %1: it matches its provider now.</source>
+        <translation>%1 无需修复：它现在与提供者一致。</translation>
+    </message>
+    <message>
+        <source>Waiting for your answer: repair %1?</source>
+        <translation>等待您的确认：是否修复 %1？</translation>
+    </message>
+    <message>
+        <source>The repair of %1 was canceled: nothing was written.</source>
+        <translation>已取消修复 %1：未写入任何内容。</translation>
+    </message>
+    <message>
+        <source>Repairing %1…</source>
+        <translation>正在修复 %1…</translation>
+    </message>
+    <message>
+        <source>Repair Failed</source>
+        <translation>修复失败</translation>
+    </message>
+    <message>
+        <source>Node %1&apos;s table was not changed: its transaction was rolled back.</source>
+        <translation>节点 %1 的表未被更改：其事务已回滚。</translation>
+    </message>
+    <message>
+        <source>Repaired %1 on %2: inserted %3, updated %4, deleted %5 row(s); compared again: %6.</source>
+        <translation>已在 %2 上修复 %1：插入 %3 行，更新 %4 行，删除 %5 行；重新比较的结果：%6。</translation>
+    </message>
+    <message>
+        <source>Table %1 of %2, %3: %4</source>
+        <translation>第 %1 个表（共 %2 个），%3：%4</translation>
+    </message>
+    <message>
+        <source>Connecting to the node and its provider…</source>
+        <translation>正在连接节点及其提供者…</translation>
+    </message>
+    <message>
+        <source>· %L1 rows checksummed so far</source>
+        <translation>· 已计算 %L1 行的校验和</translation>
+    </message>
+    <message>
+        <source>Choose the node and its tables, then press Compare. Each table is compared with the provider&apos;s at a synced point, the node&apos;s mapping and row condition applied.</source>
+        <translation>选择节点及其表，然后点击“比较”。每个表都会在同步点上与提供者的表进行比较，并应用该节点的映射和行条件。</translation>
+    </message>
+    <message>
+        <source>More rows differ than compare lists: copy the table again instead (ferry CONFIG.ini resync TABLE).</source>
+        <translation>不同的行多于 compare 列出的行：请改为重新复制该表（ferry CONFIG.ini resync TABLE）。</translation>
+    </message>
+    <message>
+        <source>Show the SQL that makes the selected table equal to the provider&apos;s, and run it once you confirm.</source>
+        <translation>显示使所选表与提供者的表一致的 SQL，并在您确认后执行。</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>HTML page (*.html)</source>
+        <translation>HTML 网页 (*.html)</translation>
+    </message>
+    <message>
+        <source>Export Compare Report</source>
+        <translation>导出比较报告</translation>
+    </message>
+    <message>
+        <source>compare-%1.csv</source>
+        <translation>compare-%1.csv</translation>
+    </message>
+    <message>
+        <source>Cannot Export</source>
+        <translation>无法导出</translation>
+    </message>
+    <message>
+        <source>The report was not saved.</source>
+        <translation>报告未保存。</translation>
+    </message>
+    <message>
+        <source>Report saved to %1.</source>
+        <translation>报告已保存到 %1。</translation>
+    </message>
+    <message>
+        <source>&amp;Compare</source>
+        <translation>比较(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Compare the checked tables with the provider&apos;s</source>
+        <translation>将勾选的表与提供者的表进行比较</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the comparison now; its queries are canceled on both servers</source>
+        <translation>立即停止比较；两台服务器上的查询都会被取消</translation>
+    </message>
+    <message>
+        <source>&amp;Repair…</source>
+        <translation>修复(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Save the results and the rows that differ as CSV or HTML</source>
+        <translation>将结果和不同的行保存为 CSV 或 HTML</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>表</translation>
+    </message>
+    <message>
+        <source>Provider rows</source>
+        <translation>提供者行数</translation>
+    </message>
+    <message>
+        <source>Node rows</source>
+        <translation>节点行数</translation>
+    </message>
+    <message>
+        <source>Provider checksum</source>
+        <translation>提供者校验和</translation>
+    </message>
+    <message>
+        <source>Node checksum</source>
+        <translation>节点校验和</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <source>Extra</source>
+        <translation>多余</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>已更改</translation>
+    </message>
+    <message>
+        <source>Rows the provider has and the node lacks</source>
+        <translation>提供者有而节点没有的行</translation>
+    </message>
+    <message>
+        <source>Rows the node has and the provider lacks</source>
+        <translation>节点有而提供者没有的行</translation>
+    </message>
+    <message>
+        <source>Rows both have, with other values on the node</source>
+        <translation>两侧都有、但节点上的值不同的行</translation>
+    </message>
+</context>
+<context>
     <name>ferry::gui::ConnectAdvice</name>
     <message>
         <source>The server asks for a password: enter it in Password, or keep it in ~/.pgpass.</source>
@@ -798,6 +1360,10 @@
         <source>The last config, %1, is gone; it left the recent list.</source>
         <translation>上次打开的配置 %1 已不存在，已将其从最近打开列表中移除。</translation>
     </message>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
 </context>
 <context>
     <name>ferry::gui::NodeDetailWidget</name>
@@ -1286,6 +1852,33 @@
     <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::RepairDialog</name>
+    <message>
+        <source>Repair %1</source>
+        <translation>修复 %1</translation>
+    </message>
+    <message>
+        <source>Repair %1 on node %2?</source>
+        <translation>要在节点 %2 上修复 %1 吗？</translation>
+    </message>
+    <message>
+        <source>Changes to the node&apos;s table: %1 row(s).</source>
+        <translation>对节点上该表的更改（行数）：%1。</translation>
+    </message>
+    <message>
+        <source>Repair writes these rows in one transaction on the node while the provider&apos;s table is held for writes (a SHARE lock), then compares the table again. It reads the differing rows once more first, so rows that changed meanwhile are written as they are then.</source>
+        <translation>修复会在节点上用一个事务写入这些行，期间提供者的表被锁定、禁止写入（SHARE 锁），然后再次比较该表。写入前它会再读取一次不同的行，因此期间有变化的行会按其届时的值写入。</translation>
+    </message>
+    <message>
+        <source>&amp;Repair</source>
+        <translation>修复(&amp;R)</translation>
+    </message>
+    <message>
+        <source>insert %1, update %2, delete %3</source>
+        <translation>插入 %1，更新 %2，删除 %3</translation>
     </message>
 </context>
 <context>

@@ -185,6 +185,14 @@ Result<void> dropLeafRecords(Connection &leaf, const QString &queue, const QStri
             !r)
             return r.error();
     }
+    // The events kept for copies that ran (schema 9 on).
+    if (auto r = leaf.exec(
+            QStringLiteral("DO $ferry$ BEGIN IF pg_catalog.to_regclass('ferry.held_event') IS NOT "
+                           "NULL THEN DELETE FROM ferry.held_event WHERE queue_name = %1; END IF; "
+                           "END $ferry$")
+                .arg(leaf.quoteLiteral(queue)));
+        !r)
+        return r.error();
     if (auto r = leaf.exec(QStringLiteral("DELETE FROM ferry.completed_tick WHERE queue_name = $1 "
                                           "AND consumer_name = $2"),
                            {queue, workerName});

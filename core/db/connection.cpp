@@ -97,7 +97,10 @@ QString Connection::sessionOptions(const ConnectionString &connectionString)
     QString user = connectionString.value(QStringLiteral("options"));
     if (user.isEmpty() && !connectionString.contains(QStringLiteral("options")))
         user = QString::fromLocal8Bit(qgetenv("PGOPTIONS"));
-    const QString pinned = QStringLiteral("-c search_path=pg_catalog,pg_temp");
+    // Strings in Ferry's SQL (and in a user's row condition, which Ferry's
+    // lexer reads) mean what the standard says, whatever the database sets.
+    const QString pinned
+        = QStringLiteral("-c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on");
     return user.trimmed().isEmpty() ? pinned : user.trimmed() + QLatin1Char(' ') + pinned;
 }
 

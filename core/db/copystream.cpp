@@ -44,7 +44,9 @@ Result<void> startCopy(Connection &c, const QString &sql, ExecStatusType expecte
 {
     if (!c.handle())
         return c.connectionError(QStringLiteral("not connected"));
-    QueryResult r(PQexec(c.handle(), sql.toUtf8().constData()));
+    // One statement, whatever the text holds (extended protocol).
+    QueryResult r(PQexecParams(c.handle(), sql.toUtf8().constData(), 0, nullptr, nullptr, nullptr,
+                               nullptr, 0));
     if (r.get() && PQresultStatus(r.get()) == expected)
         return {};
     // A COPY in the other direction: leave the connection out of COPY mode.

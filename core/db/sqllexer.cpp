@@ -4,6 +4,13 @@ namespace ferry {
 
 namespace {
 
+// The server's whitespace: ASCII only (a no-break space is part of a name).
+bool isSqlSpace(QChar c)
+{
+    return c == QLatin1Char(' ') || c == QLatin1Char('\t') || c == QLatin1Char('\n')
+           || c == QLatin1Char('\r') || c == QLatin1Char('\f') || c == QLatin1Char('\v');
+}
+
 bool isIdentStart(QChar c)
 {
     return c.isLetter() || c == QLatin1Char('_') || c.unicode() >= 0x80;
@@ -71,13 +78,14 @@ Result<QList<SqlToken>> tokenizeSql(const QString &s)
         SqlToken t;
         t.start = i;
         const QChar c = s.at(i);
-        if (c.isSpace()) {
+        if (isSqlSpace(c)) {
             t.kind = SqlToken::Kind::Space;
-            while (i < n && s.at(i).isSpace())
+            while (i < n && isSqlSpace(s.at(i)))
                 ++i;
         } else if (c == QLatin1Char('-') && at(i + 1) == QLatin1Char('-')) {
+            // To the end of the line, which the server ends at \r too.
             t.kind = SqlToken::Kind::Comment;
-            while (i < n && s.at(i) != QLatin1Char('\n'))
+            while (i < n && s.at(i) != QLatin1Char('\n') && s.at(i) != QLatin1Char('\r'))
                 ++i;
         } else if (c == QLatin1Char('/') && at(i + 1) == QLatin1Char('*')) {
             t.kind = SqlToken::Kind::Comment;

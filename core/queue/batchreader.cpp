@@ -91,30 +91,81 @@ bool parseCopyLine(const char *line, int length, BatchReader::CopyLine &e)
 
 } // namespace
 
-QString BatchReader::filteredQuery(const QString &batchQuery,
-                                   const QHash<int, RowFilter> &filters) const
+QString BatchReader::decodedImage(const Connection &c,
+                                  const QString &data,
+                                  const QString &alias,
+                                  const QStringList &columns,
+                                  const QStringList &types,
+                                  const QStringList &jsonText)
 {
+    if (columns.isEmpty())
+        return QStringLiteral("(SELECT 1) AS %1").arg(alias);
+    QStringList selected;
+    QStringList declared;
+    for (qsizetype i = 0; i < columns.size(); ++i) {
+        const QString column = c.quoteIdentifier(columns.at(i));
+        // json and jsonb values travel as their text, in a JSON string.
+        if (jsonText.contains(columns.at(i))) {
+            selected.append(QStringLiteral("(r.%1)::%2 AS %1").arg(column, types.value(i)));
+            declared.append(column + QStringLiteral(" text"));
+        } else {
+            selected.append(QStringLiteral("r.") + column);
+            declared.append(column + QLatin1Char(' ') + types.value(i));
+        }
+    }
+    return QStringLiteral("(SELECT %1 FROM pg_catalog.json_to_record(%2) AS r (%3)) AS %4")
+        .arg(selected.join(QStringLiteral(", ")), data, declared.join(QStringLiteral(", ")), alias);
+}
+
+Result<QString> BatchReader::filteredQuery(const QString &batchQuery,
+                                           const QHash<int, RowFilter> &filters) const
+{
+    QList<int> ids = filters.keys();
+    std::sort(ids.begin(), ids.end());
+    // The columns' types as the provider has them now (a type changed on
+    // the root decodes its new values); the ones recorded when the
+    // condition was added where the table is gone.
+    QStringList idList;
+    for (int id : std::as_const(ids))
+        idList.append(QString::number(id));
+    auto now = m_connection.exec(
+        QStringLiteral("SELECT t.table_id, a.attname, pg_catalog.format_type(CASE WHEN ty.typtype "
+                       "= 'd' THEN ty.typbasetype ELSE a.atttypid END, CASE WHEN ty.typtype = "
+                       "'d' THEN ty.typtypmod ELSE a.atttypmod END) FROM ferry.queue_table t "
+                       "JOIN pg_catalog.pg_attribute a ON a.attrelid = t.table_oid AND a.attnum "
+                       "> 0 AND NOT a.attisdropped JOIN pg_catalog.pg_type ty ON ty.oid = "
+                       "a.atttypid WHERE t.table_id = ANY ($1::pg_catalog.int4[])"),
+        {QStringLiteral("{%1}").arg(idList.join(QLatin1Char(',')))});
+    if (!now)
+        return now.error();
+    QHash<int, QHash<QString, QString>> current;
+    for (int i = 0; i < now->rowCount(); ++i)
+        current[int(now->toInt64(i, 0))].insert(now->text(i, 1), now->text(i, 2));
+
     // Per filtered table: whether an image matches, and its key as JSON.
     QString matches;
     QString newKey;
-    QList<int> ids = filters.keys();
-    std::sort(ids.begin(), ids.end());
     for (int id : std::as_const(ids)) {
         const RowFilter &f = filters[id];
-        const QString alias = m_connection.quoteIdentifier(f.name);
-        matches += QStringLiteral(" WHEN e.ev_table = %1 THEN COALESCE((SELECT %2 FROM "
-                                  "pg_catalog.json_populate_record(NULL::%3, e.ev_data) AS %4), "
+        QStringList types = f.types;
+        const auto found = current.constFind(id);
+        if (found != current.cend()) {
+            for (qsizetype i = 0; i < f.columns.size(); ++i)
+                types[i] = found->value(f.columns.at(i), f.types.value(i));
+        }
+        const QString image
+            = decodedImage(m_connection, QStringLiteral("e.ev_data"),
+                           m_connection.quoteIdentifier(f.name), f.columns, types, f.jsonText);
+        matches += QStringLiteral(" WHEN e.ev_table = %1 THEN COALESCE((SELECT %2 FROM %3), "
                                   "false)")
-                       .arg(id)
-                       .arg(QStringLiteral("(\n") + f.condition + QStringLiteral("\n)"),
-                            m_connection.quoteQualified(f.schema, f.name), alias);
+                       .arg(QString::number(id),
+                            QStringLiteral("(\n") + f.condition + QStringLiteral("\n)"), image);
         QStringList members;
         for (const QString &k : f.keyColumns)
             members.append(QStringLiteral("%1, e.ev_data OPERATOR(pg_catalog.->) %1")
                                .arg(m_connection.quoteLiteral(k)));
         newKey += QStringLiteral(" WHEN %1 THEN pg_catalog.json_build_object(%2)")
-                      .arg(id)
-                      .arg(members.join(QStringLiteral(", ")));
+                      .arg(QString::number(id), members.join(QStringLiteral(", ")));
     }
     return QStringLiteral(
                "SELECT e.ev_id, e.ev_txid, v.op, e.ev_table, v.key, v.data FROM (%1) e CROSS "
@@ -214,15 +265,35 @@ Result<qint64> BatchReader::streamEvents(const Batch &batch,
     const QString orderBy = QStringLiteral(" ORDER BY 1");
     if (query.endsWith(orderBy))
         query.chop(orderBy.size());
-    if (!filters.isEmpty())
-        query = filteredQuery(query, filters);
-    const auto context = [&batch, &filters, this]() {
+    // Row conditions are judged in a transaction that reads values back as
+    // the copy did (the same settings the copy pins).
+    std::optional<Transaction> pinned;
+    if (!filters.isEmpty()) {
+        auto filtered = filteredQuery(query, filters);
+        if (!filtered)
+            return filtered.error();
+        query = *filtered;
+        if (PQtransactionStatus(m_connection.handle()) == PQTRANS_IDLE) {
+            auto tx = Transaction::begin(m_connection, QStringLiteral("READ ONLY"));
+            if (!tx)
+                return tx.error();
+            pinned.emplace(std::move(*tx));
+        }
+        if (auto r = m_connection.exec(QStringLiteral(
+                "SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; SET "
+                "LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'; SET LOCAL "
+                "lc_monetary = 'C'"));
+            !r)
+            return r.error();
+    }
+    const auto context = [&batch, &filters, this](const Error &e) {
         QString text = QStringLiteral("reading batch %1").arg(batch.id);
         QStringList judged;
         for (auto it = filters.cbegin(); it != filters.cend(); ++it)
             judged.append(QStringLiteral("%1 (%2)").arg(
                 m_connection.quoteQualified(it->schema, it->name), it->condition.simplified()));
-        if (!judged.isEmpty()) {
+        // Only an error of the server's reading can be a condition's.
+        if (!judged.isEmpty() && e.kind() != ErrorKind::Connection) {
             judged.sort();
             text += QStringLiteral(" with the row conditions of %1 (judged on the provider: a "
                                    "condition the provider's table no longer fits stops the node "
@@ -233,13 +304,15 @@ Result<qint64> BatchReader::streamEvents(const Batch &batch,
         return text;
     };
 
-    QueryResult started(PQexec(
+    // One statement, whatever the query holds (extended protocol).
+    QueryResult started(PQexecParams(
         m_connection.handle(),
-        (QStringLiteral("COPY (") + query + QStringLiteral(") TO STDOUT")).toUtf8().constData()));
+        (QStringLiteral("COPY (") + query + QStringLiteral(") TO STDOUT")).toUtf8().constData(), 0,
+        nullptr, nullptr, nullptr, nullptr, 0));
     if (PQresultStatus(started.get()) != PGRES_COPY_OUT) {
         Error e = m_connection.resultError(started.get());
         (void)finishCommand(m_connection);
-        return e.withContext(context());
+        return e.withContext(context(e));
     }
     qint64 count = 0;
     CopyLine e;
@@ -270,10 +343,14 @@ Result<qint64> BatchReader::streamEvents(const Batch &batch,
         Error failure = m_connection.resultError(nullptr);
         if (auto r = finishCommand(m_connection); !r)
             failure = r.error();
-        return failure.withContext(context());
+        return failure.withContext(context(failure));
     }
     if (auto r = finishCommand(m_connection); !r)
-        return r.error().withContext(context());
+        return r.error().withContext(context(r.error()));
+    if (pinned) {
+        if (auto r = pinned->commit(); !r)
+            return r.error();
+    }
     return count;
 }
 

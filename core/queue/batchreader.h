@@ -58,7 +58,25 @@ public:
         QString name;
         QString condition;
         QStringList keyColumns;
+        // The columns the condition reads and their types when it was
+        // added (used where the provider no longer has the table); json and
+        // jsonb columns among them travel as text (jsonText).
+        QStringList columns;
+        QStringList types;
+        QStringList jsonText;
     };
+
+    // The columns `columns` of a row image, decoded from the JSON `data`
+    // (an SQL expression) as a derived table known as `alias`, each as its
+    // (base) type in `types`: what a row condition is judged over, on the
+    // provider, for every image; add-table checks the condition in the same
+    // form. No other column is decoded, so no other type is involved.
+    static QString decodedImage(const Connection &c,
+                                const QString &data,
+                                const QString &alias,
+                                const QStringList &columns,
+                                const QStringList &types,
+                                const QStringList &jsonText);
 
     BatchReader(Connection &connection, QString queue, QString consumer);
 
@@ -87,7 +105,8 @@ public:
 
 private:
     // The batch query wrapped so the provider applies `filters`.
-    QString filteredQuery(const QString &batchQuery, const QHash<int, RowFilter> &filters) const;
+    Result<QString> filteredQuery(const QString &batchQuery,
+                                  const QHash<int, RowFilter> &filters) const;
 
     Connection &m_connection;
     QString m_queue;

@@ -595,10 +595,23 @@ Result<void> Applier::copyEvents(const Batch &batch,
     bool sent = true;
     // Row conditions are judged on the provider, where the copy judged them.
     QHash<int, BatchReader::RowFilter> filters;
+    // Also for a table the root released: its last events, before the
+    // release, are judged like all others (never written unjudged).
     for (const TableMapping &t : tables) {
-        if (!t.condition.isEmpty() && !t.inCopy && t.captured)
-            filters.insert(t.sourceTableId,
-                           {t.sourceSchema, t.sourceName, t.condition, t.keyColumns});
+        if (t.condition.isEmpty() || t.inCopy)
+            continue;
+        BatchReader::RowFilter f;
+        f.schema = t.sourceSchema;
+        f.name = t.sourceName;
+        f.condition = t.condition;
+        f.keyColumns = t.keyColumns;
+        f.columns = t.conditionColumns;
+        f.types = t.conditionTypes;
+        for (const QString &c : t.conditionColumns) {
+            if (t.jsonTextColumns.contains(c))
+                f.jsonText.append(c);
+        }
+        filters.insert(t.sourceTableId, f);
     }
     auto read = reader.streamEvents(
         batch,
@@ -615,6 +628,13 @@ Result<void> Applier::copyEvents(const Batch &batch,
             // Nothing a table's copy already holds or will hold.
             if (table->inCopy || (table->skipSeenBy && table->skipSeenBy->sees(e.txid)))
                 return true;
+            if (table->holdEvents) {
+                // Kept as read, for after its copy (storeHeldEvents).
+                streamed.held.insert(e.tableId);
+                streamed.lines.append(e.id);
+                sent = PQputCopyData(m_node.handle(), e.line.data(), int(e.line.size())) == 1;
+                return sent;
+            }
             ++result.applied;
             QByteArrayView line = e.line;
             int shape = 0;
@@ -1027,7 +1047,7 @@ Result<void> Applier::applySegment(const Segment &segment,
 }
 
 Result<ApplyResult>
-Applier::apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMapping> &tables)
+Applier::apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMapping> &given)
 {
     ApplyResult result;
     QElapsedTimer clock;
@@ -1045,8 +1065,20 @@ Applier::apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMa
     if (auto r = checkPosition(batch, result); !r || result.alreadyApplied)
         return r ? Result<ApplyResult>(result) : Result<ApplyResult>(r.error());
 
+    // From here on the tables as this transaction sees them, not as the
+    // caller read them before it began (a copy may have ended since).
+    QSet<int> withHeld;
+    auto locked = lockCopyStates(given, withHeld);
+    if (!locked)
+        return locked.error();
+    const QHash<int, TableMapping> &tables = *locked;
+
     Streamed streamed;
     if (auto r = copyEvents(batch, reader, tables, result, streamed); !r)
+        return r.error();
+    if (auto r = storeHeldEvents(streamed); !r)
+        return r.error();
+    if (auto r = takeHeldEvents(tables, withHeld, streamed, result); !r)
         return r.error();
     result.streamNs = clock.nsecsElapsed();
 
@@ -1102,6 +1134,8 @@ Applier::apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMa
             return gone.error();
         if (gone->rowCount() == 0)
             continue;
+        if (auto r = dropHeldEvents(id); !r)
+            return r.error();
         // Removing the deny triggers needs the table's owner: without, the
         // subscription still ends and the log says what is left to do.
         const QString dest = m_node.quoteQualified(gone->text(0, 0), gone->text(0, 1));
@@ -1135,6 +1169,7 @@ Applier::apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMa
     if (auto r = tx->commit(); !r)
         return r.error().withContext(QStringLiteral("applying batch %1").arg(batch.id));
     result.commitNs = clock.nsecsElapsed() - result.streamNs - result.statementsNs;
+    result.tables = tables;
     return result;
 }
 

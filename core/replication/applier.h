@@ -24,6 +24,10 @@ struct ApplyResult
     qint64 streamNs = 0;
     qint64 statementsNs = 0;
     qint64 commitNs = 0;
+    // The node's tables as this batch's transaction found them (merge states
+    // read under their row locks): what the worker judges catching-up
+    // tables by afterwards. Empty for a batch already applied.
+    QHash<int, TableMapping> tables;
 };
 
 // Applies batches of a provider's queue to one node's database.
@@ -110,6 +114,7 @@ private:
         QHash<int, QHash<quint64, ColumnSet>> columnSets; // table id -> signature -> names
         QList<int> released;                              // 'R' events, table ids
         QVector<qint64> lines; // the event id of each line sent (8 bytes an event)
+        QSet<int> held;        // tables whose events this batch keeps for after their copy
     };
     struct Segment
     {
@@ -119,6 +124,24 @@ private:
     };
 
     Result<void> configureTransaction();
+    // Held events (applierheld.cpp, DESIGN §4 "Parallel copies"). The
+    // tables' merge states as this transaction finds them, each node_table
+    // row share-locked to COMMIT (no copy takes its snapshot meanwhile), or
+    // found locked by a running copy: that table's events are held.
+    // `withHeld` gets the tables whose held events this batch applies.
+    Result<QHash<int, TableMapping>> lockCopyStates(const QHash<int, TableMapping> &tables,
+                                                    QSet<int> &withHeld);
+    // Moves this batch's events of held tables from ferry_ev to ferry.held_event.
+    Result<void> storeHeldEvents(const Streamed &streamed);
+    // Moves the held events of `withHeld` (tables no copy runs for now) into
+    // ferry_ev, less those a catching-up table's copy saw, and adds them to
+    // what was streamed: every shape (they are not scanned), their column sets.
+    Result<void> takeHeldEvents(const QHash<int, TableMapping> &tables,
+                                const QSet<int> &withHeld,
+                                Streamed &streamed,
+                                ApplyResult &result);
+    // The provider released a table: its held events go with it.
+    Result<void> dropHeldEvents(int sourceTableId);
     Result<void> checkPosition(const Batch &batch, ApplyResult &result);
     Result<void> copyEvents(const Batch &batch,
                             BatchReader &reader,

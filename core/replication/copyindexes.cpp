@@ -24,6 +24,7 @@ Result<SetAsideIndexes> SetAsideIndexes::drop(Connection &node, const QString &t
             "i.indexrelid AND con.conrelid = i.indrelid) AND NOT EXISTS (SELECT 1 FROM "
             "pg_catalog.pg_depend d WHERE d.refclassid = 'pg_catalog.pg_class'::"
             "pg_catalog.regclass AND d.refobjid = i.indexrelid AND d.deptype = 'n') "
+            "AND (ts.oid IS NULL OR pg_catalog.has_tablespace_privilege(ts.oid, 'CREATE')) "
             "ORDER BY 1"),
         {table});
     if (!indexes)
@@ -34,10 +35,13 @@ Result<SetAsideIndexes> SetAsideIndexes::drop(Connection &node, const QString &t
     QStringList drops;
     for (int i = 0; i < indexes->rowCount(); ++i) {
         const QString name = indexes->text(i, 0);
-        QStringList statements{indexes->text(i, 1)};
-        if (!indexes->isNull(i, 2))
-            statements.append(QStringLiteral("ALTER INDEX %1 SET TABLESPACE %2")
-                                  .arg(name, node.quoteIdentifier(indexes->text(i, 2))));
+        // Built where it was: its own tablespace, or the database's default
+        // (not the session's default_tablespace).
+        QStringList statements{QStringLiteral("SET LOCAL default_tablespace = %1")
+                                   .arg(indexes->isNull(i, 2)
+                                            ? QStringLiteral("''")
+                                            : node.quoteIdentifier(indexes->text(i, 2))),
+                               indexes->text(i, 1)};
         if (!indexes->isNull(i, 3))
             statements.append(QStringLiteral("COMMENT ON INDEX %1 IS %2")
                                   .arg(name, node.quoteLiteral(indexes->text(i, 3))));
@@ -82,10 +86,10 @@ Result<void> SetAsideIndexes::restore(Connection &node) const
             if (auto r = node.exec(statement); !r)
                 return std::move(r.error().withContext(
                     QStringLiteral("building an index again after the copy (%1)")
-                        .arg(statements.first())));
+                        .arg(statements.value(1))));
         }
     }
-    return {};
+    return {}; // SET LOCAL default_tablespace ends with the copy's transaction
 }
 
 Result<bool> binaryCopyFits(Connection &provider,
@@ -94,11 +98,20 @@ Result<bool> binaryCopyFits(Connection &provider,
                             const QString &table,
                             const QStringList &columns)
 {
+    // A type is sent in binary only where its binary form means the same on
+    // both servers: one of the core types initdb makes with a fixed oid
+    // (below 10000), with send and receive functions, not a reg* type
+    // (whose binary form is an oid of the server it came from), nor an
+    // array of one. Anything else is 0, and the copy is in text.
     const QString typesSql = QStringLiteral(
         "SELECT pg_catalog.pg_encoding_to_char(d.encoding), pg_catalog.array_to_json(ARRAY("
-        "SELECT pg_catalog.format('%s:%s', a.attname, a.atttypid) FROM pg_catalog.pg_attribute "
-        "a WHERE a.attrelid = $1::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped)) "
-        "FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()");
+        "SELECT pg_catalog.format('%s:%s', a.attname, CASE WHEN a.atttypid < 10000 AND "
+        "t.typsend <> 0 AND t.typreceive <> 0 AND t.typname !~ '^_?reg' AND (e.oid IS NULL OR "
+        "(e.typsend <> 0 AND e.typreceive <> 0 AND e.typname !~ '^reg')) THEN a.atttypid ELSE 0 "
+        "END) FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+        "LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typcategory = 'A' WHERE "
+        "a.attrelid = $1::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped)) FROM "
+        "pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()");
     auto here = node.exec(typesSql, {table});
     if (!here)
         return here.error();
@@ -117,10 +130,9 @@ Result<bool> binaryCopyFits(Connection &provider,
     };
     const auto nodeTypes = typesOf(here->jsonStrings(0, 1));
     const auto sourceTypes = typesOf(there->jsonStrings(0, 1));
-    constexpr qint64 kFirstNormalObjectId = 16384;
     for (const QString &c : columns) {
         const qint64 type = sourceTypes.value(c, -1);
-        if (type < 0 || type >= kFirstNormalObjectId || nodeTypes.value(c, -2) != type)
+        if (type <= 0 || nodeTypes.value(c, -2) != type)
             return false;
     }
     return true;

@@ -5,6 +5,7 @@
 #include "queue/ticker.h"
 #include "replication/applier.h"
 #include "replication/nodecatalog.h"
+#include "replication/parallelcopies.h"
 #include "replication/tablecopy.h"
 #include "replication/tableregistry.h"
 #include "util/joblogfile.h"
@@ -13,6 +14,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QScopeGuard>
 #include <QSet>
 #include <QThread>
 
@@ -48,6 +50,8 @@ NodeWorker::NodeWorker(WorkerOptions options)
     , m_sequences(m_options.queue, m_options.sequenceSyncMs)
 {}
 
+NodeWorker::~NodeWorker() = default; // runLeaf() stopped the copies already
+
 WorkerOptions NodeWorker::optionsFor(const JobConfig &config)
 {
     WorkerOptions o;
@@ -55,6 +59,7 @@ WorkerOptions NodeWorker::optionsFor(const JobConfig &config)
     o.queue = config.queueName();
     o.loopDelay = config.loopDelay();
     o.lockTimeout = config.lockTimeout();
+    o.parallelCopies = config.parallelCopies();
     o.runTicker = config.ticker();
     // ticker_period bounds how long a waiting event waits for the ticker to
     // look; whether a tick is due is the queue's own rule (DESIGN §3).
@@ -172,9 +177,13 @@ Result<void> NodeWorker::run(const std::atomic_bool &stop)
             return {};
         retryMs = qMin(retryMs * 2, m_options.retryMaxMs);
     }
-    qCInfo(lcCore).noquote() << QStringLiteral("worker of %1 node '%2' (queue '%3') on %4 started")
-                                    .arg(nodeTypeName(m_info.type), m_info.name, m_info.queue,
-                                         m_node->displayName());
+    qCInfo(lcCore).noquote()
+        << QStringLiteral("worker of %1 node '%2' (queue '%3') on %4 started%5")
+               .arg(nodeTypeName(m_info.type), m_info.name, m_info.queue, m_node->displayName(),
+                    m_info.type == NodeType::Root ? QString()
+                                                  : QStringLiteral("; it copies up to %1 tables at "
+                                                                   "once (parallel_copies)")
+                                                        .arg(qMax(1, m_options.parallelCopies)));
     (void)heartbeat(true);
     Result<void> result = m_info.type == NodeType::Root ? runRoot(stop) : runLeaf(stop);
     if (m_locked && m_node->isOpen())
@@ -319,6 +328,21 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
 {
     int retryMs = m_options.retryMinMs;
     std::optional<Connection> provider;
+    m_copies = std::make_unique<ParallelCopies>(m_options.parallelCopies);
+    // However the worker ends (a stop, a reload, the node dropped), its
+    // copies are canceled and waited for: none outlives it, none commits
+    // part of a table, and the next worker copies them again.
+    const auto stopCopies = qScopeGuard([this] {
+        QStringList names;
+        for (const NodeTable &t : m_copies->runningTables())
+            names.append(displayTableName(*m_node, t.destSchema, t.destName));
+        m_copies->stop();
+        if (!names.isEmpty())
+            qCInfo(lcCore).noquote()
+                << QStringLiteral("canceled the copies of %1: they start again with the worker")
+                       .arg(names.join(QStringLiteral(", ")));
+        m_copies.reset();
+    });
     while (!stop.load()) {
         Result<void> round;
         bool idle = false;
@@ -360,7 +384,7 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
                         round = n.error();
                         break;
                     }
-                    if (n->has_value())
+                    if (n->has_value() || m_copies->hasFinished())
                         break;
                 }
             }
@@ -402,7 +426,11 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
 
 Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool &stop, bool &idle)
 {
-    // `ferry pause` takes effect before the next batch, not the next heartbeat.
+    // Before the tables are read: a copy that ended is no longer running,
+    // and its table's state is the one it left.
+    finishCopies();
+    // `ferry pause` takes effect before the next batch, not the next heartbeat
+    // (and no copy starts; those that run go on).
     auto paused
         = m_node->exec(QStringLiteral("SELECT paused FROM ferry.node_info WHERE queue_name = $1"),
                        {m_options.queue});
@@ -430,11 +458,11 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
     if (auto r = TableRegistry::syncSources(*m_node, m_options.queue, *source, *nodeTables); !r)
         return r;
 
-    // Initial copies first, one table per round, so batches keep flowing
-    // between the copies of a long list. A table whose copy failed is tried
-    // again later; meanwhile the batches of the other tables flow.
-    if (auto copied = copyDueTable(provider, *nodeTables); !copied || copied.value())
-        return copied ? Result<void>() : Result<void>(copied.error());
+    // Initial copies run beside the batches, on sessions of their own. A
+    // table whose copy failed is tried again later; meanwhile the batches
+    // of the other tables flow.
+    if (auto r = startCopies(*nodeTables); !r)
+        return r;
 
     BatchReader reader(provider, m_options.queue, m_info.workerName);
     auto batch = reader.nextBatch();
@@ -494,16 +522,23 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
     if (!end)
         return end.error();
     if (end->rowCount() == 1) {
+        // As the batch's transaction found the tables (a copy may have
+        // ended since the round read them), and only for the copy whose
+        // snapshot that was (told by its xmax, all the check goes by).
         const auto endSnapshot = Snapshot::parse(end->bytes(0, 0));
-        for (const TableMapping &t : tables) {
+        for (const TableMapping &t : std::as_const(applied->tables)) {
             if (t.skipSeenBy && endSnapshot && t.skipSeenBy->isCoveredBy(*endSnapshot)) {
-                if (auto r = m_node->exec(QStringLiteral("UPDATE ferry.node_table SET merge_state "
-                                                         "= 'ok', copy_snapshot = NULL WHERE "
-                                                         "queue_name = $1 AND source_table_id = "
-                                                         "$2 AND merge_state = 'catching-up'"),
-                                          {m_options.queue, t.sourceTableId});
-                    !r)
+                auto r = m_node->exec(QStringLiteral("UPDATE ferry.node_table SET merge_state "
+                                                     "= 'ok', copy_snapshot = NULL WHERE "
+                                                     "queue_name = $1 AND source_table_id = "
+                                                     "$2 AND merge_state = 'catching-up' AND "
+                                                     "pg_catalog.split_part(copy_snapshot, ':', "
+                                                     "2)::bigint = $3"),
+                                      {m_options.queue, t.sourceTableId, t.skipSeenBy->xmax});
+                if (!r)
                     return r.error();
+                if (r->affectedRows() == 0)
+                    continue;
                 qCInfo(lcCore).noquote()
                     << QStringLiteral("%1 is in sync")
                            .arg(displayTableName(*m_node, t.targetSchema, t.targetName));
@@ -514,18 +549,31 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
     return {};
 }
 
-Result<bool> NodeWorker::copyDueTable(Connection &provider, const QList<NodeTable> &tables)
+Result<void> NodeWorker::startCopies(const QList<NodeTable> &tables)
 {
+    if (m_info.paused || m_copies->running() >= m_copies->capacity())
+        return {};
     QList<const NodeTable *> waiting;
     for (const NodeTable &t : tables) {
         if (t.mergeState == QLatin1String("in-copy") && t.sourceTableId != 0)
             waiting.append(&t);
     }
-    if (waiting.isEmpty())
-        return false;
-    // Tables that others' foreign keys reference are copied first, so a
-    // node whose role cannot switch its foreign keys off finds the parent
-    // rows there when the child's copy comes.
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const auto due = [&](const NodeTable *t) {
+        return !m_copies->isRunning(t->sourceTableId)
+               && m_copyRetryAtMs.value(t->sourceTableId) <= nowMs;
+    };
+    bool anyDue = false;
+    for (const NodeTable *t : std::as_const(waiting))
+        anyDue = anyDue || due(t);
+    if (!anyDue)
+        return {};
+    // A table whose foreign keys reference another in-copy table waits
+    // while that one's copy runs or is due: a node whose role cannot switch
+    // its foreign keys off finds the parent rows there when the child's copy
+    // comes. A parent whose copy failed (waiting for its retry) holds up
+    // nobody, nor does a cycle of references.
+    QHash<const NodeTable *, QList<const NodeTable *>> parents;
     if (waiting.size() > 1) {
         QStringList names;
         for (const NodeTable *t : std::as_const(waiting))
@@ -533,76 +581,101 @@ Result<bool> NodeWorker::copyDueTable(Connection &provider, const QList<NodeTabl
         auto keys = foreignKeysBetween(*m_node, names);
         if (!keys)
             return keys.error();
-        QList<const NodeTable *> parentsFirst;
-        QList<const NodeTable *> later;
-        QSet<int> referencing;
-        for (const auto &key : std::as_const(*keys))
-            referencing.insert(key.first);
-        for (qsizetype i = 0; i < waiting.size(); ++i)
-            (referencing.contains(int(i)) ? later : parentsFirst).append(waiting.at(i));
-        waiting = parentsFirst + later;
+        for (const auto &[child, parent] : std::as_const(*keys))
+            parents[waiting.at(child)].append(waiting.at(parent));
     }
-    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    const NodeTable *due = nullptr;
+    QList<const NodeTable *> ready;
+    QList<const NodeTable *> heldUp;
     for (const NodeTable *t : std::as_const(waiting)) {
-        if (m_copyRetryAtMs.value(t->sourceTableId) <= nowMs) {
-            due = t;
-            break;
-        }
+        if (!due(t))
+            continue;
+        bool blocked = false;
+        for (const NodeTable *p : parents.value(t))
+            blocked = blocked || m_copies->isRunning(p->sourceTableId) || due(p);
+        (blocked ? heldUp : ready).append(t);
     }
-    if (!due)
-        return false;
-    const NodeTable &table = *due;
-    const int key = table.sourceTableId;
-    const QString name = displayTableName(*m_node, table.destSchema, table.destName);
-    qCInfo(lcCore).noquote() << QStringLiteral("copying %1").arg(name);
-    auto copied = copyTable(provider, *m_node, m_options.queue, table, m_options.lockTimeout);
-    if (!copied) {
-        const auto backOff = [&]() {
-            const qint64 wait
-                = qMin<qint64>(m_options.retryMaxMs,
-                               qMax<qint64>(m_options.retryMinMs, 2 * m_copyBackoffMs.value(key)));
-            m_copyBackoffMs.insert(key, wait);
-            m_copyRetryAtMs.insert(key, nowMs + wait);
-        };
-        if (copied.error().kind() == ErrorKind::Canceled) {
+    if (ready.isEmpty() && m_copies->running() == 0 && !heldUp.isEmpty())
+        ready.append(heldUp.first()); // a cycle: one of them goes first
+
+    const auto provider = ConnectionString::parse(m_info.providerLocation);
+    if (!provider)
+        return provider.error();
+    for (const NodeTable *t : std::as_const(ready)) {
+        if (m_copies->running() >= m_copies->capacity())
+            break;
+        qCInfo(lcCore).noquote() << QStringLiteral("copying %1")
+                                        .arg(displayTableName(*m_node, t->destSchema, t->destName));
+        ParallelCopies::Job job;
+        job.table = *t;
+        job.node = m_options.db;
+        job.provider = *provider;
+        job.queue = m_options.queue;
+        job.lockTimeout = m_options.lockTimeout;
+        m_copies->start(std::move(job));
+    }
+    return {};
+}
+
+void NodeWorker::backOffCopy(int sourceTableId, qint64 minimumMs)
+{
+    const qint64 wait = qMax(
+        minimumMs,
+        qMin<qint64>(m_options.retryMaxMs,
+                     qMax<qint64>(m_options.retryMinMs, 2 * m_copyBackoffMs.value(sourceTableId))));
+    m_copyBackoffMs.insert(sourceTableId, wait);
+    m_copyRetryAtMs.insert(sourceTableId, QDateTime::currentMSecsSinceEpoch() + wait);
+}
+
+void NodeWorker::finishCopies()
+{
+    for (ParallelCopies::Outcome &outcome : m_copies->takeFinished()) {
+        const NodeTable &table = outcome.table;
+        const int key = table.sourceTableId;
+        const QString name = displayTableName(*m_node, table.destSchema, table.destName);
+        if (outcome.result) {
+            // Also closes what an earlier run of the worker logged for this copy.
+            (void)resolveNodeErrors(*m_node, m_options.queue, name);
+            m_copyBackoffMs.remove(key);
+            m_copyRetryAtMs.remove(key);
+            continue;
+        }
+        const Error &e = outcome.result.error();
+        if (e.kind() == ErrorKind::Canceled) {
             // Not wanted any more, changed under it, or its lock not had in
             // time: tried again soon, while the batches (which may hold the
             // table's release) go on.
             qCInfo(lcCore).noquote()
-                << QStringLiteral("copy of %1 put off: %2").arg(name, copied.error().toString());
-            backOff();
-            return true;
+                << QStringLiteral("copy of %1 put off: %2").arg(name, e.toString());
+            backOffCopy(key);
+            continue;
         }
         (void)m_node->exec(QStringLiteral("UPDATE ferry.node_table SET last_error = $3 WHERE "
                                           "queue_name = $1 AND source_table_id = $2"),
-                           {m_options.queue, table.sourceTableId, causeFirst(copied.error())});
-        if (isConnectionError(copied.error()))
-            return copied.error();
+                           {m_options.queue, key, causeFirst(e)});
+        if (e.kind() == ErrorKind::Auth) {
+            // Said once; tried as rarely as the worker's own refused login.
+            if (m_copyLoginRefused != e.toString())
+                qCCritical(lcCore).noquote()
+                    << QStringLiteral("copy of %1 failed: %2").arg(name, e.toString());
+            m_copyLoginRefused = e.toString();
+            backOffCopy(key, m_options.authRetryMs);
+            continue;
+        }
+        backOffCopy(key);
+        if (isConnectionError(e)) {
+            qCWarning(lcCore).noquote()
+                << QStringLiteral("copy of %1 failed: %2 - retrying in %3 ms")
+                       .arg(name, e.toString())
+                       .arg(m_copyBackoffMs.value(key));
+            continue;
+        }
         qCCritical(lcCore).noquote()
-            << QStringLiteral("copy of %1 failed: %2").arg(name, copied.error().toString());
+            << QStringLiteral("copy of %1 failed: %2").arg(name, e.toString());
         ErrorSite site;
         site.copy = true;
         site.table = name;
-        (void)recordNodeError(*m_node, m_options.queue, copied.error(), site);
-        backOff();
-        return true;
+        (void)recordNodeError(*m_node, m_options.queue, e, site);
     }
-    // Also closes what an earlier run of the worker logged for this copy.
-    (void)resolveNodeErrors(*m_node, m_options.queue, name);
-    m_copyBackoffMs.remove(key);
-    m_copyRetryAtMs.remove(key);
-    QString how = copied->binary ? QStringLiteral(" in binary format") : QString();
-    if (copied->indexesBuiltAfter > 0)
-        how += QStringLiteral(", %1 index(es) built after the load").arg(copied->indexesBuiltAfter);
-    qCInfo(lcCore).noquote()
-        << QStringLiteral("copied %1: %2 rows%3, catching up").arg(name).arg(copied->rows).arg(how);
-    // A tick after the copy lets the table become ok with the next
-    // batch, also on an idle root that would tick only every idle_period.
-    if (auto r = provider.exec(QStringLiteral("SELECT ferry.ticker($1, true)"), {m_options.queue});
-        !r)
-        qCWarning(lcCore).noquote() << r.error().toString();
-    return true;
 }
 
 } // namespace ferry

@@ -16,10 +16,12 @@
 namespace ferry {
 
 struct NodeTable;
+class ParallelCopies;
 
 // The sessions a running NodeWorker has open, for a stop that cannot wait
-// for the statement in flight (a long initial copy): cancel() sends each a
-// cancel request from any thread. The worker registers every session it
+// for the statement in flight (a batch waiting for a lock): cancel() sends
+// each a cancel request from any thread. (Initial copies run on sessions of
+// their own, which the worker cancels itself when it stops.) The worker registers every session it
 // opens or reopens, from its own thread.
 class WorkerCancel
 {
@@ -39,6 +41,7 @@ struct WorkerOptions
     QString queue;
     double loopDelay = 1.0;    // seconds to wait for a tick when NOTIFY stays silent
     double lockTimeout = 10.0; // seconds, for the initial copy's locks
+    int parallelCopies = 1;    // initial copies at once, each on sessions of its own
     bool runTicker = true;     // root only: also tick and maintain the queue
     int tickerPollMs = 200;
     int retryMinMs = 500; // back-off after an error: doubles up to retryMaxMs
@@ -53,9 +56,11 @@ struct WorkerOptions
 // The worker of one node (`ferry CONFIG.ini worker`).
 //
 // On the root it runs the ticker (unless a separate `ferry ticker` does) and
-// keeps the node's heartbeat. On a leaf it copies tables that wait for their
-// initial copy, then applies its provider's batches, one node transaction
-// each (see Applier), woken by the provider's NOTIFY after each tick.
+// keeps the node's heartbeat. On a leaf it applies its provider's batches,
+// one node transaction each (see Applier), woken by the provider's NOTIFY
+// after each tick, while up to parallelCopies tables that wait for their
+// initial copy are copied on threads and sessions of their own
+// (ParallelCopies); a stop cancels those copies and waits for them.
 //
 // One worker per node: it holds a session advisory lock on the node's
 // database while it runs. A lost connection is logged with the masked
@@ -69,6 +74,7 @@ class NodeWorker
 {
 public:
     explicit NodeWorker(WorkerOptions options);
+    ~NodeWorker();
 
     // The options of CONFIG.ini's worker (both front ends run it this way).
     static WorkerOptions optionsFor(const JobConfig &config);
@@ -90,9 +96,13 @@ private:
     Result<void> runLeaf(const std::atomic_bool &stop);
     // One round of a leaf: a copy, a batch, or a wait for the next tick.
     Result<void> leafRound(Connection &provider, const std::atomic_bool &stop, bool &idle);
-    // Copies the first in-copy table that is due (referenced tables first);
-    // true when it tried one, so the round ends there.
-    Result<bool> copyDueTable(Connection &provider, const QList<NodeTable> &tables);
+    // Starts the copies of in-copy tables that are due, while slots are
+    // free; a table other in-copy tables' foreign keys reference first.
+    Result<void> startCopies(const QList<NodeTable> &tables);
+    // What the copies that ended since the last round did: logged, their
+    // errors stored, a failed one tried again after a back-off.
+    void finishCopies();
+    void backOffCopy(int sourceTableId, qint64 minimumMs = 0);
     Result<void> heartbeat(bool force);
     void recordError(const Error &error);
     Error droppedError() const;
@@ -110,7 +120,9 @@ private:
     qint64 m_lastHeartbeatMs = 0;
     QHash<int, qint64> m_copyRetryAtMs; // failed copies: provider's table id -> when to retry
     QHash<int, qint64> m_copyBackoffMs;
-    bool m_tableError = false; // a node_table row holds the error a batch failed on
+    std::unique_ptr<ParallelCopies> m_copies; // a leaf's, while runLeaf() runs
+    QString m_copyLoginRefused;               // a copy's refused login, said once
+    bool m_tableError = false;                // a node_table row holds the error a batch failed on
     RefusedLogin m_refused;
     SequenceSync m_sequences;
 };

@@ -143,8 +143,7 @@ Result<TableCopyResult> copyTable(Connection &provider,
         return write.error();
     if (auto r = leaf.exec(kPinnedFormats
                            + QStringLiteral("; SET LOCAL ferry.apply_session = on; "
-                                            "SET CONSTRAINTS ALL DEFERRED; ")
-                           + lockTimeout);
+                                            "SET CONSTRAINTS ALL DEFERRED"));
         !r)
         return r.error();
     if (!leaf.exec(QStringLiteral("SAVEPOINT ferry_role; SET LOCAL session_replication_role = "
@@ -153,7 +152,11 @@ Result<TableCopyResult> copyTable(Connection &provider,
         if (auto r = leaf.exec(QStringLiteral("ROLLBACK TO SAVEPOINT ferry_role")); !r)
             return r.error();
     }
-    // Still wanted? remove-table, or the provider's release, may have come since.
+    // Still wanted? remove-table, or the provider's release, may have come
+    // since. The row stays locked to COMMIT: a batch that finds it locked
+    // keeps the table's events (ferry.held_event); one that holds it
+    // (FOR SHARE) is waited for without a lock_timeout, so no snapshot is
+    // taken before that batch committed (applierheld.cpp).
     auto still = leaf.exec(QStringLiteral("SELECT 1 FROM ferry.node_table WHERE queue_name = $1 "
                                           "AND source_table_id = $2 AND merge_state = 'in-copy' "
                                           "FOR UPDATE"),
@@ -163,6 +166,15 @@ Result<TableCopyResult> copyTable(Connection &provider,
     if (still->rowCount() == 0)
         return Error(ErrorKind::Canceled,
                      QStringLiteral("table %1 is no longer waiting for its copy").arg(destDisplay));
+    // What batches held for the table before this lock: they committed
+    // before the snapshot below is taken, so it holds all of their changes.
+    if (auto r = leaf.exec(QStringLiteral("DELETE FROM ferry.held_event WHERE queue_name = $1 AND "
+                                          "source_table_id = $2"),
+                           {queue, table.sourceTableId});
+        !r)
+        return r.error();
+    if (auto r = leaf.exec(lockTimeout); !r)
+        return r.error();
     auto nodeColumns = leaf.exec(
         QStringLiteral("SELECT attname, attgenerated <> '' FROM pg_catalog.pg_attribute WHERE "
                        "attrelid = $1::pg_catalog.text::pg_catalog.regclass AND attnum > 0 AND "
@@ -202,6 +214,16 @@ Result<TableCopyResult> copyTable(Connection &provider,
                      QStringLiteral("the provider no longer replicates %1: its release reaches "
                                     "this node with the next batches")
                          .arg(source->display));
+    if (!table.condition.isEmpty()) {
+        if (auto checked
+            = checkConditionOn(provider, source->qualified, table.sourceName, table.condition);
+            !checked)
+            return Error(ErrorKind::Data,
+                         QStringLiteral("the row condition of %1 no longer passes its checks on "
+                                        "the provider (%2): remove-table it here and add-table it "
+                                        "with one that does")
+                             .arg(destDisplay, checked.error().message()));
+    }
     auto read
         = Transaction::begin(provider, QStringLiteral("ISOLATION LEVEL REPEATABLE READ READ ONLY"));
     if (!read)
@@ -283,6 +305,17 @@ Result<TableCopyResult> copyTable(Connection &provider,
         return binary.error();
     const QString format = *binary ? QStringLiteral(" (FORMAT binary)") : QString();
 
+    // The condition is checked again (a function it calls may have been
+    // joined by a closer overload since, a column dropped); and with it the
+    // source is still read in its physical order (no parallel or index
+    // scan), so a line the node refuses can be found again.
+    if (!table.condition.isEmpty()) {
+        if (auto r = provider.exec(QStringLiteral(
+                "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL enable_indexscan = off; "
+                "SET LOCAL enable_indexonlyscan = off; SET LOCAL enable_bitmapscan = off"));
+            !r)
+            return r.error();
+    }
     // The row condition, judged here as every later row image is judged:
     // on the provider, over the table's own columns.
     const QString where

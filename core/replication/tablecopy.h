@@ -20,6 +20,9 @@ struct TableCopyResult
 // applies the rest, until a batch starts past the snapshot and the table is
 // ok. Both sessions pin DateStyle, IntervalStyle, extra_float_digits,
 // bytea_output and lc_monetary, so every value reads back as it was written.
+// The table's node_table row stays locked to COMMIT, and what batches held
+// for the table before that lock is deleted (see applierheld.cpp): the
+// worker's batches go on while the copy runs, on sessions of its own.
 Result<TableCopyResult> copyTable(Connection &provider,
                                   Connection &leaf,
                                   const QString &queue,

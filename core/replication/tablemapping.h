@@ -25,6 +25,8 @@ struct TableMapping
     // The node's row condition (judged on the provider) and the columns it
     // keeps; empty: every row, every column.
     QString condition;
+    QStringList conditionColumns; // the provider's columns it reads
+    QStringList conditionTypes;   // and their types when it was added
     QStringList columns;
     // While a freshly copied table catches up: events of transactions this
     // snapshot (the copy's) saw are already in the copied rows, so skipped.
@@ -33,6 +35,10 @@ struct TableMapping
     // them), but the provider's release of the table still ends the
     // subscription.
     bool inCopy = false;
+    // Its copy runs now, in another session: whether that copy's snapshot
+    // will see an event cannot be told yet, so its events are kept in
+    // ferry.held_event until the copy committed (DESIGN §4, parallel copies).
+    bool holdEvents = false;
 };
 
 // Every table a queue ever captured (also released ones, whose last event

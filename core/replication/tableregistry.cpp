@@ -210,7 +210,9 @@ Result<QStringList> createTableSql(Connection &node,
     auto indexes = provider.exec(
         QStringLiteral(
             "SELECT pg_catalog.pg_get_indexdef(i.indexrelid), pg_catalog.format('%I.%I', "
-            "n.nspname, t.relname), x.relname, i.indexprs IS NOT NULL OR i.indpred IS NOT NULL, "
+            "n.nspname, t.relname), x.relname, i.indexprs IS NOT NULL OR i.indpred IS NOT NULL "
+            "OR NOT i.indimmediate OR EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE "
+            "con.conindid = i.indexrelid AND con.contype = 'x'), "
             "pg_catalog.array_to_json(ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a "
             "WHERE a.attrelid = i.indrelid AND a.attnum OPERATOR(pg_catalog.=) ANY (i.indkey))) "
             "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
@@ -231,9 +233,10 @@ Result<QStringList> createTableSql(Connection &node,
             notMade.append(QStringLiteral("index %1 of %2: not made on the node (%3); make it "
                                           "there by hand if you need it")
                                .arg(indexes->text(i, 2), indexes->text(i, 1),
-                                    !columnsKept ? QStringLiteral("a column of it is not kept")
-                                                 : QStringLiteral("an expression or partial "
-                                                                  "index")));
+                                    !columnsKept
+                                        ? QStringLiteral("a column of it is not kept")
+                                        : QStringLiteral("an expression, partial, deferrable or "
+                                                         "exclusion index")));
             continue;
         }
         const bool unique = definition.startsWith(QLatin1String("CREATE UNIQUE INDEX"));
@@ -433,6 +436,12 @@ Result<void> checkLeafTable(Connection &node,
         }
     }
     return {};
+}
+
+QString jsonList(const QStringList &list)
+{
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(list)).toJson(QJsonDocument::Compact));
 }
 
 } // namespace
@@ -783,7 +792,8 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
 
     // Every target must exist here and be able to take what the root sends.
     QList<Captured> toAdd;
-    QHash<int, QStringList> toCreate; // by the provider's table id: the statements
+    QHash<int, QStringList> toCreate;        // by the provider's table id: the statements
+    QHash<int, CheckedCondition> conditions; // by the provider's table id
     for (const Captured &c : wanted) {
         const auto [targetSchema, targetName] = targetOf(c);
         const QString display = displayTableName(m_node, targetSchema, targetName);
@@ -861,10 +871,33 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
             }
         }
         if (!options.condition.isEmpty()) {
-            if (auto r = checkConditionOn(provider, provider.quoteQualified(c.schema, c.name),
-                                          c.name, options.condition);
-                !r)
-                return r.error();
+            auto checked = checkConditionOn(provider, provider.quoteQualified(c.schema, c.name),
+                                            c.name, options.condition);
+            if (!checked)
+                return checked.error();
+            conditions.insert(c.id, *checked);
+            // Rows the condition leaves out would break another table's
+            // foreign key here, unless the node applies in replica mode.
+            if (!replica.value()) {
+                auto referencing = m_node.exec(
+                    QStringLiteral("SELECT con.conrelid::pg_catalog.regclass::pg_catalog.text "
+                                   "FROM pg_catalog.pg_constraint con WHERE con.contype = 'f' AND "
+                                   "con.confrelid = pg_catalog.to_regclass($1) AND con.conrelid "
+                                   "OPERATOR(pg_catalog.<>) con.confrelid ORDER BY 1 LIMIT 1"),
+                    {m_node.quoteQualified(targetSchema, targetName)});
+                if (!referencing)
+                    return referencing.error();
+                if (referencing->rowCount() > 0)
+                    return Error(
+                        ErrorKind::Usage,
+                        QStringLiteral("--copy-condition on %1: %2's foreign key references it, "
+                                       "and rows the condition leaves out would break it (this "
+                                       "node's role may not use session_replication_role); drop "
+                                       "that key here or apply as a role that may; nothing was "
+                                       "added")
+                            .arg(displayTableName(m_node, targetSchema, targetName),
+                                 referencing->text(0, 0)));
+            }
         }
         auto there = m_node.exec(QStringLiteral("SELECT pg_catalog.to_regclass($1) IS NOT NULL"),
                                  {m_node.quoteQualified(targetSchema, targetName)});
@@ -900,17 +933,22 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
         if (auto r = m_node.exec(
                 QStringLiteral("INSERT INTO ferry.node_table (queue_name, source_table_id, "
                                "source_schema, source_name, dest_schema, dest_name, "
-                               "row_condition, column_list, skip_truncate, merge_state) VALUES "
+                               "row_condition, column_list, skip_truncate, merge_state, "
+                               "condition_columns, condition_types) VALUES "
                                "($1, $2, $3, $4, $5, $6, NULLIF($7, ''), "
                                "(SELECT pg_catalog.array_agg(c) FROM "
                                "pg_catalog.json_array_elements_text($8::pg_catalog.json) c), $9, "
-                               "$10)"),
+                               "$10, (SELECT COALESCE(pg_catalog.array_agg(c), '{}') FROM "
+                               "pg_catalog.json_array_elements_text($11::pg_catalog.json) c), "
+                               "(SELECT COALESCE(pg_catalog.array_agg(c), '{}') FROM "
+                               "pg_catalog.json_array_elements_text($12::pg_catalog.json) c))"),
                 {m_info.queue, c.id, c.schema, c.name, targetSchema, targetName,
                  options.condition.trimmed(),
                  QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(kept))
                                        .toJson(QJsonDocument::Compact)),
                  options.skipTruncate,
-                 options.expectSync ? QStringLiteral("ok") : QStringLiteral("in-copy")});
+                 options.expectSync ? QStringLiteral("ok") : QStringLiteral("in-copy"),
+                 jsonList(conditions.value(c.id).columns), jsonList(conditions.value(c.id).types)});
             !r)
             return r.error();
         if (auto r = m_node.exec(QStringLiteral("SELECT ferry.deny_table($1::text::regclass)"),
@@ -973,6 +1011,22 @@ TableRegistry::choose(const QStringList &names, const QString &command, const QS
     return chosen;
 }
 
+Result<void> forgetHeldEvents(Connection &node, const QString &queue, int sourceTableId)
+{
+    if (sourceTableId == 0)
+        return {};
+    // A node whose schema is older than version 8 holds nothing.
+    auto r = node.exec(
+        QStringLiteral("DO $ferry$ BEGIN IF pg_catalog.to_regclass('ferry.held_event') IS NOT NULL "
+                       "THEN DELETE FROM ferry.held_event WHERE queue_name = %1 AND "
+                       "source_table_id = %2; END IF; END $ferry$")
+            .arg(node.quoteLiteral(queue))
+            .arg(sourceTableId));
+    if (!r)
+        return r.error();
+    return {};
+}
+
 Result<QStringList> TableRegistry::resync(const QStringList &names)
 {
     if (m_info.type == NodeType::Root)
@@ -994,6 +1048,8 @@ Result<QStringList> TableRegistry::resync(const QStringList &names)
                                                 "AND dest_schema = $2 AND dest_name = $3"),
                                  {m_info.queue, t.destSchema, t.destName});
             !r)
+            return r.error();
+        if (auto r = forgetHeldEvents(m_node, m_info.queue, t.sourceTableId); !r)
             return r.error();
         done.append(displayTableName(m_node, t.destSchema, t.destName));
     }
@@ -1025,6 +1081,8 @@ Result<QStringList> TableRegistry::remove(const QStringList &names)
                                                     "= $1 AND dest_schema = $2 AND dest_name = $3"),
                                      {m_info.queue, t.destSchema, t.destName});
                 !r)
+                return r.error();
+            if (auto r = forgetHeldEvents(m_node, m_info.queue, t.sourceTableId); !r)
                 return r.error();
             if (auto r = m_node.exec(
                     QStringLiteral("SELECT ferry.allow_table(pg_catalog.to_regclass($1)) WHERE "
@@ -1061,7 +1119,9 @@ Result<QList<NodeTable>> TableRegistry::list()
         = m_node.exec(QStringLiteral("SELECT source_schema, source_name, dest_schema, dest_name, "
                                      "merge_state, copy_snapshot, copied_rows, last_error, "
                                      "source_table_id, row_condition, "
-                                     "pg_catalog.array_to_json(column_list), skip_truncate "
+                                     "pg_catalog.array_to_json(column_list), skip_truncate, "
+                                     "pg_catalog.array_to_json(condition_columns), "
+                                     "pg_catalog.array_to_json(condition_types) "
                                      "FROM ferry.node_table WHERE queue_name = $1 ORDER BY 1, 2"),
                       {m_info.queue});
     if (!r)
@@ -1080,6 +1140,8 @@ Result<QList<NodeTable>> TableRegistry::list()
         t.condition = r->text(i, 9);
         t.columns = r->isNull(i, 10) ? QStringList() : r->jsonStrings(i, 10);
         t.skipTruncate = r->toBool(i, 11);
+        t.conditionColumns = r->isNull(i, 12) ? QStringList() : r->jsonStrings(i, 12);
+        t.conditionTypes = r->isNull(i, 13) ? QStringList() : r->jsonStrings(i, 13);
         out.append(t);
     }
     return out;
@@ -1183,6 +1245,8 @@ QHash<int, TableMapping> TableRegistry::appliedMappings(const QHash<int, TableMa
         mapped.targetName = t.destName;
         mapped.inCopy = t.mergeState == QLatin1String("in-copy");
         mapped.condition = t.condition;
+        mapped.conditionColumns = t.conditionColumns;
+        mapped.conditionTypes = t.conditionTypes;
         mapped.columns = t.columns;
         if (t.mergeState == QLatin1String("catching-up"))
             mapped.skipSeenBy = Snapshot::parse(t.copySnapshot);

@@ -17,8 +17,10 @@ struct NodeTable
     QByteArray copySnapshot;
     qint64 copiedRows = -1;
     QString lastError;
-    QString condition;   // the row condition; empty: every row
-    QStringList columns; // the columns kept; empty: all
+    QString condition;            // the row condition; empty: every row
+    QStringList conditionColumns; // the provider's columns it reads
+    QStringList conditionTypes;   // their (base) types when it was added
+    QStringList columns;          // the columns kept; empty: all
     bool skipTruncate = false;
 };
 
@@ -106,5 +108,9 @@ private:
 };
 
 QString displayTableName(const Connection &c, const QString &schema, const QString &name);
+
+// Forgets the events batches kept for a leaf table while its copy ran
+// (remove-table, resync): the table's next copy holds their changes.
+Result<void> forgetHeldEvents(Connection &node, const QString &queue, int sourceTableId);
 
 } // namespace ferry

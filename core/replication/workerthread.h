@@ -55,9 +55,10 @@ public:
     // logs "JOB: worker started" and runs the worker until asked to stop.
     bool start();
     // Returns at once; the worker stops within about 100 ms once its statement
-    // in flight is done, as with `ferry -s`. A statement still running after
-    // kCancelAfterMs (a long initial copy) is canceled: its transaction rolls
-    // back and is done again at the next start, as after a lost connection.
+    // in flight is done, as with `ferry -s` (its running initial copies it
+    // cancels at once). A statement still running after kCancelAfterMs (a
+    // batch waiting for a lock) is canceled: its transaction rolls back and
+    // is done again at the next start, as after a lost connection.
     void requestStop();
     static constexpr int kCancelAfterMs = 3000;
     // As `ferry -r`: re-reads CONFIG.ini and restarts the worker with it; a

@@ -64,13 +64,16 @@ Result<void> SyncPoint::catchUp(const SyncOptions &options)
         return {};
     auto applied = appliedTick();
     auto paused = m_node.exec(QStringLiteral("SELECT paused, worker_pid, (extract(epoch FROM "
-                                             "pg_catalog.now() - worker_seen_at))::int FROM "
-                                             "ferry.node_info WHERE queue_name = $1"),
+                                             "pg_catalog.now() - worker_seen_at))::int, "
+                                             "last_error FROM ferry.node_info WHERE queue_name = "
+                                             "$1"),
                               {m_info.queue});
     QString why;
     if (paused && paused->rowCount() == 1) {
         if (paused->toBool(0, 0))
             why = QStringLiteral("it is paused (ferry resume)");
+        else if (!paused->isNull(0, 3) && !paused->text(0, 3).isEmpty())
+            why = QStringLiteral("it stopped at an error: %1").arg(paused->text(0, 3));
         else if (paused->isNull(0, 2) || paused->toInt64(0, 2) > 15)
             why = QStringLiteral("its worker does not seem to run (start it: ferry CONFIG.ini "
                                  "worker)");
@@ -95,10 +98,17 @@ Result<void> SyncPoint::lockAndSync(const QString &table, const SyncOptions &opt
     constexpr int kTries = 3;
     for (int attempt = 1;; ++attempt) {
         if (auto r = m_lock.exec(
+                // Writers wait while this is held: the server ends it if
+                // the client is gone (keepalives) or stops answering (an
+                // idle transaction bound well past any planned hold).
                 QStringLiteral("BEGIN; SET LOCAL search_path = pg_catalog, pg_temp; "
-                               "SET LOCAL lock_timeout = %1; LOCK TABLE ONLY %2 IN SHARE MODE")
-                    .arg(qint64(options.lockTimeoutSeconds * 1000))
-                    .arg(table));
+                               "SET LOCAL lock_timeout = %1; SET LOCAL "
+                               "idle_in_transaction_session_timeout = '10min'; SET LOCAL "
+                               "tcp_keepalives_idle = 10; SET LOCAL tcp_keepalives_interval = 5; "
+                               "SET LOCAL tcp_keepalives_count = 3; LOCK TABLE ONLY %2 IN SHARE "
+                               "MODE")
+                    .arg(QString::number(qMax<qint64>(1, qint64(options.lockTimeoutSeconds * 1000))),
+                         table));
             !r) {
             (void)m_lock.exec(QStringLiteral("ROLLBACK"));
             Error e = r.error();
@@ -150,13 +160,20 @@ Result<void> SyncPoint::openSnapshots()
 {
     const QString begin = QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ")
                           + pinnedTextSettings() + QStringLiteral("; SELECT 1");
-    if (auto r = m_provider.exec(begin); !r)
+    if (auto r = m_provider.exec(begin); !r) {
+        (void)m_provider.exec(QStringLiteral("ROLLBACK"));
         return r.error();
+    }
     if (auto r = m_node.exec(begin); !r) {
         (void)m_provider.exec(QStringLiteral("ROLLBACK"));
         return r.error();
     }
     return {};
+}
+
+bool SyncPoint::stillLocked()
+{
+    return m_locked && m_lock.exec(QStringLiteral("SELECT 1")).ok();
 }
 
 void SyncPoint::release()

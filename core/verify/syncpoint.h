@@ -41,6 +41,8 @@ public:
     Result<void> openSnapshots();
     // Ends the lock's transaction.
     void release();
+    // Whether the lock's session still holds it (asks the server).
+    bool stillLocked();
     qint64 tick() const { return m_tick; }
     // Waits end early, as canceled, once *stop is true.
     void setStop(const std::atomic_bool *stop) { m_stop = stop; }

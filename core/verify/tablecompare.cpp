@@ -93,10 +93,10 @@ void TableComparer::cancel()
     }
 }
 
-void TableComparer::phase(const QString &text) const
+void TableComparer::phase(ComparePhase phase) const
 {
     if (m_progress)
-        m_progress(text);
+        m_progress(phase);
 }
 
 void TableComparer::endSnapshots()
@@ -130,7 +130,7 @@ Result<TableComparison> TableComparer::compare(const NodeTable &table)
 
     SyncPoint sync(m_lock, m_provider, m_node, m_info);
     sync.setStop(&m_canceled);
-    phase(QStringLiteral("waiting for the node"));
+    phase(ComparePhase::WaitingForNode);
     if (auto r = sync.catchUp(m_options.sync); !r)
         return r.error();
     if (auto r = sync.lockAndSync(m_sides.provider.table, m_options.sync); !r)
@@ -141,7 +141,7 @@ Result<TableComparison> TableComparer::compare(const NodeTable &table)
         return opened.error();
     out.tick = sync.tick();
 
-    phase(QStringLiteral("checksumming"));
+    phase(ComparePhase::Checksumming);
     auto sums = checksums({});
     if (!sums) {
         endSnapshots();
@@ -152,7 +152,7 @@ Result<TableComparison> TableComparer::compare(const NodeTable &table)
     out.nodeRows = sums->second.rows;
     out.nodeChecksum = sums->second.sum;
     if (sums->first != sums->second) {
-        phase(QStringLiteral("narrowing down"));
+        phase(ComparePhase::NarrowingDown);
         if (auto r = narrow({}, sums->first, sums->second, out); !r) {
             endSnapshots();
             return canceledOr(r.error());
@@ -160,7 +160,7 @@ Result<TableComparison> TableComparer::compare(const NodeTable &table)
     }
     endSnapshots();
     if (!out.differences.isEmpty() && !out.tooMany) {
-        phase(QStringLiteral("checking the differences again"));
+        phase(ComparePhase::Rechecking);
         if (auto r = recheck(out); !r)
             return canceledOr(r.error());
     }
@@ -384,6 +384,7 @@ Result<void> TableComparer::recheck(TableComparison &out)
         still.append(d);
     }
     out.differences = still;
+    out.allInFlight = still.isEmpty() && !out.inFlight.isEmpty();
     out.tick = sync.tick();
     // The counts and checksums stand as read at the first point; the keys
     // are those that still differ at this one.

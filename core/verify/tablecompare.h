@@ -8,6 +8,14 @@
 
 namespace ferry {
 
+// What a comparison is doing, in order, for a progress display.
+enum class ComparePhase {
+    WaitingForNode, // the node applying a tick taken now (SyncPoint::catchUp)
+    Checksumming,   // both sides' count and checksum
+    NarrowingDown,  // the key ranges that differ, down to the keys
+    Rechecking,     // the keys found, at a newer synced point
+};
+
 struct CompareOptions
 {
     SyncOptions sync;
@@ -50,11 +58,14 @@ struct TableComparison
     // on their way, not differences.
     QList<QStringList> inFlight;
 
+    // Every key found differing was a change on its way (rechecked).
+    bool allInFlight = false;
+
     bool compared() const { return skipped.isEmpty(); }
     bool equal() const
     {
-        return compared() && providerRows == nodeRows && providerChecksum == nodeChecksum
-               && differences.isEmpty() && !tooMany;
+        return compared() && differences.isEmpty() && !tooMany
+               && (allInFlight || (providerRows == nodeRows && providerChecksum == nodeChecksum));
     }
 };
 
@@ -74,8 +85,8 @@ public:
                   NodeInfo info,
                   CompareOptions options);
 
-    // What it is doing, for a progress display ("checksumming", "narrowing").
-    void setProgress(std::function<void(const QString &phase)> progress)
+    // What it is doing, for a progress display; called on compare()'s thread.
+    void setProgress(std::function<void(ComparePhase phase)> progress)
     {
         m_progress = std::move(progress);
     }
@@ -106,7 +117,7 @@ private:
     Result<void> readDetails(RowDifference &d);
     void endSnapshots();
     Error canceledOr(const Error &e) const;
-    void phase(const QString &text) const;
+    void phase(ComparePhase phase) const;
 
     Connection &m_lock;
     Connection &m_provider;
@@ -114,7 +125,7 @@ private:
     NodeInfo m_info;
     CompareOptions m_options;
     TableSides m_sides;
-    std::function<void(const QString &)> m_progress;
+    std::function<void(ComparePhase)> m_progress;
     std::atomic_bool m_canceled{false};
     CancelHandle m_cancelProvider;
     CancelHandle m_cancelNode;

@@ -1,5 +1,7 @@
 #include "tablerepair.h"
 
+#include <QRegularExpression>
+
 namespace ferry {
 
 namespace {
@@ -34,15 +36,23 @@ rowValues(Connection &db, const TableSide &side, const QStringList &key, const Q
     return std::optional<QList<QVariant>>(values);
 }
 
-// The statement as a DBA reads it: each $n replaced by its literal.
-QString withLiterals(const Connection &db, QString sql, const QVariantList &params)
+// The statement as a DBA reads it: each $n replaced by its literal, in one
+// pass (a value holding "$1" stays as it is).
+QString withLiterals(const Connection &db, const QString &sql, const QVariantList &params)
 {
-    for (qsizetype i = params.size(); i >= 1; --i) {
-        const QVariant &v = params.at(i - 1);
-        sql.replace(QStringLiteral("$%1").arg(i),
-                    v.isNull() ? QStringLiteral("NULL") : db.quoteLiteral(v.toString()));
+    static const QRegularExpression parameter(QStringLiteral("\\$([0-9]+)"));
+    QString out;
+    qsizetype from = 0;
+    auto it = parameter.globalMatch(sql);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        out += sql.mid(from, m.capturedStart() - from);
+        const int n = m.captured(1).toInt();
+        const QVariant v = params.value(n - 1);
+        out += v.isNull() ? QStringLiteral("NULL") : db.quoteLiteral(v.toString());
+        from = m.capturedEnd();
     }
-    return sql;
+    return out + sql.mid(from);
 }
 
 } // namespace
@@ -68,12 +78,14 @@ Result<RepairOutcome> TableRepairer::repair(const NodeTable &table, bool dryRun)
     if (!before->compared() || before->equal() || before->differences.isEmpty())
         return out;
     const QString display = displayTableName(m_node, table.destSchema, table.destName);
-    if (before->tooMany)
+    // Writers of the provider's table wait while repair writes: a few
+    // thousand rows at most; beyond, a new copy is the way.
+    constexpr int kMaxRepaired = 2000;
+    if (before->tooMany || before->differences.size() > kMaxRepaired)
         return Error(ErrorKind::Usage,
                      QStringLiteral("more than %1 rows of %2 differ: copy it again instead "
                                     "(ferry CONFIG.ini resync %2)")
-                         .arg(m_options.maxListed)
-                         .arg(display));
+                         .arg(QString::number(kMaxRepaired), display));
     auto sides = describeSides(m_provider, m_node, m_info.queue, table);
     if (!sides)
         return sides.error();
@@ -111,6 +123,14 @@ Result<RepairOutcome> TableRepairer::repair(const NodeTable &table, bool dryRun)
     }
     if (auto r = writeDifferences(*sides, out); !r)
         return fail(r.error());
+    // The lock must still be held (its session not ended by a timeout or
+    // a broken connection) when the node commits: else a change of the
+    // table may have come in meanwhile, and the rows written be stale.
+    if (!dryRun && !sync.stillLocked())
+        return fail(Error(ErrorKind::Connection,
+                          QStringLiteral("the provider's lock on %1 was lost during the repair "
+                                         "(its session ended): nothing was repaired; try again")
+                              .arg(sides->provider.table)));
     if (auto r = m_node.exec(dryRun ? QStringLiteral("ROLLBACK") : QStringLiteral("COMMIT")); !r)
         return fail(r.error());
     (void)m_provider.exec(QStringLiteral("ROLLBACK"));
@@ -132,7 +152,18 @@ Result<void> TableRepairer::writeDifferences(const TableSides &sides, RepairOutc
         if (!node.keys.contains(c))
             set.append(QStringLiteral("%1 = EXCLUDED.%1").arg(c));
     }
+    // Deletes first, then updates and inserts, as the Applier orders them:
+    // a row that moved to another key frees its unique values first.
+    QList<RowDifference> ordered;
     for (const RowDifference &d : std::as_const(out.before.differences)) {
+        if (d.kind == RowDifference::Kind::Extra)
+            ordered.append(d);
+    }
+    for (const RowDifference &d : std::as_const(out.before.differences)) {
+        if (d.kind != RowDifference::Kind::Extra)
+            ordered.append(d);
+    }
+    for (const RowDifference &d : std::as_const(ordered)) {
         // Read again under the lock: what the node must hold now.
         auto wanted = rowValues(m_provider, sides.provider, d.key, QString());
         if (!wanted)
@@ -166,10 +197,7 @@ Result<void> TableRepairer::writeDifferences(const TableSides &sides, RepairOutc
         }
         out.statements.append(withLiterals(m_node, sql, params));
         if (auto r = m_node.exec(sql, params); !r)
-            return std::move(
-                r.error().withContext(QStringLiteral("repairing %1")
-                                          .arg(displayTableName(m_node, out.before.table.destSchema,
-                                                                out.before.table.destName))));
+            return std::move(r.error().withContext(out.statements.last()));
     }
     return {};
 }

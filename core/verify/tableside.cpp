@@ -10,34 +10,38 @@ namespace ferry {
 
 namespace {
 
-QString keyColumn(const TableSide &side, int i)
+QString keyColumn(const TableSide &side, int i, bool ordered = true)
 {
-    return side.keyCollatable.at(i) ? side.keys.at(i) + QStringLiteral(" COLLATE \"C\"")
-                                    : side.keys.at(i);
+    return ordered && side.keyCollatable.at(i)
+               ? side.keys.at(i) + QStringLiteral(" COLLATE \"C\"")
+               : side.keys.at(i);
 }
 
-QString keyValue(const TableSide &side, int i, int param)
+QString keyValue(const TableSide &side, int i, int param, bool ordered)
 {
-    QString v = QStringLiteral("$%1::%2").arg(param).arg(side.keyTypes.at(i));
-    if (side.keyCollatable.at(i))
+    QString v = QStringLiteral("$%1::%2").arg(QString::number(param), side.keyTypes.at(i));
+    if (ordered && side.keyCollatable.at(i))
         v += QStringLiteral(" COLLATE \"C\"");
     return v;
 }
 
-QString keyRow(const TableSide &side)
+QString keyRow(const TableSide &side, bool ordered = true)
 {
     QStringList parts;
     for (int i = 0; i < side.keys.size(); ++i)
-        parts.append(keyColumn(side, i));
+        parts.append(keyColumn(side, i, ordered));
     return QStringLiteral("ROW(%1)").arg(parts.join(QStringLiteral(", ")));
 }
 
-QString valueRow(const TableSide &side, const QStringList &key, QVariantList &params)
+QString valueRow(const TableSide &side,
+                 const QStringList &key,
+                 QVariantList &params,
+                 bool ordered = true)
 {
     QStringList parts;
     for (int i = 0; i < side.keys.size(); ++i) {
         params.append(key.value(i));
-        parts.append(keyValue(side, i, int(params.size())));
+        parts.append(keyValue(side, i, int(params.size()), ordered));
     }
     return QStringLiteral("ROW(%1)").arg(parts.join(QStringLiteral(", ")));
 }
@@ -48,23 +52,36 @@ struct Column
     QString type;
     bool collatable = false;
     bool generated = false;
+    QString baseType; // a domain's base type (its checks never run for a key value)
+    bool builtIn = false;
 };
 
 Result<QList<Column>> columnsOf(Connection &db, const QString &relation)
 {
-    auto r = db.exec(QStringLiteral("SELECT a.attname, pg_catalog.format_type(a.atttypid, "
-                                    "a.atttypmod), t.typcollation <> 0, a.attgenerated <> '' "
-                                    "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON "
-                                    "t.oid = a.atttypid WHERE a.attrelid = "
-                                    "$1::pg_catalog.regclass AND a.attnum > 0 AND NOT "
-                                    "a.attisdropped"),
+    auto r = db.exec(QStringLiteral(
+                         "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+                         "t.typcollation <> 0, a.attgenerated <> '', pg_catalog.format_type(CASE "
+                         "WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END, CASE WHEN "
+                         "t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END), a.atttypid < "
+                         "16384 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid "
+                         "= a.atttypid WHERE a.attrelid = $1::pg_catalog.regclass AND a.attnum > 0 "
+                         "AND NOT a.attisdropped"),
                      {relation});
     if (!r)
         return r.error();
     QList<Column> out;
     for (int i = 0; i < r->rowCount(); ++i)
-        out.append({r->text(i, 0), r->text(i, 1), r->toBool(i, 2), r->toBool(i, 3)});
+        out.append({r->text(i, 0), r->text(i, 1), r->toBool(i, 2), r->toBool(i, 3), r->text(i, 4),
+                    r->toBool(i, 5)});
     return out;
+}
+
+Result<QString> encodingOf(Connection &db)
+{
+    auto r = db.exec(QStringLiteral("SELECT pg_catalog.current_setting('server_encoding')"));
+    if (!r)
+        return r.error();
+    return r->text(0, 0);
 }
 
 } // namespace
@@ -103,14 +120,21 @@ QStringList TableSide::keyTexts() const
 
 QString TableSide::rowHash() const
 {
-    return QStringLiteral("pg_catalog.hashtextextended((ROW(%1)::pg_catalog.text) COLLATE \"C\", "
-                          "0)")
-        .arg(columns.join(QStringLiteral(", ")));
+    const QString text = QStringLiteral("(ROW(%1)::pg_catalog.text)")
+                             .arg((hashed.isEmpty() ? columns : hashed).join(QStringLiteral(", ")));
+    // Across encodings, the UTF-8 bytes (escaped to ASCII) are what is hashed.
+    const QString bytes = utf8Hash ? QStringLiteral("pg_catalog.encode(pg_catalog.convert_to(%1, "
+                                                    "'UTF8'), 'escape')")
+                                         .arg(text)
+                                   : text;
+    return QStringLiteral("pg_catalog.hashtextextended(%1 COLLATE \"C\", 0)").arg(bytes);
 }
 
 QString TableSide::keyCompare(const QString &op, const QStringList &key, QVariantList &params) const
 {
-    return keyRow(*this) + QLatin1Char(' ') + op + QLatin1Char(' ') + valueRow(*this, key, params);
+    const bool ordered = op != QLatin1String("=");
+    return keyRow(*this, ordered) + QLatin1Char(' ') + op + QLatin1Char(' ')
+           + valueRow(*this, key, params, ordered);
 }
 
 Result<TableSides>
@@ -160,11 +184,30 @@ describeSides(Connection &provider, Connection &node, const QString &queue, cons
     }
     std::sort(names.begin(), names.end());
     for (const QString &n : std::as_const(names)) {
-        sides.provider.columns.append(provider.quoteIdentifier(n));
-        sides.provider.columnTypes.append(providerColumns.value(n).type);
+        const QString column = provider.quoteIdentifier(n);
+        const Column theirs = providerColumns.value(n);
+        const Column ours = nodeColumns.value(n);
+        sides.provider.columns.append(column);
+        sides.provider.columnTypes.append(theirs.type);
+        // Another type on the node (numeric(10,2) for numeric, timestamp(0)
+        // for timestamp): the provider's value as the node holds it, where
+        // the node's type is a built-in one both servers know.
+        sides.provider.hashed.append(
+            theirs.type == ours.type || !ours.builtIn
+                ? column
+                : QStringLiteral("(CASE WHEN %1 IS NULL THEN NULL ELSE pg_catalog.format('%s', "
+                                 "%1)::%2 END)")
+                      .arg(column, ours.type));
         sides.node.columns.append(node.quoteIdentifier(n));
-        sides.node.columnTypes.append(nodeColumns.value(n).type);
+        sides.node.columnTypes.append(ours.type);
     }
+    auto providerEncoding = encodingOf(provider);
+    if (!providerEncoding)
+        return providerEncoding.error();
+    auto nodeEncoding = encodingOf(node);
+    if (!nodeEncoding)
+        return nodeEncoding.error();
+    sides.provider.utf8Hash = sides.node.utf8Hash = *providerEncoding != *nodeEncoding;
     sides.provider.keyNames = keys;
     sides.node.keyNames = keys;
     sides.provider.columnNames = names;
@@ -175,7 +218,9 @@ describeSides(Connection &provider, Connection &node, const QString &queue, cons
                          QStringLiteral("key column %1 of %2 is missing on one side")
                              .arg(node.quoteIdentifier(k), display));
         sides.provider.keys.append(provider.quoteIdentifier(k));
-        sides.provider.keyTypes.append(providerColumns.value(k).type);
+        // A domain's base type: its checks (code its owner chose) never run
+        // with the worker's rights on the provider for a key value.
+        sides.provider.keyTypes.append(providerColumns.value(k).baseType);
         sides.provider.keyCollatable.append(providerColumns.value(k).collatable);
         sides.node.keys.append(node.quoteIdentifier(k));
         sides.node.keyTypes.append(nodeColumns.value(k).type);

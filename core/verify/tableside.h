@@ -22,6 +22,13 @@ struct TableSide
     QStringList keys;          // primary key columns, quoted, in key order
     QStringList keyNames;      // the same, unquoted
     QStringList columnTypes;   // per compared column, its type on this side
+    // Per compared column, how its value is read for the hash: the column,
+    // or (provider side, where the node's type differs) the provider's
+    // value as the node's type would hold it (numeric(10,2) rounds).
+    QStringList hashed;
+    // The two databases' encodings differ: a value's text is hashed as its
+    // UTF-8 bytes, so the same characters hash alike on both.
+    bool utf8Hash = false;
     QStringList keyTypes;      // per key column, its type on this side (format_type)
     QList<bool> keyCollatable; // per key column: a collatable type ("C" order)
 
@@ -42,7 +49,9 @@ struct TableSide
     QStringList keyTexts() const;
     // A row's 64-bit hash: its compared columns' text, as a row, hashed.
     QString rowHash() const;
-    // ROW(key) OP ROW($n::type, ...) for one key ("=", "<=", ...).
+    // ROW(key) OP ROW($n::type, ...) for one key ("=", "<=", ...): "C"
+    // order for text in <, <=, >; equality as the key's own (so its index
+    // serves it).
     QString keyCompare(const QString &op, const QStringList &key, QVariantList &params) const;
     QString keyEquals(const QStringList &key, QVariantList &params) const
     {

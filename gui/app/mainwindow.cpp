@@ -6,6 +6,7 @@
 #include "common/emptystatewidget.h"
 #include "common/localstore.h"
 #include "common/messagebox.h"
+#include "compare/compareview.h"
 #include "config/jobconfig.h"
 #include "errors/errorlogview.h"
 #include "lag/lagchartwidget.h"
@@ -116,6 +117,10 @@ void MainWindow::setUp()
     m_tabs->addTab(m_errorLog, QString());
     connect(m_cascadeView->monitor(), &CascadeMonitor::statusRead, m_errorLog,
             &ErrorLogView::setStatus);
+    m_compareView = new CompareView(this);
+    m_tabs->addTab(m_compareView, QString());
+    connect(m_cascadeView->monitor(), &CascadeMonitor::statusRead, m_compareView,
+            &CompareView::setStatus);
     m_stack->addWidget(m_tabs);
     setCentralWidget(m_stack);
 
@@ -201,6 +206,7 @@ void MainWindow::retranslateUi()
     m_tabs->setTabText(m_tabs->indexOf(m_cascadeView), tr("Cascade"));
     m_tabs->setTabText(m_tabs->indexOf(m_lagChart), tr("Lag"));
     m_tabs->setTabText(m_tabs->indexOf(m_errorLog), tr("Errors"));
+    m_tabs->setTabText(m_tabs->indexOf(m_compareView), tr("Compare"));
 
     m_fileMenu->setTitle(tr("&File"));
     m_openAction->setText(tr("&Open Config…"));
@@ -341,6 +347,7 @@ void MainWindow::showJob(const JobConfig &config,
     m_workerMenu->setConfig(workerJob ? *workerJob : config);
     m_lagChart->close(); // opens with the config's first status read
     m_errorLog->open(config);
+    m_compareView->open(config);
     m_stack->setCurrentWidget(m_tabs);
     updateForConfig();
 }
@@ -351,6 +358,7 @@ void MainWindow::closeConfig()
     m_workerMenu->clearConfig();
     m_lagChart->close();
     m_errorLog->close();
+    m_compareView->close();
     m_configPath.clear();
     m_jobTitle.clear();
     m_jobToolTip.clear();

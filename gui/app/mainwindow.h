@@ -16,6 +16,7 @@ class QTabWidget;
 namespace ferry::gui {
 
 class CascadeView;
+class CompareView;
 class EmptyStateWidget;
 class ErrorLogView;
 class LagChartWidget;
@@ -70,13 +71,14 @@ public:
     QStringList recentConfigs() const;
 
     CascadeView *cascadeView() const { return m_cascadeView; }
-    // The open config's pages: the cascade (tree and node detail), lag, errors.
+    // The open config's pages: the cascade (tree and node detail), lag, errors, compare.
     QTabWidget *tabs() const { return m_tabs; }
     LocalStore *store() const { return m_store; }
     // Worker: start, stop, pause the open config's worker; the tray.
     WorkerMenu *workerMenu() const { return m_workerMenu; }
     LagChartWidget *lagChart() const { return m_lagChart; }
     ErrorLogView *errorLog() const { return m_errorLog; }
+    CompareView *compareView() const { return m_compareView; }
 
 signals:
     // The first status of an opened config (and its node's detail) are shown.
@@ -128,6 +130,7 @@ private:
     QStackedWidget *m_stack = nullptr;
     QTabWidget *m_tabs = nullptr;
     ErrorLogView *m_errorLog = nullptr;
+    CompareView *m_compareView = nullptr;
     EmptyStateWidget *m_emptyState = nullptr;
     CascadeView *m_cascadeView = nullptr;
     WorkerMenu *m_workerMenu = nullptr;

@@ -142,7 +142,9 @@ NodeDetail readNodeDetail(const DetailRequest &request)
                 row.lastError = t.lastError;
                 for (const CopyProgress &p : copies) {
                     if (p.sourceSchema == t.sourceSchema && p.sourceName == t.sourceName)
-                        row.copy = CopySample{p.rowsCopied, p.rowsTotal, sampledMs, p.backendPid};
+                        row.copy
+                            = CopySample{p.rowsCopied, t.condition.isEmpty() ? p.rowsTotal : -1,
+                                         sampledMs, p.backendPid};
                 }
                 detail.tables.append(row);
             }

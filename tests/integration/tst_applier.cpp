@@ -322,7 +322,11 @@ void TestApplier::nonSuperuserApplyPassesDenyTrigger()
               "THEN CREATE ROLE ferry_leaf LOGIN; END IF; END $$; "
               "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON acct, users TO ferry_leaf; "
               "GRANT USAGE ON SCHEMA ferry TO ferry_leaf; "
-              "GRANT SELECT, INSERT, UPDATE ON ferry.completed_tick TO ferry_leaf"));
+              "GRANT SELECT, INSERT, UPDATE ON ferry.completed_tick TO ferry_leaf; "
+              // Each batch reads its tables' merge states under a share lock
+              // (held events, DESIGN §4).
+              "GRANT SELECT, UPDATE ON ferry.node_table TO ferry_leaf; "
+              "GRANT SELECT, INSERT, DELETE ON ferry.held_event TO ferry_leaf"));
     Connection applierSession = open(*m_leaf, m_leafDb, QStringLiteral("ferry_leaf"));
     // The role cannot write the replica by hand...
     QVERIFY(

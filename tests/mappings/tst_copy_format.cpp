@@ -130,6 +130,25 @@ void TestCopyFormat::textWhereTypesDiffer()
     const QString log = f.logOf(f.leafIni());
     QVERIFY2(log.contains(QStringLiteral("copied digoal_01.mixed: 1000 rows, catching up")),
              qPrintable(log));
+
+    // A reg* type is an oid of its server in binary: copied as text, so the
+    // node's value names the node's own table.
+    const QString refs = QStringLiteral("CREATE TABLE digoal_01.refs (id int PRIMARY KEY, r "
+                                        "regclass)");
+    QVERIFY_RESULT(f.run(f.rootDb(), {refs, QStringLiteral("INSERT INTO digoal_01.refs VALUES "
+                                                           "(1, 'digoal_01.big')")}));
+    QVERIFY_RESULT(f.run(f.leafAdminDb(), {refs}));
+    QVERIFY_RESULT(
+        f.ferryOk({f.rootIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.refs")}));
+    QVERIFY_RESULT(
+        f.ferryOk({f.leafIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.refs")}));
+    QVERIFY_RESULT(f.waitSynced());
+    QVERIFY2(
+        f.logOf(f.leafIni()).contains(QStringLiteral("copied digoal_01.refs: 1 rows, catching up")),
+        qPrintable(f.logOf(f.leafIni())));
+    auto named = f.value(f.leafAdminDb(), QStringLiteral("SELECT r::text FROM digoal_01.refs"));
+    QVERIFY_RESULT(named);
+    QCOMPARE(*named, QStringLiteral("digoal_01.big"));
 }
 
 // `tables` while a copy runs: its rows so far of the provider's estimate,
@@ -174,8 +193,7 @@ void TestCopyFormat::tablesShowTheCopy()
         }
         QTest::qWait(100);
     }
-    QVERIFY2(seen.contains(QStringLiteral("copying=14999 of ~20000 rows, 0 MB")),
-             qPrintable(seen));
+    QVERIFY2(seen.contains(QStringLiteral("copying=14999 of ~20000 rows, 0 MB")), qPrintable(seen));
     QVERIFY2(seen.contains(QRegularExpression(QStringLiteral("digoal_01.slow2 +waiting"))),
              qPrintable(seen));
     QVERIFY_RESULT(f.waitSynced());

@@ -93,7 +93,14 @@ void TestSqlLexer::tokens_data()
     QTest::newRow("cast and numbers")
         << QStringLiteral("1.5e-3::numeric, .5")
         << expect({"number:1.5e-3", "op:::", "ident:numeric", "punct:,", "number:.5"});
-    QTest::newRow("identifier with dollar") << QStringLiteral("a$b") << expect({"ident:a$b"});
+    QTest::newRow("identifier with dollar") << QStringLiteral("a$b")
+                                            << expect({"ident:a$b"});
+    // The server ends a -- comment at \r too.
+    QTest::newRow("comment ends at CR") << QStringLiteral("a --x\r) b")
+                                        << expect({"ident:a", "comment:--x", "punct:)", "ident:b"});
+    // A no-break space is part of a name to the server.
+    QTest::newRow("no-break space is a name's")
+        << QString::fromUtf8("a\u00a0b") << expect({"ident:a\u00a0b"});
 }
 
 void TestSqlLexer::tokens()
@@ -139,6 +146,12 @@ void TestSqlLexer::conditions_data()
                                << QStringLiteral("leaves a parenthesis open");
     QTest::newRow("only a comment") << QStringLiteral("/* */ -- x") << QStringLiteral("empty");
     QTest::newRow("unclosed string") << QStringLiteral("a = 'x") << QStringLiteral("not closed");
+    QTest::newRow("comment to CR, then a statement")
+        << QStringLiteral("true --\r) ; CREATE TABLE x (i int); SELECT (1")
+        << QStringLiteral("closes a parenthesis");
+    QTest::newRow("string continued on another line")
+        << QStringLiteral("'a''' = E'a'\n'\\'' ) ; SELECT (true --'")
+        << QStringLiteral("continues a string on another line");
 }
 
 void TestSqlLexer::conditions()
