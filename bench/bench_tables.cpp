@@ -647,15 +647,11 @@ public:
             QThread::msleep(2000);
             c.idleHwmKb = statusKb(ferryWorker->pid(), "VmHWM:");
         }
-        const double leafBefore = clusterCpu(m_clusters.leaf);
-        const double rootBefore = clusterCpu(m_clusters.root);
-        const double cpuBefore = cpuNow() + s.processCpu();
+        const CpuNow before = cpuNow(&s);
         const qint64 start = wallMs();
         c.command = s.onLeaf(QStringList{QStringLiteral("add-table")} + tables).seconds;
         const auto seen = s.waitUntilOk(start, tables, 0, 20, 1800000);
-        c.cpu = cpuNow() + s.processCpu() - cpuBefore;
-        c.cpuLeaf = clusterCpu(m_clusters.leaf) - leafBefore;
-        c.cpuRoot = clusterCpu(m_clusters.root) - rootBefore;
+        cpuSince(before, c, &s);
         for (const QString &t : tables) {
             if (seen.value(t).value(QStringLiteral("ok"), -1) < 0)
                 fail(QStringLiteral("%1: %2 not ok in 30 minutes").arg(s.label, t));
@@ -726,13 +722,9 @@ public:
                                : QString(),
                        into);
         CopySample c;
-        const double leafBefore = clusterCpu(m_clusters.leaf);
-        const double rootBefore = clusterCpu(m_clusters.root);
-        const double cpuBefore = cpuNow();
+        const CpuNow before = cpuNow(nullptr);
         c.seconds = runProgram(QStringLiteral("bash"), {QStringLiteral("-c"), script}).seconds;
-        c.cpu = cpuNow() - cpuBefore;
-        c.cpuLeaf = clusterCpu(m_clusters.leaf) - leafBefore;
-        c.cpuRoot = clusterCpu(m_clusters.root) - rootBefore;
+        cpuSince(before, c, nullptr);
         checkRows(*m_rawLeaf, into, m_rows, QStringLiteral("psql pipe"));
         return c;
     }
@@ -766,10 +758,27 @@ private:
         subscribed[&s] = left;
     }
 
-    // Both servers and the commands run to their end.
-    double cpuNow() const
+    // CPU seconds so far of both servers, the commands run to their end and
+    // the system's own processes.
+    struct CpuNow
     {
-        return clusterCpu(m_clusters.root) + clusterCpu(m_clusters.leaf) + endedChildrenCpu();
+        double leaf = 0;
+        double root = 0;
+        double clients = 0;
+    };
+    CpuNow cpuNow(System *s) const
+    {
+        return {clusterCpu(m_clusters.leaf), clusterCpu(m_clusters.root),
+                endedChildrenCpu() + (s ? s->processCpu() : 0)};
+    }
+    void cpuSince(const CpuNow &before, CopySample &c, System *s) const
+    {
+        // Sessions that just ended are counted once their server reaped them.
+        QThread::msleep(300);
+        const CpuNow now = cpuNow(s);
+        c.cpuLeaf = now.leaf - before.leaf;
+        c.cpuRoot = now.root - before.root;
+        c.cpu = c.cpuLeaf + c.cpuRoot + now.clients - before.clients;
     }
 
     static void checkRows(Connection &c, const QString &table, qint64 rows, const QString &who)
