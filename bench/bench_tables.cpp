@@ -22,6 +22,7 @@
 //     and 4 in the leaf's config: until all four are ok.
 //
 //   --keep (every mode): the folder of configs and workers' logs is kept.
+//   FERRY_BENCH_CLI=PATH: Ferry is that `ferry` binary (another version).
 //
 //   bench_tables scale [TABLES] [--rows N] [--repeats N] [--stats]
 //                      [--londiste-timeout SECONDS] [--no-londiste]
@@ -329,7 +330,12 @@ public:
     FerrySystem(Clusters &clusters, const QString &rootDb, const QString &leafDb)
         : System(clusters, QStringLiteral("Ferry"), rootDb, leafDb)
     {}
-    QString program() const override { return QStringLiteral(FERRY_CLI); }
+    // FERRY_BENCH_CLI: another build's `ferry`, to compare two versions.
+    QString program() const override
+    {
+        const QString other = qEnvironmentVariable("FERRY_BENCH_CLI");
+        return other.isEmpty() ? QStringLiteral(FERRY_CLI) : other;
+    }
     QString rootIni() const override { return path(QStringLiteral("ferry_root.ini")); }
     QString leafIni() const override { return path(QStringLiteral("ferry_leaf.ini")); }
     void create() override
