@@ -21,6 +21,16 @@
 //     Four such tables (acc1..acc4) added at once, `parallel_copies` = 1
 //     and 4 in the leaf's config: until all four are ok.
 //
+//   bench_tables compare [SCALE] [--repeats N] [--no-londiste] [--no-comparator]
+//                                                  (default 20, 3 repeats)
+//     pgbench_accounts copied to both leaves, both workers running. Each
+//     round: `ferry LEAF compare`, `londiste LEAF compare` and pg_comparator
+//     (root's vs Ferry's leaf's table; `postgresql-comparator`) on equal
+//     tables, then again after 5 rows are damaged on both leaves in replica
+//     mode (ferry with --json: its keys are checked, as are pg_comparator's);
+//     Ferry's leaf repaired with `ferry repair`, Londiste's put back by SQL.
+//     The tools' order rotated each round; a warm-up round not counted.
+//
 //   --keep (every mode): the folder of configs and workers' logs is kept.
 //   FERRY_BENCH_CLI=PATH: Ferry is that `ferry` binary (another version).
 //
@@ -41,6 +51,9 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMap>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -51,6 +64,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -1018,8 +1032,6 @@ int copy4Mode(int scale, int repeats, bool withLondiste)
                 for (const double t : std::as_const(bench.okTimes))
                     each.append(secs(t));
                 const QString key = QStringLiteral("%1 | %2").arg(s->label).arg(parallel);
-                if (!order.contains(key))
-                    order.append(key);
                 totals[key].push_back(c.seconds);
                 cpus[key].push_back(c.cpu);
                 out() << "| " << r + 1 << " | " << s->label << " | " << parallel << " | "
@@ -1037,6 +1049,301 @@ int copy4Mode(int scale, int repeats, bool withLondiste)
               << secs(median(cpus.value(key))) << " |\n";
     }
     out() << "\nEvery copy checked: each leaf table has all " << bench.rows() << " rows.\n";
+    out().flush();
+    for (System *s : bench.systems())
+        s->stopRoot();
+    return 0;
+}
+
+// ---------------------------------------------------------------- compare
+
+const QString kComparator = QStringLiteral("/usr/bin/pg_comparator");
+
+bool comparatorInstalled()
+{
+    return QFileInfo::exists(kComparator);
+}
+
+// The keys one round damages on both leaves: one row deleted, one of a new
+// key inserted, three updated in different columns; spread over the table
+// and moved each round.
+struct Damage
+{
+    qint64 deleted = 0;
+    qint64 inserted = 0;
+    qint64 balance = 0; // abalance changed
+    qint64 branch = 0;  // bid changed
+    qint64 filler = 0;  // filler changed
+
+    QList<qint64> keys() const
+    {
+        QList<qint64> k{deleted, inserted, balance, branch, filler};
+        std::sort(k.begin(), k.end());
+        return k;
+    }
+    QString inList() const
+    {
+        QStringList k;
+        for (const qint64 key : keys())
+            k.append(QString::number(key));
+        return k.join(QStringLiteral(", "));
+    }
+};
+
+Damage damageOf(int round, qint64 rows)
+{
+    const qint64 step = rows / 5;
+    const qint64 shift = 1 + round * 7919 % step;
+    return {shift, rows + 1 + round, step + shift, 2 * step + shift, 4 * step + shift};
+}
+
+// As superuser in replica mode (no trigger of either system fires). The
+// rows as they were are kept in public.bench_saved, for Londiste's leaf to
+// be put back without a copy of its own.
+void damageLeaf(Connection &leaf, const Damage &d)
+{
+    must(leaf.exec(
+             QStringLiteral(
+                 "SET session_replication_role = replica; SET client_min_messages = warning; "
+                 "BEGIN; DROP TABLE IF EXISTS "
+                 "public.bench_saved; CREATE TABLE public.bench_saved AS SELECT * FROM %1 WHERE "
+                 "aid IN (%2); DELETE FROM %1 WHERE aid = %3; INSERT INTO %1 (aid, bid, "
+                 "abalance, filler) VALUES (%4, 1, 0, 'inserted on the leaf'); UPDATE %1 SET "
+                 "abalance = abalance + 7 WHERE aid = %5; UPDATE %1 SET bid = bid % 20 + 1 "
+                 "WHERE aid = %6; UPDATE %1 SET filler = 'damaged on the leaf' WHERE aid = %7; "
+                 "COMMIT; RESET session_replication_role")
+                 .arg(kAccounts, d.inList())
+                 .arg(d.deleted)
+                 .arg(d.inserted)
+                 .arg(d.balance)
+                 .arg(d.branch)
+                 .arg(d.filler)),
+         QStringLiteral("damage the leaf"));
+}
+
+void restoreLeaf(Connection &leaf, const Damage &d)
+{
+    must(leaf.exec(QStringLiteral("SET session_replication_role = replica; BEGIN; DELETE FROM "
+                                  "%1 WHERE aid IN (%2); INSERT INTO %1 SELECT * FROM "
+                                  "public.bench_saved; DROP TABLE public.bench_saved; COMMIT; "
+                                  "RESET session_replication_role")
+                       .arg(kAccounts, d.inList())),
+         QStringLiteral("restore the leaf"));
+}
+
+// The keys `ferry compare --json` lists for the table, sorted.
+QList<qint64> ferryKeys(const QString &json, QString *kinds)
+{
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError)
+        fail(QStringLiteral("ferry compare --json: not JSON: %1").arg(json.left(400)));
+    QList<qint64> keys;
+    QStringList k;
+    for (const QJsonValue &t : doc.object().value(QStringLiteral("tables")).toArray()) {
+        for (const QJsonValue &d : t.toObject().value(QStringLiteral("differences")).toArray()) {
+            const QJsonObject o = d.toObject();
+            keys.append(o.value(QStringLiteral("key")).toArray().first().toString().toLongLong());
+            QString kind = o.value(QStringLiteral("kind")).toString();
+            const QJsonArray cols = o.value(QStringLiteral("columns")).toArray();
+            if (!cols.isEmpty())
+                kind += QLatin1Char('(') + cols.first().toString() + QLatin1Char(')');
+            k.append(kind);
+        }
+    }
+    std::sort(keys.begin(), keys.end());
+    if (kinds)
+        *kinds = k.join(QLatin1Char(' '));
+    return keys;
+}
+
+// The keys pg_comparator reports, one a line ("UPDATE 123", "INSERT 7"...).
+QList<qint64> comparatorKeys(const QString &output)
+{
+    QList<qint64> keys;
+    for (const QString &line : output.split(QLatin1Char('\n'))) {
+        const QStringList w = line.simplified().split(QLatin1Char(' '));
+        if (w.size() >= 2
+            && (w.first() == QLatin1String("UPDATE") || w.first() == QLatin1String("INSERT")
+                || w.first() == QLatin1String("DELETE")))
+            keys.append(w.at(1).toLongLong());
+    }
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
+QString keyList(const QList<qint64> &keys)
+{
+    QStringList k;
+    for (const qint64 key : keys)
+        k.append(QString::number(key));
+    return k.join(QStringLiteral(","));
+}
+
+struct Timed
+{
+    double seconds = 0;
+    double cpu = 0; // both servers and the command
+    QString output;
+    int exitCode = 0;
+};
+
+int compareMode(int scale, int repeats, bool withLondiste, bool withComparator)
+{
+    CopyBench bench(scale, withLondiste);
+    PgCluster &root = bench.clusters().root;
+    PgCluster &leaf = bench.clusters().leaf;
+    say(QStringLiteral("nodes and workers; %1 copied to each leaf").arg(kAccounts));
+    bench.setUp({kAccounts});
+    if (bench.londiste)
+        bench.londiste->setIdleTick(QStringLiteral("1 second"));
+    for (System *s : bench.systems())
+        bench.copyOnce(*s, {kAccounts}, bench.rows());
+    // Both leaves' tables as autovacuum would leave them (hint bits, statistics).
+    for (System *s : bench.systems())
+        must(s->leaf->exec(QStringLiteral("VACUUM ANALYZE ") + kAccounts),
+             QStringLiteral("vacuum the leaf"));
+    // copyOnce's Ferry worker stopped with it; compare needs one.
+    auto ferryWorker = bench.ferry->startLeafWorker();
+    if (withComparator) {
+        exec(root, QStringLiteral("ferry_root"), QStringLiteral("CREATE EXTENSION pgcmp"));
+        exec(leaf, QStringLiteral("ferry_leaf"), QStringLiteral("CREATE EXTENSION pgcmp"));
+    }
+    const auto url = [](const PgCluster &c, const QString &db) {
+        return QStringLiteral("pgsql://postgres@127.0.0.1:%1/%2/%3?aid:bid,abalance,filler")
+            .arg(c.port())
+            .arg(db, kAccounts);
+    };
+    const QStringList comparatorArgs{url(root, QStringLiteral("ferry_root")),
+                                     url(leaf, QStringLiteral("ferry_leaf"))};
+    const auto timed = [&](const QString &program, const QStringList &args) {
+        const double before = clusterCpu(root) + clusterCpu(leaf) + endedChildrenCpu();
+        const ProgramExit p = runProgramExit(program, args, 1800000);
+        Timed t;
+        t.seconds = p.seconds;
+        t.cpu = clusterCpu(root) + clusterCpu(leaf) + endedChildrenCpu() - before;
+        t.output = p.output;
+        t.exitCode = p.exitCode;
+        return t;
+    };
+    // The tools, each a function of the round's damage (none: equal tables)
+    // that returns its time and the keys it found ("" where it finds none).
+    struct Tool
+    {
+        QString name;
+        std::function<std::pair<Timed, QString>(const Damage *)> run;
+    };
+    std::vector<Tool> tools;
+    tools.push_back(
+        {QStringLiteral("ferry compare"), [&](const Damage *d) {
+             QStringList args{bench.ferry->leafIni(), QStringLiteral("compare")};
+             if (d)
+                 args.append(QStringLiteral("--json"));
+             args.append(kAccounts);
+             Timed t = timed(bench.ferry->program(), args);
+             if (t.exitCode != (d ? 1 : 0))
+                 fail(QStringLiteral("ferry compare exit %1: %2").arg(t.exitCode).arg(t.output));
+             if (!d)
+                 return std::make_pair(t, QString());
+             QString kinds;
+             const QList<qint64> keys = ferryKeys(t.output, &kinds);
+             return std::make_pair(t, keyList(keys) + QStringLiteral(" ") + kinds);
+         }});
+    if (withLondiste)
+        tools.push_back(
+            {QStringLiteral("londiste compare"), [&](const Damage *d) {
+                 Timed t = timed(kLondiste,
+                                 {bench.londiste->leafIni(), QStringLiteral("compare"), kAccounts});
+                 // It says only that the counts or checksums differ (exit 1).
+                 if (t.exitCode != (d ? 1 : 0))
+                     fail(QStringLiteral("londiste compare exit %1: %2")
+                              .arg(t.exitCode)
+                              .arg(t.output));
+                 return std::make_pair(t, d ? QStringLiteral("(no keys: exit 1)") : QString());
+             }});
+    if (withComparator)
+        tools.push_back(
+            {QStringLiteral("pg_comparator"), [&](const Damage *d) {
+                 Timed t = timed(kComparator, comparatorArgs);
+                 if (t.exitCode != 0 && t.exitCode != 1)
+                     fail(
+                         QStringLiteral("pg_comparator exit %1: %2").arg(t.exitCode).arg(t.output));
+                 const QList<qint64> keys = comparatorKeys(t.output);
+                 if (!d && !keys.isEmpty())
+                     fail(QStringLiteral("pg_comparator: differences on equal "
+                                         "tables: %1")
+                              .arg(t.output));
+                 return std::make_pair(t, keyList(keys));
+             }});
+
+    out()
+        << "pgbench_accounts of pgbench -i -s " << scale << " (" << bench.rows()
+        << " rows), equal on root and leaf; then 5 rows damaged on the leaf (1 deleted, 1 "
+           "inserted, 3 updated: abalance, bid, filler)\n\n"
+        << "| round | case | tool | wall s | CPU s | keys found |\n|---:|---|---|---:|---:|---|\n";
+    out().flush();
+    QMap<QString, std::vector<double>> walls;
+    QMap<QString, std::vector<double>> cpus;
+    QMap<QString, int> exact;
+    // Round 0 warms the caches and is not counted.
+    for (int r = 0; r <= repeats; ++r) {
+        const Damage d = damageOf(r, bench.rows());
+        for (const bool damaged : {false, true}) {
+            if (damaged) {
+                for (System *s : bench.systems())
+                    damageLeaf(*s->leaf, d);
+            }
+            for (size_t i = 0; i < tools.size(); ++i) {
+                const Tool &tool = tools.at((i + size_t(r)) % tools.size());
+                const auto [t, found] = tool.run(damaged ? &d : nullptr);
+                const QString caseName
+                    = damaged ? QStringLiteral("5 damaged") : QStringLiteral("equal");
+                const QString key = caseName + QStringLiteral(" | ") + tool.name;
+                const QString want = keyList(d.keys());
+                const bool right = !damaged || found == want
+                                   || found.startsWith(want + QLatin1Char(' '))
+                                   || tool.name == QLatin1String("londiste compare");
+                out() << "| " << (r ? QString::number(r) : QStringLiteral("warm-up")) << " | "
+                      << caseName << " | " << tool.name << " | " << secs(t.seconds) << " | "
+                      << secs(t.cpu) << " | " << (damaged ? found : QStringLiteral("–"))
+                      << (right ? "" : " **WRONG**") << " |\n";
+                out().flush();
+                if (r == 0)
+                    continue;
+                walls[key].push_back(t.seconds);
+                cpus[key].push_back(t.cpu);
+                exact[key] += right;
+            }
+        }
+        // Put both leaves back: Ferry's with its repair, Londiste's as it was.
+        const ProgramRun repair = bench.ferry->onLeaf({QStringLiteral("repair"), kAccounts});
+        if (!repair.output.contains(QLatin1String("compared again: ok")))
+            fail(QStringLiteral("ferry repair: %1").arg(repair.output));
+        out() << "\nround " << r << ": ferry repair " << secs(repair.seconds)
+              << " s: " << repair.output.trimmed().split(QLatin1Char('\n')).last() << "\n\n";
+        if (bench.londiste)
+            restoreLeaf(*bench.londiste->leaf, d);
+    }
+    out() << "\nExpected keys each round: 1 deleted, 1 new, 3 updated; median of " << repeats
+          << " rounds, the tools' order rotated each round\n\n"
+          << "| case | tool | wall s, median | range | CPU s, median | rounds right (equal: "
+             "none found; damaged: exactly the 5 keys) |\n|---|---|---:|---:|---:|---:|\n";
+    QStringList order;
+    for (const QString &caseName : {QStringLiteral("equal"), QStringLiteral("5 damaged")}) {
+        for (const Tool &tool : tools)
+            order.append(caseName + QStringLiteral(" | ") + tool.name);
+    }
+    for (const QString &key : std::as_const(order)) {
+        const std::vector<double> &w = walls.value(key);
+        out() << "| " << key << " | " << secs(median(w)) << " | "
+              << secs(*std::min_element(w.begin(), w.end())) << "–"
+              << secs(*std::max_element(w.begin(), w.end())) << " | "
+              << secs(median(cpus.value(key))) << " | "
+              << (key.contains(QLatin1String("londiste"))
+                      ? QStringLiteral("– (counts only)")
+                      : QStringLiteral("%1 of %2").arg(exact.value(key)).arg(w.size()))
+              << " |\n";
+    }
     out().flush();
     for (System *s : bench.systems())
         s->stopRoot();
@@ -1254,6 +1561,7 @@ int main(int argc, char *argv[])
     const QStringList args = app.arguments();
     const QString mode = args.value(1);
     bool withLondiste = londisteInstalled();
+    bool withComparator = comparatorInstalled();
     int number = 0;
     int repeats = 0;
     int rows = 100;
@@ -1267,6 +1575,8 @@ int main(int argc, char *argv[])
             withLondiste = false;
         else if (a == QLatin1String("--no-2x"))
             twice = false;
+        else if (a == QLatin1String("--no-comparator"))
+            withComparator = false;
         else if (a == QLatin1String("--stats"))
             stats = true;
         else if (a == QLatin1String("--keep"))
@@ -1287,12 +1597,17 @@ int main(int argc, char *argv[])
             return copyMode(number ? number : 20, repeats ? repeats : 3, twice, withLondiste);
         if (!usage && mode == QLatin1String("copy4"))
             return copy4Mode(number ? number : 20, repeats ? repeats : 1, withLondiste);
+        if (!usage && mode == QLatin1String("compare"))
+            return compareMode(number ? number : 20, repeats ? repeats : 3, withLondiste,
+                               withComparator);
         if (!usage && mode == QLatin1String("scale") && rows >= 0)
             return scaleMode(number ? number : 500, rows, repeats ? repeats : 5, stats,
                              londisteTimeout, withLondiste);
         std::fprintf(stderr,
                      "usage: bench_tables copy [SCALE] [--repeats N] [--no-2x] [--no-londiste]\n"
                      "       bench_tables copy4 [SCALE] [--repeats N] [--no-londiste]\n"
+                     "       bench_tables compare [SCALE] [--repeats N] [--no-londiste] "
+                     "[--no-comparator]\n"
                      "       bench_tables scale [TABLES] [--rows N] [--repeats N] [--stats] "
                      "[--londiste-timeout SECONDS] [--no-londiste]\n");
         return 2;

@@ -99,6 +99,29 @@ runProgram(const QString &program, const QStringList &arguments, int timeoutMs =
     return {clock.nsecsElapsed() / 1e9, QString::fromUtf8(p.readAll())};
 }
 
+// A program run to its end whose exit code is a finding, not a failure (a
+// compare that found differences exits 1): fails only if it does not end.
+struct ProgramExit
+{
+    double seconds = 0;
+    QString output; // stdout and stderr
+    int exitCode = -1;
+};
+
+inline ProgramExit
+runProgramExit(const QString &program, const QStringList &arguments, int timeoutMs = 600000)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    QElapsedTimer clock;
+    clock.start();
+    p.start(program, arguments);
+    if (!p.waitForFinished(timeoutMs) || p.exitStatus() != QProcess::NormalExit)
+        fail(QStringLiteral("%1 %2 did not end: %3")
+                 .arg(program, arguments.join(QLatin1Char(' ')), QString::fromUtf8(p.readAll())));
+    return {clock.nsecsElapsed() / 1e9, QString::fromUtf8(p.readAll()), p.exitCode()};
+}
+
 inline Connection connect(const test::PgCluster &cluster, const QString &db)
 {
     return must(Connection::open(cluster.connectionString(db)), QStringLiteral("connect ") + db);

@@ -107,8 +107,9 @@ Result<void> SyncPoint::lockAndSync(const QString &table, const SyncOptions &opt
                                "tcp_keepalives_idle = 10; SET LOCAL tcp_keepalives_interval = 5; "
                                "SET LOCAL tcp_keepalives_count = 3; LOCK TABLE ONLY %2 IN SHARE "
                                "MODE")
-                    .arg(QString::number(qMax<qint64>(1, qint64(options.lockTimeoutSeconds * 1000))),
-                         table));
+                    .arg(
+                        QString::number(qMax<qint64>(1, qint64(options.lockTimeoutSeconds * 1000))),
+                        table));
             !r) {
             (void)m_lock.exec(QStringLiteral("ROLLBACK"));
             Error e = r.error();

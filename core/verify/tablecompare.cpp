@@ -147,6 +147,8 @@ Result<TableComparison> TableComparer::compare(const NodeTable &table)
         endSnapshots();
         return canceledOr(sums.error());
     }
+    m_providerTotal = sums->first.rows;
+    m_nodeTotal = sums->second.rows;
     out.providerRows = sums->first.rows;
     out.providerChecksum = sums->first.sum;
     out.nodeRows = sums->second.rows;
@@ -213,35 +215,59 @@ Result<void> TableComparer::narrow(const TableSide::Range &range,
     const qint64 rows = qMax(provider.rows, node.rows);
     const qint64 step = qMax<qint64>(1, rows / m_options.fanOut);
     const int keys = int(side.keys.size());
-    QVariantList bp;
-    const QString from = side.from(range, bp);
-    auto bounds = db.exec(QStringLiteral("SELECT %1 FROM (SELECT %2, pg_catalog.row_number() "
-                                         "OVER (ORDER BY %3) AS ferry_rn %4) s WHERE "
-                                         "pg_catalog.mod(ferry_rn, %5) = 0 AND ferry_rn < %6 "
-                                         "ORDER BY ferry_rn")
-                              .arg(keyAliases(keys), aliasedKeys(side), side.keyOrder(), from,
-                                   QString::number(step), QString::number(rows)),
-                          bp);
-    if (!bounds)
-        return bounds.error();
     QList<QStringList> cuts;
-    for (int i = 0; i < bounds->rowCount(); ++i)
-        cuts.append(rowKey(*bounds, i, keys));
+    // A large range: the cuts from a sample of the table's pages, at every
+    // n-th sampled key (a few thousand, sorted), instead of a window over
+    // every key of the range.
+    constexpr qint64 kSampleFrom = 200000;
+    constexpr double kSampleRows = 30000;
+    const qint64 total = qMax<qint64>(1, qMax(m_providerTotal, m_nodeTotal));
+    if (rows >= kSampleFrom) {
+        QVariantList sp;
+        const double percent = qBound(0.01, 100.0 * kSampleRows / double(total), 100.0);
+        auto sample = db.exec(QStringLiteral("SELECT %1 %2 ORDER BY %3")
+                                  .arg(side.keyTexts().join(QStringLiteral(", ")),
+                                       side.sampledFrom(percent, range, sp), side.keyOrder()),
+                              sp);
+        if (!sample)
+            return sample.error();
+        const int n = sample->rowCount();
+        if (n >= m_options.fanOut * 4) {
+            const int every = n / m_options.fanOut;
+            for (int i = every; i < n; i += every) {
+                const QStringList key = rowKey(*sample, i, keys);
+                if (cuts.isEmpty() || cuts.last() != key)
+                    cuts.append(key);
+            }
+        }
+    }
+    if (cuts.isEmpty()) {
+        QVariantList bp;
+        const QString from = side.from(range, bp);
+        auto bounds = db.exec(QStringLiteral("SELECT %1 FROM (SELECT %2, pg_catalog.row_number() "
+                                             "OVER (ORDER BY %3) AS ferry_rn %4) s WHERE "
+                                             "pg_catalog.mod(ferry_rn, %5) = 0 AND ferry_rn < %6 "
+                                             "ORDER BY ferry_rn")
+                                  .arg(keyAliases(keys), aliasedKeys(side), side.keyOrder(), from,
+                                       QString::number(step), QString::number(rows)),
+                              bp);
+        if (!bounds)
+            return bounds.error();
+        for (int i = 0; i < bounds->rowCount(); ++i)
+            cuts.append(rowKey(*bounds, i, keys));
+    }
     if (cuts.isEmpty())
         return keyByKey(range, out);
 
-    // Both sides' checksum per range, in one scan each.
+    // Both sides' checksum per range, in one scan each; range b holds the
+    // keys from cut b - 1 up to (not including) cut b.
     const auto bucketSql = [&cuts](const TableSide &s, const TableSide::Range &r,
                                    QVariantList &params) {
-        QString cases;
-        for (qsizetype i = 0; i < cuts.size(); ++i)
-            cases += QStringLiteral(" WHEN %1 THEN %2")
-                         .arg(s.keyCompare(QStringLiteral("<="), cuts.at(i), params),
-                              QString::number(i + 1));
+        const QString bucket = s.bucketOf(cuts, params);
         return QStringLiteral("SELECT ferry_b, count(*), COALESCE(sum(ferry_h), 0)::pg_catalog."
-                              "text FROM (SELECT CASE%1 ELSE %2 END AS ferry_b, %3 AS ferry_h "
-                              "%4) s GROUP BY ferry_b")
-            .arg(cases, QString::number(cuts.size() + 1), s.rowHash(), s.from(r, params));
+                              "text FROM (SELECT %1 AS ferry_b, %2 AS ferry_h %3) s GROUP BY "
+                              "ferry_b")
+            .arg(bucket, s.rowHash(), s.from(r, params));
     };
     QVariantList pp;
     QVariantList np;

@@ -125,6 +125,8 @@ private:
     NodeInfo m_info;
     CompareOptions m_options;
     TableSides m_sides;
+    qint64 m_providerTotal = 0; // the table's rows, for the sample's size
+    qint64 m_nodeTotal = 0;
     std::function<void(ComparePhase)> m_progress;
     std::atomic_bool m_canceled{false};
     CancelHandle m_cancelProvider;

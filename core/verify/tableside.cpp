@@ -12,9 +12,8 @@ namespace {
 
 QString keyColumn(const TableSide &side, int i, bool ordered = true)
 {
-    return ordered && side.keyCollatable.at(i)
-               ? side.keys.at(i) + QStringLiteral(" COLLATE \"C\"")
-               : side.keys.at(i);
+    return ordered && side.keyCollatable.at(i) ? side.keys.at(i) + QStringLiteral(" COLLATE \"C\"")
+                                               : side.keys.at(i);
 }
 
 QString keyValue(const TableSide &side, int i, int param, bool ordered)
@@ -33,10 +32,8 @@ QString keyRow(const TableSide &side, bool ordered = true)
     return QStringLiteral("ROW(%1)").arg(parts.join(QStringLiteral(", ")));
 }
 
-QString valueRow(const TableSide &side,
-                 const QStringList &key,
-                 QVariantList &params,
-                 bool ordered = true)
+QString
+valueRow(const TableSide &side, const QStringList &key, QVariantList &params, bool ordered = true)
 {
     QStringList parts;
     for (int i = 0; i < side.keys.size(); ++i) {
@@ -58,15 +55,15 @@ struct Column
 
 Result<QList<Column>> columnsOf(Connection &db, const QString &relation)
 {
-    auto r = db.exec(QStringLiteral(
-                         "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
-                         "t.typcollation <> 0, a.attgenerated <> '', pg_catalog.format_type(CASE "
-                         "WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END, CASE WHEN "
-                         "t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END), a.atttypid < "
-                         "16384 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid "
-                         "= a.atttypid WHERE a.attrelid = $1::pg_catalog.regclass AND a.attnum > 0 "
-                         "AND NOT a.attisdropped"),
-                     {relation});
+    auto r = db.exec(
+        QStringLiteral("SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+                       "t.typcollation <> 0, a.attgenerated <> '', pg_catalog.format_type(CASE "
+                       "WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END, CASE WHEN "
+                       "t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END), a.atttypid < "
+                       "16384 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid "
+                       "= a.atttypid WHERE a.attrelid = $1::pg_catalog.regclass AND a.attnum > 0 "
+                       "AND NOT a.attisdropped"),
+        {relation});
     if (!r)
         return r.error();
     QList<Column> out;
@@ -88,18 +85,47 @@ Result<QString> encodingOf(Connection &db)
 
 QString TableSide::from(const Range &range, QVariantList &params) const
 {
+    return sampledFrom(0, range, params);
+}
+
+QString TableSide::sampledFrom(double percent, const Range &range, QVariantList &params) const
+{
     QStringList where;
     if (!condition.isEmpty())
         where.append(conditionSql(condition));
     if (range.lower)
-        where.append(keyRow(*this) + QStringLiteral(" > ") + valueRow(*this, *range.lower, params));
+        where.append(keyRow(*this) + QStringLiteral(" >= ")
+                     + valueRow(*this, *range.lower, params));
     if (range.upper)
-        where.append(keyRow(*this) + QStringLiteral(" <= ")
-                     + valueRow(*this, *range.upper, params));
+        where.append(keyRow(*this) + QStringLiteral(" < ") + valueRow(*this, *range.upper, params));
     QString sql = QStringLiteral("FROM ONLY %1 AS %2").arg(table, alias);
+    if (percent > 0)
+        sql += QStringLiteral(" TABLESAMPLE SYSTEM (%1)").arg(QString::number(percent, 'f', 4));
     if (!where.isEmpty())
         sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
     return sql;
+}
+
+QString TableSide::bucketOf(const QList<QStringList> &cuts, QVariantList &params) const
+{
+    if (keys.size() == 1) {
+        // One key column: a binary search over the cuts (width_bucket counts
+        // the cuts at or below the key, in "C" order for text).
+        QStringList values;
+        for (const QStringList &cut : cuts) {
+            params.append(cut.value(0));
+            values.append(
+                QStringLiteral("$%1::%2").arg(QString::number(params.size()), keyTypes.at(0)));
+        }
+        return QStringLiteral("pg_catalog.width_bucket(%1, ARRAY[%2]) + 1")
+            .arg(keyColumn(*this, 0), values.join(QStringLiteral(", ")));
+    }
+    QString cases;
+    for (qsizetype i = 0; i < cuts.size(); ++i)
+        cases += QStringLiteral(" WHEN %1 THEN %2")
+                     .arg(keyCompare(QStringLiteral("<"), cuts.at(i), params),
+                          QString::number(i + 1));
+    return QStringLiteral("CASE%1 ELSE %2 END").arg(cases, QString::number(cuts.size() + 1));
 }
 
 QString TableSide::keyOrder(bool descending) const

@@ -14,14 +14,14 @@ namespace ferry {
 // the same way: text keys in "C" order on both, whatever their collations.
 struct TableSide
 {
-    QString table;             // schema-qualified, quoted
-    QString alias;             // the name rows are known by (the provider's table name)
-    QString condition;         // provider side only: the node's row condition
-    QStringList columns;       // compared, quoted, sorted by name
-    QStringList columnNames;   // the same, unquoted
-    QStringList keys;          // primary key columns, quoted, in key order
-    QStringList keyNames;      // the same, unquoted
-    QStringList columnTypes;   // per compared column, its type on this side
+    QString table;           // schema-qualified, quoted
+    QString alias;           // the name rows are known by (the provider's table name)
+    QString condition;       // provider side only: the node's row condition
+    QStringList columns;     // compared, quoted, sorted by name
+    QStringList columnNames; // the same, unquoted
+    QStringList keys;        // primary key columns, quoted, in key order
+    QStringList keyNames;    // the same, unquoted
+    QStringList columnTypes; // per compared column, its type on this side
     // Per compared column, how its value is read for the hash: the column,
     // or (provider side, where the node's type differs) the provider's
     // value as the node's type would hold it (numeric(10,2) rounds).
@@ -32,7 +32,7 @@ struct TableSide
     QStringList keyTypes;      // per key column, its type on this side (format_type)
     QList<bool> keyCollatable; // per key column: a collatable type ("C" order)
 
-    // A key range: keys above `lower` (exclusive) up to `upper` (inclusive),
+    // A key range: keys from `lower` (inclusive) up to `upper` (exclusive),
     // each a key as texts; empty optional: unbounded.
     struct Range
     {
@@ -43,6 +43,11 @@ struct TableSide
     // "FROM ONLY t AS alias WHERE condition AND range": `params` receives the
     // range's values (their $n follow the ones already in it).
     QString from(const Range &range, QVariantList &params) const;
+    // The same over a sample of the table's pages (TABLESAMPLE SYSTEM).
+    QString sampledFrom(double percent, const Range &range, QVariantList &params) const;
+    // The bucket of a row among `cuts` (sorted keys): 1 below the first,
+    // i + 1 from the i-th on.
+    QString bucketOf(const QList<QStringList> &cuts, QVariantList &params) const;
     // The key's order, "C" for text.
     QString keyOrder(bool descending = false) const;
     // Each key column's text (its output function, never a cast).
