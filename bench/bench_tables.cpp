@@ -1032,6 +1032,8 @@ int copy4Mode(int scale, int repeats, bool withLondiste)
                 for (const double t : std::as_const(bench.okTimes))
                     each.append(secs(t));
                 const QString key = QStringLiteral("%1 | %2").arg(s->label).arg(parallel);
+                if (!order.contains(key))
+                    order.append(key);
                 totals[key].push_back(c.seconds);
                 cpus[key].push_back(c.cpu);
                 out() << "| " << r + 1 << " | " << s->label << " | " << parallel << " | "
