@@ -12,10 +12,14 @@
 //     Timed from the leaf's `add-table public.pgbench_accounts` until the
 //     leaf says ok (polled every 20 ms), the leaf's worker running; against
 //     the text and binary pipes of two psql into a third leaf database,
-//     truncated first. Interleaved, the order rotated each repeat; medians.
-//     Ferry's worker is started afresh before each copy, so its VmHWM before
-//     and after tells what the copy added; then once with a table of twice
-//     the rows (--no-2x: not).
+//     truncated first, and the binary pipe into a table with a BEFORE
+//     INSERT row trigger like Ferry's write guard (replica mode: never
+//     fired). Londiste twice: as installed (an idle root ticks once a
+//     minute) and with its queue's ticker_idle_period at 1 s. Interleaved,
+//     the order rotated each repeat; medians; CPU seconds of both servers
+//     and every client process beside wall time. Ferry's worker is started
+//     afresh before each copy, so its VmHWM before and after tells what the
+//     copy added; then once with a table of twice the rows (--no-2x: not).
 //
 //   bench_tables copy4 [SCALE] [--repeats N] [--no-londiste]
 //     Four such tables (acc1..acc4) added at once, `parallel_copies` = 1
@@ -31,9 +35,6 @@
 //     Ferry's leaf repaired with `ferry repair`, Londiste's put back by SQL.
 //     The tools' order rotated each round; a warm-up round not counted.
 //
-//   --keep (every mode): the folder of configs and workers' logs is kept.
-//   FERRY_BENCH_CLI=PATH: Ferry is that `ferry` binary (another version).
-//
 //   bench_tables scale [TABLES] [--rows N] [--repeats N] [--stats]
 //                      [--londiste-timeout SECONDS] [--no-londiste]
 //                                     (default 500 tables of 100 rows, 5 repeats)
@@ -41,7 +42,12 @@
 //     and on the leaf, timed until all are ok on the leaf; then `status`
 //     and `tables` on both nodes (median of the repeats). --stats loads
 //     pg_stat_statements and prints, for each system, the queries its
-//     leaf-side copy of all tables ran on the leaf and the root.
+//     root add-table and its leaf-side copy of all tables ran. Londiste
+//     (its queue ticking every second when idle) is stopped after
+//     --londiste-timeout (default 600 s): the table gives how many were ok.
+//
+//   --keep (every mode): the folder of configs and workers' logs is kept.
+//   FERRY_BENCH_CLI=PATH: Ferry is that `ferry` binary (another version).
 #include "benchutil.h"
 #include "ferryprocess.h"
 
@@ -1567,7 +1573,7 @@ int main(int argc, char *argv[])
     int number = 0;
     int repeats = 0;
     int rows = 100;
-    int londisteTimeout = 900;
+    int londisteTimeout = 600;
     bool twice = true;
     bool stats = false;
     bool usage = mode.isEmpty();
