@@ -12,10 +12,14 @@
 //     Timed from the leaf's `add-table public.pgbench_accounts` until the
 //     leaf says ok (polled every 20 ms), the leaf's worker running; against
 //     the text and binary pipes of two psql into a third leaf database,
-//     truncated first. Interleaved, the order rotated each repeat; medians.
-//     Ferry's worker is started afresh before each copy, so its VmHWM before
-//     and after tells what the copy added; then once with a table of twice
-//     the rows (--no-2x: not).
+//     truncated first, and the binary pipe into a table with a BEFORE
+//     INSERT row trigger like Ferry's write guard (replica mode: never
+//     fired). Londiste twice: as installed (an idle root ticks once a
+//     minute) and with its queue's ticker_idle_period at 1 s. Interleaved,
+//     the order rotated each repeat; medians; CPU seconds of both servers
+//     and every client process beside wall time. Ferry's worker is started
+//     afresh before each copy, so its VmHWM before and after tells what the
+//     copy added; then once with a table of twice the rows (--no-2x: not).
 //
 //   bench_tables copy4 [SCALE] [--repeats N] [--no-londiste]
 //     Four such tables (acc1..acc4) added at once, `parallel_copies` = 1
@@ -31,8 +35,6 @@
 //     Ferry's leaf repaired with `ferry repair`, Londiste's put back by SQL.
 //     The tools' order rotated each round; a warm-up round not counted.
 //
-//   --keep (every mode): the folder of configs and workers' logs is kept.
-//
 //   bench_tables scale [TABLES] [--rows N] [--repeats N] [--stats]
 //                      [--londiste-timeout SECONDS] [--no-londiste]
 //                                     (default 500 tables of 100 rows, 5 repeats)
@@ -40,7 +42,12 @@
 //     and on the leaf, timed until all are ok on the leaf; then `status`
 //     and `tables` on both nodes (median of the repeats). --stats loads
 //     pg_stat_statements and prints, for each system, the queries its
-//     leaf-side copy of all tables ran on the leaf and the root.
+//     root add-table and its leaf-side copy of all tables ran. Londiste
+//     (its queue ticking every second when idle) is stopped after
+//     --londiste-timeout (default 600 s): the table gives how many were ok.
+//
+//   --keep (every mode): the folder of configs and workers' logs is kept.
+//   FERRY_BENCH_CLI=PATH: Ferry is that `ferry` binary (another version).
 #include "benchutil.h"
 #include "ferryprocess.h"
 
@@ -101,7 +108,9 @@ QTextStream &out()
 
 void say(const QString &line)
 {
-    std::fprintf(stderr, "bench_tables: %s\n", qPrintable(line));
+    std::fprintf(stderr, "bench_tables: %s %s\n",
+                 qPrintable(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))),
+                 qPrintable(line));
 }
 
 struct Clusters
@@ -157,8 +166,18 @@ void exec(const PgCluster &c, const QString &db, const QString &sql)
 // session may be open on the template).
 void cloneDatabase(const PgCluster &c, const QString &from, const QString &to)
 {
-    exec(c, QStringLiteral("postgres"),
-         QStringLiteral("CREATE DATABASE %1 TEMPLATE %2 STRATEGY FILE_COPY").arg(to, from));
+    Connection conn = connect(c, QStringLiteral("postgres"));
+    const QString sql
+        = QStringLiteral("CREATE DATABASE %1 TEMPLATE %2 STRATEGY FILE_COPY").arg(to, from);
+    // The session that last used the template may still be on its way out.
+    for (int attempt = 0;; ++attempt) {
+        auto r = conn.exec(sql);
+        if (r)
+            return;
+        if (r.error().sqlState() != QLatin1String("55006") || attempt == 100)
+            fail(QStringLiteral("%1: %2").arg(sql, r.error().toString()));
+        QThread::msleep(100);
+    }
 }
 
 qint64 scalar(Connection &c, const QString &sql, const QVariantList &params = {})
@@ -331,7 +350,12 @@ public:
     FerrySystem(Clusters &clusters, const QString &rootDb, const QString &leafDb)
         : System(clusters, QStringLiteral("Ferry"), rootDb, leafDb)
     {}
-    QString program() const override { return QStringLiteral(FERRY_CLI); }
+    // FERRY_BENCH_CLI: another build's `ferry`, to compare two versions.
+    QString program() const override
+    {
+        const QString other = qEnvironmentVariable("FERRY_BENCH_CLI");
+        return other.isEmpty() ? QStringLiteral(FERRY_CLI) : other;
+    }
     QString rootIni() const override { return path(QStringLiteral("ferry_root.ini")); }
     QString leafIni() const override { return path(QStringLiteral("ferry_leaf.ini")); }
     void create() override
@@ -555,7 +579,12 @@ double phase(const StateTimes &t, const QString &from, const QString &to)
 class CopyBench
 {
 public:
-    CopyBench(int scale, bool withLondiste)
+    // rootSql runs on the roots' pgbench database, leafSql on each leaf's,
+    // before anything else connects to them.
+    CopyBench(int scale,
+              bool withLondiste,
+              const QString &rootSql = {},
+              const QString &leafSql = {})
         : m_scale(scale)
         , m_rows(qint64(scale) * 100000)
         , m_clusters(QStringList{})
@@ -566,6 +595,11 @@ public:
         must(root.createDatabase(QStringLiteral("ferry_root")), QStringLiteral("createdb"));
         say(QStringLiteral("pgbench -i -s %1 on the root").arg(scale));
         pgbenchInit(root, QStringLiteral("ferry_root"), scale, QStringLiteral("dtgvp"));
+        if (!rootSql.isEmpty()) {
+            say(QStringLiteral("more tables on the root"));
+            exec(root, QStringLiteral("ferry_root"), rootSql);
+            exec(root, QStringLiteral("ferry_root"), QStringLiteral("VACUUM ANALYZE"));
+        }
         if (withLondiste)
             cloneDatabase(root, QStringLiteral("ferry_root"), QStringLiteral("l3_root"));
         for (const char *db : {"ferry_leaf", "l3_leaf", "raw_leaf"}) {
@@ -573,6 +607,8 @@ public:
                 continue;
             must(leaf.createDatabase(QLatin1String(db)), QStringLiteral("createdb"));
             pgbenchInit(leaf, QLatin1String(db), scale, QStringLiteral("dtp"));
+            if (!leafSql.isEmpty() && qstrcmp(db, "raw_leaf") != 0)
+                exec(leaf, QLatin1String(db), leafSql);
         }
         ferry = std::make_unique<FerrySystem>(m_clusters, QStringLiteral("ferry_root"),
                                               QStringLiteral("ferry_leaf"));
@@ -637,15 +673,11 @@ public:
             QThread::msleep(2000);
             c.idleHwmKb = statusKb(ferryWorker->pid(), "VmHWM:");
         }
-        const double leafBefore = clusterCpu(m_clusters.leaf);
-        const double rootBefore = clusterCpu(m_clusters.root);
-        const double cpuBefore = cpuNow() + s.processCpu();
+        const CpuNow before = cpuNow(&s);
         const qint64 start = wallMs();
         c.command = s.onLeaf(QStringList{QStringLiteral("add-table")} + tables).seconds;
         const auto seen = s.waitUntilOk(start, tables, 0, 20, 1800000);
-        c.cpu = cpuNow() + s.processCpu() - cpuBefore;
-        c.cpuLeaf = clusterCpu(m_clusters.leaf) - leafBefore;
-        c.cpuRoot = clusterCpu(m_clusters.root) - rootBefore;
+        cpuSince(before, c, &s);
         for (const QString &t : tables) {
             if (seen.value(t).value(QStringLiteral("ok"), -1) < 0)
                 fail(QStringLiteral("%1: %2 not ok in 30 minutes").arg(s.label, t));
@@ -685,14 +717,15 @@ public:
         return c;
     }
 
-    // The most copies seen running at once in the last copyOnce.
+    // The most copies seen running at once in the last copyOnce. A copy's
+    // end is seen up to a poll (20 ms) late: the next one may start before.
     int mostAtOnce() const
     {
         int most = 0;
         for (const auto &a : m_copyIntervals) {
             int n = 0;
             for (const auto &b : m_copyIntervals)
-                n += b.first <= a.first && a.first < b.second;
+                n += b.first <= a.first && a.first < b.second - 50;
             most = qMax(most, n);
         }
         return most;
@@ -715,13 +748,9 @@ public:
                                : QString(),
                        into);
         CopySample c;
-        const double leafBefore = clusterCpu(m_clusters.leaf);
-        const double rootBefore = clusterCpu(m_clusters.root);
-        const double cpuBefore = cpuNow();
+        const CpuNow before = cpuNow(nullptr);
         c.seconds = runProgram(QStringLiteral("bash"), {QStringLiteral("-c"), script}).seconds;
-        c.cpu = cpuNow() - cpuBefore;
-        c.cpuLeaf = clusterCpu(m_clusters.leaf) - leafBefore;
-        c.cpuRoot = clusterCpu(m_clusters.root) - rootBefore;
+        cpuSince(before, c, nullptr);
         checkRows(*m_rawLeaf, into, m_rows, QStringLiteral("psql pipe"));
         return c;
     }
@@ -755,10 +784,27 @@ private:
         subscribed[&s] = left;
     }
 
-    // Both servers and the commands run to their end.
-    double cpuNow() const
+    // CPU seconds so far of both servers, the commands run to their end and
+    // the system's own processes.
+    struct CpuNow
     {
-        return clusterCpu(m_clusters.root) + clusterCpu(m_clusters.leaf) + endedChildrenCpu();
+        double leaf = 0;
+        double root = 0;
+        double clients = 0;
+    };
+    CpuNow cpuNow(System *s) const
+    {
+        return {clusterCpu(m_clusters.leaf), clusterCpu(m_clusters.root),
+                endedChildrenCpu() + (s ? s->processCpu() : 0)};
+    }
+    void cpuSince(const CpuNow &before, CopySample &c, System *s) const
+    {
+        // Sessions that just ended are counted once their server reaped them.
+        QThread::msleep(300);
+        const CpuNow now = cpuNow(s);
+        c.cpuLeaf = now.leaf - before.leaf;
+        c.cpuRoot = now.root - before.root;
+        c.cpu = c.cpuLeaf + c.cpuRoot + now.clients - before.clients;
     }
 
     static void checkRows(Connection &c, const QString &table, qint64 rows, const QString &who)
@@ -951,7 +997,6 @@ int copyMode(int scale, int repeats, bool twice, bool withLondiste)
 
 int copy4Mode(int scale, int repeats, bool withLondiste)
 {
-    CopyBench bench(scale, false);
     QStringList tables;
     QString make;
     QString makeEmpty;
@@ -965,20 +1010,8 @@ int copy4Mode(int scale, int repeats, bool withLondiste)
                          "CREATE TABLE public.acc%1 (LIKE public.pgbench_accounts INCLUDING ALL); ")
                          .arg(i);
     }
-    say(QStringLiteral("acc1..acc4 on the root"));
-    exec(bench.clusters().root, QStringLiteral("ferry_root"), make);
-    exec(bench.clusters().root, QStringLiteral("ferry_root"), QStringLiteral("VACUUM ANALYZE"));
-    exec(bench.clusters().leaf, QStringLiteral("ferry_leaf"), makeEmpty);
-    if (withLondiste) {
-        cloneDatabase(bench.clusters().root, QStringLiteral("ferry_root"),
-                      QStringLiteral("l3_root"));
-        must(bench.clusters().leaf.createDatabase(QStringLiteral("l3_leaf")),
-             QStringLiteral("createdb"));
-        pgbenchInit(bench.clusters().leaf, QStringLiteral("l3_leaf"), scale, QStringLiteral("dtp"));
-        exec(bench.clusters().leaf, QStringLiteral("l3_leaf"), makeEmpty);
-        bench.londiste = std::make_unique<LondisteSystem>(
-            bench.clusters(), QStringLiteral("l3_root"), QStringLiteral("l3_leaf"));
-    }
+    // acc1..acc4 made on the root before Londiste's copy of it.
+    CopyBench bench(scale, withLondiste, make, makeEmpty);
     say(QStringLiteral("nodes and workers"));
     bench.setUp(tables);
     if (bench.londiste)
@@ -1005,6 +1038,8 @@ int copy4Mode(int scale, int repeats, bool withLondiste)
                 for (const double t : std::as_const(bench.okTimes))
                     each.append(secs(t));
                 const QString key = QStringLiteral("%1 | %2").arg(s->label).arg(parallel);
+                if (!order.contains(key))
+                    order.append(key);
                 totals[key].push_back(c.seconds);
                 cpus[key].push_back(c.cpu);
                 out() << "| " << r + 1 << " | " << s->label << " | " << parallel << " | "
@@ -1538,7 +1573,7 @@ int main(int argc, char *argv[])
     int number = 0;
     int repeats = 0;
     int rows = 100;
-    int londisteTimeout = 900;
+    int londisteTimeout = 600;
     bool twice = true;
     bool stats = false;
     bool usage = mode.isEmpty();

@@ -968,6 +968,11 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
     }
     if (auto r = tx->commit(); !r)
         return r.error();
+    // An idle worker waits for the provider's next tick, up to loop_delay; a
+    // tick now (its NOTIFY) starts the copies at once. Without it the worker
+    // finds them at its next round, so a failure changes nothing.
+    if (!toAdd.isEmpty() && !options.expectSync)
+        (void)provider.exec(QStringLiteral("SELECT ferry.ticker($1, true)"), {m_info.queue});
     return outcome;
 }
 
