@@ -372,14 +372,20 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
             retryMs = m_options.retryMinMs;
             m_refused.clear();
             if (idle && !stop.load()) {
-                // Wait for the provider's next tick, at most loop_delay.
-                const qint64 deadline
-                    = QDateTime::currentMSecsSinceEpoch() + qint64(m_options.loopDelay * 1000);
+                // Wait for the provider's next tick, at most loop_delay (a
+                // second while a copy's tick is owed).
+                const qint64 deadline = QDateTime::currentMSecsSinceEpoch()
+                                        + qint64((m_copyTickOwed ? qMin(m_options.loopDelay, 1.0)
+                                                                 : m_options.loopDelay)
+                                                 * 1000);
                 while (!stop.load()) {
                     const qint64 left = deadline - QDateTime::currentMSecsSinceEpoch();
                     if (left <= 0)
                         break;
-                    auto n = provider->waitForNotification(int(qMin<qint64>(100, left)));
+                    // A copy that ends is noticed within 5 ms: many small
+                    // tables copy one after another without a wait between.
+                    const qint64 poll = m_copies->running() > 0 ? 5 : 100;
+                    auto n = provider->waitForNotification(int(qMin<qint64>(poll, left)));
                     if (!n) {
                         round = n.error();
                         break;
@@ -463,6 +469,7 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
     // of the other tables flow.
     if (auto r = startCopies(*nodeTables); !r)
         return r;
+    tickAfterCopies(provider, *nodeTables);
 
     BatchReader reader(provider, m_options.queue, m_info.workerName);
     auto batch = reader.nextBatch();
@@ -526,23 +533,32 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
         // ended since the round read them), and only for the copy whose
         // snapshot that was (told by its xmax, all the check goes by).
         const auto endSnapshot = Snapshot::parse(end->bytes(0, 0));
+        QStringList ids;
+        QStringList xmaxes;
         for (const TableMapping &t : std::as_const(applied->tables)) {
             if (t.skipSeenBy && endSnapshot && t.skipSeenBy->isCoveredBy(*endSnapshot)) {
-                auto r = m_node->exec(QStringLiteral("UPDATE ferry.node_table SET merge_state "
-                                                     "= 'ok', copy_snapshot = NULL WHERE "
-                                                     "queue_name = $1 AND source_table_id = "
-                                                     "$2 AND merge_state = 'catching-up' AND "
-                                                     "pg_catalog.split_part(copy_snapshot, ':', "
-                                                     "2)::bigint = $3"),
-                                      {m_options.queue, t.sourceTableId, t.skipSeenBy->xmax});
-                if (!r)
-                    return r.error();
-                if (r->affectedRows() == 0)
-                    continue;
+                ids.append(QString::number(t.sourceTableId));
+                xmaxes.append(QString::number(t.skipSeenBy->xmax));
+            }
+        }
+        // One statement, however many small tables one batch settled.
+        if (!ids.isEmpty()) {
+            auto r = m_node->exec(
+                QStringLiteral(
+                    "UPDATE ferry.node_table n SET merge_state = 'ok', copy_snapshot = NULL "
+                    "FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int4[]), "
+                    "pg_catalog.unnest($3::pg_catalog.int8[])) s(id, xmax) WHERE n.queue_name = "
+                    "$1 AND n.source_table_id = s.id AND n.merge_state = 'catching-up' AND "
+                    "pg_catalog.split_part(n.copy_snapshot, ':', 2)::pg_catalog.int8 = s.xmax "
+                    "RETURNING n.dest_schema, n.dest_name"),
+                {m_options.queue, QLatin1Char('{') + ids.join(QLatin1Char(',')) + QLatin1Char('}'),
+                 QLatin1Char('{') + xmaxes.join(QLatin1Char(',')) + QLatin1Char('}')});
+            if (!r)
+                return r.error();
+            for (int i = 0; i < r->rowCount(); ++i)
                 qCInfo(lcCore).noquote()
                     << QStringLiteral("%1 is in sync")
-                           .arg(displayTableName(*m_node, t.targetSchema, t.targetName));
-            }
+                           .arg(displayTableName(*m_node, r->text(i, 0), r->text(i, 1)));
         }
     }
     Q_UNUSED(stop);
@@ -616,6 +632,29 @@ Result<void> NodeWorker::startCopies(const QList<NodeTable> &tables)
     return {};
 }
 
+void NodeWorker::tickAfterCopies(Connection &provider, const QList<NodeTable> &tables)
+{
+    if (!m_copyTickOwed)
+        return;
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    bool moreToStart = false;
+    for (const NodeTable &t : tables)
+        moreToStart = moreToStart
+                      || (t.mergeState == QLatin1String("in-copy") && t.sourceTableId != 0
+                          && !m_copies->isRunning(t.sourceTableId)
+                          && m_copyRetryAtMs.value(t.sourceTableId) <= nowMs);
+    if (moreToStart && nowMs - m_copyTickMs < 1000)
+        return; // the worker's idle wait ends with the next copy, or within loop_delay
+    // Its NOTIFY wakes this worker.
+    if (auto r = provider.exec(QStringLiteral("SELECT ferry.ticker($1, true)"), {m_options.queue});
+        !r) {
+        qCWarning(lcCore).noquote() << r.error().toString();
+        return;
+    }
+    m_copyTickOwed = false;
+    m_copyTickMs = nowMs;
+}
+
 void NodeWorker::backOffCopy(int sourceTableId, qint64 minimumMs)
 {
     const qint64 wait = qMax(
@@ -635,6 +674,7 @@ void NodeWorker::finishCopies()
         if (outcome.result) {
             // Also closes what an earlier run of the worker logged for this copy.
             (void)resolveNodeErrors(*m_node, m_options.queue, name);
+            m_copyTickOwed = true;
             m_copyBackoffMs.remove(key);
             m_copyRetryAtMs.remove(key);
             continue;

@@ -100,8 +100,15 @@ private:
     // free; a table other in-copy tables' foreign keys reference first.
     Result<void> startCopies(const QList<NodeTable> &tables);
     // What the copies that ended since the last round did: logged, their
-    // errors stored, a failed one tried again after a back-off.
+    // errors stored, a failed one tried again after a back-off. Owes the
+    // provider a tick when one succeeded.
     void finishCopies();
+    // Puts the tick a finished copy needs on the provider (so its table
+    // becomes ok with the next batch, also on an idle root) once no other
+    // copy is waiting to start, or a second after the last such tick: many
+    // small tables share one batch instead of one each (every batch locks
+    // every node_table row of the queue).
+    void tickAfterCopies(Connection &provider, const QList<NodeTable> &tables);
     void backOffCopy(int sourceTableId, qint64 minimumMs = 0);
     Result<void> heartbeat(bool force);
     void recordError(const Error &error);
@@ -122,6 +129,8 @@ private:
     QHash<int, qint64> m_copyBackoffMs;
     std::unique_ptr<ParallelCopies> m_copies; // a leaf's, while runLeaf() runs
     QString m_copyLoginRefused;               // a copy's refused login, said once
+    bool m_copyTickOwed = false;              // a copy ended since the last tickAfterCopies()
+    qint64 m_copyTickMs = 0;                  // when tickAfterCopies() last ticked
     bool m_tableError = false;                // a node_table row holds the error a batch failed on
     RefusedLogin m_refused;
     SequenceSync m_sequences;

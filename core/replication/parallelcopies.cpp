@@ -5,6 +5,8 @@
 
 #include <QMutex>
 
+#include <libpq-fe.h>
+
 #include <functional>
 #include <optional>
 
@@ -45,20 +47,40 @@ Error canceled()
     return Error(ErrorKind::Canceled, QStringLiteral("the worker stopped"));
 }
 
+bool reusable(const Connection &c)
+{
+    return c.isOpen() && PQtransactionStatus(c.handle()) == PQTRANS_IDLE;
+}
+
+// The copy, on the sessions given (an earlier copy's) or on new ones; the
+// sessions are left in `sessions` when they can serve the next copy.
 Result<TableCopyResult> runCopy(const ParallelCopies::Job &job,
+                                std::optional<ParallelCopies::Sessions> &sessions,
                                 const std::function<bool(const Connection &)> &add)
 {
-    auto node = Connection::open(job.node);
-    if (!node)
-        return std::move(node.error().withContext(QStringLiteral("opening the copy's session")));
-    if (!add(*node))
+    if (!sessions) {
+        auto node = Connection::open(job.node);
+        if (!node)
+            return std::move(
+                node.error().withContext(QStringLiteral("opening the copy's session")));
+        if (!add(*node))
+            return canceled();
+        auto provider = Connection::open(job.provider);
+        if (!provider)
+            return std::move(provider.error().withContext(QStringLiteral("provider")));
+        sessions.emplace(ParallelCopies::Sessions{std::move(*node), std::move(*provider)});
+    } else if (!add(sessions->node)) {
+        sessions.reset();
         return canceled();
-    auto provider = Connection::open(job.provider);
-    if (!provider)
-        return std::move(provider.error().withContext(QStringLiteral("provider")));
-    if (!add(*provider))
+    }
+    if (!add(sessions->provider)) {
+        sessions.reset();
         return canceled();
-    auto copied = copyTable(*provider, *node, job.queue, job.table, job.lockTimeout);
+    }
+    Connection &node = sessions->node;
+    auto copied = copyTable(sessions->provider, node, job.queue, job.table, job.lockTimeout);
+    if (!copied || !reusable(node) || !reusable(sessions->provider))
+        sessions.reset(); // a failure may have left either in any state
     if (!copied)
         return copied;
     // Said here, at its COMMIT: the worker may apply the next batch before
@@ -67,14 +89,11 @@ Result<TableCopyResult> runCopy(const ParallelCopies::Job &job,
     if (copied->indexesBuiltAfter > 0)
         how += QStringLiteral(", %1 index(es) built after the load").arg(copied->indexesBuiltAfter);
     qCInfo(lcCore).noquote() << QStringLiteral("copied %1: %2 rows%3, catching up")
-                                    .arg(displayTableName(*node, job.table.destSchema,
+                                    .arg(displayTableName(node, job.table.destSchema,
                                                           job.table.destName),
                                          QString::number(copied->rows), how);
-    // A tick after the copy lets the table become ok with the next batch,
-    // also on an idle root that would tick only every idle_period; its
-    // NOTIFY wakes the worker.
-    if (auto r = provider->exec(QStringLiteral("SELECT ferry.ticker($1, true)"), {job.queue}); !r)
-        qCWarning(lcCore).noquote() << r.error().toString();
+    // The worker puts the tick that lets the table become ok on the
+    // provider (NodeWorker::tickAfterCopies).
     return copied;
 }
 
@@ -109,7 +128,10 @@ void ParallelCopies::start(Job job)
     // The copy logs where its worker logs (a JobLogScope is per thread).
     m_pool.start([this, slot, job = std::move(job), log = JobLogFile::current()]() {
         const JobLogScope scope(log);
-        auto result = runCopy(job, [&slot](const Connection &c) { return slot->add(c); });
+        std::optional<Sessions> sessions = takeIdle(job);
+        auto result = runCopy(job, sessions, [&slot](const Connection &c) { return slot->add(c); });
+        if (sessions)
+            keepIdle(std::move(*sessions));
         {
             QMutexLocker lock(&slot->mutex);
             slot->sessions.clear(); // closed with the copy's connections
@@ -117,6 +139,27 @@ void ParallelCopies::start(Job job)
             ++m_finished;
         }
     });
+}
+
+std::optional<ParallelCopies::Sessions> ParallelCopies::takeIdle(const Job &job)
+{
+    QMutexLocker lock(&m_idleMutex);
+    for (auto it = m_idle.begin(); it != m_idle.end(); ++it) {
+        if (it->node.connectionString().toString() == job.node.toString()
+            && it->provider.connectionString().toString() == job.provider.toString()) {
+            Sessions s = std::move(*it);
+            m_idle.erase(it);
+            return s;
+        }
+    }
+    return std::nullopt;
+}
+
+void ParallelCopies::keepIdle(Sessions sessions)
+{
+    QMutexLocker lock(&m_idleMutex);
+    if (int(m_idle.size()) < m_capacity)
+        m_idle.push_back(std::move(sessions));
 }
 
 QList<ParallelCopies::Outcome> ParallelCopies::takeFinished()
@@ -147,6 +190,8 @@ void ParallelCopies::stop()
     } while (!m_pool.waitForDone(500));
     m_running.clear();
     m_finished = 0;
+    QMutexLocker lock(&m_idleMutex);
+    m_idle.clear();
 }
 
 } // namespace ferry
