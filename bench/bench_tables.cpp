@@ -1165,6 +1165,23 @@ QList<qint64> ferryKeys(const QString &json, QString *kinds)
     return keys;
 }
 
+// Where ferry compare --json says its time went ("sync 310 + checksum 640 +
+// narrow 0 + recheck 0 ms").
+QString ferryPhases(const QString &json)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8());
+    QStringList parts;
+    for (const QJsonValue &t : doc.object().value(QStringLiteral("tables")).toArray()) {
+        const QJsonObject ms = t.toObject().value(QStringLiteral("milliseconds")).toObject();
+        for (const char *phase : {"sync", "checksum", "narrow", "recheck"})
+            parts.append(QStringLiteral("%1 %2")
+                             .arg(QLatin1String(phase))
+                             .arg(ms.value(QLatin1String(phase)).toInteger()));
+    }
+    return parts.isEmpty() ? QStringLiteral("–")
+                           : parts.join(QStringLiteral(" + ")) + QStringLiteral(" ms");
+}
+
 // The keys pg_comparator reports, one a line ("UPDATE 123", "INSERT 7"...).
 QList<qint64> comparatorKeys(const QString &output)
 {
@@ -1194,6 +1211,7 @@ struct Timed
     double cpu = 0; // both servers and the command
     QString output;
     int exitCode = 0;
+    QString phases; // ferry compare: where its time went
 };
 
 int compareMode(int scale, int repeats, bool withLondiste, bool withComparator)
@@ -1244,13 +1262,12 @@ int compareMode(int scale, int repeats, bool withLondiste, bool withComparator)
     std::vector<Tool> tools;
     tools.push_back(
         {QStringLiteral("ferry compare"), [&](const Damage *d) {
-             QStringList args{bench.ferry->leafIni(), QStringLiteral("compare")};
-             if (d)
-                 args.append(QStringLiteral("--json"));
-             args.append(kAccounts);
+             QStringList args{bench.ferry->leafIni(), QStringLiteral("compare"),
+                              QStringLiteral("--json"), kAccounts};
              Timed t = timed(bench.ferry->program(), args);
              if (t.exitCode != (d ? 1 : 0))
                  fail(QStringLiteral("ferry compare exit %1: %2").arg(t.exitCode).arg(t.output));
+             t.phases = ferryPhases(t.output);
              if (!d)
                  return std::make_pair(t, QString());
              QString kinds;
@@ -1284,11 +1301,11 @@ int compareMode(int scale, int repeats, bool withLondiste, bool withComparator)
                  return std::make_pair(t, keyList(keys));
              }});
 
-    out()
-        << "pgbench_accounts of pgbench -i -s " << scale << " (" << bench.rows()
-        << " rows), equal on root and leaf; then 5 rows damaged on the leaf (1 deleted, 1 "
-           "inserted, 3 updated: abalance, bid, filler)\n\n"
-        << "| round | case | tool | wall s | CPU s | keys found |\n|---:|---|---|---:|---:|---|\n";
+    out() << "pgbench_accounts of pgbench -i -s " << scale << " (" << bench.rows()
+          << " rows), equal on root and leaf; then 5 rows damaged on the leaf (1 deleted, 1 "
+             "inserted, 3 updated: abalance, bid, filler)\n\n"
+          << "| round | case | tool | wall s | CPU s | keys found | Ferry's phases |\n"
+             "|---:|---|---|---:|---:|---|---|\n";
     out().flush();
     QMap<QString, std::vector<double>> walls;
     QMap<QString, std::vector<double>> cpus;
@@ -1314,7 +1331,8 @@ int compareMode(int scale, int repeats, bool withLondiste, bool withComparator)
                 out() << "| " << (r ? QString::number(r) : QStringLiteral("warm-up")) << " | "
                       << caseName << " | " << tool.name << " | " << secs(t.seconds) << " | "
                       << secs(t.cpu) << " | " << (damaged ? found : QStringLiteral("–"))
-                      << (right ? "" : " **WRONG**") << " |\n";
+                      << (right ? "" : " **WRONG**") << " | "
+                      << (t.phases.isEmpty() ? QStringLiteral("–") : t.phases) << " |\n";
                 out().flush();
                 if (r == 0)
                     continue;

@@ -208,6 +208,10 @@ QJsonObject toJson(const Connection &db, const TableComparison &c)
     for (const QStringList &k : c.inFlight)
         flight.append(QJsonArray::fromStringList(k));
     o.insert(QStringLiteral("in_flight"), flight);
+    o.insert(QStringLiteral("milliseconds"), QJsonObject{{QStringLiteral("sync"), c.syncMs},
+                                                         {QStringLiteral("checksum"), c.checksumMs},
+                                                         {QStringLiteral("narrow"), c.narrowMs},
+                                                         {QStringLiteral("recheck"), c.recheckMs}});
     return o;
 }
 

@@ -1,7 +1,9 @@
 #include "tablecompare.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 
+#include <algorithm>
 #include <future>
 
 namespace ferry {
@@ -117,6 +119,8 @@ Result<TableComparison> TableComparer::compare(const NodeTable &table)
     out.columns = m_sides.provider.columnNames;
     out.keyColumns = m_sides.provider.keyNames;
 
+    QElapsedTimer clock;
+    clock.start();
     SyncPoint sync(m_lock, m_provider, m_node, m_info);
     sync.setStop(&m_canceled);
     phase(ComparePhase::WaitingForNode);
@@ -129,6 +133,7 @@ Result<TableComparison> TableComparer::compare(const NodeTable &table)
     if (!opened)
         return opened.error();
     out.tick = sync.tick();
+    out.syncMs = clock.restart();
 
     phase(ComparePhase::Checksumming);
     auto sums = checksums({});
@@ -142,6 +147,7 @@ Result<TableComparison> TableComparer::compare(const NodeTable &table)
     out.providerChecksum = sums->first.sum;
     out.nodeRows = sums->second.rows;
     out.nodeChecksum = sums->second.sum;
+    out.checksumMs = clock.restart();
     if (sums->first != sums->second) {
         phase(ComparePhase::NarrowingDown);
         if (auto r = narrow({}, sums->first, sums->second, out); !r) {
@@ -150,11 +156,13 @@ Result<TableComparison> TableComparer::compare(const NodeTable &table)
         }
     }
     endSnapshots();
+    out.narrowMs = clock.restart();
     if (!out.differences.isEmpty() && !out.tooMany) {
         phase(ComparePhase::Rechecking);
         if (auto r = recheck(out); !r)
             return canceledOr(r.error());
     }
+    out.recheckMs = clock.elapsed();
     return out;
 }
 
@@ -202,48 +210,59 @@ Result<void> TableComparer::narrow(const TableSide::Range &range,
     const TableSide &side = fromProvider ? m_sides.provider : m_sides.node;
     Connection &db = fromProvider ? m_provider : m_node;
     const qint64 rows = qMax(provider.rows, node.rows);
-    const qint64 step = qMax<qint64>(1, rows / m_options.fanOut);
     const int keys = int(side.keys.size());
+    // A one-column key is bucketed by a binary search (width_bucket), so a
+    // large range is cut at once into ranges small enough to read key by
+    // key (about leafRows / 2 rows each, at most 1024): one more scan of
+    // the table instead of one a level. Other keys take a chain of row
+    // comparisons per row, whose cost grows with the cuts: fanOut.
+    const int fan = keys == 1 ? int(std::clamp<qint64>(rows / qMax(1, m_options.leafRows / 2),
+                                                       m_options.fanOut, 1024))
+                              : m_options.fanOut;
+    // The cut keys are picked in the server from the range's keys in order:
+    // every n-th of n_all (ferry_n), where n leaves `fan` ranges.
+    const auto pickCuts = [&](const QString &from, const QString &enough,
+                              QVariantList &params) -> Result<QList<QStringList>> {
+        auto r = db.exec(QStringLiteral("SELECT %1 FROM (SELECT %2, pg_catalog.row_number() OVER "
+                                        "(ORDER BY %3) AS ferry_rn, pg_catalog.count(*) OVER () "
+                                        "AS ferry_n %4) s WHERE %5 AND pg_catalog.mod(ferry_rn, "
+                                        "GREATEST(ferry_n / %6, 1)) = 0 AND ferry_rn < ferry_n "
+                                        "ORDER BY ferry_rn")
+                             .arg(keyAliases(keys), aliasedKeys(side), side.keyOrder(), from,
+                                  enough, QString::number(fan)),
+                         params);
+        if (!r)
+            return r.error();
+        QList<QStringList> picked;
+        for (int i = 0; i < r->rowCount(); ++i) {
+            const QStringList key = rowKey(*r, i, keys);
+            if (picked.isEmpty() || picked.last() != key)
+                picked.append(key);
+        }
+        return picked;
+    };
     QList<QStringList> cuts;
-    // A large range: the cuts from a sample of the table's pages, at every
-    // n-th sampled key (a few thousand, sorted), instead of a window over
-    // every key of the range.
+    // A large range: the cuts from a sample of the table's pages (enough
+    // rows for every range to start on a page of its own, where rows lie
+    // in key order), instead of a window over every key of the range.
     constexpr qint64 kSampleFrom = 200000;
-    constexpr double kSampleRows = 30000;
+    const double sampleRows = qMax(30000.0, 64.0 * fan);
     const qint64 total = qMax<qint64>(1, qMax(m_providerTotal, m_nodeTotal));
     if (rows >= kSampleFrom) {
         QVariantList sp;
-        const double percent = qBound(0.01, 100.0 * kSampleRows / double(total), 100.0);
-        auto sample = db.exec(QStringLiteral("SELECT %1 %2 ORDER BY %3")
-                                  .arg(side.keyTexts().join(QStringLiteral(", ")),
-                                       side.sampledFrom(percent, range, sp), side.keyOrder()),
-                              sp);
-        if (!sample)
-            return sample.error();
-        const int n = sample->rowCount();
-        if (n >= m_options.fanOut * 4) {
-            const int every = n / m_options.fanOut;
-            for (int i = every; i < n; i += every) {
-                const QStringList key = rowKey(*sample, i, keys);
-                if (cuts.isEmpty() || cuts.last() != key)
-                    cuts.append(key);
-            }
-        }
+        const double percent = qBound(0.01, 100.0 * sampleRows / double(total), 100.0);
+        auto sampled = pickCuts(side.sampledFrom(percent, range, sp),
+                                QStringLiteral("ferry_n >= %1").arg(4 * fan), sp);
+        if (!sampled)
+            return sampled.error();
+        cuts = *sampled;
     }
     if (cuts.isEmpty()) {
         QVariantList bp;
-        const QString from = side.from(range, bp);
-        auto bounds = db.exec(QStringLiteral("SELECT %1 FROM (SELECT %2, pg_catalog.row_number() "
-                                             "OVER (ORDER BY %3) AS ferry_rn %4) s WHERE "
-                                             "pg_catalog.mod(ferry_rn, %5) = 0 AND ferry_rn < %6 "
-                                             "ORDER BY ferry_rn")
-                                  .arg(keyAliases(keys), aliasedKeys(side), side.keyOrder(), from,
-                                       QString::number(step), QString::number(rows)),
-                              bp);
-        if (!bounds)
-            return bounds.error();
-        for (int i = 0; i < bounds->rowCount(); ++i)
-            cuts.append(rowKey(*bounds, i, keys));
+        auto all = pickCuts(side.from(range, bp), QStringLiteral("true"), bp);
+        if (!all)
+            return all.error();
+        cuts = *all;
     }
     if (cuts.isEmpty())
         return keyByKey(range, out);

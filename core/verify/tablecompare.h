@@ -61,6 +61,14 @@ struct TableComparison
     // Every key found differing was a change on its way (rechecked).
     bool allInFlight = false;
 
+    // Where the time went, in milliseconds: reaching the synced point (the
+    // catch-up and the locked tick), the checksums, narrowing down, the
+    // recheck at a newer point.
+    qint64 syncMs = 0;
+    qint64 checksumMs = 0;
+    qint64 narrowMs = 0;
+    qint64 recheckMs = 0;
+
     bool compared() const { return skipped.isEmpty(); }
     bool equal() const
     {

@@ -29,6 +29,9 @@ struct TableSide
     // The two databases' encodings differ: a value's text is hashed as its
     // UTF-8 bytes, so the same characters hash alike on both.
     bool utf8Hash = false;
+    // Every compared column is of one type on both sides whose hash tells
+    // apart what its text does: the row hashes by hash_record_extended.
+    bool recordHash = false;
     QStringList keyTypes;      // per key column, its type on this side (format_type)
     QList<bool> keyCollatable; // per key column: a collatable type ("C" order)
 
@@ -56,7 +59,8 @@ struct TableSide
     QString keyOrder(bool descending = false) const;
     // Each key column's text (its output function, never a cast).
     QStringList keyTexts() const;
-    // A row's 64-bit hash: its compared columns' text, as a row, hashed.
+    // A row's 64-bit hash: its compared columns' text, as a row, hashed (or
+    // with recordHash, the columns' own hashes combined in column order).
     QString rowHash() const;
     // ROW(key) OP ROW($n::type, ...) for one key ("=", "<=", ...): "C"
     // order for text in <, <=, >; equality as the key's own (so its index
