@@ -329,6 +329,9 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
     int retryMs = m_options.retryMinMs;
     std::optional<Connection> provider;
     m_copies = std::make_unique<ParallelCopies>(m_options.parallelCopies);
+    // A copy may have committed just before the last worker stopped, its
+    // tick not put yet: one tick at the start lets its table become ok.
+    m_copyTickOwed = true;
     // However the worker ends (a stop, a reload, the node dropped), its
     // copies are canceled and waited for: none outlives it, none commits
     // part of a table, and the next worker copies them again.
@@ -634,25 +637,31 @@ Result<void> NodeWorker::startCopies(const QList<NodeTable> &tables)
 
 void NodeWorker::tickAfterCopies(Connection &provider, const QList<NodeTable> &tables)
 {
-    if (!m_copyTickOwed)
-        return;
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     bool moreToStart = false;
-    for (const NodeTable &t : tables)
+    bool anyInCopy = false;
+    for (const NodeTable &t : tables) {
+        const bool inCopy = t.mergeState == QLatin1String("in-copy") && t.sourceTableId != 0;
+        anyInCopy = anyInCopy || inCopy;
         moreToStart = moreToStart
-                      || (t.mergeState == QLatin1String("in-copy") && t.sourceTableId != 0
-                          && !m_copies->isRunning(t.sourceTableId)
+                      || (inCopy && !m_copies->isRunning(t.sourceTableId)
                           && m_copyRetryAtMs.value(t.sourceTableId) <= nowMs);
+    }
+    // No copy to come: the sessions the copies left go (they would hold
+    // connection slots on both servers for as long as the worker runs).
+    if (!anyInCopy && m_copies->running() == 0)
+        m_copies->closeIdle();
+    if (!m_copyTickOwed)
+        return;
     if (moreToStart && nowMs - m_copyTickMs < 1000)
         return; // the worker's idle wait ends with the next copy, or within loop_delay
-    // Its NOTIFY wakes this worker.
-    if (auto r = provider.exec(QStringLiteral("SELECT ferry.ticker($1, true)"), {m_options.queue});
-        !r) {
-        qCWarning(lcCore).noquote() << r.error().toString();
-        return;
-    }
+    // Its NOTIFY wakes this worker. Tried once: a provider that refuses it
+    // (said in the log) still ticks on its own, only later.
     m_copyTickOwed = false;
     m_copyTickMs = nowMs;
+    if (auto r = provider.exec(QStringLiteral("SELECT ferry.ticker($1, true)"), {m_options.queue});
+        !r)
+        qCWarning(lcCore).noquote() << r.error().toString();
 }
 
 void NodeWorker::backOffCopy(int sourceTableId, qint64 minimumMs)

@@ -31,6 +31,11 @@ struct ParallelCopies::Slot
         sessions.append(c.cancelHandle());
         return true;
     }
+    bool isCanceled()
+    {
+        QMutexLocker lock(&mutex);
+        return canceled;
+    }
     void cancel()
     {
         QMutexLocker lock(&mutex);
@@ -129,7 +134,16 @@ void ParallelCopies::start(Job job)
     m_pool.start([this, slot, job = std::move(job), log = JobLogFile::current()]() {
         const JobLogScope scope(log);
         std::optional<Sessions> sessions = takeIdle(job);
-        auto result = runCopy(job, sessions, [&slot](const Connection &c) { return slot->add(c); });
+        const bool reused = sessions.has_value();
+        const auto add = [&slot](const Connection &c) {
+            return slot->add(c);
+        };
+        auto result = runCopy(job, sessions, add);
+        // A kept session the server closed meanwhile (idle_session_timeout,
+        // a restart) fails at once: the copy is tried again on new ones.
+        if (reused && !result && result.error().kind() == ErrorKind::Connection
+            && !slot->isCanceled())
+            result = runCopy(job, sessions, add);
         if (sessions)
             keepIdle(std::move(*sessions));
         {
@@ -153,6 +167,12 @@ std::optional<ParallelCopies::Sessions> ParallelCopies::takeIdle(const Job &job)
         }
     }
     return std::nullopt;
+}
+
+void ParallelCopies::closeIdle()
+{
+    QMutexLocker lock(&m_idleMutex);
+    m_idle.clear();
 }
 
 void ParallelCopies::keepIdle(Sessions sessions)

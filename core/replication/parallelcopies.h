@@ -57,6 +57,8 @@ public:
     bool hasFinished() const { return m_finished.load() > 0; }
 
     void start(Job job);
+    // Closes the sessions that ended copies left for the next one.
+    void closeIdle();
     QList<Outcome> takeFinished();
     // Cancels every running copy and waits until all ended; their outcomes
     // are dropped (each is tried again by the next worker).

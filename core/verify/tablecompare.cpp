@@ -3,7 +3,6 @@
 #include <QElapsedTimer>
 #include <QHash>
 
-#include <algorithm>
 #include <future>
 
 namespace ferry {
@@ -216,9 +215,10 @@ Result<void> TableComparer::narrow(const TableSide::Range &range,
     // key (about leafRows / 2 rows each, at most 1024): one more scan of
     // the table instead of one a level. Other keys take a chain of row
     // comparisons per row, whose cost grows with the cuts: fanOut.
-    const int fan = keys == 1 ? int(std::clamp<qint64>(rows / qMax(1, m_options.leafRows / 2),
-                                                       m_options.fanOut, 1024))
-                              : m_options.fanOut;
+    const int fan
+        = keys == 1 ? int(qMin<qint64>(
+              1024, qMax<qint64>(m_options.fanOut, rows / qMax(1, m_options.leafRows / 2))))
+                    : m_options.fanOut;
     // The cut keys are picked in the server from the range's keys in order:
     // every n-th of n_all (ferry_n), where n leaves `fan` ranges.
     const auto pickCuts = [&](const QString &from, const QString &enough,
