@@ -2,8 +2,9 @@
 // servers have the same built-in types (text where they do not), and, for a
 // large table, without its secondary indexes, which are built once after
 // the load and put back exactly as they were (name, definition, comment,
-// CLUSTER and REPLICA IDENTITY marks, statistics targets), also when the
-// copy fails midway: the copy's transaction rolls the drop back.
+// CLUSTER and REPLICA IDENTITY marks, statistics targets), and without the
+// leaf's write guard trigger, made again after the load; also when the
+// copy fails midway: the copy's transaction rolls the drops back.
 #include "cascadefixture.h"
 #include "testutil.h"
 
@@ -39,6 +40,12 @@ const QString kIndexes = QStringLiteral(
     "string_agg(coalesce(attstattarget::int, -1)::text, ',' ORDER BY attnum) FROM pg_attribute "
     "WHERE attrelid = i.indexrelid)) AS d FROM pg_index i WHERE i.indrelid = "
     "'digoal_01.big'::regclass) s");
+
+// The leaf's write guard on the table (dropped for a large load, made again
+// before the copy commits).
+const QString kGuard = QStringLiteral(
+    "SELECT string_agg(pg_get_triggerdef(oid) || ' ' || tgenabled::text, E'\\n' ORDER BY tgname) FROM "
+    "pg_trigger WHERE tgrelid = 'digoal_01.big'::regclass");
 
 } // namespace
 
@@ -89,6 +96,10 @@ void TestCopyFormat::indexesComeBackExactly()
     QVERIFY2(before->count(QLatin1Char('\n')) == 5, qPrintable(*before));
     QVERIFY_RESULT(
         f.ferryOk({f.leafIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.big")}));
+    auto guard = f.value(f.leafAdminDb(), kGuard);
+    QVERIFY_RESULT(guard);
+    QVERIFY2(guard->contains(QStringLiteral("_ferry_deny BEFORE INSERT OR DELETE OR UPDATE")),
+             qPrintable(*guard));
     QVERIFY_RESULT(f.startWorker(f.leafIni()));
     // The copy fails at row 140,000: shown as the table's error.
     QVERIFY_RESULT(f.waitFor(f.leafAdminDb(),
@@ -97,6 +108,9 @@ void TestCopyFormat::indexesComeBackExactly()
     auto afterFailure = f.value(f.leafAdminDb(), kIndexes);
     QVERIFY_RESULT(afterFailure);
     QCOMPARE(*afterFailure, *before);
+    auto guardAfterFailure = f.value(f.leafAdminDb(), kGuard);
+    QVERIFY_RESULT(guardAfterFailure);
+    QCOMPARE(*guardAfterFailure, *guard);
     auto rows = f.value(f.leafAdminDb(), QStringLiteral("SELECT count(*) FROM digoal_01.big"));
     QVERIFY_RESULT(rows);
     QCOMPARE(*rows, QStringLiteral("0"));
@@ -110,6 +124,13 @@ void TestCopyFormat::indexesComeBackExactly()
     auto after = f.value(f.leafAdminDb(), kIndexes);
     QVERIFY_RESULT(after);
     QCOMPARE(*after, *before);
+    auto guardAfter = f.value(f.leafAdminDb(), kGuard);
+    QVERIFY_RESULT(guardAfter);
+    QCOMPARE(*guardAfter, *guard);
+    // And it still guards: a write outside Ferry's apply is refused.
+    auto write = f.value(f.leafAdminDb(), QStringLiteral("UPDATE digoal_01.big SET a = 0 WHERE "
+                                                         "id = 1 RETURNING 1"));
+    QVERIFY(!write);
     // The unique constraint's index stayed; the four others were built after
     // the load, and the rows came in binary.
     const QString log = f.logOf(f.leafIni());
