@@ -558,10 +558,11 @@ void TestJobConfig::templateDocumentsEveryKey()
     QVERIFY(text.startsWith(QStringLiteral("[ferry]\n")));
     const QStringList required
         = {QStringLiteral("job_name"), QStringLiteral("db"), QStringLiteral("queue_name")};
-    const QStringList optional = {QStringLiteral("logfile"),      QStringLiteral("pidfile"),
-                                  QStringLiteral("loop_delay"),   QStringLiteral("parallel_copies"),
-                                  QStringLiteral("lock_timeout"), QStringLiteral("ticker"),
-                                  QStringLiteral("ticker_period")};
+    const QStringList optional
+        = {QStringLiteral("logfile"),       QStringLiteral("pidfile"),
+           QStringLiteral("loop_delay"),    QStringLiteral("parallel_copies"),
+           QStringLiteral("lock_timeout"),  QStringLiteral("ticker"),
+           QStringLiteral("ticker_period"), QStringLiteral("retry_delay")};
     const QStringList lines = text.split(QLatin1Char('\n'));
     const auto documented = [&lines](const QString &line) {
         const qsizetype at = lines.indexOf(line);
