@@ -23,6 +23,7 @@ private slots:
     void skipRefusals();
     void replaceEvent();
     void replacementThatFails();
+    void skipTruncateAhead();
     void retryAfterFix();
     void cleanupTestCase();
 
@@ -220,6 +221,43 @@ void TestEventFix::replacementThatFails()
                                             "251)"),
                              20000));
     QCOMPARE(rows(QStringLiteral("251, 252")), QStringLiteral("251=1"));
+}
+
+void TestEventFix::skipTruncateAhead()
+{
+    // Any kind of event, also one the node has not reached yet: a TRUNCATE
+    // on the root, skipped on a paused leaf before it gets there.
+    CascadeFixture &f = *m_f;
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("pause")}));
+    QThread::msleep(300); // past the round that may have started
+    QVERIFY_RESULT(root(QStringLiteral("TRUNCATE public.t")));
+    QVERIFY_RESULT(root(QStringLiteral("INSERT INTO public.t VALUES (401, 4)")));
+    auto tables = m_f->value(f.rootDb(),
+                             QStringLiteral("SELECT string_agg(format('SELECT ev_id FROM %s "
+                                            "WHERE ev_op = ''T''', ferry._event_table(queue_id, "
+                                            "table_no)), ' UNION ALL ') FROM ferry.event_table"));
+    QVERIFY_RESULT(tables);
+    auto truncate = m_f->value(f.rootDb(), *tables);
+    QVERIFY_RESULT(truncate);
+    QVERIFY(!truncate->isEmpty());
+    auto run = f.ferryOk({f.leafIni(), QStringLiteral("skip-event"), *truncate});
+    QVERIFY_RESULT(run);
+    QVERIFY2(
+        run->out.contains(QStringLiteral("Skipped event %1 (TRUNCATE public.t)").arg(*truncate)),
+        qPrintable(run->out));
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("resume")}));
+    QVERIFY_RESULT(f.waitFor(f.leafAdminDb(),
+                             QStringLiteral("SELECT EXISTS (SELECT 1 FROM public.t WHERE id = "
+                                            "401)"),
+                             20000));
+    // The rows from before the TRUNCATE stayed.
+    QCOMPARE(rows(QStringLiteral("101, 201, 251, 401")),
+             QStringLiteral("101=1,201=101,251=1,401=4"));
+    // Nothing of it is left on the root's side to catch up with.
+    QVERIFY_RESULT(root(QStringLiteral("INSERT INTO public.t SELECT g, 0 FROM "
+                                       "generate_series(1, 5) g")));
+    QVERIFY_RESULT(f.waitFor(f.leafAdminDb(),
+                             QStringLiteral("SELECT count(*) = 5 FROM public.t WHERE id <= 5")));
 }
 
 void TestEventFix::retryAfterFix()
