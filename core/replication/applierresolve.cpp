@@ -103,12 +103,15 @@ Result<void> Applier::applyReplacement(const Segment &segment)
     const auto sql = m_replacements.constFind(segment.to);
     if (sql == m_replacements.cend())
         return {};
-    // In a savepoint, so the session stays usable for the error's record;
-    // new lines keep a final comment in the operator's SQL from eating the
-    // statements after it. The batch's settings apply (search_path is
-    // pg_catalog, pg_temp: the SQL names its tables with their schema).
-    auto r = m_node.exec(QStringLiteral("SAVEPOINT ferry_replace;\n") + *sql
-                         + QStringLiteral("\n;\nRELEASE SAVEPOINT ferry_replace"));
+    // Through a DO block's EXECUTE: a COMMIT or ROLLBACK in the operator's
+    // SQL fails there instead of ending the batch's transaction half-way.
+    // In a savepoint, so the session stays usable for the error's record.
+    // The batch's settings apply (search_path is pg_catalog, pg_temp: the
+    // SQL names its tables with their schema).
+    auto r = m_node.exec(QStringLiteral("SAVEPOINT ferry_replace; DO $ferry_replace$ BEGIN "
+                                        "EXECUTE %1; END $ferry_replace$; RELEASE SAVEPOINT "
+                                        "ferry_replace")
+                             .arg(m_node.quoteLiteral(*sql)));
     if (r)
         return {};
     m_failedEvent = segment.to;

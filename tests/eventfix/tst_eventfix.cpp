@@ -203,7 +203,8 @@ void TestEventFix::replacementThatFails()
                                        "public.t VALUES (252, 13)"));
     QVERIFY_RESULT(event);
     const QString file = f.folder() + QStringLiteral("/wrong.sql");
-    QVERIFY(writeText(file, QStringLiteral("INSERT INTO public.t VALUES (252, 13)")));
+    // A COMMIT in it must not commit part of the batch.
+    QVERIFY(writeText(file, QStringLiteral("INSERT INTO public.t VALUES (252, 14);\nCOMMIT;")));
     QVERIFY_RESULT(
         f.ferryOk({f.leafIni(), QStringLiteral("replace-event"), QString::number(*event), file}));
     // The batch fails again, naming the replacement; nothing of it is in.
