@@ -108,10 +108,13 @@ Result<void> Applier::applyReplacement(const Segment &segment)
     // In a savepoint, so the session stays usable for the error's record.
     // The batch's settings apply (search_path is pg_catalog, pg_temp: the
     // SQL names its tables with their schema).
-    auto r = m_node.exec(QStringLiteral("SAVEPOINT ferry_replace; DO $ferry_replace$ BEGIN "
-                                        "EXECUTE %1; END $ferry_replace$; RELEASE SAVEPOINT "
-                                        "ferry_replace")
-                             .arg(m_node.quoteLiteral(*sql)));
+    // The block's dollar quote is one the SQL does not hold.
+    QString tag = QStringLiteral("$ferry_replace$");
+    while (sql->contains(tag))
+        tag.insert(tag.size() - 1, QLatin1Char('_'));
+    auto r = m_node.exec(QStringLiteral("SAVEPOINT ferry_replace; DO %2 BEGIN EXECUTE %1; END %2; "
+                                        "RELEASE SAVEPOINT ferry_replace")
+                             .arg(m_node.quoteLiteral(*sql), tag));
     if (r)
         return {};
     m_failedEvent = segment.to;

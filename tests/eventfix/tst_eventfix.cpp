@@ -3,6 +3,7 @@
 // node at its event. The leaf's retry_delay is a minute, so whatever
 // applies within the test's waits was woken by the command, not by the
 // worker's own back-off.
+#include "cascade/nodeerrorlog.h"
 #include "cascadefixture.h"
 #include "testutil.h"
 
@@ -128,6 +129,20 @@ void TestEventFix::skipStoppedEvent()
     QVERIFY_RESULT(resolution);
     QVERIFY2(resolution->startsWith(QStringLiteral("resolved by skip-event by ")),
              qPrintable(*resolution));
+    // As the Errors page reads it.
+    auto db = Connection::open(f.leafAdminDb());
+    QVERIFY_RESULT(db);
+    auto entries = loadNodeErrors(*db, QStringLiteral("q"), 10);
+    QVERIFY_RESULT(entries);
+    bool found = false;
+    for (const NodeErrorEntry &e : std::as_const(*entries)) {
+        if (e.site.eventId != *event)
+            continue;
+        found = true;
+        QVERIFY(e.resolvedAt.isValid());
+        QCOMPARE(e.resolution, *resolution);
+    }
+    QVERIFY(found);
 }
 
 void TestEventFix::skipRefusals()
