@@ -60,7 +60,13 @@ const QList<CommandInfo> &commandTable()
         built("resync", "TABLE...", "copy tables again from the provider (a leaf)"),
         built("pause", "", "pause this node's worker"),
         built("resume", "", "resume this node's worker"),
-        notBuilt("skip-event", "", "skip the event this node stopped at"),
+        built("skip-event", "[EVENT_ID]",
+              "skip one event on a leaf (default: the one it stopped at); the rest of its "
+              "batch applies"),
+        built("replace-event", "EVENT_ID FILE",
+              "apply the SQL in FILE in place of one event on a leaf, in its batch's "
+              "transaction"),
+        built("retry", "", "make this node's worker try a failed batch now (no back-off wait)"),
         built("wait-sync", "[--timeout=SECONDS]",
               "wait until every table of this node is in sync (1 on an error or the timeout)"),
         notBuilt("demo", "", "set up a demo cascade with sample tables and load"),

@@ -8,10 +8,12 @@
 
 #include "cascade/cascadestatus.h"
 #include "cascade/nodeadmin.h"
+#include "replication/eventresolution.h"
 #include "replication/sequenceregistry.h"
 #include "replication/tableregistry.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QTextStream>
 #include <QThread>
 
@@ -415,6 +417,92 @@ int listSequences(const JobConfig &config)
     return ExitSuccess;
 }
 
+Result<qint64> eventIdArgument(const QString &text)
+{
+    bool ok = false;
+    const qint64 id = text.toLongLong(&ok);
+    if (!ok || id <= 0)
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("'%1' is not an event id: give the number `ferry CONFIG.ini "
+                                    "status` shows after \"event\"")
+                         .arg(text));
+    return id;
+}
+
+// What skip-event and replace-event print: the event, and that the worker
+// was told.
+int fixed(const Result<EventFix> &fix, Opened &opened)
+{
+    if (!fix)
+        return failWith(fix.error());
+    QString what = QStringLiteral("%1 %2").arg(EventResolution::opName(fix->op), fix->table);
+    if (!fix->key.isEmpty())
+        what += QStringLiteral(" key ") + fix->key;
+    out() << QStringLiteral("%1 event %2 (%3) on node '%4'")
+                 .arg(fix->replaced ? QStringLiteral("Replaced") : QStringLiteral("Skipped"))
+                 .arg(fix->eventId)
+                 .arg(what, opened.node.name)
+          << Qt::endl;
+    auto running = EventResolution(*opened.db, opened.node).workerRunning();
+    if (running && !*running)
+        out() << QStringLiteral("No worker runs for node '%1': the worker applies it when it "
+                                "starts (ferry -d CONFIG.ini worker)")
+                     .arg(opened.node.name)
+              << Qt::endl;
+    return ExitSuccess;
+}
+
+int skipEvent(const CommandArgs &args, const JobConfig &config)
+{
+    std::optional<qint64> id;
+    if (!args.positional.isEmpty()) {
+        auto given = eventIdArgument(args.positional.at(0));
+        if (!given)
+            return usageError(given.error());
+        id = *given;
+    }
+    auto opened = openNode(config);
+    if (!opened)
+        return failWith(opened.error());
+    return fixed(EventResolution(*opened->db, opened->node).skip(id), *opened);
+}
+
+int replaceEvent(const CommandArgs &args, const JobConfig &config)
+{
+    auto id = eventIdArgument(args.positional.at(0));
+    if (!id)
+        return usageError(id.error());
+    const QString path = args.positional.at(1);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+    const QString sql = QString::fromUtf8(file.readAll());
+    auto opened = openNode(config);
+    if (!opened)
+        return failWith(opened.error());
+    return fixed(EventResolution(*opened->db, opened->node).replace(*id, sql), *opened);
+}
+
+int retry(const JobConfig &config)
+{
+    auto opened = openNode(config);
+    if (!opened)
+        return failWith(opened.error());
+    auto running = EventResolution(*opened->db, opened->node).retry();
+    if (!running)
+        return failWith(running.error());
+    if (*running)
+        out() << QStringLiteral("Asked the worker of node '%1' to try again now")
+                     .arg(opened->node.name)
+              << Qt::endl;
+    else
+        out() << QStringLiteral("No worker runs for node '%1': start it (ferry -d CONFIG.ini "
+                                "worker)")
+                     .arg(opened->node.name)
+              << Qt::endl;
+    return ExitSuccess;
+}
+
 struct Entry
 {
     const char *name;
@@ -468,6 +556,9 @@ const QList<Entry> &entries()
         {"seqs", {{}, {}, 0, 0, {}}},
         {"wait-sync",
          {{QStringLiteral("--timeout")}, {}, 0, 0, QStringLiteral("[--timeout=SECONDS]")}},
+        {"skip-event", {{}, {}, 0, 1, QStringLiteral("[EVENT_ID]")}},
+        {"replace-event", {{}, {}, 2, 2, QStringLiteral("EVENT_ID FILE")}},
+        {"retry", {{}, {}, 0, 0, {}}},
     };
     return list;
 }
@@ -533,6 +624,12 @@ int runNodeCommand(const CommandLine &line, const JobConfig &config)
         return removeSequences(*args, config);
     if (c == QLatin1String("seqs"))
         return listSequences(config);
+    if (c == QLatin1String("skip-event"))
+        return skipEvent(*args, config);
+    if (c == QLatin1String("replace-event"))
+        return replaceEvent(*args, config);
+    if (c == QLatin1String("retry"))
+        return retry(config);
     return listTables(config);
 }
 

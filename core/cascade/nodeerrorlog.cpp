@@ -48,11 +48,14 @@ Result<void> resolveNodeErrors(Connection &node, const QString &queue, const QSt
 
 Result<QList<NodeErrorEntry>> loadNodeErrors(Connection &node, const QString &queue, int limit)
 {
+    // A member whose schema is older than v10 has no resolution column yet:
+    // it is read through the row's JSON, absent reads as empty.
     auto r = node.exec(
         QStringLiteral("SELECT error_id, node_name, kind = 'copy', extract(epoch FROM first_at), "
                        "extract(epoch FROM last_at), attempts, batch_id, tick_from, tick_to, "
                        "event_id, coalesce(table_name, ''), coalesce(sql_state, ''), message, "
-                       "extract(epoch FROM resolved_at) FROM ferry.node_error "
+                       "extract(epoch FROM resolved_at), coalesce(pg_catalog.to_jsonb(n) "
+                       "OPERATOR(pg_catalog.->>) 'resolution', '') FROM ferry.node_error n "
                        "WHERE queue_name = $1 ORDER BY error_id DESC LIMIT $2"),
         {queue, limit});
     if (!r)
@@ -75,6 +78,7 @@ Result<QList<NodeErrorEntry>> loadNodeErrors(Connection &node, const QString &qu
         e.sqlState = r->text(i, 11);
         e.message = r->text(i, 12);
         e.resolvedAt = epochToDateTime(*r, i, 13);
+        e.resolution = r->text(i, 14);
         entries.append(e);
     }
     return entries;

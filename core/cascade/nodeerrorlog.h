@@ -34,6 +34,9 @@ struct NodeErrorEntry
     QString sqlState;
     QString message;      // one line, masked like every error Ferry stores
     QDateTime resolvedAt; // invalid while the worker is still stuck on it
+    // How an operator resolved it ("resolved by skip-event by alice at ...");
+    // empty when the worker got past it by itself.
+    QString resolution;
 };
 
 // Appends to the node's error log, or counts one more attempt when the

@@ -328,7 +328,8 @@ Result<void> JobConfigReader::readTuning()
         double *target;
     } durations[] = {{"loop_delay", &m_config.m_loopDelay},
                      {"lock_timeout", &m_config.m_lockTimeout},
-                     {"ticker_period", &m_config.m_tickerPeriod}};
+                     {"ticker_period", &m_config.m_tickerPeriod},
+                     {"retry_delay", &m_config.m_retryDelay}};
     for (const auto &duration : durations) {
         const Result<double> number = seconds(QLatin1String(duration.key), *duration.target);
         if (!number)

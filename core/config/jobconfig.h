@@ -47,6 +47,8 @@ public:
     double lockTimeout() const { return m_lockTimeout; }    // seconds
     bool ticker() const { return m_ticker; }                // the worker also ticks
     double tickerPeriod() const { return m_tickerPeriod; }  // seconds
+    // The first wait after a failed round; it doubles up to 30 s (or to it).
+    double retryDelay() const { return m_retryDelay; } // seconds
 
     // The same job with `password` in its db connection string (in memory
     // only: a password the desktop manager read from the system keychain).
@@ -72,6 +74,7 @@ private:
     double m_lockTimeout = kDefaultLockTimeout;
     bool m_ticker = kDefaultTicker;
     double m_tickerPeriod = kDefaultTickerPeriod;
+    double m_retryDelay = 0.5;
     QStringList m_warnings;
 };
 

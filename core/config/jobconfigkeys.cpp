@@ -34,6 +34,7 @@ const QStringList &knownKeys()
         QStringLiteral("pidfile"),         QStringLiteral("loop_delay"),
         QStringLiteral("parallel_copies"), QStringLiteral("lock_timeout"),
         QStringLiteral("ticker"),          QStringLiteral("ticker_period"),
+        QStringLiteral("retry_delay"),
     };
     return keys;
 }

@@ -1056,6 +1056,7 @@ Applier::apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMa
     m_failedEvent.reset();
     m_failedTable.clear();
     m_failedTableId = 0;
+    m_replacements.clear();
     // Rolls back whatever happens unless committed below.
     auto tx = Transaction::begin(m_node);
     if (!tx)
@@ -1080,6 +1081,8 @@ Applier::apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMa
         return r.error();
     if (auto r = takeHeldEvents(tables, withHeld, streamed, result); !r)
         return r.error();
+    if (auto r = takeEventFixes(batch, streamed, result); !r)
+        return r.error();
     result.streamNs = clock.nsecsElapsed();
 
     QList<int> present = streamed.shapes.keys();
@@ -1092,8 +1095,10 @@ Applier::apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMa
     auto cuts = segments(streamed);
     if (!cuts)
         return cuts.error();
-    for (const Segment &segment : std::as_const(*cuts)) {
+    for (const Segment &segment : cutAtReplacements(*cuts)) {
         if (auto r = applySegment(segment, order, tables, streamed, result.rowByRow); !r)
+            return r.error();
+        if (auto r = applyReplacement(segment); !r)
             return r.error();
         if (segment.truncateAfter.isEmpty())
             continue;

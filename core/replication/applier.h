@@ -142,6 +142,17 @@ private:
                                 ApplyResult &result);
     // The provider released a table: its held events go with it.
     Result<void> dropHeldEvents(int sourceTableId);
+    // The operator's fixes (applierresolve.cpp, skip-event and
+    // replace-event): the batch's events that have one leave ferry_ev (a
+    // skipped one also ferry.held_event), their tables' shapes and column
+    // sets are read again, and the fixes are marked applied, all in this
+    // transaction. Replacements are kept for applyReplacement().
+    Result<void> takeEventFixes(const Batch &batch, Streamed &streamed, ApplyResult &result);
+    // The segments cut once more at each replaced event: the SQL runs where
+    // the event stood.
+    QList<Segment> cutAtReplacements(const QList<Segment> &segments) const;
+    // Runs the SQL that replaces the event ending `segment`, if any.
+    Result<void> applyReplacement(const Segment &segment);
     Result<void> checkPosition(const Batch &batch, ApplyResult &result);
     Result<void> copyEvents(const Batch &batch,
                             BatchReader &reader,
@@ -201,8 +212,9 @@ private:
     std::optional<qint64> m_failedEvent;
     QString m_failedTable;
     int m_failedTableId = 0;
-    bool m_eventIndex = false;          // ferry_ev has its ev_id index (this transaction)
-    QHash<int, NodeTable> m_nodeTables; // by source table id
+    bool m_eventIndex = false;             // ferry_ev has its ev_id index (this transaction)
+    QHash<qint64, QString> m_replacements; // this batch's replaced events -> their SQL
+    QHash<int, NodeTable> m_nodeTables;    // by source table id
 };
 
 } // namespace ferry

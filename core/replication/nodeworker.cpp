@@ -4,6 +4,7 @@
 #include "queue/schemainstaller.h"
 #include "queue/ticker.h"
 #include "replication/applier.h"
+#include "replication/eventresolution.h"
 #include "replication/nodecatalog.h"
 #include "replication/parallelcopies.h"
 #include "replication/tablecopy.h"
@@ -64,6 +65,8 @@ WorkerOptions NodeWorker::optionsFor(const JobConfig &config)
     // ticker_period bounds how long a waiting event waits for the ticker to
     // look; whether a tick is due is the queue's own rule (DESIGN §3).
     o.tickerPollMs = qBound(10, int(config.tickerPeriod() * 1000), 200);
+    o.retryMinMs = qMax(1, int(config.retryDelay() * 1000));
+    o.retryMaxMs = qMax(o.retryMaxMs, o.retryMinMs);
     return o;
 }
 
@@ -128,6 +131,12 @@ Result<NodeInfo> NodeWorker::start()
     m_info = info.value();
     m_nodeError = m_info.lastError;
     m_locked = true;
+    // `ferry retry`, skip-event and replace-event end a leaf's back-off wait
+    // (a reconnect listens again).
+    if (m_info.type != NodeType::Root) {
+        if (auto r = m_node->listen(EventResolution::retryChannel(m_options.queue)); !r)
+            return r.error();
+    }
     return m_info;
 }
 
@@ -421,8 +430,10 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
         } else if (e.kind() != ErrorKind::Retry) {
             recordError(e);
         }
-        sleepUnlessStopped(retryMs, stop);
-        retryMs = qMin(retryMs * 2, m_options.retryMaxMs);
+        if (waitForRetry(retryMs, stop))
+            retryMs = m_options.retryMinMs; // the operator fixed something: a fresh start
+        else
+            retryMs = qMin(retryMs * 2, m_options.retryMaxMs);
         // Reopen whichever session broke (the node's at the next round,
         // with its lock); a session that is fine keeps its lock and LISTEN.
         if (!m_node->isOpen())
@@ -431,6 +442,28 @@ Result<void> NodeWorker::runLeaf(const std::atomic_bool &stop)
             provider.reset();
     }
     return {};
+}
+
+bool NodeWorker::waitForRetry(int ms, const std::atomic_bool &stop)
+{
+    const qint64 deadline = QDateTime::currentMSecsSinceEpoch() + ms;
+    while (!stop.load()) {
+        const qint64 left = deadline - QDateTime::currentMSecsSinceEpoch();
+        if (left <= 0)
+            return false;
+        if (!m_node || !m_node->isOpen()) {
+            sleepUnlessStopped(left, stop);
+            return false;
+        }
+        auto n = m_node->waitForNotification(int(qMin<qint64>(100, left)));
+        if (!n) {
+            sleepUnlessStopped(deadline - QDateTime::currentMSecsSinceEpoch(), stop);
+            return false;
+        }
+        if (n->has_value())
+            return true;
+    }
+    return false;
 }
 
 Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool &stop, bool &idle)

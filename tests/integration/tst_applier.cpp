@@ -326,7 +326,9 @@ void TestApplier::nonSuperuserApplyPassesDenyTrigger()
               // Each batch reads its tables' merge states under a share lock
               // (held events, DESIGN §4).
               "GRANT SELECT, UPDATE ON ferry.node_table TO ferry_leaf; "
-              "GRANT SELECT, INSERT, DELETE ON ferry.held_event TO ferry_leaf"));
+              "GRANT SELECT, INSERT, DELETE ON ferry.held_event TO ferry_leaf; "
+              // ...and takes the operator's skipped and replaced events.
+              "GRANT SELECT, UPDATE ON ferry.event_fix TO ferry_leaf"));
     Connection applierSession = open(*m_leaf, m_leafDb, QStringLiteral("ferry_leaf"));
     // The role cannot write the replica by hand...
     QVERIFY(

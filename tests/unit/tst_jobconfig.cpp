@@ -75,6 +75,7 @@ QString summary(const JobConfig &config)
         QStringLiteral("ticker=%1")
             .arg(config.ticker() ? QStringLiteral("on") : QStringLiteral("off")),
         QStringLiteral("ticker_period=%1").arg(config.tickerPeriod()),
+        QStringLiteral("retry_delay=%1").arg(config.retryDelay()),
     }
         .join(QLatin1Char('\n'));
 }
@@ -93,6 +94,7 @@ QString expected(const QStringList &changes = {})
         QStringLiteral("lock_timeout=10"),
         QStringLiteral("ticker=on"),
         QStringLiteral("ticker_period=1"),
+        QStringLiteral("retry_delay=0.5"),
     };
     for (const QString &change : changes) {
         const QString key = change.section(QLatin1Char('='), 0, 0) + QLatin1Char('=');
@@ -133,7 +135,7 @@ void TestJobConfig::loads_data()
                           "logfile=/home/postgres/londiste3/log/dst2_digoal_02.log\n"
                           "pidfile=/home/postgres/londiste3/pid/dst2_digoal_02.pid\n"
                           "loop_delay=1\nparallel_copies=16\nlock_timeout=10\nticker=on\n"
-                          "ticker_period=1")
+                          "ticker_period=1\nretry_delay=0.5")
         << QStringList{w.arg(1).arg(
                QStringLiteral("section [londiste3] read as [ferry]; rename it to [ferry]"))};
     QTest::newRow("seed compare file, compare_sql")
@@ -147,7 +149,7 @@ void TestJobConfig::loads_data()
                           "logfile=/home/postgres/londiste3/log/dst2_digoal_02.log\n"
                           "pidfile=/home/postgres/londiste3/pid/dst2_digoal_02.pid\n"
                           "loop_delay=1\nparallel_copies=16\nlock_timeout=10\nticker=on\n"
-                          "ticker_period=1")
+                          "ticker_period=1\nretry_delay=0.5")
         << QStringList{w.arg(1).arg(QStringLiteral(
                            "section [londiste3] read as [ferry]; rename it to [ferry]")),
                        w.arg(8).arg(QStringLiteral(
@@ -158,9 +160,11 @@ void TestJobConfig::loads_data()
         << kMinimal
                + "loop_delay = 0.25\nparallel_copies = 16\nlock_timeout = 2.5\nticker = off\n"
                  "ticker_period = 3\nlogfile = /var/log/f.log\npidfile = /run/f.pid\n"
-        << expected({QStringLiteral("loop_delay=0.25"), QStringLiteral("parallel_copies=16"),
-                     QStringLiteral("lock_timeout=2.5"), QStringLiteral("ticker=off"),
-                     QStringLiteral("ticker_period=3"), QStringLiteral("logfile=/var/log/f.log"),
+                 "retry_delay = 60\n"
+        << expected({QStringLiteral("retry_delay=60"), QStringLiteral("loop_delay=0.25"),
+                     QStringLiteral("parallel_copies=16"), QStringLiteral("lock_timeout=2.5"),
+                     QStringLiteral("ticker=off"), QStringLiteral("ticker_period=3"),
+                     QStringLiteral("logfile=/var/log/f.log"),
                      QStringLiteral("pidfile=/run/f.pid")})
         << QStringList{};
     QTest::newRow("interpolation")
@@ -336,7 +340,7 @@ void TestJobConfig::errors_data()
     for (const char *value : {"abc", "0", "-3", "1.5", "99999999999", "16 tables"})
         bad("parallel_copies", value, copies);
     const QString secondsRule = QStringLiteral("must be a number of seconds > 0 and <= 86400");
-    for (const char *key : {"loop_delay", "lock_timeout", "ticker_period"}) {
+    for (const char *key : {"loop_delay", "lock_timeout", "ticker_period", "retry_delay"}) {
         for (const char *value : {"-1", "0", "abc", "nan", "inf", "86401", "1s"})
             bad(key, value, secondsRule);
     }
@@ -558,10 +562,11 @@ void TestJobConfig::templateDocumentsEveryKey()
     QVERIFY(text.startsWith(QStringLiteral("[ferry]\n")));
     const QStringList required
         = {QStringLiteral("job_name"), QStringLiteral("db"), QStringLiteral("queue_name")};
-    const QStringList optional = {QStringLiteral("logfile"),      QStringLiteral("pidfile"),
-                                  QStringLiteral("loop_delay"),   QStringLiteral("parallel_copies"),
-                                  QStringLiteral("lock_timeout"), QStringLiteral("ticker"),
-                                  QStringLiteral("ticker_period")};
+    const QStringList optional
+        = {QStringLiteral("logfile"),       QStringLiteral("pidfile"),
+           QStringLiteral("loop_delay"),    QStringLiteral("parallel_copies"),
+           QStringLiteral("lock_timeout"),  QStringLiteral("ticker"),
+           QStringLiteral("ticker_period"), QStringLiteral("retry_delay")};
     const QStringList lines = text.split(QLatin1Char('\n'));
     const auto documented = [&lines](const QString &line) {
         const qsizetype at = lines.indexOf(line);
