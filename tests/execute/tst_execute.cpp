@@ -23,6 +23,7 @@ class TestExecute : public QObject
 private slots:
     void initTestCase();
     void seedS8UnderLoad();
+    void scriptRunsAtItsPlaceInTheBatch();
     void sameFileRefusedUnlessForced();
     void refusedOnALeaf();
     void dryRunAndSkippedWhereNotSubscribed();
@@ -193,6 +194,52 @@ void TestExecute::seedS8UnderLoad()
     }
 }
 
+// Rows before the script in the same batch are applied before it, rows
+// after it after: with the leaves paused, a change carrying engname, a
+// script renaming it, a change carrying the new name reach each node as one
+// batch (next_batch takes every tick since the last); applied in any other
+// order, one of the two changes would name a column the node lacks.
+void TestExecute::scriptRunsAtItsPlaceInTheBatch()
+{
+    CascadeFixture &f = *m_f;
+    for (const QString &node : {kLeaf, kDst2})
+        QVERIFY_RESULT(f.ferryOk({f.leafIni(node), QStringLiteral("pause")}));
+    const auto ticks = [&f](const QString &node) {
+        return f.value(f.leafAdminDb(node),
+                       QStringLiteral("SELECT tick_id FROM ferry.completed_tick"));
+    };
+    auto leafTick = ticks(kLeaf);
+    QVERIFY_RESULT(leafTick);
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("UPDATE digoal_01.user_info SET engname = "
+                                                     "'before' WHERE userid = 500"),
+                                      QStringLiteral("SELECT ferry.ticker('q', true)")}));
+    const QString file = script(QStringLiteral("rename.sql"),
+                                QStringLiteral("ALTER TABLE digoal_01.user_info RENAME COLUMN "
+                                               "engname TO engname2;"));
+    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("execute"), file}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("SELECT ferry.ticker('q', true)"),
+                                      QStringLiteral("UPDATE digoal_01.user_info SET engname2 = "
+                                                     "'after' WHERE userid = 501")}));
+    // Still paused: nothing was applied meanwhile.
+    auto stillAt = ticks(kLeaf);
+    QVERIFY_RESULT(stillAt);
+    QCOMPARE(*stillAt, *leafTick);
+    for (const QString &node : {kLeaf, kDst2})
+        QVERIFY_RESULT(f.ferryOk({f.leafIni(node), QStringLiteral("resume")}));
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    QVERIFY_RESULT(f.waitSynced(kDst2));
+    auto leafRows = leafValue(kLeaf, QStringLiteral("SELECT string_agg(engname2, ',' ORDER BY "
+                                                    "userid) FROM digoal_01.user_info WHERE "
+                                                    "userid IN (500, 501)"));
+    QVERIFY_RESULT(leafRows);
+    QCOMPARE(*leafRows, QStringLiteral("before,after"));
+    auto dst2Rows = leafValue(kDst2, QStringLiteral("SELECT string_agg(engname2, ',' ORDER BY "
+                                                    "userid) FROM digoal_02.user_info1 WHERE "
+                                                    "userid IN (500, 501)"));
+    QVERIFY_RESULT(dst2Rows);
+    QCOMPARE(*dst2Rows, QStringLiteral("before,after"));
+}
+
 void TestExecute::sameFileRefusedUnlessForced()
 {
     CascadeFixture &f = *m_f;
@@ -245,13 +292,13 @@ void TestExecute::dryRunAndSkippedWhereNotSubscribed()
     CascadeFixture &f = *m_f;
     const QString file = script(QStringLiteral("other.sql"),
                                 QStringLiteral("ALTER TABLE digoal_01.other ADD COLUMN c2 int;\n"
-                                               "CREATE INDEX ON digoal_01.user_info (engname);\n"));
+                                               "CREATE INDEX ON digoal_01.user_info (engname2);\n"));
     const FerryRun dry
         = f.ferry({f.rootIni(), QStringLiteral("execute"), file, QStringLiteral("--dry-run")});
     QVERIFY2(dry.exitCode == 0, qPrintable(dry.out + dry.err));
     QVERIFY2(dry.out.contains(QStringLiteral("other.sql on node 'dst2':\n  line 1 skipped: this "
                                              "node does not replicate digoal_01.other\n  CREATE "
-                                             "INDEX ON digoal_02.user_info1 (engname);\n")),
+                                             "INDEX ON digoal_02.user_info1 (engname2);\n")),
              qPrintable(dry.out));
     QVERIFY2(dry.out.contains(QStringLiteral("other.sql on node 'leaf':\n  ALTER TABLE "
                                              "digoal_01.other ADD COLUMN c2 int;\n")),
@@ -276,7 +323,7 @@ void TestExecute::dryRunAndSkippedWhereNotSubscribed()
     QVERIFY_RESULT(record);
     QCOMPARE(*record, QStringLiteral("1:1"));
     auto index = leafValue(kDst2, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE tablename "
-                                                 "= 'user_info1' AND indexdef LIKE '%engname%'"));
+                                                 "= 'user_info1' AND indexdef LIKE '%engname2%'"));
     QVERIFY_RESULT(index);
     QCOMPARE(*index, QStringLiteral("1"));
     QVERIFY(f.logOf(f.leafIni(kDst2))
