@@ -33,6 +33,9 @@ executeScript(Connection &root, const QString &queue, const ScriptFile &file, bo
     auto statements = splitScript(file.sql());
     if (!statements)
         return std::move(statements.error().withContext(file.name));
+    if (statements->isEmpty())
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("%1 holds no SQL statement: nothing to run").arg(file.name));
     const QString sha = file.sha256();
 
     auto tx = Transaction::begin(root);

@@ -26,6 +26,7 @@ private slots:
     void scriptRunsAtItsPlaceInTheBatch();
     void sameFileRefusedUnlessForced();
     void refusedOnALeaf();
+    void failingFileQueuesNothing();
     void dryRunAndSkippedWhereNotSubscribed();
     void unsureNameStopsTheNode();
     void cleanupTestCase();
@@ -285,14 +286,47 @@ void TestExecute::refusedOnALeaf()
     QCOMPARE(*none, QStringLiteral("0"));
 }
 
+// A statement that fails on the root: the file and its line are named, the
+// statements before it are rolled back, nothing is queued.
+void TestExecute::failingFileQueuesNothing()
+{
+    CascadeFixture &f = *m_f;
+    const QString countSql = QStringLiteral("SELECT count(*) FROM ferry.executed_script");
+    auto before = f.value(f.rootDb(), countSql);
+    QVERIFY_RESULT(before);
+    const QString file = script(QStringLiteral("fails.sql"),
+                                QStringLiteral("CREATE TABLE public.made (a int);\n\n"
+                                               "ALTER TABLE digoal_01.nope ADD COLUMN c int;\n"));
+    const FerryRun run = f.ferry({f.rootIni(), QStringLiteral("execute"), file});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.startsWith(QStringLiteral("ferry: fails.sql, line 3 (nothing was run nor "
+                                               "queued): ")),
+             qPrintable(run.err));
+    QVERIFY2(run.err.contains(QStringLiteral("\"digoal_01.nope\" does not exist")),
+             qPrintable(run.err));
+    QCOMPARE(run.err.count(QLatin1Char('\n')), 1);
+    auto after = f.value(f.rootDb(), countSql);
+    QVERIFY_RESULT(after);
+    QCOMPARE(*after, *before);
+    auto made = f.value(f.rootDb(), QStringLiteral("SELECT to_regclass('public.made') IS NULL"));
+    QVERIFY_RESULT(made);
+    QCOMPARE(*made, QStringLiteral("t"));
+
+    const QString empty = script(QStringLiteral("empty.sql"), QStringLiteral("-- nothing\n;\n"));
+    const FerryRun none = f.ferry({f.rootIni(), QStringLiteral("execute"), empty});
+    QCOMPARE(none.exitCode, 1);
+    QCOMPARE(none.err, QStringLiteral("ferry: empty.sql holds no SQL statement: nothing to run\n"));
+}
+
 // dst2 does not replicate digoal_01.other: --dry-run says it is skipped
 // there; the script runs on leaf and is skipped on dst2 with a log line.
 void TestExecute::dryRunAndSkippedWhereNotSubscribed()
 {
     CascadeFixture &f = *m_f;
-    const QString file = script(QStringLiteral("other.sql"),
-                                QStringLiteral("ALTER TABLE digoal_01.other ADD COLUMN c2 int;\n"
-                                               "CREATE INDEX ON digoal_01.user_info (engname2);\n"));
+    const QString file
+        = script(QStringLiteral("other.sql"),
+                 QStringLiteral("ALTER TABLE digoal_01.other ADD COLUMN c2 int;\n"
+                                "CREATE INDEX ON digoal_01.user_info (engname2);\n"));
     const FerryRun dry
         = f.ferry({f.rootIni(), QStringLiteral("execute"), file, QStringLiteral("--dry-run")});
     QVERIFY2(dry.exitCode == 0, qPrintable(dry.out + dry.err));
