@@ -28,6 +28,7 @@ private slots:
     void refusedOnALeaf();
     void failingFileQueuesNothing();
     void dryRunAndSkippedWhereNotSubscribed();
+    void failingStatementStopsThatNodeOnly();
     void unsureNameStopsTheNode();
     void cleanupTestCase();
 
@@ -363,6 +364,35 @@ void TestExecute::dryRunAndSkippedWhereNotSubscribed()
     QVERIFY(f.logOf(f.leafIni(kDst2))
                 .contains(QStringLiteral("line 1 skipped on this node: this node does not "
                                          "replicate digoal_01.other")));
+}
+
+// A statement that fails on one node (its table there has the column
+// already) stops that node at the event, naming the script and line; the
+// batch is rolled back there; dst2, which skips it, goes on. Leaves the
+// leaf stopped.
+void TestExecute::failingStatementStopsThatNodeOnly()
+{
+    CascadeFixture &f = *m_f;
+    QVERIFY_RESULT(
+        f.run(f.leafAdminDb(), {QStringLiteral("ALTER TABLE digoal_01.other ADD COLUMN c5 int")}));
+    const QString file = script(QStringLiteral("c5.sql"),
+                                QStringLiteral("\nALTER TABLE digoal_01.other ADD COLUMN c5 int"));
+    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("execute"), file}));
+    QVERIFY_RESULT(f.waitSynced(kDst2));
+    QVERIFY_RESULT(
+        f.waitFor(f.leafAdminDb(),
+                  QStringLiteral("SELECT coalesce(last_error LIKE '%event % (script c5.sql), line "
+                                 "2 (ALTER TABLE digoal_01.other ADD COLUMN c5 int)%already "
+                                 "exists%', false) FROM ferry.node_info")));
+    auto applied = leafValue(kLeaf, QStringLiteral("SELECT count(*) FROM ferry.applied_script "
+                                                   "WHERE name = 'c5.sql'"));
+    QVERIFY_RESULT(applied);
+    QCOMPARE(*applied, QStringLiteral("0"));
+    auto skipped = leafValue(kDst2, QStringLiteral("SELECT statements_run || ':' || "
+                                                   "statements_skipped FROM ferry.applied_script "
+                                                   "WHERE name = 'c5.sql'"));
+    QVERIFY_RESULT(skipped);
+    QCOMPARE(*skipped, QStringLiteral("0:1"));
 }
 
 // An unqualified replicated table's name: the root ran it on its own
