@@ -30,9 +30,20 @@ CREATE TABLE ferry.applied_script (
 -- Puts a script into the queue's current event table as an 'E' event of no
 -- table (every node reads it whatever it subscribes) and records it, in the
 -- caller's transaction, the one that ran the script on the root. The event
--- carries the tables the queue replicates now: what a node rewrites against.
+-- carries the tables the queue replicated when the script began (p_tables,
+-- from ferry.script_tables() before its first statement; now when NULL):
+-- what a node rewrites against, also for a table the script drops.
 -- SECURITY INVOKER: the caller needs the rights to write the queue.
-CREATE FUNCTION ferry.enqueue_script(p_queue text, p_name text, p_sha256 text, p_sql text)
+CREATE FUNCTION ferry.script_tables(p_queue text) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(json_agg(json_build_array(t.schema_name, t.table_name) ORDER BY t.table_id),
+                    '[]'::json)
+      FROM ferry.queue_table t JOIN ferry.queue q USING (queue_id)
+     WHERE q.queue_name = p_queue AND t.captured
+$$;
+
+CREATE FUNCTION ferry.enqueue_script(p_queue text, p_name text, p_sha256 text, p_sql text,
+                                     p_tables json DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql SECURITY INVOKER AS $$
 DECLARE
@@ -44,12 +55,8 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'queue % does not exist', p_queue USING ERRCODE = 'undefined_object';
     END IF;
-    v_data := json_build_object(
-        'name', p_name, 'sha256', p_sha256, 'sql', p_sql,
-        'tables', (SELECT coalesce(json_agg(json_build_array(t.schema_name, t.table_name)
-                                            ORDER BY t.table_id), '[]'::json)
-                     FROM ferry.queue_table t
-                    WHERE t.queue_id = q.queue_id AND t.captured));
+    v_data := json_build_object('name', p_name, 'sha256', p_sha256, 'sql', p_sql,
+                                'tables', coalesce(p_tables, ferry.script_tables(p_queue)));
     EXECUTE format('INSERT INTO %s (ev_op, ev_table, ev_data) VALUES (''E'', 0, $1) RETURNING ev_id',
                    ferry._event_table(q.queue_id, q.cur_table))
        INTO v_id USING v_data;

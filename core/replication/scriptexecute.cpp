@@ -56,6 +56,10 @@ executeScript(Connection &root, const QString &queue, const ScriptFile &file, bo
                                "(event %4): give --force to run it again")
                     .arg(file.name, before->text(0, 0), before->text(0, 1), before->text(0, 2)));
     }
+    // The tables as the script finds them (it may drop or rename some).
+    auto tables = root.exec(QStringLiteral("SELECT ferry.script_tables($1)"), {queue});
+    if (!tables)
+        return tables.error();
     // The script's own names resolve in public, after the built-in ones
     // (the nodes run it the same way).
     if (auto r = root.exec(QStringLiteral("SET LOCAL search_path = pg_catalog, public")); !r)
@@ -69,8 +73,8 @@ executeScript(Connection &root, const QString &queue, const ScriptFile &file, bo
     }
     if (auto r = root.exec(QStringLiteral("SET LOCAL search_path = pg_catalog, pg_temp")); !r)
         return r.error();
-    auto queued = root.exec(QStringLiteral("SELECT ferry.enqueue_script($1, $2, $3, $4)"),
-                            {queue, file.name, sha, file.sql()});
+    auto queued = root.exec(QStringLiteral("SELECT ferry.enqueue_script($1, $2, $3, $4, $5)"),
+                            {queue, file.name, sha, file.sql(), tables->text(0, 0)});
     if (!queued)
         return queued.error();
     ExecutedScript done;
@@ -83,11 +87,10 @@ executeScript(Connection &root, const QString &queue, const ScriptFile &file, bo
 
 Result<QList<ScriptTable>> scriptTablesOf(Connection &root, Connection &node, const QString &queue)
 {
-    auto replicated = root.exec(
-        QStringLiteral("SELECT t.schema_name, t.table_name FROM ferry.queue_table t JOIN "
-                       "ferry.queue q USING (queue_id) WHERE q.queue_name = $1 AND t.captured "
-                       "ORDER BY t.table_id"),
-        {queue});
+    auto replicated
+        = root.exec(QStringLiteral("SELECT t->>0, t->>1 FROM pg_catalog.json_array_elements("
+                                   "ferry.script_tables($1)) t"),
+                    {queue});
     if (!replicated)
         return replicated.error();
     auto here = node.exec(QStringLiteral("SELECT source_schema, source_name, dest_schema, "

@@ -363,6 +363,23 @@ Result<QList<RewrittenStatement>> rewriteScript(const QString &script,
                              quoteNameIfNeeded(t->destSchema) + QLatin1Char('.')
                                  + quoteNameIfNeeded(t->destName)});
         }
+        // A node keeps its own name for a table: renaming or moving it on the
+        // node too would leave its mapping pointing nowhere.
+        for (qsizetype k = 0; !subscribed.isEmpty() && k + 1 < sig.size(); ++k) {
+            if (sig.at(k).kind != Kind::Identifier || sig.at(k + 1).kind != Kind::Identifier)
+                continue;
+            const QString a = folded(sig.at(k).text(s.text));
+            const QString b = folded(sig.at(k + 1).text(s.text));
+            if ((a == QLatin1String("rename") && b == QLatin1String("to"))
+                || (a == QLatin1String("set") && b == QLatin1String("schema")))
+                return Error(ErrorKind::Data,
+                             QStringLiteral("line %1 of the script (%2) renames or moves %3, "
+                                            "which this node keeps under its own name: skip "
+                                            "this event here (skip-event), the node goes on "
+                                            "with its name")
+                                 .arg(s.line)
+                                 .arg(excerpt(s.text), subscribed.first()));
+        }
         RewrittenStatement r;
         r.line = s.line;
         r.original = s.text;

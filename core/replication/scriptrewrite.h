@@ -46,7 +46,8 @@ struct RewrittenStatement
 // does not subscribe is skipped; a statement that names no replicated table
 // runs as written. Whatever cannot be mapped with certainty (subscribed and
 // unsubscribed tables together, a three-part name, a replicated table's
-// name unqualified) is an error naming the statement's line: never a guess.
+// name unqualified, a subscribed table renamed or moved) is an error naming
+// the statement's line: never a guess.
 Result<QList<RewrittenStatement>> rewriteScript(const QString &script,
                                                 const QList<ScriptTable> &replicated);
 

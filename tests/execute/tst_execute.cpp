@@ -28,6 +28,7 @@ private slots:
     void refusedOnALeaf();
     void failingFileQueuesNothing();
     void dryRunAndSkippedWhereNotSubscribed();
+    void droppedTableThroughExecute();
     void failingStatementStopsThatNodeOnly();
     void unsureNameStopsTheNode();
     void cleanupTestCase();
@@ -364,6 +365,38 @@ void TestExecute::dryRunAndSkippedWhereNotSubscribed()
     QVERIFY(f.logOf(f.leafIni(kDst2))
                 .contains(QStringLiteral("line 1 skipped on this node: this node does not "
                                          "replicate digoal_01.other")));
+}
+
+// A script that drops a replicated table: the nodes map it against the
+// tables as they were when it began (the drop ends the capture in the same
+// transaction): the leaf drops its table and ends the subscription, dst2,
+// which does not replicate it, skips the statement.
+void TestExecute::droppedTableThroughExecute()
+{
+    CascadeFixture &f = *m_f;
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("CREATE TABLE digoal_01.gone (id int "
+                                                     "PRIMARY KEY)"),
+                                      QStringLiteral("INSERT INTO digoal_01.gone VALUES (1)")}));
+    QVERIFY_RESULT(
+        f.ferryOk({f.rootIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.gone")}));
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("add-table"),
+                              QStringLiteral("digoal_01.gone"), QStringLiteral("--create")}));
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    const QString file
+        = script(QStringLiteral("drop.sql"), QStringLiteral("DROP TABLE digoal_01.gone;"));
+    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("execute"), file}));
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    QVERIFY_RESULT(f.waitSynced(kDst2));
+    auto leaf = leafValue(kLeaf, QStringLiteral("SELECT (to_regclass('digoal_01.gone') IS NULL) "
+                                                "|| ' ' || (SELECT count(*) FROM "
+                                                "ferry.node_table WHERE source_name = 'gone')"));
+    QVERIFY_RESULT(leaf);
+    QCOMPARE(*leaf, QStringLiteral("true 0"));
+    auto dst2 = leafValue(kDst2, QStringLiteral("SELECT statements_run || ':' || "
+                                                "statements_skipped FROM ferry.applied_script "
+                                                "WHERE name = 'drop.sql'"));
+    QVERIFY_RESULT(dst2);
+    QCOMPARE(*dst2, QStringLiteral("0:1"));
 }
 
 // A statement that fails on one node (its table there has the column

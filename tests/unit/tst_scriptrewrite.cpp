@@ -123,6 +123,12 @@ void TestScriptRewrite::rewrite_data()
         << QStringLiteral("ALTER TABLE digoal_01.other ADD c int; CREATE TABLE x.t (a int)")
         << QStringLiteral("skip: this node does not replicate digoal_01.other | CREATE TABLE "
                           "x.t (a int)");
+    QTest::newRow("a column renamed")
+        << QStringLiteral("ALTER TABLE digoal_01.user_info RENAME COLUMN a TO b")
+        << QStringLiteral("ALTER TABLE digoal_02.user_info1 RENAME COLUMN a TO b");
+    QTest::newRow("an unsubscribed table renamed: skipped")
+        << QStringLiteral("ALTER TABLE digoal_01.other RENAME TO other2")
+        << QStringLiteral("skip: this node does not replicate digoal_01.other");
     QTest::newRow("keywords and columns are no tables")
         << QStringLiteral("UPDATE digoal_01.user_info SET c1 = 0 WHERE c1 IS NULL")
         << QStringLiteral("UPDATE digoal_02.user_info1 SET c1 = 0 WHERE c1 IS NULL");
@@ -151,6 +157,13 @@ void TestScriptRewrite::unsure_data()
     QTest::newRow("three-part name")
         << QStringLiteral("ALTER TABLE db.digoal_01.user_info ADD c int")
         << QStringLiteral("db.digoal_01.user_info names a replicated table in a three-part name");
+    QTest::newRow("rename a subscribed table")
+        << QStringLiteral("ALTER TABLE digoal_01.user_info RENAME TO user_info2")
+        << QStringLiteral("renames or moves digoal_01.user_info, which this node keeps under its "
+                          "own name");
+    QTest::newRow("move a subscribed table")
+        << QStringLiteral("ALTER TABLE digoal_01.user_info SET SCHEMA x")
+        << QStringLiteral("renames or moves digoal_01.user_info");
     QTest::newRow("UESCAPE")
         << QStringLiteral("ALTER TABLE U&\"d!0069goal_01\" UESCAPE '!'.user_info ADD c int")
         << QStringLiteral("the name U&\"d!0069goal_01\" cannot be read for sure");
