@@ -56,7 +56,10 @@ const QList<CommandInfo> &commandTable()
         built("repair", "[TABLE...] [--dry-run] [--wait=SECONDS] [--lock-timeout=SECONDS]",
               "fix exactly the rows that differ, in one transaction at a synced point; prints the "
               "SQL (--dry-run: only prints it)"),
-        notBuilt("execute", "FILE...", "run SQL scripts on the root and every node"),
+        built("execute", "FILE... [--force] [--dry-run]",
+              "run SQL scripts on the root and, through the queue, on every node with each "
+              "node's table names (--dry-run prints per node what would run; --force runs a "
+              "script again)"),
         built("resync", "TABLE...", "copy tables again from the provider (a leaf)"),
         built("pause", "", "pause this node's worker"),
         built("resume", "", "resume this node's worker"),

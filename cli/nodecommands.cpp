@@ -2,6 +2,7 @@
 
 #include "commandargs.h"
 #include "dispatcher.h"
+#include "executecommand.h"
 #include "joblog.h"
 #include "statusformat.h"
 #include "verifycommands.h"
@@ -554,6 +555,12 @@ const QList<Entry> &entries()
         {"add-seq", {{}, {QStringLiteral("--all")}, 0, -1, QStringLiteral("SEQ... | --all")}},
         {"remove-seq", {{}, {}, 1, -1, QStringLiteral("SEQ...")}},
         {"seqs", {{}, {}, 0, 0, {}}},
+        {"execute",
+         {{},
+          {QStringLiteral("--force"), QStringLiteral("--dry-run")},
+          1,
+          -1,
+          QStringLiteral("FILE... [--force] [--dry-run]")}},
         {"wait-sync",
          {{QStringLiteral("--timeout")}, {}, 0, 0, QStringLiteral("[--timeout=SECONDS]")}},
         {"skip-event", {{}, {}, 0, 1, QStringLiteral("[EVENT_ID]")}},
@@ -622,6 +629,8 @@ int runNodeCommand(const CommandLine &line, const JobConfig &config)
         return addSequences(*args, config);
     if (c == QLatin1String("remove-seq"))
         return removeSequences(*args, config);
+    if (c == QLatin1String("execute"))
+        return executeScripts(*args, config);
     if (c == QLatin1String("seqs"))
         return listSequences(config);
     if (c == QLatin1String("skip-event"))

@@ -11,12 +11,15 @@ struct Event
 {
     // Release: the root stopped capturing the table (remove-table, DROP
     // TABLE); the table's last event, so a node learns it in queue order.
+    // Script: a script run on the root (execute), of no table (tableId 0);
+    // every node applies it at its place in the stream.
     enum class Op : char {
         Insert = 'I',
         Update = 'U',
         Delete = 'D',
         Truncate = 'T',
-        Release = 'R'
+        Release = 'R',
+        Script = 'E'
     };
 
     qint64 id = 0;   // queue order: the order of changes to one row

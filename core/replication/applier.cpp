@@ -461,10 +461,11 @@ Applier::writableColumns(const TableMapping &table, const QStringList &carried, 
         markFailed(table, event);
         return Error(ErrorKind::Data,
                      QStringLiteral("event %1 of %2 carries column %3, which %4 on this node "
-                                    "lacks: add it to %4 here as the root has it (its type and "
-                                    "default; if the root renamed a column, rename it here), "
-                                    "then the worker goes on by itself; nothing of the batch "
-                                    "was applied")
+                                    "lacks: make schema changes through the queue (ferry "
+                                    "ROOT.ini execute FILE), or add it to %4 here as the root "
+                                    "has it (its type and default; if the root renamed a "
+                                    "column, rename it here), then the worker goes on by "
+                                    "itself; nothing of the batch was applied")
                          .arg(event)
                          .arg(displayTableName(m_node, table.sourceSchema, table.sourceName),
                               m_node.quoteIdentifier(c), m_failedTable));
@@ -616,6 +617,11 @@ Result<void> Applier::copyEvents(const Batch &batch,
     auto read = reader.streamEvents(
         batch,
         [&](const BatchReader::CopyLine &e) {
+            if (e.op == Event::Op::Script) {
+                // Of no table: every node runs it, in order (applyScript).
+                streamed.scripts.append(e.id);
+                return true;
+            }
             const auto table = tables.constFind(e.tableId);
             if (table == tables.cend())
                 return true; // not a table of this node
@@ -648,6 +654,8 @@ Result<void> Applier::copyEvents(const Batch &batch,
             case Event::Op::Truncate:
             case Event::Op::Release:
                 ++streamed.truncates;
+                break;
+            case Event::Op::Script:
                 break;
             case Event::Op::Update: {
                 auto plain = plainKeys.constFind(e.tableId);
@@ -1095,11 +1103,20 @@ Applier::apply(const Batch &batch, BatchReader &reader, const QHash<int, TableMa
     auto cuts = segments(streamed);
     if (!cuts)
         return cuts.error();
-    for (const Segment &segment : cutAtReplacements(*cuts)) {
+    for (const Segment &segment : cutAtReplacements(cutAtScripts(*cuts, streamed.scripts))) {
         if (auto r = applySegment(segment, order, tables, streamed, result.rowByRow); !r)
             return r.error();
         if (auto r = applyReplacement(segment); !r)
             return r.error();
+        if (segment.scriptAfter != 0) {
+            if (auto r = applyScript(batch, reader, segment.scriptAfter, tables, result); !r)
+                return r.error();
+            // The script may have changed the node's tables: read them again.
+            m_nodeTables.clear();
+            if (auto r = loadNodeTables(applied); !r)
+                return r.error();
+            continue;
+        }
         if (segment.truncateAfter.isEmpty())
             continue;
         QStringList targets;

@@ -18,7 +18,8 @@ struct ApplyResult
     // Tables the provider stopped replicating (an 'R' event): no longer
     // subscribed on this node from this batch on (display names).
     QStringList released;
-    QStringList notes; // what the worker should log as warnings
+    QStringList notes;   // what the worker should log as warnings
+    QStringList scripts; // what the worker should log of the scripts applied (execute)
     // Where the time went, in nanoseconds: events streamed from the provider
     // into the node; the per-table statements; recording the tick and COMMIT.
     qint64 streamNs = 0;
@@ -115,12 +116,14 @@ private:
         QList<int> released;                              // 'R' events, table ids
         QVector<qint64> lines; // the event id of each line sent (8 bytes an event)
         QSet<int> held;        // tables whose events this batch keeps for after their copy
+        QList<qint64> scripts; // 'E' events (execute), by id; not in ferry_ev
     };
     struct Segment
     {
         qint64 from = 0; // events with ids in (from, to)
         qint64 to = 0;
         QList<int> truncateAfter; // then TRUNCATE these tables together
+        qint64 scriptAfter = 0;   // or then run this 'E' event's script (its id is `to`)
     };
 
     Result<void> configureTransaction();
@@ -153,6 +156,16 @@ private:
     QList<Segment> cutAtReplacements(const QList<Segment> &segments) const;
     // Runs the SQL that replaces the event ending `segment`, if any.
     Result<void> applyReplacement(const Segment &segment);
+    // skip-event or replace-event of a script ('E') event, taken when the
+    // script's turn comes: whether it is replaced (else skipped), and by what.
+    struct ScriptFix
+    {
+        bool replaced = false;
+        QString replacement;
+    };
+    Result<std::optional<ScriptFix>> takeScriptFix(qint64 eventId, qint64 batchId);
+    // The operator's SQL in place of event `eventId`, in the batch's transaction.
+    Result<void> runReplacement(qint64 eventId, const QString &sql);
     Result<void> checkPosition(const Batch &batch, ApplyResult &result);
     Result<void> copyEvents(const Batch &batch,
                             BatchReader &reader,
@@ -165,6 +178,17 @@ private:
                      const QHash<int, TableMapping> &tables,
                      const Streamed &streamed);
     Result<QList<Segment>> segments(const Streamed &streamed);
+    // Scripts (applierscript.cpp, DESIGN §4 "Scripts through the queue").
+    // The segments cut again at each script event: rows before it, then the
+    // script, then the rows after.
+    static QList<Segment> cutAtScripts(const QList<Segment> &cuts, const QList<qint64> &scripts);
+    // Runs one script event rewritten for this node and records it in
+    // ferry.applied_script, in the batch's transaction.
+    Result<void> applyScript(const Batch &batch,
+                             BatchReader &reader,
+                             qint64 eventId,
+                             const QHash<int, TableMapping> &tables,
+                             ApplyResult &result);
     Result<void> applySegment(const Segment &segment,
                               const QList<int> &order,
                               const QHash<int, TableMapping> &tables,

@@ -103,6 +103,29 @@ Result<void> Applier::applyReplacement(const Segment &segment)
     const auto sql = m_replacements.constFind(segment.to);
     if (sql == m_replacements.cend())
         return {};
+    return runReplacement(segment.to, *sql);
+}
+
+Result<std::optional<Applier::ScriptFix>> Applier::takeScriptFix(qint64 eventId, qint64 batchId)
+{
+    // A script event never enters ferry_ev (takeEventFixes does not see
+    // it): its fix is taken here, at its place, in the batch's transaction.
+    auto r = m_node.exec(
+        QStringLiteral("UPDATE ferry.event_fix SET applied_at = pg_catalog.now(), batch_id = $3 "
+                       "WHERE queue_name = $1 AND ev_id = $2 AND applied_at IS NULL RETURNING "
+                       "action = 'replace', replacement"),
+        {m_queue, eventId, batchId});
+    if (!r)
+        return r.error().withContext(
+            QStringLiteral("taking the fix of script event %1").arg(eventId));
+    if (r->rowCount() == 0)
+        return std::optional<ScriptFix>();
+    return std::optional<ScriptFix>(ScriptFix{r->toBool(0, 0), r->text(0, 1)});
+}
+
+Result<void> Applier::runReplacement(qint64 eventId, const QString &replacement)
+{
+    const QString *sql = &replacement;
     // Through a DO block's EXECUTE: a COMMIT or ROLLBACK in the operator's
     // SQL fails there instead of ending the batch's transaction half-way.
     // In a savepoint, so the session stays usable for the error's record.
@@ -117,7 +140,7 @@ Result<void> Applier::applyReplacement(const Segment &segment)
                              .arg(m_node.quoteLiteral(*sql), tag));
     if (r)
         return {};
-    m_failedEvent = segment.to;
+    m_failedEvent = eventId;
     Error e = r.error();
     if (e.kind() != ErrorKind::Connection && e.kind() != ErrorKind::InDoubt)
         (void)m_node.exec(QStringLiteral("ROLLBACK TO SAVEPOINT ferry_replace"));
@@ -125,7 +148,7 @@ Result<void> Applier::applyReplacement(const Segment &segment)
         QStringLiteral("the SQL that replaces event %1 (replace-event): correct it and run "
                        "replace-event %1 FILE again, or skip-event %1; nothing of the batch was "
                        "applied")
-            .arg(segment.to)));
+            .arg(eventId)));
 }
 
 } // namespace ferry

@@ -547,6 +547,8 @@ Result<void> NodeWorker::leafRound(Connection &provider, const std::atomic_bool 
     if (applied->rowByRow)
         qCInfo(lcCore).noquote()
             << QStringLiteral("batch %1 needed event-by-event apply").arg(batch->value().id);
+    for (const QString &line : std::as_const(applied->scripts))
+        qCInfo(lcCore).noquote() << line;
     for (const QString &note : std::as_const(applied->notes))
         qCWarning(lcCore).noquote() << note;
     for (const QString &name : std::as_const(applied->released))

@@ -438,7 +438,8 @@ void TestExactlyOnce::everyCommittedChangeExactlyOnce()
             break;
         case Event::Op::Truncate:
         case Event::Op::Release:
-            QFAIL("no truncate or release in this test");
+        case Event::Op::Script:
+            QFAIL("no truncate, release or script in this test");
         }
         if (e.op != Event::Op::Delete)
             shadow.insert(newId, Row{data.value(QStringLiteral("v")).toInt(),

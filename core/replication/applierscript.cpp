@@ -1,0 +1,145 @@
+// Scripts through the queue on a node (execute; DESIGN §4 "Scripts through
+// the queue"): an 'E' event runs at its place in the batch, rewritten to the
+// node's names, once, in the batch's transaction.
+#include "applier.h"
+
+#include "replication/scriptrewrite.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace ferry {
+
+QList<Applier::Segment> Applier::cutAtScripts(const QList<Segment> &cuts,
+                                              const QList<qint64> &scripts)
+{
+    if (scripts.isEmpty())
+        return cuts;
+    QList<Segment> out;
+    qsizetype next = 0; // scripts arrive in id order
+    for (Segment segment : cuts) {
+        while (next < scripts.size() && scripts.at(next) < segment.to) {
+            const qint64 id = scripts.at(next++);
+            Segment before;
+            before.from = segment.from;
+            before.to = id;
+            before.scriptAfter = id;
+            out.append(before);
+            segment.from = id;
+        }
+        out.append(segment);
+    }
+    return out;
+}
+
+Result<void> Applier::applyScript(const Batch &batch,
+                                  BatchReader &reader,
+                                  qint64 eventId,
+                                  const QHash<int, TableMapping> &tables,
+                                  ApplyResult &result)
+{
+    m_failedEvent = eventId;
+    auto event = reader.readEvent(batch, eventId);
+    if (!event)
+        return event.error();
+    if (!event->has_value())
+        return Error(ErrorKind::Internal,
+                     QStringLiteral("event %1 of batch %2 is gone from the provider")
+                         .arg(eventId)
+                         .arg(batch.id));
+    const QJsonObject data = QJsonDocument::fromJson(event->value().data).object();
+    const QString name = data.value(QStringLiteral("name")).toString();
+    const QString sha = data.value(QStringLiteral("sha256")).toString();
+    const QString what = QStringLiteral("event %1 (script %2)").arg(QString::number(eventId), name);
+
+    // Once only: a batch applies once, and the record says so again.
+    auto done = m_node.exec(QStringLiteral("SELECT 1 FROM ferry.applied_script WHERE queue_name "
+                                           "OPERATOR(pg_catalog.=) $1 AND ev_id "
+                                           "OPERATOR(pg_catalog.=) $2"),
+                            {m_queue, eventId});
+    if (!done)
+        return done.error();
+    if (done->rowCount() > 0) {
+        m_failedEvent.reset();
+        return {};
+    }
+    // The operator skipped it here, or gave SQL to run in its place.
+    auto fix = takeScriptFix(eventId, batch.id);
+    if (!fix)
+        return fix.error();
+    if (fix->has_value()) {
+        if ((*fix)->replaced) {
+            if (auto r = runReplacement(eventId, (*fix)->replacement); !r)
+                return r;
+        }
+        result.scripts.append(
+            QStringLiteral("script %1 (event %2) %3 on this node (%4)")
+                .arg(name, QString::number(eventId),
+                     (*fix)->replaced ? QStringLiteral("replaced") : QStringLiteral("skipped"),
+                     (*fix)->replaced ? QStringLiteral("replace-event")
+                                      : QStringLiteral("skip-event")));
+        m_failedEvent.reset();
+        return {};
+    }
+
+    // The provider's tables when the script ran there, and where this node
+    // keeps those it subscribes.
+    QList<ScriptTable> replicated;
+    for (const QJsonValue &v : data.value(QStringLiteral("tables")).toArray()) {
+        const QJsonArray pair = v.toArray();
+        ScriptTable t;
+        t.sourceSchema = pair.at(0).toString();
+        t.sourceName = pair.at(1).toString();
+        for (const TableMapping &m : tables) {
+            if (m.sourceSchema == t.sourceSchema && m.sourceName == t.sourceName) {
+                t.destSchema = m.targetSchema;
+                t.destName = m.targetName;
+            }
+        }
+        replicated.append(t);
+    }
+    auto statements = rewriteScript(data.value(QStringLiteral("sql")).toString(), replicated);
+    if (!statements)
+        return std::move(statements.error().withContext(what));
+
+    // The script's own names resolve in public, after the built-in ones.
+    if (auto r = m_node.exec(QStringLiteral("SET LOCAL search_path = pg_catalog, public")); !r)
+        return r.error();
+    int run = 0;
+    int skipped = 0;
+    for (const RewrittenStatement &s : std::as_const(*statements)) {
+        if (s.skipped()) {
+            ++skipped;
+            result.scripts.append(QStringLiteral("script %1 (event %2): line %3 skipped on this "
+                                                 "node: %4")
+                                      .arg(name, QString::number(eventId), QString::number(s.line),
+                                           s.skippedBecause));
+            continue;
+        }
+        if (auto r = m_node.exec(s.sql); !r) {
+            const QString one = s.sql.simplified();
+            return std::move(r.error().withContext(
+                QStringLiteral("%1, line %2 (%3)")
+                    .arg(what, QString::number(s.line),
+                         one.size() > 60 ? one.left(57) + QStringLiteral("...") : one)));
+        }
+        ++run;
+    }
+    if (auto r = m_node.exec(QStringLiteral("SET LOCAL search_path = pg_catalog, pg_temp")); !r)
+        return r.error();
+    if (auto r = m_node.exec(
+            QStringLiteral("INSERT INTO ferry.applied_script (queue_name, ev_id, name, sha256, "
+                           "statements_run, statements_skipped) VALUES ($1, $2, $3, $4, $5, $6)"),
+            {m_queue, eventId, name, sha, run, skipped});
+        !r)
+        return r.error();
+    result.scripts.append(
+        QStringLiteral("script %1 (event %2) applied: %3 statements run, %4 "
+                       "skipped")
+            .arg(name, QString::number(eventId), QString::number(run), QString::number(skipped)));
+    m_failedEvent.reset();
+    return {};
+}
+
+} // namespace ferry

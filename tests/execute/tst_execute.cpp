@@ -1,0 +1,501 @@
+// execute from the command line (seed S8, S11): a script run on the root
+// reaches every node at its place in the stream, rewritten to each node's
+// names (dst2's renamed schema and tables), while the root works; the same
+// file again is refused unless --force; a leaf refuses execute; a statement
+// about a table a node does not replicate is skipped there; one Ferry
+// cannot map for sure stops the node with an error saying what to do.
+#include "cascadefixture.h"
+#include "testutil.h"
+
+#include <QFile>
+#include <QTest>
+
+#include <atomic>
+#include <thread>
+
+using namespace ferry;
+using namespace ferry::test;
+
+class TestExecute : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void seedS8UnderLoad();
+    void scriptRunsAtItsPlaceInTheBatch();
+    void sameFileRefusedUnlessForced();
+    void refusedOnALeaf();
+    void failingFileQueuesNothing();
+    void dryRunAndSkippedWhereNotSubscribed();
+    void droppedTableThroughExecute();
+    void failingStatementStopsThatNodeOnly();
+    void unsureNameStopsTheNode();
+    void cleanupTestCase();
+
+private:
+    // Writes `sql` into the test's folder as `name`; returns its path.
+    QString script(const QString &name, const QString &sql) const;
+    Result<QString> leafValue(const QString &node, const QString &sql) const
+    {
+        return m_f->value(m_f->leafAdminDb(node), sql);
+    }
+
+    std::unique_ptr<CascadeFixture> m_f;
+};
+
+namespace {
+
+const QString kDst2 = QStringLiteral("dst2");
+const QString kLeaf = QStringLiteral("leaf");
+
+} // namespace
+
+QString TestExecute::script(const QString &name, const QString &sql) const
+{
+    const QString path = m_f->folder() + QLatin1Char('/') + name;
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        f.write(sql.toUtf8());
+    return path;
+}
+
+void TestExecute::initTestCase()
+{
+    CascadeFixture::Options options;
+    options.leafDatabases = {kLeaf, kDst2};
+    m_f = std::make_unique<CascadeFixture>(options);
+    CascadeFixture &f = *m_f;
+    QVERIFY_RESULT(f.start());
+    QVERIFY_RESULT(f.run(
+        f.rootDb(),
+        {QStringLiteral("CREATE SCHEMA digoal_01"),
+         QStringLiteral("CREATE TABLE digoal_01.user_info (userid int PRIMARY KEY, engname text, "
+                        "crt_time timestamptz DEFAULT now())"),
+         QStringLiteral("CREATE TABLE digoal_01.user_session (userid int PRIMARY KEY, "
+                        "logintime timestamptz, logincnt bigint DEFAULT 0)"),
+         QStringLiteral("CREATE TABLE digoal_01.other (id int PRIMARY KEY, v text)"),
+         // Not replicated, but with a replicated table's name.
+         QStringLiteral("CREATE TABLE public.user_info (a int)"),
+         QStringLiteral("INSERT INTO digoal_01.user_info (userid, engname) SELECT g, 'e' || g "
+                        "FROM generate_series(1, 2000) g"),
+         QStringLiteral("INSERT INTO digoal_01.user_session (userid) SELECT g FROM "
+                        "generate_series(1, 2000) g"),
+         QStringLiteral("INSERT INTO digoal_01.other VALUES (1, 'x')")}));
+    // dst2 as the seed has it: another schema, other names, userid < 1000.
+    QVERIFY_RESULT(
+        f.run(f.leafAdminDb(kDst2),
+              {QStringLiteral("CREATE SCHEMA digoal_02"),
+               QStringLiteral("CREATE TABLE digoal_02.user_info1 (userid int PRIMARY KEY, engname "
+                              "text, crt_time timestamptz)"),
+               QStringLiteral("CREATE TABLE digoal_02.user_session1 (userid int PRIMARY KEY, "
+                              "logintime timestamptz, logincnt bigint)")}));
+    QVERIFY_RESULT(f.createRootAndLeaves());
+    QVERIFY_RESULT(
+        f.ferryOk({f.rootIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.*")}));
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("add-table"),
+                              QStringLiteral("digoal_01.*"), QStringLiteral("--create")}));
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(kDst2), QStringLiteral("add-table"),
+                              QStringLiteral("digoal_01.user_info"),
+                              QStringLiteral("--dest-table=digoal_02.user_info1"),
+                              QStringLiteral("--copy-condition=userid<1000")}));
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(kDst2), QStringLiteral("add-table"),
+                              QStringLiteral("digoal_01.user_session"),
+                              QStringLiteral("--dest-table=digoal_02.user_session1"),
+                              QStringLiteral("--copy-condition=userid<1000")}));
+    QVERIFY_RESULT(f.startWorker(f.rootIni()));
+    QVERIFY_RESULT(f.startWorker(f.leafIni()));
+    QVERIFY_RESULT(f.startWorker(f.leafIni(kDst2)));
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    QVERIFY_RESULT(f.waitSynced(kDst2));
+}
+
+// S8: `execute add_column.sql` while the root works reaches all four node
+// tables (dst2's under their own names); rows with c1 set replicate after;
+// compare is ok on both leaves.
+void TestExecute::seedS8UnderLoad()
+{
+    CascadeFixture &f = *m_f;
+    auto loadDb = f.sql(f.rootDb());
+    QVERIFY_RESULT(loadDb);
+    std::atomic<bool> stop{false};
+    std::atomic<int> rounds{0};
+    QString loadError;
+    std::thread load([&stop, &rounds, &loadError, db = std::move(*loadDb)]() mutable {
+        for (int n = 5000; !stop; ++n) {
+            auto r = db.exec(
+                QStringLiteral("INSERT INTO digoal_01.user_info (userid, engname) VALUES (%1, "
+                               "'load'); UPDATE digoal_01.user_session SET logincnt = logincnt + "
+                               "1, logintime = now() WHERE userid = %2; UPDATE "
+                               "digoal_01.user_info SET engname = 'u' || %1 WHERE userid = %3")
+                    .arg(n)
+                    .arg(n % 1500 + 1)
+                    .arg(n % 900 + 1));
+            if (!r) {
+                loadError = r.error().toString();
+                return;
+            }
+            ++rounds;
+        }
+    });
+    const auto waitRounds = [&rounds](int more) {
+        const int until = rounds + more;
+        QTRY_VERIFY_WITH_TIMEOUT(rounds >= until, 10000);
+    };
+    waitRounds(20);
+    const QString file = script(QStringLiteral("add_column.sql"),
+                                QStringLiteral("ALTER TABLE digoal_01.user_info ADD COLUMN c1 "
+                                               "int;\nALTER TABLE digoal_01.user_session ADD "
+                                               "COLUMN c1 int;\n"));
+    const FerryRun run = f.ferry({f.rootIni(), QStringLiteral("execute"), file});
+    waitRounds(20);
+    stop = true;
+    load.join();
+    QVERIFY2(loadError.isEmpty(), qPrintable(loadError));
+    QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
+    QVERIFY2(run.out.contains(QStringLiteral("Executed add_column.sql on the root (2 statements)")),
+             qPrintable(run.out));
+
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    QVERIFY_RESULT(f.waitSynced(kDst2));
+    const QString hasC1 = QStringLiteral(
+        "SELECT string_agg(table_schema || '.' || table_name, ',' ORDER BY table_name) FROM "
+        "information_schema.columns WHERE column_name = 'c1'");
+    auto leafC1 = leafValue(kLeaf, hasC1);
+    QVERIFY_RESULT(leafC1);
+    QCOMPARE(*leafC1, QStringLiteral("digoal_01.user_info,digoal_01.user_session"));
+    auto dst2C1 = leafValue(kDst2, hasC1);
+    QVERIFY_RESULT(dst2C1);
+    QCOMPARE(*dst2C1, QStringLiteral("digoal_02.user_info1,digoal_02.user_session1"));
+    // Recorded once per node, with what ran.
+    auto record = leafValue(kDst2, QStringLiteral("SELECT string_agg(name || ':' || "
+                                                  "statements_run || ':' || statements_skipped, "
+                                                  "',') FROM ferry.applied_script"));
+    QVERIFY_RESULT(record);
+    QCOMPARE(*record, QStringLiteral("add_column.sql:2:0"));
+    QVERIFY(f.logOf(f.leafIni(kDst2)).contains(QStringLiteral("script add_column.sql (event ")));
+
+    // Rows with c1 set replicate, also into dst2's renamed tables.
+    QVERIFY_RESULT(
+        f.run(f.rootDb(), {QStringLiteral("UPDATE digoal_01.user_info SET c1 = userid * 2 WHERE "
+                                          "userid <= 100"),
+                           QStringLiteral("INSERT INTO digoal_01.user_session (userid, c1) "
+                                          "VALUES (-1, 7)")}));
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    QVERIFY_RESULT(f.waitSynced(kDst2));
+    auto sum = leafValue(kDst2, QStringLiteral("SELECT sum(c1) FROM digoal_02.user_info1"));
+    QVERIFY_RESULT(sum);
+    QCOMPARE(*sum, QStringLiteral("10100"));
+    auto session = leafValue(kDst2, QStringLiteral("SELECT c1 FROM digoal_02.user_session1 "
+                                                   "WHERE userid = -1"));
+    QVERIFY_RESULT(session);
+    QCOMPARE(*session, QStringLiteral("7"));
+    for (const QString &node : {kLeaf, kDst2}) {
+        const FerryRun compare = f.ferry({f.leafIni(node), QStringLiteral("compare")}, 120000);
+        QVERIFY2(compare.exitCode == 0, qPrintable(compare.out + compare.err));
+        QVERIFY2(!compare.out.contains(QStringLiteral("differ")), qPrintable(compare.out));
+    }
+}
+
+// Rows before the script in the same batch are applied before it, rows
+// after it after: with the leaves paused, a change carrying engname, a
+// script renaming it, a change carrying the new name reach each node as one
+// batch (next_batch takes every tick since the last); applied in any other
+// order, one of the two changes would name a column the node lacks.
+void TestExecute::scriptRunsAtItsPlaceInTheBatch()
+{
+    CascadeFixture &f = *m_f;
+    for (const QString &node : {kLeaf, kDst2})
+        QVERIFY_RESULT(f.ferryOk({f.leafIni(node), QStringLiteral("pause")}));
+    const auto ticks = [&f](const QString &node) {
+        return f.value(f.leafAdminDb(node),
+                       QStringLiteral("SELECT tick_id FROM ferry.completed_tick"));
+    };
+    auto leafTick = ticks(kLeaf);
+    QVERIFY_RESULT(leafTick);
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("UPDATE digoal_01.user_info SET engname = "
+                                                     "'before' WHERE userid = 500"),
+                                      QStringLiteral("SELECT ferry.ticker('q', true)")}));
+    const QString file = script(QStringLiteral("rename.sql"),
+                                QStringLiteral("ALTER TABLE digoal_01.user_info RENAME COLUMN "
+                                               "engname TO engname2;"));
+    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("execute"), file}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("SELECT ferry.ticker('q', true)"),
+                                      QStringLiteral("UPDATE digoal_01.user_info SET engname2 = "
+                                                     "'after' WHERE userid = 501")}));
+    // Still paused: nothing was applied meanwhile.
+    auto stillAt = ticks(kLeaf);
+    QVERIFY_RESULT(stillAt);
+    QCOMPARE(*stillAt, *leafTick);
+    for (const QString &node : {kLeaf, kDst2})
+        QVERIFY_RESULT(f.ferryOk({f.leafIni(node), QStringLiteral("resume")}));
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    QVERIFY_RESULT(f.waitSynced(kDst2));
+    auto leafRows = leafValue(kLeaf, QStringLiteral("SELECT string_agg(engname2, ',' ORDER BY "
+                                                    "userid) FROM digoal_01.user_info WHERE "
+                                                    "userid IN (500, 501)"));
+    QVERIFY_RESULT(leafRows);
+    QCOMPARE(*leafRows, QStringLiteral("before,after"));
+    auto dst2Rows = leafValue(kDst2, QStringLiteral("SELECT string_agg(engname2, ',' ORDER BY "
+                                                    "userid) FROM digoal_02.user_info1 WHERE "
+                                                    "userid IN (500, 501)"));
+    QVERIFY_RESULT(dst2Rows);
+    QCOMPARE(*dst2Rows, QStringLiteral("before,after"));
+}
+
+void TestExecute::sameFileRefusedUnlessForced()
+{
+    CascadeFixture &f = *m_f;
+    const QString file = script(QStringLiteral("comment.sql"),
+                                QStringLiteral("COMMENT ON TABLE digoal_01.user_info IS 'v1'"));
+    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("execute"), file}));
+    const FerryRun again = f.ferry({f.rootIni(), QStringLiteral("execute"), file});
+    QVERIFY2(again.exitCode != 0, qPrintable(again.out));
+    QVERIFY2(again.err.contains(QStringLiteral("comment.sql with the same content ran on the "
+                                               "root at ")),
+             qPrintable(again.err));
+    QVERIFY2(again.err.contains(QStringLiteral("give --force to run it again")),
+             qPrintable(again.err));
+    QCOMPARE(again.err.count(QLatin1Char('\n')), 1);
+    QVERIFY_RESULT(
+        f.ferryOk({f.rootIni(), QStringLiteral("execute"), file, QStringLiteral("--force")}));
+    auto onRoot = f.value(f.rootDb(), QStringLiteral("SELECT count(*) FROM "
+                                                     "ferry.executed_script WHERE name = "
+                                                     "'comment.sql' AND executed_by = "
+                                                     "session_user"));
+    QVERIFY_RESULT(onRoot);
+    QCOMPARE(*onRoot, QStringLiteral("2"));
+    QVERIFY_RESULT(f.waitSynced(kDst2));
+    auto applied = leafValue(kDst2, QStringLiteral("SELECT count(*) || ' ' || "
+                                                   "obj_description('digoal_02.user_info1'::"
+                                                   "regclass) FROM ferry.applied_script WHERE "
+                                                   "name = 'comment.sql'"));
+    QVERIFY_RESULT(applied);
+    QCOMPARE(*applied, QStringLiteral("2 v1"));
+}
+
+// S11: execute on a node that is not the root.
+void TestExecute::refusedOnALeaf()
+{
+    CascadeFixture &f = *m_f;
+    const QString file = script(QStringLiteral("leaf.sql"), QStringLiteral("SELECT 1"));
+    const FerryRun run = f.ferry({f.leafIni(), QStringLiteral("execute"), file});
+    QVERIFY2(run.exitCode != 0, qPrintable(run.out));
+    QVERIFY2(run.err.contains(QStringLiteral("Node is not root node")), qPrintable(run.err));
+    auto none = f.value(f.leafAdminDb(), QStringLiteral("SELECT count(*) FROM "
+                                                        "ferry.executed_script"));
+    QVERIFY_RESULT(none);
+    QCOMPARE(*none, QStringLiteral("0"));
+}
+
+// A statement that fails on the root: the file and its line are named, the
+// statements before it are rolled back, nothing is queued.
+void TestExecute::failingFileQueuesNothing()
+{
+    CascadeFixture &f = *m_f;
+    const QString countSql = QStringLiteral("SELECT count(*) FROM ferry.executed_script");
+    auto before = f.value(f.rootDb(), countSql);
+    QVERIFY_RESULT(before);
+    const QString file = script(QStringLiteral("fails.sql"),
+                                QStringLiteral("CREATE TABLE public.made (a int);\n\n"
+                                               "ALTER TABLE digoal_01.nope ADD COLUMN c int;\n"));
+    const FerryRun run = f.ferry({f.rootIni(), QStringLiteral("execute"), file});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.startsWith(QStringLiteral("ferry: fails.sql, line 3 (nothing was run nor "
+                                               "queued): ")),
+             qPrintable(run.err));
+    QVERIFY2(run.err.contains(QStringLiteral("\"digoal_01.nope\" does not exist")),
+             qPrintable(run.err));
+    QCOMPARE(run.err.count(QLatin1Char('\n')), 1);
+    auto after = f.value(f.rootDb(), countSql);
+    QVERIFY_RESULT(after);
+    QCOMPARE(*after, *before);
+    auto made = f.value(f.rootDb(), QStringLiteral("SELECT to_regclass('public.made') IS NULL"));
+    QVERIFY_RESULT(made);
+    QCOMPARE(*made, QStringLiteral("t"));
+
+    const QString empty = script(QStringLiteral("empty.sql"), QStringLiteral("-- nothing\n;\n"));
+    const FerryRun none = f.ferry({f.rootIni(), QStringLiteral("execute"), empty});
+    QCOMPARE(none.exitCode, 1);
+    QCOMPARE(none.err, QStringLiteral("ferry: empty.sql holds no SQL statement: nothing to run\n"));
+}
+
+// dst2 does not replicate digoal_01.other: --dry-run says it is skipped
+// there; the script runs on leaf and is skipped on dst2 with a log line.
+void TestExecute::dryRunAndSkippedWhereNotSubscribed()
+{
+    CascadeFixture &f = *m_f;
+    const QString file
+        = script(QStringLiteral("other.sql"),
+                 QStringLiteral("ALTER TABLE digoal_01.other ADD COLUMN c2 int;\n"
+                                "CREATE INDEX ON digoal_01.user_info (engname2);\n"));
+    const FerryRun dry
+        = f.ferry({f.rootIni(), QStringLiteral("execute"), file, QStringLiteral("--dry-run")});
+    QVERIFY2(dry.exitCode == 0, qPrintable(dry.out + dry.err));
+    QVERIFY2(dry.out.contains(QStringLiteral("other.sql on node 'dst2':\n  line 1 skipped: this "
+                                             "node does not replicate digoal_01.other\n  CREATE "
+                                             "INDEX ON digoal_02.user_info1 (engname2);\n")),
+             qPrintable(dry.out));
+    QVERIFY2(dry.out.contains(QStringLiteral("other.sql on node 'leaf':\n  ALTER TABLE "
+                                             "digoal_01.other ADD COLUMN c2 int;\n")),
+             qPrintable(dry.out));
+    auto unchanged = f.value(f.rootDb(), QStringLiteral("SELECT count(*) FROM "
+                                                        "information_schema.columns WHERE "
+                                                        "column_name = 'c2'"));
+    QVERIFY_RESULT(unchanged);
+    QCOMPARE(*unchanged, QStringLiteral("0"));
+
+    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("execute"), file}));
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    QVERIFY_RESULT(f.waitSynced(kDst2));
+    auto leafC2 = leafValue(kLeaf, QStringLiteral("SELECT count(*) FROM information_schema.columns "
+                                                  "WHERE table_name = 'other' AND column_name = "
+                                                  "'c2'"));
+    QVERIFY_RESULT(leafC2);
+    QCOMPARE(*leafC2, QStringLiteral("1"));
+    auto record = leafValue(kDst2, QStringLiteral("SELECT statements_run || ':' || "
+                                                  "statements_skipped FROM ferry.applied_script "
+                                                  "WHERE name = 'other.sql'"));
+    QVERIFY_RESULT(record);
+    QCOMPARE(*record, QStringLiteral("1:1"));
+    auto index = leafValue(kDst2, QStringLiteral("SELECT count(*) FROM pg_indexes WHERE tablename "
+                                                 "= 'user_info1' AND indexdef LIKE '%engname2%'"));
+    QVERIFY_RESULT(index);
+    QCOMPARE(*index, QStringLiteral("1"));
+    QVERIFY(f.logOf(f.leafIni(kDst2))
+                .contains(QStringLiteral("line 1 skipped on this node: this node does not "
+                                         "replicate digoal_01.other")));
+}
+
+// A script that drops a replicated table: the nodes map it against the
+// tables as they were when it began (the drop ends the capture in the same
+// transaction): the leaf drops its table and ends the subscription, dst2,
+// which does not replicate it, skips the statement.
+void TestExecute::droppedTableThroughExecute()
+{
+    CascadeFixture &f = *m_f;
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("CREATE TABLE digoal_01.gone (id int "
+                                                     "PRIMARY KEY)"),
+                                      QStringLiteral("INSERT INTO digoal_01.gone VALUES (1)")}));
+    QVERIFY_RESULT(
+        f.ferryOk({f.rootIni(), QStringLiteral("add-table"), QStringLiteral("digoal_01.gone")}));
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("add-table"),
+                              QStringLiteral("digoal_01.gone"), QStringLiteral("--create")}));
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    const QString file
+        = script(QStringLiteral("drop.sql"), QStringLiteral("DROP TABLE digoal_01.gone;"));
+    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("execute"), file}));
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    QVERIFY_RESULT(f.waitSynced(kDst2));
+    auto leaf = leafValue(kLeaf, QStringLiteral("SELECT (to_regclass('digoal_01.gone') IS NULL) "
+                                                "|| ' ' || (SELECT count(*) FROM "
+                                                "ferry.node_table WHERE source_name = 'gone')"));
+    QVERIFY_RESULT(leaf);
+    QCOMPARE(*leaf, QStringLiteral("true 0"));
+    auto dst2 = leafValue(kDst2, QStringLiteral("SELECT statements_run || ':' || "
+                                                "statements_skipped FROM ferry.applied_script "
+                                                "WHERE name = 'drop.sql'"));
+    QVERIFY_RESULT(dst2);
+    QCOMPARE(*dst2, QStringLiteral("0:1"));
+}
+
+// A statement that fails on one node (its table there has the column
+// already) stops that node at the event, naming the script and line; the
+// batch is rolled back there; dst2, which skips it, goes on. Leaves the
+// leaf stopped.
+void TestExecute::failingStatementStopsThatNodeOnly()
+{
+    CascadeFixture &f = *m_f;
+    QVERIFY_RESULT(
+        f.run(f.leafAdminDb(), {QStringLiteral("ALTER TABLE digoal_01.other ADD COLUMN c5 int")}));
+    const QString file = script(QStringLiteral("c5.sql"),
+                                QStringLiteral("\nALTER TABLE digoal_01.other ADD COLUMN c5 int"));
+    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("execute"), file}));
+    QVERIFY_RESULT(f.waitSynced(kDst2));
+    QVERIFY_RESULT(
+        f.waitFor(f.leafAdminDb(),
+                  QStringLiteral("SELECT coalesce(last_error LIKE '%event % (script c5.sql), line "
+                                 "2 (ALTER TABLE digoal_01.other ADD COLUMN c5 int)%already "
+                                 "exists%', false) FROM ferry.node_info")));
+    auto applied = leafValue(kLeaf, QStringLiteral("SELECT count(*) FROM ferry.applied_script "
+                                                   "WHERE name = 'c5.sql'"));
+    QVERIFY_RESULT(applied);
+    QCOMPARE(*applied, QStringLiteral("0"));
+    auto skipped = leafValue(kDst2, QStringLiteral("SELECT statements_run || ':' || "
+                                                   "statements_skipped FROM ferry.applied_script "
+                                                   "WHERE name = 'c5.sql'"));
+    QVERIFY_RESULT(skipped);
+    QCOMPARE(*skipped, QStringLiteral("0:1"));
+
+    // The operator skips the script event on the leaf only (its table has
+    // the column already): the leaf goes on with the rows after it.
+    const FerryRun skip = f.ferry({f.leafIni(), QStringLiteral("skip-event")});
+    QVERIFY2(skip.exitCode == 0, qPrintable(skip.out + skip.err));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("INSERT INTO digoal_01.other (id, v) VALUES "
+                                                     "(55, 'after c5')")}));
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    auto after = leafValue(kLeaf, QStringLiteral("SELECT v FROM digoal_01.other WHERE id = 55"));
+    QVERIFY_RESULT(after);
+    QCOMPARE(*after, QStringLiteral("after c5"));
+    auto record = leafValue(kLeaf, QStringLiteral("SELECT action || ':' || (applied_at IS NOT "
+                                                  "NULL) FROM ferry.event_fix"));
+    QVERIFY_RESULT(record);
+    QCOMPARE(*record, QStringLiteral("skip:true"));
+    auto stillNotApplied = leafValue(kLeaf, QStringLiteral("SELECT count(*) FROM "
+                                                           "ferry.applied_script WHERE name = "
+                                                           "'c5.sql'"));
+    QVERIFY_RESULT(stillNotApplied);
+    QCOMPARE(*stillNotApplied, QStringLiteral("0"));
+    QVERIFY(f.logOf(f.leafIni()).contains(QStringLiteral("skipped on this node (skip-event)")));
+}
+
+// An unqualified replicated table's name: the root ran it on its own
+// public.user_info; the nodes cannot tell which table it means and stop at
+// the event, saying what to do. Last: it leaves the nodes stopped.
+void TestExecute::unsureNameStopsTheNode()
+{
+    CascadeFixture &f = *m_f;
+    const QString file = script(QStringLiteral("bad.sql"),
+                                QStringLiteral("ALTER TABLE user_info ADD COLUMN c3 int"));
+    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("execute"), file}));
+    QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("SELECT ferry.ticker('q', true)")));
+    QVERIFY_RESULT(f.waitFor(f.leafAdminDb(kDst2),
+                             QStringLiteral("SELECT coalesce(last_error LIKE '%user_info is the "
+                                            "name of a replicated table without its schema%', "
+                                            "false) FROM ferry.node_info")));
+    auto error = leafValue(kDst2, QStringLiteral("SELECT last_error FROM ferry.node_info"));
+    QVERIFY_RESULT(error);
+    QVERIFY2(error->contains(QStringLiteral("script bad.sql")), qPrintable(*error));
+    QVERIFY2(error->contains(QStringLiteral("skip-event")), qPrintable(*error));
+    QVERIFY2(!error->contains(QLatin1Char('\n')), qPrintable(*error));
+    auto notApplied = leafValue(kDst2, QStringLiteral("SELECT count(*) FROM ferry.applied_script "
+                                                      "WHERE name = 'bad.sql'"));
+    QVERIFY_RESULT(notApplied);
+    QCOMPARE(*notApplied, QStringLiteral("0"));
+
+    // The operator replaces it on dst2 with what it means there.
+    auto stopped = leafValue(kDst2, QStringLiteral("SELECT event_id FROM ferry.node_error WHERE "
+                                                   "resolved_at IS NULL ORDER BY error_id DESC "
+                                                   "LIMIT 1"));
+    QVERIFY_RESULT(stopped);
+    QVERIFY2(!stopped->isEmpty(), "the error names no event");
+    const QString fix
+        = script(QStringLiteral("bad-dst2.sql"),
+                 QStringLiteral("ALTER TABLE digoal_02.user_info1 ADD COLUMN c3 int"));
+    const FerryRun replace
+        = f.ferry({f.leafIni(kDst2), QStringLiteral("replace-event"), *stopped, fix});
+    QVERIFY2(replace.exitCode == 0, qPrintable(replace.out + replace.err));
+    QVERIFY_RESULT(f.waitFor(f.leafAdminDb(kDst2),
+                             QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE "
+                                            "attrelid = 'digoal_02.user_info1'::regclass AND "
+                                            "attname = 'c3') AND (SELECT last_error IS NULL FROM "
+                                            "ferry.node_info)")));
+}
+
+void TestExecute::cleanupTestCase()
+{
+    m_f.reset();
+}
+
+QTEST_GUILESS_MAIN(TestExecute)
+#include "tst_execute.moc"
