@@ -33,40 +33,26 @@ int dryRun(const QList<ScriptFile> &files, const JobConfig &config)
     auto root = Connection::open(config.db());
     if (!root)
         return fail(root.error().toString());
-    auto node = requireRoot(*root, config.queueName());
-    if (!node)
-        return fail(node.error().toString());
-    auto members = loadMembers(*root, config.queueName());
-    if (!members)
-        return fail(members.error().toString());
     for (const ScriptFile &file : files) {
-        auto statements = splitScript(file.sql());
-        if (!statements)
-            return fail(statements.error().withContext(file.name).toString());
+        auto plan = planScript(*root, config.queueName(), file);
+        if (!plan)
+            return fail(plan.error().toString());
         out << QStringLiteral("%1 on root '%2': %3 statements as written")
-                   .arg(file.name, node->name, QString::number(statements->size()))
+                   .arg(file.name, plan->root, QString::number(plan->rootStatements.size()))
             << Qt::endl;
-        for (const NodeMember &m : std::as_const(*members)) {
-            if (m.type == NodeType::Root)
-                continue;
-            out << QStringLiteral("%1 on node '%2':").arg(file.name, m.name) << Qt::endl;
-            auto where = ConnectionString::parse(m.location);
-            auto db = where ? Connection::open(withShortConnectTimeout(*where))
-                            : Result<Connection>(where.error());
-            if (!db) {
-                out << QStringLiteral("  ")
-                    << QStringLiteral("unreachable: %1").arg(db.error().toString()) << Qt::endl;
+        for (const NodeScriptPlan &node : std::as_const(plan->nodes)) {
+            out << QStringLiteral("%1 on node '%2':").arg(file.name, node.node) << Qt::endl;
+            if (!node.reached) {
+                out << QStringLiteral("  ") << QStringLiteral("unreachable: %1").arg(node.error)
+                    << Qt::endl;
                 continue;
             }
-            auto tables = scriptTablesOf(*root, *db, config.queueName());
-            auto rewritten = tables ? rewriteScript(file.sql(), *tables)
-                                    : Result<QList<RewrittenStatement>>(tables.error());
-            if (!rewritten) {
-                out << QStringLiteral("  ")
-                    << QStringLiteral("error: %1").arg(rewritten.error().toString()) << Qt::endl;
+            if (!node.error.isEmpty()) {
+                out << QStringLiteral("  ") << QStringLiteral("error: %1").arg(node.error)
+                    << Qt::endl;
                 continue;
             }
-            for (const RewrittenStatement &s : std::as_const(*rewritten)) {
+            for (const RewrittenStatement &s : std::as_const(node.statements)) {
                 if (s.skipped())
                     out << QStringLiteral("  ")
                         << QStringLiteral("line %1 skipped: %2")

@@ -4,6 +4,7 @@
 #include "db/transaction.h"
 
 #include <QCryptographicHash>
+#include <QRegularExpression>
 
 namespace ferry {
 
@@ -25,6 +26,23 @@ Result<NodeInfo> requireRoot(Connection &db, const QString &queue)
     return node;
 }
 
+Result<std::optional<QString>>
+earlierRun(Connection &root, const QString &queue, const ScriptFile &file)
+{
+    auto before = root.exec(
+        QStringLiteral("SELECT pg_catalog.to_char(executed_at, 'YYYY-MM-DD HH24:MI:SS TZ'), "
+                       "executed_by, ev_id FROM ferry.executed_script WHERE queue_name = $1 "
+                       "AND name = $2 AND sha256 = $3 ORDER BY ev_id DESC LIMIT 1"),
+        {queue, file.name, file.sha256()});
+    if (!before)
+        return before.error();
+    if (before->rowCount() == 0)
+        return std::optional<QString>();
+    return std::optional<QString>(
+        QStringLiteral("%1 with the same content ran on the root at %2 by %3 (event %4)")
+            .arg(file.name, before->text(0, 0), before->text(0, 1), before->text(0, 2)));
+}
+
 Result<ExecutedScript>
 executeScript(Connection &root, const QString &queue, const ScriptFile &file, bool force)
 {
@@ -42,19 +60,12 @@ executeScript(Connection &root, const QString &queue, const ScriptFile &file, bo
     if (!tx)
         return tx.error();
     if (!force) {
-        auto before = root.exec(
-            QStringLiteral("SELECT pg_catalog.to_char(executed_at, 'YYYY-MM-DD HH24:MI:SS TZ'), "
-                           "executed_by, ev_id FROM ferry.executed_script WHERE queue_name = $1 "
-                           "AND name = $2 AND sha256 = $3 ORDER BY ev_id DESC LIMIT 1"),
-            {queue, file.name, sha});
+        auto before = earlierRun(root, queue, file);
         if (!before)
             return before.error();
-        if (before->rowCount() > 0)
-            return Error(
-                ErrorKind::Usage,
-                QStringLiteral("%1 with the same content ran on the root at %2 by %3 "
-                               "(event %4): give --force to run it again")
-                    .arg(file.name, before->text(0, 0), before->text(0, 1), before->text(0, 2)));
+        if (*before)
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("%1: give --force to run it again").arg(**before));
     }
     // The tables as the script finds them (it may drop or rename some).
     auto tables = root.exec(QStringLiteral("SELECT ferry.script_tables($1)"), {queue});
@@ -109,6 +120,118 @@ Result<QList<ScriptTable>> scriptTablesOf(Connection &root, Connection &node, co
             }
         }
         out.append(t);
+    }
+    return out;
+}
+
+Result<ScriptPlan> planScript(Connection &root, const QString &queue, const ScriptFile &file)
+{
+    auto rootNode = requireRoot(root, queue);
+    if (!rootNode)
+        return rootNode.error();
+    auto members = loadMembers(root, queue);
+    if (!members)
+        return members.error();
+    auto statements = splitScript(file.sql());
+    if (!statements)
+        return std::move(statements.error().withContext(file.name));
+    ScriptPlan plan;
+    plan.root = rootNode->name;
+    plan.rootStatements = *statements;
+    for (const NodeMember &m : std::as_const(*members)) {
+        if (m.type == NodeType::Root)
+            continue;
+        NodeScriptPlan node;
+        node.node = m.name;
+        auto where = ConnectionString::parse(m.location);
+        auto db = where ? Connection::open(withShortConnectTimeout(*where))
+                        : Result<Connection>(where.error());
+        if (!db) {
+            node.error = db.error().toString();
+            plan.nodes.append(node);
+            continue;
+        }
+        node.reached = true;
+        auto tables = scriptTablesOf(root, *db, queue);
+        auto rewritten = tables ? rewriteScript(file.sql(), *tables)
+                                : Result<QList<RewrittenStatement>>(tables.error());
+        if (rewritten)
+            node.statements = *rewritten;
+        else
+            node.error = rewritten.error().toString();
+        plan.nodes.append(node);
+    }
+    return plan;
+}
+
+Result<NodeScriptProgress> scriptProgressOn(Connection &db, const QString &queue, qint64 eventId)
+{
+    // applied_script is written in the batch that applied the event;
+    // event_fix's applied_at in the batch that skipped or replaced it; an
+    // open node_error naming the event, or the node's last error naming it,
+    // is the node stopped at it.
+    auto r = db.exec(
+        QStringLiteral(
+            "SELECT EXISTS (SELECT 1 FROM ferry.applied_script WHERE queue_name = $1 AND "
+            "ev_id = $2), (SELECT action FROM ferry.event_fix WHERE queue_name = $1 AND "
+            "ev_id = $2 AND applied_at IS NOT NULL), (SELECT message FROM ferry.node_error "
+            "WHERE queue_name = $1 AND event_id = $2 AND resolved_at IS NULL ORDER BY error_id "
+            "DESC LIMIT 1), (SELECT last_error FROM ferry.node_info WHERE queue_name = $1)"),
+        {queue, eventId});
+    if (!r)
+        return r.error();
+    NodeScriptProgress p;
+    if (r->rowCount() == 0)
+        return p;
+    const QString fix = r->text(0, 1);
+    const QString logged = r->text(0, 2);
+    const QString last = r->text(0, 3);
+    const QRegularExpression namesEvent(
+        QStringLiteral("\\bevent %1\\b").arg(QString::number(eventId)));
+    if (r->toBool(0, 0)) {
+        p.state = ScriptNodeState::Applied;
+    } else if (fix == QLatin1String("skip")) {
+        p.state = ScriptNodeState::Skipped;
+    } else if (fix == QLatin1String("replace")) {
+        p.state = ScriptNodeState::Replaced;
+    } else if (!last.isEmpty() && last.contains(namesEvent)) {
+        p.state = ScriptNodeState::Failed;
+        p.message = last;
+    } else if (!logged.isEmpty()) {
+        p.state = ScriptNodeState::Failed;
+        p.message = logged;
+    }
+    return p;
+}
+
+Result<QList<NodeScriptProgress>>
+scriptProgress(Connection &root, const QString &queue, qint64 eventId)
+{
+    auto members = loadMembers(root, queue);
+    if (!members)
+        return members.error();
+    QList<NodeScriptProgress> out;
+    for (const NodeMember &m : std::as_const(*members)) {
+        if (m.type == NodeType::Root)
+            continue;
+        auto where = ConnectionString::parse(m.location);
+        auto db = where ? Connection::open(withShortConnectTimeout(*where))
+                        : Result<Connection>(where.error());
+        NodeScriptProgress p;
+        if (db) {
+            auto read = scriptProgressOn(*db, queue, eventId);
+            if (read) {
+                p = *read;
+            } else {
+                p.state = ScriptNodeState::Unreachable;
+                p.message = read.error().toString();
+            }
+        } else {
+            p.state = ScriptNodeState::Unreachable;
+            p.message = db.error().toString();
+        }
+        p.node = m.name;
+        out.append(p);
     }
     return out;
 }

@@ -5,7 +5,10 @@
 #include "replication/scriptrewrite.h"
 
 #include <QDateTime>
+#include <QList>
 #include <QString>
+
+#include <optional>
 
 namespace ferry {
 
@@ -21,6 +24,12 @@ struct ScriptFile
 // This database's node of `queue`, which must be the root ("Node is not
 // root node" otherwise: scripts start on the root only).
 Result<NodeInfo> requireRoot(Connection &db, const QString &queue);
+
+// The root's record of `file` (same name and hash) run before, as one line
+// ("add_column.sql with the same content ran on the root at ... by ...
+// (event N)"); empty when it never ran there.
+Result<std::optional<QString>>
+earlierRun(Connection &root, const QString &queue, const ScriptFile &file);
 
 struct ExecutedScript
 {
@@ -40,5 +49,52 @@ executeScript(Connection &root, const QString &queue, const ScriptFile &file, bo
 // with where `node` keeps it (empty where it does not subscribe it): what
 // rewriteScript() maps a script with on that node.
 Result<QList<ScriptTable>> scriptTablesOf(Connection &root, Connection &node, const QString &queue);
+
+// How a script would run on one node of the cascade (execute --dry-run).
+struct NodeScriptPlan
+{
+    QString node;
+    bool reached = false; // false: `error` says why the node could not be read
+    QString error;        // unreachable, or a statement it cannot map for sure
+    QList<RewrittenStatement> statements;
+};
+
+// The whole cascade's plan for a script: the root runs it as written, each
+// other node as rewriteScript() maps it with that node's tables.
+struct ScriptPlan
+{
+    QString root;
+    QList<ScriptStatement> rootStatements;
+    QList<NodeScriptPlan> nodes; // every member but the root, in loadMembers() order
+};
+
+// Reads every node of `queue` (connecting to each at its stored location
+// with a short timeout); a node that cannot be read or mapped has its error
+// in its plan. Fails only where the root or the script cannot be read.
+Result<ScriptPlan> planScript(Connection &root, const QString &queue, const ScriptFile &file);
+
+// How far a queued script (its event) got on a node.
+enum class ScriptNodeState {
+    Waiting,     // not applied yet, no error about it
+    Applied,     // ferry.applied_script has the event
+    Skipped,     // the operator skipped it there (skip-event)
+    Replaced,    // the operator ran other SQL in its place (replace-event)
+    Failed,      // the node stopped at it: `message` is its error
+    Unreachable, // the node could not be read now: `message` says why
+};
+
+struct NodeScriptProgress
+{
+    QString node;
+    ScriptNodeState state = ScriptNodeState::Waiting;
+    QString message;
+};
+
+// Per node but the root (which ran it already), how far event `eventId` of
+// `queue` got.
+Result<QList<NodeScriptProgress>>
+scriptProgress(Connection &root, const QString &queue, qint64 eventId);
+// The same for the node in `db`.
+Result<NodeScriptProgress> scriptProgressOn(Connection &db, const QString &queue, qint64 eventId);
 
 } // namespace ferry
