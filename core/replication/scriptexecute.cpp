@@ -172,28 +172,34 @@ Result<NodeScriptProgress> scriptProgressOn(Connection &db, const QString &queue
     // is the node stopped at it.
     auto r = db.exec(
         QStringLiteral(
-            "SELECT EXISTS (SELECT 1 FROM ferry.applied_script WHERE queue_name = $1 AND "
-            "ev_id = $2), (SELECT action FROM ferry.event_fix WHERE queue_name = $1 AND "
-            "ev_id = $2 AND applied_at IS NOT NULL), (SELECT message FROM ferry.node_error "
-            "WHERE queue_name = $1 AND event_id = $2 AND resolved_at IS NULL ORDER BY error_id "
-            "DESC LIMIT 1), (SELECT last_error FROM ferry.node_info WHERE queue_name = $1)"),
+            "SELECT a.ev_id IS NOT NULL, extract(epoch FROM a.applied_at), a.statements_run, "
+            "a.statements_skipped, f.action, extract(epoch FROM f.applied_at), "
+            "(SELECT message FROM ferry.node_error WHERE queue_name = $1 AND event_id = $2 AND "
+            "resolved_at IS NULL ORDER BY error_id DESC LIMIT 1), n.last_error "
+            "FROM ferry.node_info n "
+            "LEFT JOIN ferry.applied_script a ON a.queue_name = n.queue_name AND a.ev_id = $2 "
+            "LEFT JOIN ferry.event_fix f ON f.queue_name = n.queue_name AND f.ev_id = $2 "
+            "AND f.applied_at IS NOT NULL WHERE n.queue_name = $1"),
         {queue, eventId});
     if (!r)
         return r.error();
     NodeScriptProgress p;
     if (r->rowCount() == 0)
         return p;
-    const QString fix = r->text(0, 1);
-    const QString logged = r->text(0, 2);
-    const QString last = r->text(0, 3);
+    const QString fix = r->text(0, 4);
+    const QString logged = r->text(0, 6);
+    const QString last = r->text(0, 7);
     const QRegularExpression namesEvent(
         QStringLiteral("\\bevent %1\\b").arg(QString::number(eventId)));
     if (r->toBool(0, 0)) {
         p.state = ScriptNodeState::Applied;
-    } else if (fix == QLatin1String("skip")) {
-        p.state = ScriptNodeState::Skipped;
-    } else if (fix == QLatin1String("replace")) {
-        p.state = ScriptNodeState::Replaced;
+        p.at = epochToDateTime(*r, 0, 1);
+        p.statementsRun = r->text(0, 2).toInt();
+        p.statementsSkipped = r->text(0, 3).toInt();
+    } else if (fix == QLatin1String("skip") || fix == QLatin1String("replace")) {
+        p.state
+            = fix == QLatin1String("skip") ? ScriptNodeState::Skipped : ScriptNodeState::Replaced;
+        p.at = epochToDateTime(*r, 0, 5);
     } else if (!last.isEmpty() && last.contains(namesEvent)) {
         p.state = ScriptNodeState::Failed;
         p.message = last;

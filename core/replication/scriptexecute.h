@@ -88,6 +88,9 @@ struct NodeScriptProgress
     QString node;
     ScriptNodeState state = ScriptNodeState::Waiting;
     QString message;
+    QDateTime at;          // when it was applied, skipped or replaced there
+    int statementsRun = 0; // applied: what ran and what the node skipped
+    int statementsSkipped = 0;
 };
 
 // Per node but the root (which ran it already), how far event `eventId` of

@@ -9,6 +9,7 @@
 #include "compare/compareview.h"
 #include "config/jobconfig.h"
 #include "errors/errorlogview.h"
+#include "execute/executeview.h"
 #include "lag/lagchartwidget.h"
 #include "lag/laghistory.h"
 #include "profiles/passwordvault.h"
@@ -121,6 +122,8 @@ void MainWindow::setUp()
     m_tabs->addTab(m_compareView, QString());
     connect(m_cascadeView->monitor(), &CascadeMonitor::statusRead, m_compareView,
             &CompareView::setStatus);
+    m_executeView = new ExecuteView(this);
+    m_tabs->addTab(m_executeView, QString());
     m_stack->addWidget(m_tabs);
     setCentralWidget(m_stack);
 
@@ -207,6 +210,7 @@ void MainWindow::retranslateUi()
     m_tabs->setTabText(m_tabs->indexOf(m_lagChart), tr("Lag"));
     m_tabs->setTabText(m_tabs->indexOf(m_errorLog), tr("Errors"));
     m_tabs->setTabText(m_tabs->indexOf(m_compareView), tr("Compare"));
+    m_tabs->setTabText(m_tabs->indexOf(m_executeView), tr("Execute"));
 
     m_fileMenu->setTitle(tr("&File"));
     m_openAction->setText(tr("&Open Config…"));
@@ -348,6 +352,7 @@ void MainWindow::showJob(const JobConfig &config,
     m_lagChart->close(); // opens with the config's first status read
     m_errorLog->open(config);
     m_compareView->open(config);
+    m_executeView->open(config);
     m_stack->setCurrentWidget(m_tabs);
     updateForConfig();
 }
@@ -359,6 +364,7 @@ void MainWindow::closeConfig()
     m_lagChart->close();
     m_errorLog->close();
     m_compareView->close();
+    m_executeView->close();
     m_configPath.clear();
     m_jobTitle.clear();
     m_jobToolTip.clear();

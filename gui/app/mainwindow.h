@@ -17,6 +17,7 @@ namespace ferry::gui {
 
 class CascadeView;
 class CompareView;
+class ExecuteView;
 class EmptyStateWidget;
 class ErrorLogView;
 class LagChartWidget;
@@ -71,7 +72,8 @@ public:
     QStringList recentConfigs() const;
 
     CascadeView *cascadeView() const { return m_cascadeView; }
-    // The open config's pages: the cascade (tree and node detail), lag, errors, compare.
+    // The open config's pages: the cascade (tree and node detail), lag, errors, compare,
+    // execute.
     QTabWidget *tabs() const { return m_tabs; }
     LocalStore *store() const { return m_store; }
     // Worker: start, stop, pause the open config's worker; the tray.
@@ -79,6 +81,7 @@ public:
     LagChartWidget *lagChart() const { return m_lagChart; }
     ErrorLogView *errorLog() const { return m_errorLog; }
     CompareView *compareView() const { return m_compareView; }
+    ExecuteView *executeView() const { return m_executeView; }
 
 signals:
     // The first status of an opened config (and its node's detail) are shown.
@@ -131,6 +134,7 @@ private:
     QTabWidget *m_tabs = nullptr;
     ErrorLogView *m_errorLog = nullptr;
     CompareView *m_compareView = nullptr;
+    ExecuteView *m_executeView = nullptr;
     EmptyStateWidget *m_emptyState = nullptr;
     CascadeView *m_cascadeView = nullptr;
     WorkerMenu *m_workerMenu = nullptr;
