@@ -68,6 +68,7 @@ private slots:
     void failedNodeShowsItsError();
     void failingScriptQueuesNothing();
     void sameFileOffersForce();
+    void editedScriptIsSaved();
 
 private:
     QString writeScript(const QString &name, const QString &sql) const;
@@ -382,6 +383,36 @@ void TestExecuteView::sameFileOffersForce()
         QStringLiteral("SELECT count(*) FROM ferry.executed_script WHERE name = 'comment.sql'"));
     QVERIFY_RESULT(runs);
     QCOMPARE(*runs, QStringLiteral("2"));
+}
+
+// The editor's text goes back to its file with Save; Open and Save As ask
+// in file dialogs opened without a nested event loop.
+void TestExecuteView::editedScriptIsSaved()
+{
+    const QString path = writeScript(QStringLiteral("edit.sql"), QStringLiteral("select 1;\n"));
+    QVERIFY(m_view->loadFile(path));
+    const QString edited = QStringLiteral("select 2;\nselect 3;\n");
+    m_view->scriptEdit()->setPlainText(edited);
+    auto *save = m_view->findChild<QPushButton *>(QStringLiteral("executeSave"));
+    QVERIFY(save);
+    save->click();
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(file.readAll()), edited);
+    QVERIFY2(m_view->statusText().contains(QStringLiteral("Saved")),
+             qPrintable(m_view->statusText()));
+
+    for (const auto &[button, dialog] :
+         {std::pair{QStringLiteral("executeOpen"), QStringLiteral("executeOpenDialog")},
+          std::pair{QStringLiteral("executeSaveAs"), QStringLiteral("executeSaveDialog")}}) {
+        m_view->findChild<QPushButton *>(button)->click();
+        QWidget *shown = nullptr;
+        QTRY_VERIFY((shown = m_view->findChild<QWidget *>(dialog)) && shown->isVisible());
+        QVERIFY(shown->isModal() || shown->windowModality() != Qt::NonModal);
+        QMetaObject::invokeMethod(shown, "reject");
+        QTRY_VERIFY(!m_view->findChild<QWidget *>(dialog));
+    }
+    QCOMPARE(m_view->filePath(), path);
 }
 
 QTEST_MAIN(TestExecuteView)
