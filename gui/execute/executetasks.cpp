@@ -2,7 +2,27 @@
 
 #include "db/connectgate.h"
 
+#include <QCoreApplication>
+
 namespace ferry::gui {
+
+namespace {
+
+// The config's node when it is not the root: the page says so in its own
+// words (the core's error names the command line).
+QString notRoot(Connection &db, const QString &queue)
+{
+    auto node = loadNodeInfo(db, queue);
+    if (!node || !node->has_value() || (*node)->type == NodeType::Root)
+        return QString();
+    return QCoreApplication::translate(
+               "ferry::gui::ExecuteView",
+               "Scripts run on the root: this config's node %1 is a %2; open the root's config "
+               "and run the script there.")
+        .arg((*node)->name, nodeTypeName((*node)->type));
+}
+
+} // namespace
 
 ExecutePlanReply readScriptPlan(const JobConfig &config, const ScriptFile &file)
 {
@@ -11,6 +31,11 @@ ExecutePlanReply readScriptPlan(const JobConfig &config, const ScriptFile &file)
     auto root = Connection::open(config.db());
     if (!root) {
         reply.error = root.error().toString();
+        return reply;
+    }
+    if (const QString problem = notRoot(*root, config.queueName()); !problem.isEmpty()) {
+        reply.error = problem;
+        reply.notRoot = true;
         return reply;
     }
     auto plan = planScript(*root, config.queueName(), file);
@@ -30,6 +55,11 @@ ExecuteRunReply runScriptOnRoot(const JobConfig &config, const ScriptFile &file,
     auto root = Connection::open(config.db());
     if (!root) {
         reply.error = root.error().toString();
+        return reply;
+    }
+    if (const QString problem = notRoot(*root, config.queueName()); !problem.isEmpty()) {
+        reply.error = problem;
+        reply.notRoot = true;
         return reply;
     }
     auto done = executeScript(*root, config.queueName(), file, force);

@@ -15,6 +15,7 @@ struct ExecutePlanReply
 {
     bool ok = false;
     QString error;
+    bool notRoot = false; // the config's node is not the root: `error` says so
     ScriptPlan plan;
 };
 // planScript() on the config's node, which must be the root.
@@ -27,6 +28,7 @@ struct ExecuteRunReply
     // The root refused the file because it ran it before: running it again
     // needs force.
     bool ranBefore = false;
+    bool notRoot = false; // the config's node is not the root: `error` says so
     QString rootNode;
     ExecutedScript done;
 };

@@ -361,7 +361,7 @@ void ExecuteView::onPlan(quint64 token, const ExecutePlanReply &reply)
     m_results->clear();
     m_results->setRootIsDecorated(true);
     if (!reply.ok) {
-        showError(tr("Cannot preview: %1").arg(reply.error));
+        showError(reply.notRoot ? reply.error : tr("Cannot preview: %1").arg(reply.error));
         m_status->clear();
         updateButtons();
         emit previewFinished();
@@ -510,7 +510,8 @@ void ExecuteView::onRun(quint64 token, const ExecuteRunReply &reply)
             confirmRun(true, reply.error);
             return;
         }
-        showError(tr("The root did not run the script: %1").arg(reply.error));
+        showError(reply.notRoot ? reply.error
+                                : tr("The root did not run the script: %1").arg(reply.error));
         updateButtons();
         emit runFinished();
         return;

@@ -69,6 +69,7 @@ private slots:
     void failingScriptQueuesNothing();
     void sameFileOffersForce();
     void editedScriptIsSaved();
+    void leafConfigSaysToOpenTheRoot();
 
 private:
     QString writeScript(const QString &name, const QString &sql) const;
@@ -413,6 +414,40 @@ void TestExecuteView::editedScriptIsSaved()
         QTRY_VERIFY(!m_view->findChild<QWidget *>(dialog));
     }
     QCOMPARE(m_view->filePath(), path);
+}
+
+// On a leaf's config the page says where scripts run, and runs nothing.
+void TestExecuteView::leafConfigSaysToOpenTheRoot()
+{
+    MainWindow window(m_store.get());
+    window.resize(1000, 600);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openConfig(m_f->leafIni()));
+    ExecuteView *view = window.executeView();
+    window.tabs()->setCurrentWidget(view);
+    view->scriptEdit()->setPlainText(
+        QStringLiteral("alter table digoal_01.user_info add column c9 int;\n"));
+    view->fileNameEdit()->setText(QStringLiteral("c9.sql"));
+
+    QSignalSpy previewed(view, &ExecuteView::previewFinished);
+    view->previewButton()->click();
+    QVERIFY(previewed.wait(20000));
+    const QString expected = QStringLiteral("Scripts run on the root: this config's node leaf is "
+                                            "a leaf; open the root's config");
+    QVERIFY2(view->errorText().startsWith(expected), qPrintable(view->errorText()));
+    QCOMPARE(view->results()->topLevelItemCount(), 0);
+
+    QSignalSpy ran(view, &ExecuteView::runFinished);
+    QVERIFY(answerRun(view, QStringLiteral("executeConfirmRun")));
+    QVERIFY(ran.wait(20000));
+    QVERIFY2(view->errorText().startsWith(expected), qPrintable(view->errorText()));
+    QCOMPARE(view->eventId(), 0);
+    auto c9 = m_f->value(m_f->leafAdminDb(), QStringLiteral("SELECT count(*) FROM "
+                                                            "information_schema.columns WHERE "
+                                                            "column_name = 'c9'"));
+    QVERIFY_RESULT(c9);
+    QCOMPARE(*c9, QStringLiteral("0"));
 }
 
 QTEST_MAIN(TestExecuteView)
