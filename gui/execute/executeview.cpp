@@ -486,6 +486,7 @@ void ExecuteView::run(bool force)
     m_timer->stop();
     m_eventId = 0;
     m_progress.clear();
+    m_results->clear(); // an earlier preview or run is not this one
     showError(QString());
     const ScriptFile file = scriptFile();
     m_runName = file.name;
@@ -546,8 +547,16 @@ void ExecuteView::onProgress(quint64 token, const ExecuteProgressReply &reply)
         emit progressRead();
         return;
     }
-    showError(QString());
     m_progress = reply.nodes;
+    // A node's error is long for its row: whole, above the list.
+    QStringList failures;
+    for (const NodeScriptProgress &p : std::as_const(m_progress)) {
+        if (p.state == ScriptNodeState::Failed)
+            failures << tr("%1 stopped at the script: %2. Retry, skip or replace it there from "
+                           "the Errors page.")
+                            .arg(p.node, p.message);
+    }
+    showError(failures.join(QLatin1Char('\n')));
     bool done = true;
     for (const NodeScriptProgress &p : std::as_const(m_progress)) {
         if (p.state == ScriptNodeState::Waiting || p.state == ScriptNodeState::Unreachable)
@@ -618,7 +627,7 @@ void ExecuteView::renderProgress()
             break;
         case ScriptNodeState::Failed:
             ++failed;
-            setDetail(item, tr("%1 (the node stopped here: see the Errors page)").arg(p.message));
+            setDetail(item, p.message);
             setRowColor(item, kErrorColor);
             break;
         case ScriptNodeState::Unreachable:

@@ -308,6 +308,9 @@ void TestExecuteView::failedNodeShowsItsError()
     QVERIFY2(why.contains(QStringLiteral("event %1").arg(event)), qPrintable(why));
     QVERIFY2(m_view->statusText().contains(QStringLiteral("1 of 2 node(s) done, 1 failed")),
              qPrintable(m_view->statusText()));
+    QVERIFY2(m_view->errorText().startsWith(QStringLiteral("dst2 stopped at the script: ")),
+             qPrintable(m_view->errorText()));
+    QVERIFY(m_view->errorText().contains(QStringLiteral("already exists")));
 
     // The operator skips it on dst2: its progress then says so.
     QVERIFY_RESULT(m_f->ferryOk({m_f->leafIni(QStringLiteral("dst2")), QStringLiteral("skip-event"),
@@ -343,7 +346,8 @@ void TestExecuteView::failingScriptQueuesNothing()
     QVERIFY2(error.contains(QStringLiteral("no_such_table")), qPrintable(error));
     QVERIFY2(!error.contains(QLatin1Char('\n')), qPrintable(error));
     QCOMPARE(m_view->eventId(), 0);
-    QVERIFY(!m_view->confirmDialog()); // not a refusal --force could pass
+    QCOMPARE(m_view->results()->topLevelItemCount(), 0); // no earlier run's progress
+    QVERIFY(!m_view->confirmDialog());                   // not a refusal --force could pass
     auto queued = rootValue(
         QStringLiteral("SELECT count(*) FROM ferry.executed_script WHERE name = 'bad.sql'"));
     QVERIFY_RESULT(queued);
