@@ -4,7 +4,8 @@
 -- On the root: each script run, with the event that carries it to the nodes.
 -- The same name and hash again is refused unless --force.
 CREATE TABLE ferry.executed_script (
-    queue_name  text        NOT NULL,
+    -- Goes with its queue (a queue made again numbers its events afresh).
+    queue_name  text        NOT NULL REFERENCES ferry.queue (queue_name) ON DELETE CASCADE,
     name        text        NOT NULL,
     sha256      text        NOT NULL,
     ev_id       bigint      NOT NULL,
@@ -17,7 +18,8 @@ CREATE INDEX executed_script_name ON ferry.executed_script (queue_name, name, sh
 -- On a node: each script event applied, in the transaction of its batch
 -- (the key makes it once only).
 CREATE TABLE ferry.applied_script (
-    queue_name         text        NOT NULL,
+    -- Goes with its node (a node made again starts from a new queue).
+    queue_name         text        NOT NULL REFERENCES ferry.node_info (queue_name) ON DELETE CASCADE,
     ev_id              bigint      NOT NULL,
     name               text        NOT NULL,
     sha256             text        NOT NULL,
@@ -36,7 +38,8 @@ CREATE TABLE ferry.applied_script (
 -- SECURITY INVOKER: the caller needs the rights to write the queue.
 CREATE FUNCTION ferry.script_tables(p_queue text) RETURNS json
 LANGUAGE sql STABLE AS $$
-    SELECT coalesce(json_agg(json_build_array(t.schema_name, t.table_name) ORDER BY t.table_id),
+    SELECT coalesce(json_agg(json_build_array(t.schema_name, t.table_name, t.table_id)
+                             ORDER BY t.table_id),
                     '[]'::json)
       FROM ferry.queue_table t JOIN ferry.queue q USING (queue_id)
      WHERE q.queue_name = p_queue AND t.captured

@@ -85,27 +85,44 @@ Result<void> Applier::applyScript(const Batch &batch,
 
     // The provider's tables when the script ran there, and where this node
     // keeps those it subscribes.
+    // Matched by the provider's table id (R1: a table renamed on the root
+    // since the script ran there is still the same table).
     QList<ScriptTable> replicated;
+    QStringList inCopy;
     for (const QJsonValue &v : data.value(QStringLiteral("tables")).toArray()) {
-        const QJsonArray pair = v.toArray();
+        const QJsonArray entry = v.toArray();
         ScriptTable t;
-        t.sourceSchema = pair.at(0).toString();
-        t.sourceName = pair.at(1).toString();
-        for (const TableMapping &m : tables) {
-            if (m.sourceSchema == t.sourceSchema && m.sourceName == t.sourceName) {
-                t.destSchema = m.targetSchema;
-                t.destName = m.targetName;
-            }
+        t.sourceSchema = entry.at(0).toString();
+        t.sourceName = entry.at(1).toString();
+        const auto m = tables.constFind(entry.at(2).toInt());
+        if (m != tables.cend()) {
+            t.destSchema = m->targetSchema;
+            t.destName = m->targetName;
+            if (m->inCopy || m->holdEvents)
+                inCopy.append(displayTableName(m_node, m->targetSchema, m->targetName));
         }
         replicated.append(t);
     }
     auto statements = rewriteScript(data.value(QStringLiteral("sql")).toString(), replicated);
     if (!statements)
         return std::move(statements.error().withContext(what));
+    bool runsHere = false;
+    for (const RewrittenStatement &s : std::as_const(*statements))
+        runsHere = runsHere || !s.skipped();
+    // A table in its copy holds events from before the script until the
+    // copy ends: the script waits for the copy (the batch is tried again).
+    if (runsHere && !inCopy.isEmpty())
+        return Error(ErrorKind::Retry, QStringLiteral("%1 waits for the copy of %2 to end")
+                                           .arg(what, inCopy.join(QStringLiteral(", "))));
 
-    // The script's own names resolve in public, after the built-in ones.
-    if (auto r = m_node.exec(QStringLiteral("SET LOCAL search_path = pg_catalog, public")); !r)
-        return r.error();
+    // Names as the root ran them: the built-in ones, then the script's
+    // own qualified names (R4: nothing found through a schema another role
+    // may write). Earlier rows' deferred checks run first: ALTER TABLE
+    // refuses a table with pending trigger events.
+    if (auto r = m_node.exec(QStringLiteral("SET CONSTRAINTS ALL IMMEDIATE; SET LOCAL search_path "
+                                            "= pg_catalog, pg_temp"));
+        !r)
+        return std::move(r.error().withContext(what));
     int run = 0;
     int skipped = 0;
     for (const RewrittenStatement &s : std::as_const(*statements)) {
@@ -126,7 +143,7 @@ Result<void> Applier::applyScript(const Batch &batch,
         }
         ++run;
     }
-    if (auto r = m_node.exec(QStringLiteral("SET LOCAL search_path = pg_catalog, pg_temp")); !r)
+    if (auto r = m_node.exec(QStringLiteral("SET CONSTRAINTS ALL DEFERRED")); !r)
         return r.error();
     if (auto r = m_node.exec(
             QStringLiteral("INSERT INTO ferry.applied_script (queue_name, ev_id, name, sha256, "

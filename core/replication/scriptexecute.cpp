@@ -71,22 +71,31 @@ executeScript(Connection &root, const QString &queue, const ScriptFile &file, bo
     auto tables = root.exec(QStringLiteral("SELECT ferry.script_tables($1)"), {queue});
     if (!tables)
         return tables.error();
-    // The script's own names resolve in public, after the built-in ones
-    // (the nodes run it the same way).
-    if (auto r = root.exec(QStringLiteral("SET LOCAL search_path = pg_catalog, public")); !r)
-        return r.error();
-    for (const ScriptStatement &s : std::as_const(*statements)) {
-        if (auto r = root.exec(s.text); !r)
-            return std::move(
-                r.error().withContext(QStringLiteral("%1, line %2 (nothing was run nor queued)")
-                                          .arg(file.name, QString::number(s.line))));
-    }
-    if (auto r = root.exec(QStringLiteral("SET LOCAL search_path = pg_catalog, pg_temp")); !r)
-        return r.error();
+    // Queued before its first statement runs: the rows the script itself
+    // changes come after it in the queue, so a node has run the script
+    // (a column it adds) before it applies them.
     auto queued = root.exec(QStringLiteral("SELECT ferry.enqueue_script($1, $2, $3, $4, $5)"),
                             {queue, file.name, sha, file.sql(), tables->text(0, 0)});
     if (!queued)
         return queued.error();
+    // Only built-in names resolve unqualified (R4, as on the nodes); a table
+    // another transaction holds is not waited for long.
+    if (auto r = root.exec(QStringLiteral("SET LOCAL search_path = pg_catalog, pg_temp; SET LOCAL "
+                                          "lock_timeout = '10s'"));
+        !r)
+        return r.error();
+    for (const ScriptStatement &s : std::as_const(*statements)) {
+        if (auto r = root.exec(s.text); !r) {
+            Error e = r.error();
+            const QString busy = e.sqlState() == QLatin1String("55P03")
+                                     ? QStringLiteral(": a table it changes is busy on the root "
+                                                      "(a long transaction holds it); try again")
+                                     : QString();
+            return std::move(
+                e.withContext(QStringLiteral("%1, line %2 (nothing was run nor queued)%3")
+                                  .arg(file.name, QString::number(s.line), busy)));
+        }
+    }
     ExecutedScript done;
     done.eventId = queued->toInt64(0, 0);
     done.statements = int(statements->size());
@@ -98,12 +107,12 @@ executeScript(Connection &root, const QString &queue, const ScriptFile &file, bo
 Result<QList<ScriptTable>> scriptTablesOf(Connection &root, Connection &node, const QString &queue)
 {
     auto replicated
-        = root.exec(QStringLiteral("SELECT t->>0, t->>1 FROM pg_catalog.json_array_elements("
+        = root.exec(QStringLiteral("SELECT t->>0, t->>1, t->>2 FROM pg_catalog.json_array_elements("
                                    "ferry.script_tables($1)) t"),
                     {queue});
     if (!replicated)
         return replicated.error();
-    auto here = node.exec(QStringLiteral("SELECT source_schema, source_name, dest_schema, "
+    auto here = node.exec(QStringLiteral("SELECT source_table_id::pg_catalog.text, dest_schema, "
                                          "dest_name FROM ferry.node_table WHERE queue_name = $1"),
                           {queue});
     if (!here)
@@ -114,9 +123,9 @@ Result<QList<ScriptTable>> scriptTablesOf(Connection &root, Connection &node, co
         t.sourceSchema = replicated->text(i, 0);
         t.sourceName = replicated->text(i, 1);
         for (int j = 0; j < here->rowCount(); ++j) {
-            if (here->text(j, 0) == t.sourceSchema && here->text(j, 1) == t.sourceName) {
-                t.destSchema = here->text(j, 2);
-                t.destName = here->text(j, 3);
+            if (here->text(j, 0) == replicated->text(i, 2)) {
+                t.destSchema = here->text(j, 1);
+                t.destName = here->text(j, 2);
             }
         }
         out.append(t);
