@@ -27,6 +27,11 @@ EditEventDialog::EditEventDialog(const QString &node,
     setObjectName(QStringLiteral("editEventDialog"));
     setWindowTitle(tr("Edit and Apply Event %1 on %2").arg(content.eventId).arg(node));
 
+    auto *heading = new QLabel(tr("Event %1 on node %2").arg(content.eventId).arg(node), this);
+    heading->setObjectName(QStringLiteral("editEventHeading"));
+    QFont bold = heading->font();
+    bold.setBold(true);
+    heading->setFont(bold);
     auto *event = new QLabel(eventText(content), this);
     event->setObjectName(QStringLiteral("editEventContent"));
     event->setWordWrap(true);
@@ -64,6 +69,7 @@ EditEventDialog::EditEventDialog(const QString &node,
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(heading);
     layout->addWidget(event);
     layout->addWidget(help);
     layout->addWidget(m_edit, 1);

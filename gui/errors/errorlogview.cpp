@@ -168,6 +168,8 @@ void ErrorLogView::open(const JobConfig &config)
     m_config = config;
     m_open = true;
     ++m_token;
+    m_types.clear();
+    m_actionStatus->clear();
     m_members = ErrorLogRequest();
     m_statusError.clear();
     m_reply.reset();

@@ -4,8 +4,8 @@
 #include "errors/errorlogreader.h"
 #include "errors/eventactions.h"
 
-#include <QFutureWatcher>
 #include <QDialog>
+#include <QFutureWatcher>
 #include <QHash>
 #include <QMessageBox>
 #include <QPointer>

@@ -21,7 +21,6 @@ EventActionReply runEventAction(const EventActionRequest &request)
         return reply;
     }
     reply.node = node->name;
-    reply.isRoot = node->type == NodeType::Root;
     EventResolution resolution(*db, *node);
     switch (request.kind) {
     case EventActionRequest::Describe: {

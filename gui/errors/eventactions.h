@@ -21,9 +21,8 @@ struct EventActionRequest
 struct EventActionReply
 {
     EventActionRequest::Kind kind = EventActionRequest::Describe;
-    QString error;       // one line, masked; empty when it worked
-    QString node;        // the node's name
-    bool isRoot = false; // the database holds the root, which applies no events
+    QString error; // one line, masked; empty when it worked
+    QString node;  // the node's name
     bool workerRunning = false;
     QueuedEventContent content; // Describe
     EventFix fix;               // Skip, Replace

@@ -198,6 +198,7 @@ void TestEventActions::skipShowsTheEventAndSkipsIt()
     QVERIFY(button("editButton")->isEnabled());
     QVERIFY2(details().contains(QLatin1String("Skip Event leaves this event out")),
              qPrintable(details()));
+    saveScreenshot(m_window.get(), QStringLiteral("errors-actions.png"));
 
     // Asked first, with the event's content; Cancel records nothing.
     QVERIFY(act(button("skipButton")));
