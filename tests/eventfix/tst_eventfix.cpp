@@ -28,6 +28,7 @@ private slots:
     void replacementThatFails();
     void skipTruncateAhead();
     void describeAndReplaceWithItsSql();
+    void describeQuotesNamesAndValues();
     void retryAfterFix();
     void cleanupTestCase();
 
@@ -77,14 +78,18 @@ void TestEventFix::initTestCase()
     CascadeFixture &f = *m_f;
     QVERIFY_RESULT(f.start());
     const QString ddl = QStringLiteral("CREATE TABLE public.t (id int PRIMARY KEY, v int)");
-    QVERIFY_RESULT(f.run(f.rootDb(), {ddl}));
+    const QString odd = QStringLiteral(
+        "CREATE TABLE public.odd (id int PRIMARY KEY, \"user\" text, note text, n numeric)");
+    QVERIFY_RESULT(f.run(f.rootDb(), {ddl, odd}));
     QVERIFY_RESULT(
-        f.run(f.leafAdminDb(), {ddl, QStringLiteral("ALTER TABLE public.t ADD CONSTRAINT leaf_only "
-                                                    "CHECK (v <> 13)")}));
+        f.run(f.leafAdminDb(), {ddl, odd,
+                                QStringLiteral("ALTER TABLE public.t ADD CONSTRAINT leaf_only "
+                                               "CHECK (v <> 13)")}));
     QVERIFY_RESULT(f.createRootAndLeaves());
     QVERIFY(writeText(f.leafIni(), readText(f.leafIni()) + QStringLiteral("\nretry_delay = 60\n")));
     for (const QString &ini : {f.rootIni(), f.leafIni()})
-        QVERIFY_RESULT(f.ferryOk({ini, QStringLiteral("add-table"), QStringLiteral("public.t")}));
+        QVERIFY_RESULT(f.ferryOk({ini, QStringLiteral("add-table"), QStringLiteral("public.t"),
+                                  QStringLiteral("public.odd")}));
     QVERIFY_RESULT(f.startWorker(f.rootIni()));
     QVERIFY_RESULT(f.startWorker(f.leafIni()));
     QVERIFY_RESULT(f.waitSynced());
@@ -323,6 +328,46 @@ void TestEventFix::describeAndReplaceWithItsSql()
                                             "= 5)"),
                              20000));
     QCOMPARE(rows(QStringLiteral("5, 401, 502")), QStringLiteral("502=15"));
+}
+
+void TestEventFix::describeQuotesNamesAndValues()
+{
+    // A keyword as a column name, a quote in a value, NULL and a numeric
+    // with more digits than a double keeps: the SQL says them exactly.
+    CascadeFixture &f = *m_f;
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("pause")}));
+    QThread::msleep(300); // past the round that may have started
+    QVERIFY_RESULT(root(QStringLiteral("INSERT INTO public.odd VALUES (1, 'o''brien', NULL, "
+                                       "12345678901234567890.123456789)")));
+    auto tables = m_f->value(f.rootDb(),
+                             QStringLiteral("SELECT string_agg(format('SELECT ev_id FROM %s "
+                                            "WHERE ev_op = ''I'' AND ev_data::text LIKE "
+                                            "''%%brien%%''', ferry._event_table(queue_id, "
+                                            "table_no)), ' UNION ALL ') FROM ferry.event_table"));
+    QVERIFY_RESULT(tables);
+    auto id = m_f->value(f.rootDb(), *tables);
+    QVERIFY_RESULT(id);
+    QVERIFY(!id->isEmpty());
+    auto db = Connection::open(f.leafAdminDb());
+    QVERIFY_RESULT(db);
+    auto node = requireNode(*db, QStringLiteral("q"));
+    QVERIFY_RESULT(node);
+    auto content = EventResolution(*db, *node).describe(id->toLongLong());
+    QVERIFY_RESULT(content);
+    QCOMPARE(content->table, QStringLiteral("public.odd"));
+    QCOMPARE(content->key, QStringLiteral("(id)=(1)"));
+    QCOMPARE(content->sql,
+             QStringLiteral("INSERT INTO public.odd (id, \"user\", note, n) OVERRIDING SYSTEM "
+                            "VALUE\nVALUES ('1', 'o''brien', NULL, "
+                            "'12345678901234567890.123456789')\nON CONFLICT (id) DO UPDATE SET "
+                            "id = EXCLUDED.id, \"user\" = EXCLUDED.\"user\", note = "
+                            "EXCLUDED.note, n = EXCLUDED.n;"));
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("resume")}));
+    QVERIFY_RESULT(
+        f.waitFor(f.leafAdminDb(),
+                  QStringLiteral("SELECT EXISTS (SELECT 1 FROM public.odd WHERE \"user\" "
+                                 "= 'o''brien')"),
+                  20000));
 }
 
 void TestEventFix::retryAfterFix()
