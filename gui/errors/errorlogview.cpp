@@ -529,6 +529,7 @@ void ErrorLogView::onActed(const EventActionReply &reply)
         m_acting = false;
         updateActions();
         setActionStatus(tr("Node %1: %2").arg(m_actNode, reply.error), true);
+        refresh(); // the list may be behind what the node says
         emit actionFinished();
         return;
     }

@@ -63,6 +63,8 @@ public:
     // The members to read, from the cascade's latest status.
     void setStatus(const StatusReply &reply);
     void refresh();
+    // How often the log is read while visible (kRefreshSeconds by default).
+    void setRefreshInterval(int ms) { m_timer.setInterval(ms); }
     bool isRefreshing() const { return m_watcher.isRunning(); }
 
     QTreeWidget *list() const { return m_list; }

@@ -37,6 +37,7 @@ private slots:
     void cleanupTestCase();
     void skipShowsTheEventAndSkipsIt();
     void editAndApplyRunsTheEditedSql();
+    void staleErrorIsRefusedWithTheReason();
     void retryNowWakesTheWorker();
 
 private:
@@ -91,6 +92,7 @@ void TestEventActions::initTestCase()
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     QVERIFY(m_window->openConfig(f.leafIni()));
     m_view = m_window->errorLog();
+    m_view->setRefreshInterval(3600 * 1000); // read when the test says
     m_window->tabs()->setCurrentWidget(m_view);
     // The buttons: one mnemonic each, none shared on the page.
     for (const char *name : {"retryButton", "skipButton", "editButton"}) {
@@ -306,6 +308,40 @@ void TestEventActions::editAndApplyRunsTheEditedSql()
     QCOMPARE(*record, QStringLiteral("replace true true"));
     QVERIFY(select(*event, false));
     QVERIFY2(details().contains(QLatin1String("This error was resolved by replace-event by ")),
+             qPrintable(details()));
+}
+
+void TestEventActions::staleErrorIsRefusedWithTheReason()
+{
+    CascadeFixture &f = *m_f;
+    auto event = stopAt(QStringLiteral("INSERT INTO public.t VALUES (401, 13)"));
+    QVERIFY_RESULT(event);
+    QVERIFY(select(*event, true));
+    // Someone skipped it from the command line since the page read the log.
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("skip-event")}));
+    QVERIFY_RESULT(f.waitFor(f.leafAdminDb(),
+                             QStringLiteral("SELECT applied_at IS NOT NULL FROM ferry.event_fix "
+                                            "WHERE ev_id = %1")
+                                 .arg(*event),
+                             20000));
+    QVERIFY(button("skipButton")->isEnabled());
+    QVERIFY(act(button("skipButton")));
+    QTRY_VERIFY(m_view->confirmation() && m_view->confirmation()->isVisible());
+    QVERIFY(
+        act(m_view->confirmation()->findChild<QPushButton *>(QStringLiteral("confirmSkipButton"))));
+    const QString status = m_view->actionStatus();
+    QVERIFY2(status.startsWith(QLatin1String("Node leaf: "))
+                 && status.contains(
+                     QStringLiteral("event %1 was applied on node 'leaf' already").arg(*event))
+                 && !status.contains(QLatin1Char('\n')),
+             qPrintable(status));
+    // Nothing more was recorded; the page read the log again: resolved.
+    auto fixes
+        = leaf(QStringLiteral("SELECT count(*) FROM ferry.event_fix WHERE ev_id = %1").arg(*event));
+    QVERIFY_RESULT(fixes);
+    QCOMPARE(*fixes, QStringLiteral("1"));
+    QTRY_VERIFY_WITH_TIMEOUT(!button("skipButton")->isEnabled(), 15000);
+    QVERIFY2(details().contains(QLatin1String("This error was resolved by skip-event by ")),
              qPrintable(details()));
 }
 
