@@ -263,6 +263,19 @@ void TestEventActions::editAndApplyRunsTheEditedSql()
     QVERIFY_RESULT(root(QStringLiteral("INSERT INTO public.t VALUES (204, 4)")));
     QVERIFY(select(*event, true));
 
+    // Cancel in the editor applies nothing.
+    QVERIFY(act(button("editButton")));
+    QTRY_VERIFY(m_view->editor() && m_view->editor()->isVisible());
+    QTest::mouseClick(
+        m_view->editor()->findChild<QPushButton *>(QStringLiteral("cancelReplacementButton")),
+        Qt::LeftButton);
+    QTRY_VERIFY(!m_view->editor());
+    QCOMPARE(m_view->actionStatus(), QStringLiteral("Nothing was applied."));
+    auto none
+        = leaf(QStringLiteral("SELECT count(*) FROM ferry.event_fix WHERE ev_id = %1").arg(*event));
+    QVERIFY_RESULT(none);
+    QCOMPARE(*none, QStringLiteral("0"));
+
     // The editor starts from the SQL Ferry runs for the event on this node.
     QVERIFY(act(button("editButton")));
     QTRY_VERIFY(m_view->editor() && m_view->editor()->isVisible());
