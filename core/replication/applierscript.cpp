@@ -4,6 +4,7 @@
 #include "applier.h"
 
 #include "replication/scriptrewrite.h"
+#include "replication/tableregistry.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,7 @@
 #include "eventresolution.h"
 
 #include "db/transaction.h"
+#include "replication/eventsql.h"
 #include "replication/failuretext.h"
 #include "replication/tablemapping.h"
 #include "replication/tableregistry.h"
@@ -139,25 +140,36 @@ Result<bool> EventResolution::workerRunning()
     return r->toBool(0, 0);
 }
 
-Result<EventFix> EventResolution::record(qint64 eventId, const QString &replacement)
+struct EventResolution::Found
 {
-    const QString command
-        = replacement.isNull() ? QStringLiteral("skip-event") : QStringLiteral("replace-event");
-    if (m_info.type == NodeType::Root)
-        return Error(ErrorKind::Usage,
-                     QStringLiteral("%1 runs on a leaf: node '%2' is the root, which applies no "
-                                    "events (use the leaf's CONFIG.ini)")
-                         .arg(command, m_info.name));
-    auto where = ConnectionString::parse(m_info.providerLocation);
+    QueuedEvent event;
+    TableMapping mapping;
+    QString destSchema; // the node's table; empty when it has none for the event's
+    QString destName;
+    QString table; // for messages: the node's name, else the provider's
+    QString key;
+};
+
+namespace {
+
+Result<Connection> openProvider(const NodeInfo &info)
+{
+    auto where = ConnectionString::parse(info.providerLocation);
     if (!where)
         return where.error();
     auto provider = Connection::open(*where);
     if (!provider)
         return std::move(provider.error().withContext(QStringLiteral("provider")));
+    return provider;
+}
 
+} // namespace
+
+Result<EventResolution::Found> EventResolution::find(Connection &provider, qint64 eventId)
+{
     // The event, from every event table of the queue (ev_id has no index
     // there: a scan, fine for one operator's command).
-    auto tables = provider->exec(
+    auto tables = provider.exec(
         QStringLiteral("SELECT ferry._event_table(q.queue_id, t.table_no) FROM ferry.queue q "
                        "JOIN ferry.event_table t USING (queue_id) WHERE q.queue_name = $1"),
         {m_info.queue});
@@ -171,7 +183,7 @@ Result<EventFix> EventResolution::record(qint64 eventId, const QString &replacem
         parts.append(QStringLiteral("SELECT ev_op, ev_table, ev_key, ev_data, ev_txid FROM %1 "
                                     "WHERE ev_id = $1")
                          .arg(tables->text(i, 0)));
-    auto found = provider->exec(parts.join(QStringLiteral(" UNION ALL ")), {eventId});
+    auto found = provider.exec(parts.join(QStringLiteral(" UNION ALL ")), {eventId});
     if (!found)
         return found.error();
     if (found->rowCount() == 0)
@@ -181,13 +193,87 @@ Result<EventFix> EventResolution::record(qint64 eventId, const QString &replacem
                                     "status shows the one it stopped at)")
                          .arg(eventId)
                          .arg(m_info.queue, m_info.name));
-    QueuedEvent event;
+    Found f;
+    QueuedEvent &event = f.event;
     const QByteArray op = found->bytes(0, 0);
     event.op = op.isEmpty() ? '?' : op.at(0);
     event.tableId = int(found->toInt64(0, 1));
     event.key = found->isNull(0, 2) ? QByteArray() : found->bytes(0, 2);
     event.data = found->isNull(0, 3) ? QByteArray() : found->bytes(0, 3);
     event.txid = found->toInt64(0, 4);
+
+    // The table as this node names it, else as the provider does.
+    auto mappings = loadTableMappings(provider, m_info.queue);
+    if (!mappings)
+        return mappings.error();
+    f.mapping = mappings->value(event.tableId);
+    auto dest = m_node.exec(QStringLiteral("SELECT dest_schema, dest_name FROM ferry.node_table "
+                                           "WHERE queue_name = $1 AND source_table_id = $2"),
+                            {m_info.queue, event.tableId});
+    if (!dest)
+        return dest.error();
+    if (dest->rowCount() > 0) {
+        f.destSchema = dest->text(0, 0);
+        f.destName = dest->text(0, 1);
+        f.table = displayTableName(m_node, f.destSchema, f.destName);
+    } else if (!f.mapping.sourceName.isEmpty()) {
+        f.table = displayTableName(provider, f.mapping.sourceSchema, f.mapping.sourceName);
+    } else {
+        f.table = QStringLiteral("table id %1").arg(event.tableId);
+    }
+    const QByteArray &keySource = event.key.isEmpty() ? event.data : event.key;
+    if (!keySource.isEmpty() && !f.mapping.keyColumns.isEmpty())
+        f.key = keyText(keySource, f.mapping.keyColumns);
+    return f;
+}
+
+Result<QueuedEventContent> EventResolution::describe(qint64 eventId)
+{
+    if (m_info.type == NodeType::Root)
+        return Error(
+            ErrorKind::Usage,
+            QStringLiteral("node '%1' is the root, which applies no events").arg(m_info.name));
+    auto provider = openProvider(m_info);
+    if (!provider)
+        return provider.error();
+    auto found = find(*provider, eventId);
+    if (!found)
+        return found.error();
+    QueuedEventContent content;
+    content.eventId = eventId;
+    content.op = found->event.op;
+    content.table = found->table;
+    content.key = found->key;
+    content.data = QString::fromUtf8(found->event.data);
+    if (found->destName.isEmpty())
+        return content;
+    EventRow row;
+    row.op = found->event.op;
+    row.key = found->event.key;
+    row.data = found->event.data;
+    auto sql = eventSql(m_node, found->destSchema, found->destName, found->mapping.keyColumns, row);
+    if (!sql)
+        return sql.error();
+    content.sql = *sql;
+    return content;
+}
+
+Result<EventFix> EventResolution::record(qint64 eventId, const QString &replacement)
+{
+    const QString command
+        = replacement.isNull() ? QStringLiteral("skip-event") : QStringLiteral("replace-event");
+    if (m_info.type == NodeType::Root)
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("%1 runs on a leaf: node '%2' is the root, which applies no "
+                                    "events (use the leaf's CONFIG.ini)")
+                         .arg(command, m_info.name));
+    auto provider = openProvider(m_info);
+    if (!provider)
+        return provider.error();
+    auto found = find(*provider, eventId);
+    if (!found)
+        return found.error();
+    const QueuedEvent &event = found->event;
 
     // Applied here already: its transaction is in the snapshot of the last
     // tick this node applied.
@@ -221,25 +307,8 @@ Result<EventFix> EventResolution::record(qint64 eventId, const QString &replacem
     fix.eventId = eventId;
     fix.replaced = !replacement.isNull();
     fix.op = event.op;
-    // The table as this node names it, else as the provider does.
-    auto mappings = loadTableMappings(*provider, m_info.queue);
-    if (!mappings)
-        return mappings.error();
-    const TableMapping mapping = mappings->value(event.tableId);
-    auto dest = m_node.exec(QStringLiteral("SELECT dest_schema, dest_name FROM ferry.node_table "
-                                           "WHERE queue_name = $1 AND source_table_id = $2"),
-                            {m_info.queue, event.tableId});
-    if (!dest)
-        return dest.error();
-    if (dest->rowCount() > 0)
-        fix.table = displayTableName(m_node, dest->text(0, 0), dest->text(0, 1));
-    else if (!mapping.sourceName.isEmpty())
-        fix.table = displayTableName(*provider, mapping.sourceSchema, mapping.sourceName);
-    else
-        fix.table = QStringLiteral("table id %1").arg(event.tableId);
-    const QByteArray &keySource = event.key.isEmpty() ? event.data : event.key;
-    if (!keySource.isEmpty() && !mapping.keyColumns.isEmpty())
-        fix.key = keyText(keySource, mapping.keyColumns);
+    fix.table = found->table;
+    fix.key = found->key;
 
     // The record, the error it resolves and the worker's wake-up, at once.
     auto tx = Transaction::begin(m_node);

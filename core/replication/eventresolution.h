@@ -21,6 +21,21 @@ struct EventFix
     QDateTime at;
 };
 
+// An event of the provider's queue as the operator sees it before skipping or
+// replacing it (the GUI's confirmations).
+struct QueuedEventContent
+{
+    qint64 eventId = 0;
+    char op = 0;
+    QString table; // as for EventFix
+    QString key;   // "(id)=(7)"; empty for a TRUNCATE
+    QString data;  // the row as the queue holds it (JSON); empty for a DELETE
+    // The statements Ferry runs for it on this node, with the event's values
+    // as literals (the start of a replacement); empty for an event that is
+    // no row change (execute, remove-table).
+    QString sql;
+};
+
 // The operator's way out of a failed event on a leaf (`ferry CONFIG.ini
 // skip-event | replace-event | retry`, the GUI's Errors page): a failed
 // event stops its node at its batch, which the worker retries with back-off.
@@ -44,6 +59,8 @@ public:
     Result<EventFix> skip(std::optional<qint64> eventId);
     // Applies `sql` in place of `eventId`.
     Result<EventFix> replace(qint64 eventId, const QString &sql);
+    // What `eventId` holds and the SQL Ferry would run for it here.
+    Result<QueuedEventContent> describe(qint64 eventId);
     // Ends the worker's back-off wait; whether a worker runs for the node.
     Result<bool> retry();
     // Whether a worker runs for the node now (holds its worker lock).
@@ -56,6 +73,9 @@ public:
     static QString opName(char op);
 
 private:
+    struct Found;
+    // The event from the provider's queue, with its table as this node names it.
+    Result<Found> find(Connection &provider, qint64 eventId);
     Result<EventFix> record(qint64 eventId, const QString &replacement);
 
     Connection &m_node;

@@ -1,6 +1,9 @@
 #include "errors/errorlogview.h"
 
+#include "common/asynctask.h"
+#include "common/messagebox.h"
 #include "db/connectgate.h"
+#include "errors/editeventdialog.h"
 
 #include <QBoxLayout>
 #include <QCheckBox>
@@ -9,7 +12,9 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QToolButton>
@@ -88,6 +93,44 @@ ErrorLogView::ErrorLogView(QWidget *parent)
     m_message->setReadOnly(true);
     m_message->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
 
+    // The operator's way out of the event a leaf is stopped at.
+    m_retry = new QPushButton(this);
+    m_retry->setObjectName(QStringLiteral("retryButton"));
+    m_skip = new QPushButton(this);
+    m_skip->setObjectName(QStringLiteral("skipButton"));
+    m_edit = new QPushButton(this);
+    m_edit->setObjectName(QStringLiteral("editButton"));
+    auto start = [this](EventActionRequest::Kind after) {
+        const NodeErrorEntry *e = selectedEntry();
+        if (!e || m_acting)
+            return;
+        m_actNode = e->node;
+        m_actEvent = e->site.eventId.value_or(0);
+        m_after = after;
+        act(after == EventActionRequest::Retry ? EventActionRequest::Retry
+                                               : EventActionRequest::Describe);
+    };
+    connect(m_retry, &QPushButton::clicked, this, [start] { start(EventActionRequest::Retry); });
+    connect(m_skip, &QPushButton::clicked, this, [start] { start(EventActionRequest::Skip); });
+    connect(m_edit, &QPushButton::clicked, this, [start] { start(EventActionRequest::Replace); });
+    m_actionStatus = new QLabel(this);
+    m_actionStatus->setObjectName(QStringLiteral("errorActionStatus"));
+    m_actionStatus->setWordWrap(true);
+    m_actionStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_actionStatus->setTextFormat(Qt::PlainText);
+    auto *actions = new QHBoxLayout;
+    actions->setContentsMargins(0, 0, 0, 0);
+    actions->addWidget(m_retry);
+    actions->addWidget(m_skip);
+    actions->addWidget(m_edit);
+    actions->addWidget(m_actionStatus, 1);
+    auto *details = new QWidget(this);
+    details->setObjectName(QStringLiteral("errorLogDetails"));
+    auto *detailsLayout = new QVBoxLayout(details);
+    detailsLayout->setContentsMargins(0, 0, 0, 0);
+    detailsLayout->addWidget(m_message, 1);
+    detailsLayout->addLayout(actions);
+
     auto *header = new QHBoxLayout;
     header->addWidget(m_title);
     header->addStretch(1);
@@ -98,7 +141,7 @@ ErrorLogView::ErrorLogView(QWidget *parent)
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->setObjectName(QStringLiteral("errorLogSplitter"));
     splitter->addWidget(m_listStack);
-    splitter->addWidget(m_message);
+    splitter->addWidget(details);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     splitter->setChildrenCollapsible(false);
@@ -125,6 +168,8 @@ void ErrorLogView::open(const JobConfig &config)
     m_config = config;
     m_open = true;
     ++m_token;
+    m_types.clear();
+    m_actionStatus->clear();
     m_members = ErrorLogRequest();
     m_statusError.clear();
     m_reply.reset();
@@ -163,8 +208,12 @@ void ErrorLogView::setStatus(const StatusReply &reply)
     const bool first = m_members.members.isEmpty();
     m_members.members.clear();
     m_members.localNode = reply.status.localNode;
-    for (const NodeStatus &node : reply.status.nodes)
+    m_types.clear();
+    for (const NodeStatus &node : reply.status.nodes) {
         m_members.members.append({node.name, node.location});
+        m_types.insert(node.name, node.type);
+    }
+    updateActions();
     if (first && isVisible())
         refresh();
 }
@@ -370,14 +419,24 @@ void ErrorLogView::renderEmpty(int hiddenResolved)
     m_listStack->setCurrentWidget(text.isEmpty() ? static_cast<QWidget *>(m_list) : m_empty);
 }
 
-void ErrorLogView::showSelected()
+const NodeErrorEntry *ErrorLogView::selectedEntry() const
 {
     QTreeWidgetItem *item = m_list->currentItem();
-    if (!item || !m_reply) {
+    if (!item || !m_reply || m_listStack->currentWidget() != m_list)
+        return nullptr;
+    const int i = item->data(0, kEntryRole).toInt();
+    return i >= 0 && i < m_reply->entries.size() ? &m_reply->entries.at(i) : nullptr;
+}
+
+void ErrorLogView::showSelected()
+{
+    updateActions();
+    const NodeErrorEntry *selected = selectedEntry();
+    if (!selected) {
         m_message->clear();
         return;
     }
-    const NodeErrorEntry &e = m_reply->entries.at(item->data(0, kEntryRole).toInt());
+    const NodeErrorEntry &e = *selected;
     QString text = tr("Node %1 · %2").arg(e.node, whereText(e));
     if (!e.sqlState.isEmpty())
         text += tr(" · SQLSTATE %1").arg(e.sqlState);
@@ -387,14 +446,233 @@ void ErrorLogView::showSelected()
                 + tr("The worker of %1 retries by itself with back-off. Fix the cause named "
                      "above on that node and it goes on; nothing is skipped meanwhile.")
                       .arg(e.node);
+        if (m_skip->isEnabled())
+            text += QLatin1Char(' ')
+                    + tr("Retry Now ends its wait; Skip Event leaves this event out on %1; Edit "
+                         "and Apply runs your SQL in its place.")
+                          .arg(e.node);
+    } else if (!e.resolution.isEmpty()) {
+        text += QStringLiteral("\n\n") + tr("This error was %1.").arg(e.resolution);
+    } else {
+        text += QStringLiteral("\n\n")
+                + tr("The worker got past this error by itself at %1.").arg(timeText(e.resolvedAt));
     }
     m_message->setPlainText(text);
+}
+
+void ErrorLogView::updateActions()
+{
+    const NodeErrorEntry *e = selectedEntry();
+    // An open error of a leaf's batch: the node is stopped at it. A node the
+    // status does not name is tried; the core refuses a root.
+    const bool stopped = e && !e->resolvedAt.isValid() && !e->site.copy
+                         && (e->site.batchId || e->site.eventId)
+                         && m_types.value(e->node, NodeType::Leaf) != NodeType::Root;
+    m_retry->setEnabled(stopped && !m_acting);
+    m_skip->setEnabled(stopped && !m_acting && e->site.eventId.has_value());
+    m_edit->setEnabled(m_skip->isEnabled());
+}
+
+QString ErrorLogView::actionStatus() const
+{
+    return m_actionStatus->text();
+}
+
+void ErrorLogView::setActionStatus(const QString &text, bool failed)
+{
+    m_actionStatus->setText(text);
+    m_actionStatus->setStyleSheet(failed ? QStringLiteral("QLabel { color: #a4262c; }")
+                                         : QString());
+}
+
+Result<ConnectionString> ErrorLogView::nodeLocation(const QString &node) const
+{
+    if (m_members.members.isEmpty() || node == m_members.localNode)
+        return m_config.db();
+    for (const ErrorLogRequest::Member &member : m_members.members) {
+        if (member.name == node)
+            return memberLocation(member.location);
+    }
+    return Error(ErrorKind::Usage,
+                 tr("the cascade's status no longer names node %1: press Refresh").arg(node));
+}
+
+void ErrorLogView::act(EventActionRequest::Kind kind, const QString &sql)
+{
+    auto where = nodeLocation(m_actNode);
+    if (!where) {
+        setActionStatus(tr("Cannot reach node %1: %2").arg(m_actNode, where.error().toString()),
+                        true);
+        emit actionFinished();
+        return;
+    }
+    EventActionRequest request;
+    request.kind = kind;
+    request.where = *where;
+    request.queue = m_config.queueName();
+    request.eventId = m_actEvent;
+    request.sql = sql;
+    m_acting = true;
+    updateActions();
+    setActionStatus(kind == EventActionRequest::Describe
+                        ? tr("Reading event %1 from the queue…").arg(m_actEvent)
+                        : tr("Asking node %1…").arg(m_actNode),
+                    false);
+    runAsync<EventActionReply>(
+        this, [request] { return runEventAction(request); },
+        [this](const EventActionReply &reply) { onActed(reply); });
+}
+
+void ErrorLogView::onActed(const EventActionReply &reply)
+{
+    if (!reply.error.isEmpty()) {
+        m_acting = false;
+        updateActions();
+        setActionStatus(tr("Node %1: %2").arg(m_actNode, reply.error), true);
+        refresh(); // the list may be behind what the node says
+        emit actionFinished();
+        return;
+    }
+    QString what;
+    if (reply.kind == EventActionRequest::Skip || reply.kind == EventActionRequest::Replace) {
+        what = tr("%1 on %2").arg(EventResolution::opName(reply.fix.op), reply.fix.table);
+        if (!reply.fix.key.isEmpty())
+            what += tr(" · key %1").arg(reply.fix.key);
+    }
+    const QString noWorker
+        = tr("No worker runs for node %1: start it and it goes on from there.").arg(reply.node);
+    switch (reply.kind) {
+    case EventActionRequest::Describe:
+        if (m_after == EventActionRequest::Skip)
+            confirmSkip(reply);
+        else
+            openEditor(reply);
+        emit actionFinished();
+        return;
+    case EventActionRequest::Retry:
+        setActionStatus(reply.workerRunning
+                            ? tr("Asked the worker of node %1 to try again now.").arg(reply.node)
+                            : tr("No worker runs for node %1: start it.").arg(reply.node),
+                        false);
+        break;
+    case EventActionRequest::Skip:
+        setActionStatus(
+            tr("Skipped event %1 (%2) on node %3.").arg(reply.fix.eventId).arg(what, reply.node)
+                + (reply.workerRunning ? QString() : QLatin1Char(' ') + noWorker),
+            false);
+        break;
+    case EventActionRequest::Replace:
+        setActionStatus(tr("Event %1 (%2) on node %3 is replaced by your SQL.")
+                                .arg(reply.fix.eventId)
+                                .arg(what, reply.node)
+                            + (reply.workerRunning ? QString() : QLatin1Char(' ') + noWorker),
+                        false);
+        break;
+    }
+    m_acting = false;
+    updateActions();
+    if (reply.kind != EventActionRequest::Retry)
+        refresh(); // the error is resolved now, saying how
+    emit actionFinished();
+}
+
+void ErrorLogView::confirmSkip(const EventActionReply &described)
+{
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Skip Event"),
+                                tr("Skip event %1 on node %2?").arg(m_actEvent).arg(m_actNode),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("skipConfirm"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    box->setTextFormat(Qt::PlainText);
+    box->setInformativeText(
+        EditEventDialog::eventText(described.content) + QStringLiteral("\n\n")
+        + tr("This change will not be applied on node %1. The rest of its batch and the events "
+             "after it are applied; the root and the other nodes keep the change.")
+              .arg(m_actNode));
+    QPushButton *skip = box->addButton(tr("&Skip Event"), QMessageBox::AcceptRole);
+    skip->setObjectName(QStringLiteral("confirmSkipButton"));
+    QPushButton *cancel = box->addButton(QMessageBox::Cancel);
+    cancel->setObjectName(QStringLiteral("cancelSkipButton"));
+    box->setDefaultButton(cancel);
+    fitTitle(box);
+    connect(box, &QMessageBox::finished, this, [this, box, skip] {
+        if (box->clickedButton() == skip) {
+            act(EventActionRequest::Skip);
+            return;
+        }
+        m_acting = false;
+        updateActions();
+        setActionStatus(tr("Nothing was skipped."), false);
+    });
+    m_confirm = box;
+    box->open();
+}
+
+void ErrorLogView::openEditor(const EventActionReply &described)
+{
+    auto *dialog = new EditEventDialog(m_actNode, described.content, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    connect(dialog, &QDialog::finished, this, [this, dialog](int result) {
+        if (result == QDialog::Accepted) {
+            confirmReplace(dialog->sql());
+            return;
+        }
+        m_acting = false;
+        updateActions();
+        setActionStatus(tr("Nothing was applied."), false);
+    });
+    m_editor = dialog;
+    dialog->open();
+}
+
+void ErrorLogView::confirmReplace(const QString &sql)
+{
+    auto *box = new QMessageBox(
+        QMessageBox::Question, tr("Edit and Apply"),
+        tr("Apply your SQL in place of event %1 on node %2?").arg(m_actEvent).arg(m_actNode),
+        QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("replaceConfirm"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    box->setTextFormat(Qt::PlainText);
+    box->setInformativeText(tr("It runs instead of the event, in the same transaction as the "
+                               "rest of its batch; the event itself is not applied on node %1.")
+                                .arg(m_actNode));
+    box->setDetailedText(sql);
+    QPushButton *apply = box->addButton(tr("&Apply"), QMessageBox::AcceptRole);
+    apply->setObjectName(QStringLiteral("confirmReplaceButton"));
+    QPushButton *cancel = box->addButton(QMessageBox::Cancel);
+    cancel->setObjectName(QStringLiteral("cancelReplaceButton"));
+    box->setDefaultButton(cancel);
+    fitTitle(box);
+    connect(box, &QMessageBox::finished, this, [this, box, apply, sql] {
+        if (box->clickedButton() == apply) {
+            act(EventActionRequest::Replace, sql);
+            return;
+        }
+        m_acting = false;
+        updateActions();
+        setActionStatus(tr("Nothing was applied."), false);
+    });
+    m_confirm = box;
+    box->open();
 }
 
 void ErrorLogView::retranslateUi()
 {
     m_resolved->setText(tr("Show resolved"));
     m_refresh->setText(tr("Refresh"));
+    m_retry->setText(tr("Retr&y Now"));
+    m_retry->setToolTip(tr("Ends the worker's back-off wait: it applies the batch again now, "
+                           "after you fixed the cause on the node"));
+    m_skip->setText(tr("S&kip Event"));
+    m_skip->setToolTip(tr("Leaves this one event out on this node, after showing it and asking; "
+                          "the rest of its batch is applied"));
+    m_edit->setText(tr("E&dit and Apply…"));
+    m_edit->setToolTip(tr("Runs SQL you edit in place of this event, in the same transaction as "
+                          "the rest of its batch; starts from the SQL Ferry runs for it"));
     m_list->setHeaderLabels(
         {tr("Last seen"), tr("Node"), tr("Where"), tr("Attempts"), tr("State"), tr("Message")});
     render();

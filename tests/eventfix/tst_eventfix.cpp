@@ -3,8 +3,10 @@
 // node at its event. The leaf's retry_delay is a minute, so whatever
 // applies within the test's waits was woken by the command, not by the
 // worker's own back-off.
+#include "cascade/node.h"
 #include "cascade/nodeerrorlog.h"
 #include "cascadefixture.h"
+#include "replication/eventresolution.h"
 #include "testutil.h"
 
 #include <QElapsedTimer>
@@ -25,6 +27,8 @@ private slots:
     void replaceEvent();
     void replacementThatFails();
     void skipTruncateAhead();
+    void describeAndReplaceWithItsSql();
+    void describeQuotesNamesAndValues();
     void retryAfterFix();
     void cleanupTestCase();
 
@@ -74,14 +78,18 @@ void TestEventFix::initTestCase()
     CascadeFixture &f = *m_f;
     QVERIFY_RESULT(f.start());
     const QString ddl = QStringLiteral("CREATE TABLE public.t (id int PRIMARY KEY, v int)");
-    QVERIFY_RESULT(f.run(f.rootDb(), {ddl}));
+    const QString odd = QStringLiteral(
+        "CREATE TABLE public.odd (id int PRIMARY KEY, \"user\" text, note text, n numeric)");
+    QVERIFY_RESULT(f.run(f.rootDb(), {ddl, odd}));
     QVERIFY_RESULT(
-        f.run(f.leafAdminDb(), {ddl, QStringLiteral("ALTER TABLE public.t ADD CONSTRAINT leaf_only "
-                                                    "CHECK (v <> 13)")}));
+        f.run(f.leafAdminDb(), {ddl, odd,
+                                QStringLiteral("ALTER TABLE public.t ADD CONSTRAINT leaf_only "
+                                               "CHECK (v <> 13)")}));
     QVERIFY_RESULT(f.createRootAndLeaves());
     QVERIFY(writeText(f.leafIni(), readText(f.leafIni()) + QStringLiteral("\nretry_delay = 60\n")));
     for (const QString &ini : {f.rootIni(), f.leafIni()})
-        QVERIFY_RESULT(f.ferryOk({ini, QStringLiteral("add-table"), QStringLiteral("public.t")}));
+        QVERIFY_RESULT(f.ferryOk({ini, QStringLiteral("add-table"), QStringLiteral("public.t"),
+                                  QStringLiteral("public.odd")}));
     QVERIFY_RESULT(f.startWorker(f.rootIni()));
     QVERIFY_RESULT(f.startWorker(f.leafIni()));
     QVERIFY_RESULT(f.waitSynced());
@@ -274,6 +282,92 @@ void TestEventFix::skipTruncateAhead()
                                        "generate_series(1, 5) g")));
     QVERIFY_RESULT(f.waitFor(f.leafAdminDb(),
                              QStringLiteral("SELECT count(*) = 5 FROM public.t WHERE id <= 5")));
+}
+
+void TestEventFix::describeAndReplaceWithItsSql()
+{
+    // The SQL the GUI's Edit and Apply starts from: what the Applier does for
+    // the event, values as literals, on the node's table.
+    CascadeFixture &f = *m_f;
+    auto event = stopAt(QStringLiteral("UPDATE public.t SET id = 502, v = 13 WHERE id = 401; "
+                                       "DELETE FROM public.t WHERE id = 5"));
+    QVERIFY_RESULT(event);
+    auto db = Connection::open(f.leafAdminDb());
+    QVERIFY_RESULT(db);
+    auto node = requireNode(*db, QStringLiteral("q"));
+    QVERIFY_RESULT(node);
+    EventResolution resolution(*db, *node);
+    auto content = resolution.describe(*event);
+    QVERIFY_RESULT(content);
+    QCOMPARE(content->op, 'U');
+    QCOMPARE(content->table, QStringLiteral("public.t"));
+    QCOMPARE(content->key, QStringLiteral("(id)=(401)"));
+    QVERIFY2(content->data.contains(QLatin1String("502")), qPrintable(content->data));
+    QCOMPARE(content->sql,
+             QStringLiteral("DELETE FROM ONLY public.t WHERE id = '401';\n"
+                            "INSERT INTO public.t (id, v) OVERRIDING SYSTEM VALUE\n"
+                            "VALUES ('502', '13')\n"
+                            "ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id, v = EXCLUDED.v;"));
+    auto tables
+        = f.value(f.rootDb(), QStringLiteral("SELECT string_agg(format('SELECT ev_id FROM %s WHERE "
+                                             "ev_op = ''D''', ferry._event_table(queue_id, "
+                                             "table_no)), ' UNION ALL ') FROM ferry.event_table"));
+    QVERIFY_RESULT(tables);
+    auto deleted = f.value(f.rootDb(), *tables);
+    QVERIFY_RESULT(deleted);
+    auto del = resolution.describe(deleted->toLongLong());
+    QVERIFY_RESULT(del);
+    QCOMPARE(del->sql, QStringLiteral("DELETE FROM ONLY public.t WHERE id = '5';"));
+
+    // Run as the replacement, edited, in the batch's transaction.
+    QString sql = content->sql;
+    sql.replace(QStringLiteral("'13'"), QStringLiteral("'15'"));
+    QVERIFY_RESULT(resolution.replace(*event, sql));
+    QVERIFY_RESULT(f.waitFor(f.leafAdminDb(),
+                             QStringLiteral("SELECT NOT EXISTS (SELECT 1 FROM public.t WHERE id "
+                                            "= 5)"),
+                             20000));
+    QCOMPARE(rows(QStringLiteral("5, 401, 502")), QStringLiteral("502=15"));
+}
+
+void TestEventFix::describeQuotesNamesAndValues()
+{
+    // A keyword as a column name, a quote in a value, NULL and a numeric
+    // with more digits than a double keeps: the SQL says them exactly.
+    CascadeFixture &f = *m_f;
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("pause")}));
+    QThread::msleep(300); // past the round that may have started
+    QVERIFY_RESULT(root(QStringLiteral("INSERT INTO public.odd VALUES (1, 'o''brien', NULL, "
+                                       "12345678901234567890.123456789)")));
+    auto tables = m_f->value(f.rootDb(),
+                             QStringLiteral("SELECT string_agg(format('SELECT ev_id FROM %s "
+                                            "WHERE ev_op = ''I'' AND ev_data::text LIKE "
+                                            "''%%brien%%''', ferry._event_table(queue_id, "
+                                            "table_no)), ' UNION ALL ') FROM ferry.event_table"));
+    QVERIFY_RESULT(tables);
+    auto id = m_f->value(f.rootDb(), *tables);
+    QVERIFY_RESULT(id);
+    QVERIFY(!id->isEmpty());
+    auto db = Connection::open(f.leafAdminDb());
+    QVERIFY_RESULT(db);
+    auto node = requireNode(*db, QStringLiteral("q"));
+    QVERIFY_RESULT(node);
+    auto content = EventResolution(*db, *node).describe(id->toLongLong());
+    QVERIFY_RESULT(content);
+    QCOMPARE(content->table, QStringLiteral("public.odd"));
+    QCOMPARE(content->key, QStringLiteral("(id)=(1)"));
+    QCOMPARE(content->sql,
+             QStringLiteral("INSERT INTO public.odd (id, \"user\", note, n) OVERRIDING SYSTEM "
+                            "VALUE\nVALUES ('1', 'o''brien', NULL, "
+                            "'12345678901234567890.123456789')\nON CONFLICT (id) DO UPDATE SET "
+                            "id = EXCLUDED.id, \"user\" = EXCLUDED.\"user\", note = "
+                            "EXCLUDED.note, n = EXCLUDED.n;"));
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("resume")}));
+    QVERIFY_RESULT(
+        f.waitFor(f.leafAdminDb(),
+                  QStringLiteral("SELECT EXISTS (SELECT 1 FROM public.odd WHERE \"user\" "
+                                 "= 'o''brien')"),
+                  20000));
 }
 
 void TestEventFix::retryAfterFix()

@@ -449,14 +449,16 @@ void TestExecute::failingStatementStopsThatNodeOnly()
     QVERIFY(f.logOf(f.leafIni()).contains(QStringLiteral("skipped on this node (skip-event)")));
 }
 
-// An unqualified replicated table's name: the root ran it on its own
-// public.user_info; the nodes cannot tell which table it means and stop at
-// the event, saying what to do. Last: it leaves the nodes stopped.
+// An unqualified replicated table's name: the root ran it on a temporary
+// table of that name (only pg_catalog and pg_temp resolve unqualified
+// names); the nodes cannot tell which table it means and stop at the
+// event, saying what to do. Last: it leaves the nodes stopped.
 void TestExecute::unsureNameStopsTheNode()
 {
     CascadeFixture &f = *m_f;
     const QString file = script(QStringLiteral("bad.sql"),
-                                QStringLiteral("ALTER TABLE user_info ADD COLUMN c3 int"));
+                                QStringLiteral("CREATE TEMP TABLE user_info (a int) ON COMMIT "
+                                               "DROP;\nALTER TABLE user_info ADD COLUMN c3 int"));
     QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("execute"), file}));
     QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("SELECT ferry.ticker('q', true)")));
     QVERIFY_RESULT(f.waitFor(f.leafAdminDb(kDst2),
