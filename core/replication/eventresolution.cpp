@@ -76,8 +76,8 @@ Result<qint64> EventResolution::stoppedAt()
 {
     auto r = m_node.exec(
         QStringLiteral("SELECT event_id, message FROM ferry.node_error WHERE queue_name = $1 AND "
-                       "kind = 'apply' AND resolved_at IS NULL ORDER BY event_id IS NULL, "
-                       "error_id DESC LIMIT 1"),
+                       "kind = 'apply' AND resolved_at IS NULL ORDER BY error_id DESC "
+                       "LIMIT 1"),
         {m_info.queue});
     if (!r)
         return r.error();
@@ -276,9 +276,15 @@ Result<EventFix> EventResolution::record(qint64 eventId, const QString &replacem
     const QueuedEvent &event = found->event;
 
     // Applied here already: its transaction is in the snapshot of the last
-    // tick this node applied.
+    // tick this node applied. Read in the transaction that records the fix,
+    // with the node's progress row locked: a batch that would apply the
+    // event commits before (and is seen here) or waits until the fix is in.
+    auto tx = Transaction::begin(m_node);
+    if (!tx)
+        return tx.error();
     auto completed = m_node.exec(QStringLiteral("SELECT tick_id FROM ferry.completed_tick WHERE "
-                                                "queue_name = $1 AND consumer_name = $2"),
+                                                "queue_name = $1 AND consumer_name = $2 FOR "
+                                                "UPDATE"),
                                  {m_info.queue, m_info.workerName});
     if (!completed)
         return completed.error();
@@ -296,10 +302,8 @@ Result<EventFix> EventResolution::record(qint64 eventId, const QString &replacem
                          QStringLiteral("event %1 was applied on node '%2' already (it is in the "
                                         "batches up to tick %3): nothing to %4; give the id of "
                                         "an event the node has not applied yet")
-                             .arg(eventId)
-                             .arg(m_info.name)
-                             .arg(tick)
-                             .arg(replacement.isNull() ? QStringLiteral("skip")
+                             .arg(QString::number(eventId), m_info.name, QString::number(tick),
+                                  replacement.isNull() ? QStringLiteral("skip")
                                                        : QStringLiteral("replace")));
     }
 
@@ -311,9 +315,6 @@ Result<EventFix> EventResolution::record(qint64 eventId, const QString &replacem
     fix.key = found->key;
 
     // The record, the error it resolves and the worker's wake-up, at once.
-    auto tx = Transaction::begin(m_node);
-    if (!tx)
-        return tx.error();
     auto saved = m_node.exec(
         QStringLiteral(
             "INSERT INTO ferry.event_fix (queue_name, ev_id, action, replacement, ev_op, "
