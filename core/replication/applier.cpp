@@ -997,9 +997,18 @@ Result<void> Applier::applySegment(const Segment &segment,
         const int shape = streamed.shapes.value(id);
         if (shape == 0)
             continue; // only TRUNCATEs
-        const auto sets = streamed.columnSets.value(id);
+        // The column sets of this segment's rows: one that starts after it
+        // (rows after a script that added a column) is not checked here.
+        auto sets = streamed.columnSets.value(id);
+        const bool any = !sets.isEmpty();
+        sets.removeIf([&segment](const auto &set) { return set.value().firstEvent >= segment.to; });
         if (sets.size() > 1 || sets.contains(0)) {
             eventByEvent = true;
+            continue;
+        }
+        if (sets.isEmpty() && any) {
+            // Its rows come in a later segment: this one may delete.
+            columns.insert(id, tables[id].keyColumns);
             continue;
         }
         if (sets.isEmpty()) {

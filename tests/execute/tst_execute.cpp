@@ -29,6 +29,7 @@ private slots:
     void failingFileQueuesNothing();
     void dryRunAndSkippedWhereNotSubscribed();
     void droppedTableThroughExecute();
+    void scriptThatAlsoChangesRows();
     void failingStatementStopsThatNodeOnly();
     void unsureNameStopsTheNode();
     void cleanupTestCase();
@@ -397,6 +398,33 @@ void TestExecute::droppedTableThroughExecute()
                                                 "WHERE name = 'drop.sql'"));
     QVERIFY_RESULT(dst2);
     QCOMPARE(*dst2, QStringLiteral("0:1"));
+}
+
+// A script that adds a column and fills it: the rows it changes are
+// captured on the root after the script's event, so each node adds the
+// column before it applies them (they carry it) and ends with the root's
+// values; compare is ok.
+void TestExecute::scriptThatAlsoChangesRows()
+{
+    CascadeFixture &f = *m_f;
+    const QString file = script(
+        QStringLiteral("fill.sql"),
+        QStringLiteral("ALTER TABLE digoal_01.user_info ADD COLUMN c4 int;\n"
+                       "UPDATE digoal_01.user_info SET c4 = userid * 2 WHERE userid < 5;"));
+    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("execute"), file}));
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    QVERIFY_RESULT(f.waitSynced(kDst2));
+    for (const auto &[node, table] : {std::pair{kLeaf, QStringLiteral("digoal_01.user_info")},
+                                      std::pair{kDst2, QStringLiteral("digoal_02.user_info1")}}) {
+        auto filled = leafValue(node, QStringLiteral("SELECT string_agg(userid || '=' || c4, ',' "
+                                                     "ORDER BY userid) FROM %1 WHERE c4 IS NOT "
+                                                     "NULL")
+                                          .arg(table));
+        QVERIFY_RESULT(filled);
+        QCOMPARE(*filled, QStringLiteral("1=2,2=4,3=6,4=8"));
+        const FerryRun cmp = f.ferry({f.leafIni(node), QStringLiteral("compare")});
+        QVERIFY2(cmp.exitCode == 0, qPrintable(cmp.out + cmp.err));
+    }
 }
 
 // A statement that fails on one node (its table there has the column
