@@ -351,7 +351,8 @@ QString refusal(const ScriptStatement &s)
     if (first == QLatin1String("begin") || first == QLatin1String("start"))
         return QStringLiteral("%1 would open a transaction inside the script's own: remove it "
                               "(each file runs in one transaction)")
-            .arg(first.toUpper());
+            .arg(first == QLatin1String("start") ? QStringLiteral("START TRANSACTION")
+                                                 : first.toUpper());
     if (first == QLatin1String("commit") || first == QLatin1String("end")
         || first == QLatin1String("rollback") || first == QLatin1String("abort"))
         return ends.arg(first.toUpper());
@@ -556,7 +557,7 @@ Result<QList<RewrittenStatement>> rewriteScript(const QString &script,
         QStringList subscribed;
         QStringList notHere;
         QList<const ScriptTable *> mapped;
-        QStringList twoPartNames; // a.b that is no replicated table: maybe table.column
+        QList<QStringList> twoPartNames; // a.b that is no replicated table: maybe table.column
         for (qsizetype i = 0; i < sig.size();) {
             if (sig.at(i).kind == Kind::String) {
                 // Code in a string or dollar quote is not rewritten: it must
@@ -629,7 +630,7 @@ Result<QList<RewrittenStatement>> rewriteScript(const QString &script,
             }
             const ScriptTable *t = find(names.at(0), names.at(1));
             if (!t) {
-                twoPartNames.append(names.join(QLatin1Char('.')));
+                twoPartNames.append(names);
                 continue;
             }
             const QString written = quoteNameIfNeeded(t->sourceSchema) + QLatin1Char('.')
@@ -648,14 +649,15 @@ Result<QList<RewrittenStatement>> rewriteScript(const QString &script,
         }
         // user_info.col where user_info becomes user_info1 here: the column
         // reference would name a table the statement no longer has.
-        for (const QString &two : std::as_const(twoPartNames)) {
-            const QString table = two.section(QLatin1Char('.'), 0, 0);
+        for (const QStringList &two : std::as_const(twoPartNames)) {
             for (const ScriptTable *t : std::as_const(mapped)) {
-                if (t->sourceName == table && t->destName != t->sourceName)
+                if (t->sourceName == two.first() && t->destName != t->sourceName)
                     return unsure(s, QStringLiteral("%1 qualifies a column with the table's "
                                                     "name, which is %2 on this node: give the "
                                                     "table an alias")
-                                         .arg(two, quoteNameIfNeeded(t->destName)));
+                                         .arg(quoteNameIfNeeded(two.first()) + QLatin1Char('.')
+                                                  + quoteNameIfNeeded(two.last()),
+                                              quoteNameIfNeeded(t->destName)));
             }
         }
         // A node keeps its own name for a table: renaming or moving it on the
