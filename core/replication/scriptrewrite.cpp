@@ -4,6 +4,8 @@
 
 #include <QSet>
 
+#include <functional>
+
 namespace ferry {
 
 namespace {
@@ -198,14 +200,288 @@ QString excerpt(const QString &statement)
     return one.size() > 60 ? one.left(57) + QStringLiteral("...") : one;
 }
 
+// A queued script is rewritten the same way on every try: retrying cannot
+// help, replacing or skipping the event on this node can.
 Error unsure(const ScriptStatement &s, const QString &why)
 {
     return Error(ErrorKind::Data,
-                 QStringLiteral("line %1 of the script (%2): %3; write it with each table as "
-                                "schema.table, or run it on this node by hand and then retry or "
-                                "skip-event")
+                 QStringLiteral("line %1 of the script (%2): %3; on this node, replace the event "
+                                "with this node's version of the script (replace-event), or run "
+                                "it here by hand and then skip-event")
                      .arg(s.line)
                      .arg(excerpt(s.text), why));
+}
+
+QString word(const QList<SqlToken> &sig, qsizetype i, const QString &sql)
+{
+    if (i < 0 || i >= sig.size() || sig.at(i).kind != Kind::Identifier)
+        return QString();
+    return folded(sig.at(i).text(sql));
+}
+
+QList<SqlToken> significantTokens(const QList<SqlToken> &tokens)
+{
+    QList<SqlToken> sig;
+    for (const SqlToken &t : tokens) {
+        if (significant(t))
+            sig.append(t);
+    }
+    return sig;
+}
+
+using FindTable = std::function<const ScriptTable *(const QString &, const QString &)>;
+
+// The text inside a string token: '...', E'...', $tag$...$tag$ (others as written).
+QString stringBody(QStringView text)
+{
+    if (text.startsWith(QLatin1Char('$'))) {
+        const qsizetype tag = text.indexOf(QLatin1Char('$'), 1) + 1;
+        return tag > 0 && text.size() >= 2 * tag ? text.mid(tag, text.size() - 2 * tag).toString()
+                                                 : text.toString();
+    }
+    const qsizetype quote = text.indexOf(QLatin1Char('\''));
+    if (quote < 0 || text.size() < quote + 2)
+        return text.toString();
+    QString body = text.mid(quote + 1, text.size() - quote - 2).toString();
+    body.replace(QLatin1String("''"), QLatin1String("'"));
+    if (quote > 0 && (text.at(0) == QLatin1Char('E') || text.at(0) == QLatin1Char('e')))
+        body.replace(QLatin1String("\\'"), QLatin1String("'"));
+    return body;
+}
+
+// A replicated table named schema.table in a string's text, read as SQL
+// (strings in it too), else nullptr. Text that is no SQL is searched as is.
+const ScriptTable *
+mentionedIn(QStringView stringToken, const QList<ScriptTable> &replicated, int depth)
+{
+    const QString body = stringBody(stringToken);
+    auto tokens = depth < 8 ? tokenizeSql(body)
+                            : Result<QList<SqlToken>>(Error(ErrorKind::Data, QString()));
+    if (!tokens) {
+        for (const ScriptTable &t : replicated) {
+            if (body.contains(t.sourceSchema + QLatin1Char('.') + t.sourceName,
+                              Qt::CaseInsensitive))
+                return &t;
+        }
+        return nullptr;
+    }
+    const QList<SqlToken> sig = significantTokens(*tokens);
+    for (qsizetype i = 0; i < sig.size(); ++i) {
+        if (sig.at(i).kind == Kind::String) {
+            if (const ScriptTable *t = mentionedIn(sig.at(i).text(body), replicated, depth + 1))
+                return t;
+            continue;
+        }
+        if (i + 2 < sig.size() && isNameToken(sig.at(i)) && isDot(sig.at(i + 1), body)
+            && isNameToken(sig.at(i + 2))) {
+            const QString schema = nameOf(sig.at(i), body);
+            const QString name = nameOf(sig.at(i + 2), body);
+            for (const ScriptTable &t : replicated) {
+                if (t.sourceSchema == schema && t.sourceName == name)
+                    return &t;
+            }
+        }
+    }
+    return nullptr;
+}
+
+// Whether the name at `at` is a schema's: SCHEMA [IF [NOT] EXISTS] a, b
+bool afterSchemaKeyword(const QList<SqlToken> &sig, qsizetype at, const QString &sql)
+{
+    qsizetype k = at - 1;
+    while (k >= 1 && sig.at(k).kind == Kind::Punctuation
+           && sig.at(k).text(sql) == QLatin1String(",") && isNameToken(sig.at(k - 1)))
+        k -= 2;
+    while (k >= 0
+           && (word(sig, k, sql) == QLatin1String("if") || word(sig, k, sql) == QLatin1String("not")
+               || word(sig, k, sql) == QLatin1String("exists")))
+        --k;
+    return word(sig, k, sql) == QLatin1String("schema");
+}
+
+// The table an ALTER TABLE / FOREIGN TABLE / VIEW / MATERIALIZED VIEW
+// [IF EXISTS] [ONLY] schema.name RENAME TO / SET SCHEMA renames or moves.
+const ScriptTable *
+renamedTable(const QList<SqlToken> &sig, const QString &sql, const FindTable &find)
+{
+    const auto w = [&](qsizetype i) {
+        return word(sig, i, sql);
+    };
+    if (w(0) != QLatin1String("alter"))
+        return nullptr;
+    qsizetype i = 1;
+    if (w(i) == QLatin1String("foreign") || w(i) == QLatin1String("materialized"))
+        ++i;
+    if (w(i) != QLatin1String("table") && w(i) != QLatin1String("view"))
+        return nullptr;
+    ++i;
+    if (w(i) == QLatin1String("if") && w(i + 1) == QLatin1String("exists"))
+        i += 2;
+    if (w(i) == QLatin1String("only"))
+        ++i;
+    if (!(i + 2 < sig.size() && isNameToken(sig.at(i)) && isDot(sig.at(i + 1), sql)
+          && isNameToken(sig.at(i + 2))))
+        return nullptr;
+    const ScriptTable *t = find(nameOf(sig.at(i), sql), nameOf(sig.at(i + 2), sql));
+    i += 3;
+    if (i < sig.size() && sig.at(i).kind == Kind::Operator
+        && sig.at(i).text(sql) == QLatin1String("*"))
+        ++i;
+    const bool renames = (w(i) == QLatin1String("rename") && w(i + 1) == QLatin1String("to"))
+                         || (w(i) == QLatin1String("set") && w(i + 1) == QLatin1String("schema"));
+    return renames ? t : nullptr;
+}
+
+// Why a statement cannot run in a script: each file runs in one transaction
+// on the root and inside a batch's transaction on every node, on a session
+// that applies later batches too. Empty when it can.
+QString refusal(const ScriptStatement &s)
+{
+    auto tokens = tokenizeSql(s.text);
+    if (!tokens)
+        return QString();
+    const QList<SqlToken> sig = significantTokens(*tokens);
+    const auto w = [&](qsizetype i) {
+        return word(sig, i, s.text);
+    };
+    const QString first = w(0);
+    const QString second = w(1);
+    const QString ends = QStringLiteral("%1 would end the script's transaction half-way: remove "
+                                        "it (each file runs in one transaction)");
+    if (first == QLatin1String("begin") || first == QLatin1String("start"))
+        return QStringLiteral("%1 would open a transaction inside the script's own: remove it "
+                              "(each file runs in one transaction)")
+            .arg(first == QLatin1String("start") ? QStringLiteral("START TRANSACTION")
+                                                 : first.toUpper());
+    if (first == QLatin1String("commit") || first == QLatin1String("end")
+        || first == QLatin1String("rollback") || first == QLatin1String("abort"))
+        return ends.arg(first.toUpper());
+    if (first == QLatin1String("savepoint") || first == QLatin1String("release"))
+        return QStringLiteral("%1 is transaction control, which a script cannot use: remove it")
+            .arg(first.toUpper());
+    if (first == QLatin1String("prepare") && second == QLatin1String("transaction"))
+        return ends.arg(QStringLiteral("PREPARE TRANSACTION"));
+    if (first == QLatin1String("set")) {
+        const bool local = second == QLatin1String("local");
+        const qsizetype k = local || second == QLatin1String("session") ? 2 : 1;
+        const QString what = w(k);
+        const bool authorization
+            = (what == QLatin1String("session") && w(k + 1) == QLatin1String("authorization"))
+              || (second == QLatin1String("session") && what == QLatin1String("authorization"));
+        if (what == QLatin1String("role") || authorization)
+            return QStringLiteral("%1 would run the rest of the script as another role: remove "
+                                  "it")
+                .arg(!authorization ? QStringLiteral("SET ROLE")
+                                    : QStringLiteral("SET SESSION AUTHORIZATION"));
+        // SET TRANSACTION and SET CONSTRAINTS end with the transaction.
+        if (!local && second != QLatin1String("transaction")
+            && second != QLatin1String("constraints"))
+            return QStringLiteral("SET without LOCAL would stay set for everything that runs "
+                                  "after the script on the same session: write SET LOCAL");
+        return QString();
+    }
+    if (first == QLatin1String("reset") || first == QLatin1String("discard"))
+        return QStringLiteral("%1 changes the session that runs after the script too: remove "
+                              "it (SET LOCAL ends with the script)")
+            .arg(first.toUpper());
+
+    // What the server refuses inside a transaction block.
+    QString outside;
+    bool concurrently = false;
+    for (qsizetype i = 0; i < sig.size(); ++i)
+        concurrently = concurrently || w(i) == QLatin1String("concurrently");
+    if (first == QLatin1String("vacuum"))
+        outside = QStringLiteral("VACUUM");
+    else if ((first == QLatin1String("create") || first == QLatin1String("drop"))
+             && (second == QLatin1String("database") || second == QLatin1String("tablespace")))
+        outside = first.toUpper() + QLatin1Char(' ') + second.toUpper();
+    else if (first == QLatin1String("alter") && second == QLatin1String("system"))
+        outside = QStringLiteral("ALTER SYSTEM");
+    else if ((first == QLatin1String("create")
+              && (second == QLatin1String("index")
+                  || (second == QLatin1String("unique") && w(2) == QLatin1String("index"))))
+             && concurrently)
+        outside = QStringLiteral("CREATE INDEX CONCURRENTLY");
+    else if (first == QLatin1String("drop") && second == QLatin1String("index") && concurrently)
+        outside = QStringLiteral("DROP INDEX CONCURRENTLY");
+    else if (first == QLatin1String("reindex")
+             && (concurrently || second == QLatin1String("database")
+                 || second == QLatin1String("system")))
+        outside = concurrently ? QStringLiteral("REINDEX CONCURRENTLY")
+                               : QStringLiteral("REINDEX ") + second.toUpper();
+    else if (first == QLatin1String("cluster")) {
+        // CLUSTER [VERBOSE] or CLUSTER (options) without a table: every table.
+        qsizetype i = 1;
+        if (i < sig.size() && sig.at(i).text(s.text) == QLatin1String("(")) {
+            while (i < sig.size() && sig.at(i).text(s.text) != QLatin1String(")"))
+                ++i;
+            ++i;
+        }
+        if (w(i) == QLatin1String("verbose"))
+            ++i;
+        if (i >= sig.size())
+            outside = QStringLiteral("CLUSTER without a table");
+    }
+    if (!outside.isEmpty())
+        return QStringLiteral("%1 cannot run inside the script's transaction: run it on each "
+                              "node by hand")
+            .arg(outside);
+    return QString();
+}
+
+// The statements of a script, none refused yet.
+Result<QList<ScriptStatement>> splitStatements(const QString &script)
+{
+    auto tokens = tokenizeSql(script);
+    if (!tokens)
+        return tokens.error();
+    QList<ScriptStatement> out;
+    qsizetype first = -1; // the statement's first significant token
+    qsizetype last = -1;
+    int parens = 0;   // a `;` inside ( ) never ends a statement: CREATE RULE ... DO (a; b)
+    int atomic = 0;   // BEGIN ATOMIC ... END bodies, with the CASE ... END inside them
+    QString previous; // the previous significant word
+    const auto close = [&]() {
+        if (first < 0)
+            return;
+        const SqlToken &a = tokens->at(first);
+        const SqlToken &b = tokens->at(last);
+        ScriptStatement s;
+        s.text = script.mid(a.start, b.start + b.length - a.start);
+        s.line = int(QStringView(script).left(a.start).count(QLatin1Char('\n'))) + 1;
+        out.append(s);
+        first = last = -1;
+        parens = atomic = 0;
+        previous.clear();
+    };
+    for (qsizetype i = 0; i < tokens->size(); ++i) {
+        const SqlToken &t = tokens->at(i);
+        if (!significant(t))
+            continue;
+        const QStringView text = t.text(script);
+        if (t.kind == Kind::Punctuation && text == QLatin1String(";") && parens == 0
+            && atomic == 0) {
+            close();
+            continue;
+        }
+        if (t.kind == Kind::Punctuation && text == QLatin1String("("))
+            ++parens;
+        else if (t.kind == Kind::Punctuation && text == QLatin1String(")") && parens > 0)
+            --parens;
+        const QString w = t.kind == Kind::Identifier ? folded(text) : QString();
+        if (w == QLatin1String("atomic") && previous == QLatin1String("begin"))
+            ++atomic;
+        else if (atomic > 0 && w == QLatin1String("case"))
+            ++atomic;
+        else if (atomic > 0 && w == QLatin1String("end"))
+            --atomic;
+        previous = w;
+        if (first < 0)
+            first = i;
+        last = i;
+    }
+    close();
+    return out;
 }
 
 } // namespace
@@ -228,48 +504,31 @@ QString quoteNameIfNeeded(const QString &name)
 
 Result<QList<ScriptStatement>> splitScript(const QString &script)
 {
-    auto tokens = tokenizeSql(script);
-    if (!tokens)
-        return tokens.error();
-    QList<ScriptStatement> out;
-    qsizetype first = -1; // the statement's first significant token
-    qsizetype last = -1;
-    const auto close = [&]() {
-        if (first < 0)
-            return;
-        const SqlToken &a = tokens->at(first);
-        const SqlToken &b = tokens->at(last);
-        ScriptStatement s;
-        s.text = script.mid(a.start, b.start + b.length - a.start);
-        s.line = int(QStringView(script).left(a.start).count(QLatin1Char('\n'))) + 1;
-        out.append(s);
-        first = last = -1;
-    };
-    for (qsizetype i = 0; i < tokens->size(); ++i) {
-        const SqlToken &t = tokens->at(i);
-        if (t.kind == Kind::Punctuation && t.text(script) == QLatin1String(";")) {
-            close();
-            continue;
-        }
-        if (!significant(t))
-            continue;
-        if (first < 0)
-            first = i;
-        last = i;
+    auto statements = splitStatements(script);
+    if (!statements)
+        return statements.error();
+    for (const ScriptStatement &s : std::as_const(*statements)) {
+        if (const QString why = refusal(s); !why.isEmpty())
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("line %1 (%2): %3; nothing was run nor queued")
+                             .arg(s.line)
+                             .arg(excerpt(s.text), why));
     }
-    close();
-    return out;
+    return statements;
 }
 
 Result<QList<RewrittenStatement>> rewriteScript(const QString &script,
                                                 const QList<ScriptTable> &replicated)
 {
-    auto statements = splitScript(script);
+    auto statements = splitStatements(script);
     if (!statements)
         return statements.error();
     QSet<QString> tableNames;
-    for (const ScriptTable &t : replicated)
+    QSet<QString> schemaNames;
+    for (const ScriptTable &t : replicated) {
         tableNames.insert(t.sourceName);
+        schemaNames.insert(t.sourceSchema);
+    }
     const auto find = [&replicated](const QString &schema, const QString &name) {
         for (const ScriptTable &t : replicated) {
             if (t.sourceSchema == schema && t.sourceName == name)
@@ -280,15 +539,14 @@ Result<QList<RewrittenStatement>> rewriteScript(const QString &script,
 
     QList<RewrittenStatement> out;
     for (const ScriptStatement &s : std::as_const(*statements)) {
+        // Queued before the root refused these: the same words, on this node.
+        if (const QString why = refusal(s); !why.isEmpty())
+            return unsure(s, why);
         auto tokens = tokenizeSql(s.text);
         if (!tokens)
             return tokens.error();
         // Significant tokens only: a name may be written `a . b` or `a/**/.b`.
-        QList<SqlToken> sig;
-        for (const SqlToken &t : std::as_const(*tokens)) {
-            if (significant(t))
-                sig.append(t);
-        }
+        const QList<SqlToken> sig = significantTokens(*tokens);
         struct Replace
         {
             qsizetype start = 0;
@@ -298,7 +556,23 @@ Result<QList<RewrittenStatement>> rewriteScript(const QString &script,
         QList<Replace> replaces;
         QStringList subscribed;
         QStringList notHere;
+        QList<const ScriptTable *> mapped;
+        QList<QStringList> twoPartNames; // a.b that is no replicated table: maybe table.column
         for (qsizetype i = 0; i < sig.size();) {
+            if (sig.at(i).kind == Kind::String) {
+                // Code in a string or dollar quote is not rewritten: it must
+                // not name a table this node keeps elsewhere or lacks.
+                const ScriptTable *t = mentionedIn(sig.at(i).text(s.text), replicated, 0);
+                if (t
+                    && !(t->subscribed() && t->destSchema == t->sourceSchema
+                         && t->destName == t->sourceName))
+                    return unsure(s, QStringLiteral("a string or dollar-quoted body names %1.%2, "
+                                                    "which is not rewritten there")
+                                         .arg(quoteNameIfNeeded(t->sourceSchema),
+                                              quoteNameIfNeeded(t->sourceName)));
+                ++i;
+                continue;
+            }
             if (!isNameToken(sig.at(i))) {
                 ++i;
                 continue;
@@ -327,6 +601,13 @@ Result<QList<RewrittenStatement>> rewriteScript(const QString &script,
                 names.append(n);
             }
             if (names.size() == 1) {
+                // A replicated schema after SCHEMA (ALTER/DROP SCHEMA, GRANT
+                // ... ON SCHEMA, IN SCHEMA) reaches its tables unnamed.
+                if (schemaNames.contains(names.first())
+                    && afterSchemaKeyword(sig, parts.first(), s.text))
+                    return unsure(s, QStringLiteral("it names the schema %1, which holds "
+                                                    "replicated tables")
+                                         .arg(quoteNameIfNeeded(names.first())));
                 // A bare keyword or column is no table; a bare replicated
                 // table's name may be any schema's.
                 if (sig.at(parts.first()).kind == Kind::Identifier
@@ -348,8 +629,10 @@ Result<QList<RewrittenStatement>> rewriteScript(const QString &script,
                 continue;
             }
             const ScriptTable *t = find(names.at(0), names.at(1));
-            if (!t)
+            if (!t) {
+                twoPartNames.append(names);
                 continue;
+            }
             const QString written = quoteNameIfNeeded(t->sourceSchema) + QLatin1Char('.')
                                     + quoteNameIfNeeded(t->sourceName);
             if (!t->subscribed()) {
@@ -357,29 +640,38 @@ Result<QList<RewrittenStatement>> rewriteScript(const QString &script,
                 continue;
             }
             subscribed.append(written);
+            mapped.append(t);
             const SqlToken &a = sig.at(parts.first());
             const SqlToken &b = sig.at(parts.last());
             replaces.append({a.start, b.start + b.length,
                              quoteNameIfNeeded(t->destSchema) + QLatin1Char('.')
                                  + quoteNameIfNeeded(t->destName)});
         }
+        // user_info.col where user_info becomes user_info1 here: the column
+        // reference would name a table the statement no longer has.
+        for (const QStringList &two : std::as_const(twoPartNames)) {
+            for (const ScriptTable *t : std::as_const(mapped)) {
+                if (t->sourceName == two.first() && t->destName != t->sourceName)
+                    return unsure(s, QStringLiteral("%1 qualifies a column with the table's "
+                                                    "name, which is %2 on this node: give the "
+                                                    "table an alias")
+                                         .arg(quoteNameIfNeeded(two.first()) + QLatin1Char('.')
+                                                  + quoteNameIfNeeded(two.last()),
+                                              quoteNameIfNeeded(t->destName)));
+            }
+        }
         // A node keeps its own name for a table: renaming or moving it on the
         // node too would leave its mapping pointing nowhere.
-        for (qsizetype k = 0; !subscribed.isEmpty() && k + 1 < sig.size(); ++k) {
-            if (sig.at(k).kind != Kind::Identifier || sig.at(k + 1).kind != Kind::Identifier)
-                continue;
-            const QString a = folded(sig.at(k).text(s.text));
-            const QString b = folded(sig.at(k + 1).text(s.text));
-            if ((a == QLatin1String("rename") && b == QLatin1String("to"))
-                || (a == QLatin1String("set") && b == QLatin1String("schema")))
-                return Error(ErrorKind::Data,
-                             QStringLiteral("line %1 of the script (%2) renames or moves %3, "
-                                            "which this node keeps under its own name: skip "
-                                            "this event here (skip-event), the node goes on "
-                                            "with its name")
-                                 .arg(s.line)
-                                 .arg(excerpt(s.text), subscribed.first()));
-        }
+        if (const ScriptTable *t = renamedTable(sig, s.text, find); t && t->subscribed())
+            return Error(ErrorKind::Data,
+                         QStringLiteral("line %1 of the script (%2) renames or moves %3, "
+                                        "which this node keeps under its own name: skip "
+                                        "this event here (skip-event), the node goes on "
+                                        "with its name")
+                             .arg(s.line)
+                             .arg(excerpt(s.text), quoteNameIfNeeded(t->sourceSchema)
+                                                       + QLatin1Char('.')
+                                                       + quoteNameIfNeeded(t->sourceName)));
         RewrittenStatement r;
         r.line = s.line;
         r.original = s.text;

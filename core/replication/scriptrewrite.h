@@ -16,7 +16,11 @@ struct ScriptStatement
 
 // The statements of a script, split at top-level `;` by the SQL tokenizer
 // (a `;` in a string, a quoted name, a dollar quote or a comment does not
-// end one); statements that are only space or comments are left out.
+// end one, nor one inside parentheses or a BEGIN ATOMIC ... END body);
+// statements that are only space or comments are left out. A statement the
+// script's one transaction cannot hold (transaction control, session-level
+// SET, SET ROLE, RESET, DISCARD, VACUUM, ... CONCURRENTLY, ...) is an error
+// naming its line and why (execute, DESIGN §4 "Scripts through the queue").
 Result<QList<ScriptStatement>> splitScript(const QString &script);
 
 // A table the provider replicates, and where this node keeps it (the
@@ -46,8 +50,11 @@ struct RewrittenStatement
 // does not subscribe is skipped; a statement that names no replicated table
 // runs as written. Whatever cannot be mapped with certainty (subscribed and
 // unsubscribed tables together, a three-part name, a replicated table's
-// name unqualified, a subscribed table renamed or moved) is an error naming
-// the statement's line: never a guess.
+// name unqualified, a replicated schema after SCHEMA, a string naming a
+// replicated schema.table the node keeps elsewhere, a column qualified by a
+// renamed table's bare name, a subscribed table renamed or moved, what
+// splitScript() refuses) is an error naming the statement's line and what
+// to do on the node: never a guess.
 Result<QList<RewrittenStatement>> rewriteScript(const QString &script,
                                                 const QList<ScriptTable> &replicated);
 

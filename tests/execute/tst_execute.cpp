@@ -290,7 +290,8 @@ void TestExecute::refusedOnALeaf()
 }
 
 // A statement that fails on the root: the file and its line are named, the
-// statements before it are rolled back, nothing is queued.
+// statements before it are rolled back, nothing is queued. A statement a
+// script cannot hold (COMMIT) is refused before any runs.
 void TestExecute::failingFileQueuesNothing()
 {
     CascadeFixture &f = *m_f;
@@ -312,6 +313,26 @@ void TestExecute::failingFileQueuesNothing()
     QVERIFY_RESULT(after);
     QCOMPARE(*after, *before);
     auto made = f.value(f.rootDb(), QStringLiteral("SELECT to_regclass('public.made') IS NULL"));
+    QVERIFY_RESULT(made);
+    QCOMPARE(*made, QStringLiteral("t"));
+
+    // A COMMIT would end the script's transaction half-way (the rest would
+    // run in autocommit): refused before anything runs.
+    const QString commit = script(QStringLiteral("commit.sql"),
+                                  QStringLiteral("CREATE TABLE public.made (a int);\nCOMMIT;\n"
+                                                 "ALTER TABLE digoal_01.user_info ADD c9 int;\n"));
+    const FerryRun refused = f.ferry({f.rootIni(), QStringLiteral("execute"), commit});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.startsWith(QStringLiteral("ferry: commit.sql: line 2 (COMMIT): COMMIT "
+                                                   "would end the script's transaction")),
+             qPrintable(refused.err));
+    QVERIFY2(refused.err.contains(QStringLiteral("nothing was run nor queued")),
+             qPrintable(refused.err));
+    QCOMPARE(refused.err.count(QLatin1Char('\n')), 1);
+    auto afterCommit = f.value(f.rootDb(), countSql);
+    QVERIFY_RESULT(afterCommit);
+    QCOMPARE(*afterCommit, *before);
+    made = f.value(f.rootDb(), QStringLiteral("SELECT to_regclass('public.made') IS NULL"));
     QVERIFY_RESULT(made);
     QCOMPARE(*made, QStringLiteral("t"));
 
