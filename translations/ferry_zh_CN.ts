@@ -878,6 +878,43 @@
     </message>
 </context>
 <context>
+    <name>ferry::gui::EditEventDialog</name>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%2 上的 %1</translation>
+    </message>
+    <message>
+        <source> · key %1</source>
+        <translation> · 键 %1</translation>
+    </message>
+    <message>
+        <source>Row: %1</source>
+        <translation>行：%1</translation>
+    </message>
+    <message>
+        <source>Edit and Apply Event %1 on %2</source>
+        <translation>在 %2 上编辑并应用事件 %1</translation>
+    </message>
+    <message>
+        <source>Event %1 on node %2</source>
+        <translation>节点 %2 上的事件 %1</translation>
+    </message>
+    <message>
+        <source>The SQL below runs on node %1 in place of this event, in the same transaction as the rest of its batch. It starts as the statements Ferry runs for the event; change it as the node needs. If it fails, the node stops at this event again.</source>
+        <translation>下面的 SQL 将在节点 %1 上代替此事件运行，与其批次中的其余部分处于同一事务中。其初始内容是 Ferry 为该事件运行的语句；请根据节点的需要进行修改。如果运行失败，节点会再次停在此事件处。</translation>
+    </message>
+    <message>
+        <source>-- Ferry runs no row statement for this event (%1): write the SQL to apply in its place.
+</source>
+        <translation>-- Ferry 不会为此事件（%1）运行行语句：请编写要代替它应用的 SQL。
+</translation>
+    </message>
+    <message>
+        <source>&amp;Apply in Its Place…</source>
+        <translation>代替该事件应用(&amp;A)…</translation>
+    </message>
+</context>
+<context>
     <name>ferry::gui::EmptyStateWidget</name>
     <message>
         <source>Welcome to Ferry</source>
@@ -1051,6 +1088,413 @@
     <message>
         <source>No node&apos;s log could be read: %1</source>
         <translation>没有任何节点的错误日志能够读取：%1</translation>
+    </message>
+    <message>
+        <source>Retry Now ends its wait; Skip Event leaves this event out on %1; Edit and Apply runs your SQL in its place.</source>
+        <translation>“立即重试”会结束其等待；“跳过事件”会在 %1 上略过此事件；“编辑并应用”会运行您的 SQL 来代替它。</translation>
+    </message>
+    <message>
+        <source>This error was %1.</source>
+        <translation>此错误的处理情况：%1。</translation>
+    </message>
+    <message>
+        <source>The worker got past this error by itself at %1.</source>
+        <translation>工作进程已于 %1 自行从此错误中恢复。</translation>
+    </message>
+    <message>
+        <source>the cascade&apos;s status no longer names node %1: press Refresh</source>
+        <translation>级联的状态中已不再列出节点 %1：请点击“刷新”</translation>
+    </message>
+    <message>
+        <source>Cannot reach node %1: %2</source>
+        <translation>无法连接节点 %1：%2</translation>
+    </message>
+    <message>
+        <source>Reading event %1 from the queue…</source>
+        <translation>正在从队列读取事件 %1…</translation>
+    </message>
+    <message>
+        <source>Asking node %1…</source>
+        <translation>正在询问节点 %1…</translation>
+    </message>
+    <message>
+        <source>Node %1: %2</source>
+        <translation>节点 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%2 上的 %1</translation>
+    </message>
+    <message>
+        <source> · key %1</source>
+        <translation> · 键 %1</translation>
+    </message>
+    <message>
+        <source>No worker runs for node %1: start it and it goes on from there.</source>
+        <translation>节点 %1 没有正在运行的工作进程：启动后，它会从此处继续。</translation>
+    </message>
+    <message>
+        <source>Asked the worker of node %1 to try again now.</source>
+        <translation>已请求节点 %1 的工作进程立即重试。</translation>
+    </message>
+    <message>
+        <source>No worker runs for node %1: start it.</source>
+        <translation>节点 %1 没有正在运行的工作进程：请启动它。</translation>
+    </message>
+    <message>
+        <source>Skipped event %1 (%2) on node %3.</source>
+        <translation>已在节点 %3 上跳过事件 %1（%2）。</translation>
+    </message>
+    <message>
+        <source>Event %1 (%2) on node %3 is replaced by your SQL.</source>
+        <translation>节点 %3 上的事件 %1（%2）已由您的 SQL 代替。</translation>
+    </message>
+    <message>
+        <source>Skip Event</source>
+        <translation>跳过事件</translation>
+    </message>
+    <message>
+        <source>Skip event %1 on node %2?</source>
+        <translation>要在节点 %2 上跳过事件 %1 吗？</translation>
+    </message>
+    <message>
+        <source>This change will not be applied on node %1. The rest of its batch and the events after it are applied; the root and the other nodes keep the change.</source>
+        <translation>此变更将不会应用到节点 %1。其批次中的其余部分及之后的事件仍会应用；根节点和其他节点保留此变更。</translation>
+    </message>
+    <message>
+        <source>&amp;Skip Event</source>
+        <translation>跳过事件(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Nothing was skipped.</source>
+        <translation>未跳过任何内容。</translation>
+    </message>
+    <message>
+        <source>Nothing was applied.</source>
+        <translation>未应用任何内容。</translation>
+    </message>
+    <message>
+        <source>Edit and Apply</source>
+        <translation>编辑并应用</translation>
+    </message>
+    <message>
+        <source>Apply your SQL in place of event %1 on node %2?</source>
+        <translation>要在节点 %2 上应用您的 SQL 来代替事件 %1 吗？</translation>
+    </message>
+    <message>
+        <source>It runs instead of the event, in the same transaction as the rest of its batch; the event itself is not applied on node %1.</source>
+        <translation>它代替该事件运行，与其批次中的其余部分处于同一事务中；该事件本身不会应用到节点 %1。</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>应用(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Retr&amp;y Now</source>
+        <translation>立即重试(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Ends the worker&apos;s back-off wait: it applies the batch again now, after you fixed the cause on the node</source>
+        <translation>结束工作进程的退避等待：在您解决了节点上的问题后，让它立即重新应用该批次</translation>
+    </message>
+    <message>
+        <source>S&amp;kip Event</source>
+        <translation>跳过事件(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Leaves this one event out on this node, after showing it and asking; the rest of its batch is applied</source>
+        <translation>先显示此事件并征得确认，然后在此节点上略过这一个事件；其批次中的其余部分仍会应用</translation>
+    </message>
+    <message>
+        <source>E&amp;dit and Apply…</source>
+        <translation>编辑并应用(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Runs SQL you edit in place of this event, in the same transaction as the rest of its batch; starts from the SQL Ferry runs for it</source>
+        <translation>运行您编辑的 SQL 来代替此事件，与其批次中的其余部分处于同一事务中；初始内容为 Ferry 为该事件运行的 SQL</translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::ExecuteView</name>
+    <message>
+        <source>Scripts run on the root: this config&apos;s node %1 is a %2; open the root&apos;s config and run the script there.</source>
+        <translation>脚本需在根节点上运行：此配置的节点 %1 是 %2 节点；请打开根节点的配置并在那里运行脚本。</translation>
+    </message>
+    <message>
+        <source>File &amp;name:</source>
+        <translation>文件名(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>The name the root records the script under; the same name and content again needs Run Again</source>
+        <translation>根节点记录该脚本时使用的名称；再次运行名称和内容都相同的脚本需要使用“再次运行”</translation>
+    </message>
+    <message>
+        <source>add_column.sql</source>
+        <translation>add_column.sql</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open a SQL script from a file</source>
+        <translation>从文件打开 SQL 脚本</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save the script to its file</source>
+        <translation>将脚本保存到其文件</translation>
+    </message>
+    <message>
+        <source>Save &amp;As…</source>
+        <translation>另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save the script to another file</source>
+        <translation>将脚本保存到另一个文件</translation>
+    </message>
+    <message>
+        <source>S&amp;QL script:</source>
+        <translation>SQL 脚本(&amp;Q)：</translation>
+    </message>
+    <message>
+        <source>The statements to run on the root and then, rewritten to each node&apos;s names, on every node</source>
+        <translation>要先在根节点上运行、然后按各节点的名称改写后在每个节点上运行的语句</translation>
+    </message>
+    <message>
+        <source>&amp;Preview</source>
+        <translation>预览(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Show per node the statements as they will run there; nothing is run</source>
+        <translation>按节点显示将在该节点上运行的语句；不会运行任何内容</translation>
+    </message>
+    <message>
+        <source>Run on the &amp;Root…</source>
+        <translation>在根节点上运行(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Run the script on the root and queue it for every node, after asking</source>
+        <translation>确认后在根节点上运行脚本，并将其排入队列供每个节点运行</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Statement or message</source>
+        <translation>语句或消息</translation>
+    </message>
+    <message>
+        <source>Per node: the statements as they will run there, or how far the script got</source>
+        <translation>按节点显示：将在该节点上运行的语句，或脚本的执行进度</translation>
+    </message>
+    <message>
+        <source>What the page did last</source>
+        <translation>此页面最近执行的操作</translation>
+    </message>
+    <message>
+        <source>Open a SQL file or write the script, then Preview to see how each node will run it.</source>
+        <translation>打开 SQL 文件或编写脚本，然后点击“预览”查看每个节点将如何运行它。</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>Opened %1.</source>
+        <translation>已打开 %1。</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot save %1: %2; choose another file with Save As.</source>
+        <translation>无法保存 %1：%2；请使用“另存为”选择其他文件。</translation>
+    </message>
+    <message>
+        <source>Open SQL Script</source>
+        <translation>打开 SQL 脚本</translation>
+    </message>
+    <message>
+        <source>SQL scripts (*.sql);;All files (*)</source>
+        <translation>SQL 脚本 (*.sql);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Save SQL Script</source>
+        <translation>保存 SQL 脚本</translation>
+    </message>
+    <message>
+        <source>Reading every node&apos;s tables…</source>
+        <translation>正在读取所有节点的表…</translation>
+    </message>
+    <message>
+        <source>Cannot preview: %1</source>
+        <translation>无法预览：%1</translation>
+    </message>
+    <message>
+        <source>root</source>
+        <translation>根节点</translation>
+    </message>
+    <message numerus="yes">
+        <source>runs %n statement(s) as written first</source>
+        <translation>
+            <numerusform>首先按原样运行 %n 条语句</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>line %1</source>
+        <translation>第 %1 行</translation>
+    </message>
+    <message>
+        <source>runs</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>无法连接</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message numerus="yes">
+        <source>runs %1 of %n statement(s)</source>
+        <translation>
+            <numerusform>运行 %1 条语句（共 %n 条）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Preview of %1 on %n node(s): nothing was run.</source>
+        <translation>
+            <numerusform>%1 在 %n 个节点上的预览：未运行任何内容。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Preview of %1: %n node(s) cannot run it as it is (in red).</source>
+        <translation>
+            <numerusform>%1 的预览：有 %n 个节点无法按原样运行它（红色显示）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Run Script Again</source>
+        <translation>再次运行脚本</translation>
+    </message>
+    <message>
+        <source>%1.</source>
+        <translation>%1。</translation>
+    </message>
+    <message>
+        <source>Run it on the root and on every node once more?</source>
+        <translation>要在根节点和每个节点上再运行一次吗？</translation>
+    </message>
+    <message>
+        <source>Run &amp;Again (--force)</source>
+        <translation>再次运行（--force）(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Run Script on the Root</source>
+        <translation>在根节点上运行脚本</translation>
+    </message>
+    <message>
+        <source>Run %1 on the root and queue it for every node?</source>
+        <translation>要在根节点上运行 %1 并将其排入队列供每个节点运行吗？</translation>
+    </message>
+    <message>
+        <source>The root runs it now in one transaction; each node runs it, rewritten to its names, when its worker reaches it. Use Preview to see how first.</source>
+        <translation>根节点会立即在一个事务中运行它；每个节点会在其工作进程处理到它时，按该节点的名称改写后运行。请先使用“预览”查看具体情况。</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Running %1 on the root…</source>
+        <translation>正在根节点上运行 %1…</translation>
+    </message>
+    <message>
+        <source>%1; run it again only if it is meant to run twice.</source>
+        <translation>%1；仅当该脚本本就应运行两次时才再次运行它。</translation>
+    </message>
+    <message>
+        <source>The root did not run the script: %1</source>
+        <translation>根节点未运行该脚本：%1</translation>
+    </message>
+    <message>
+        <source>Cannot read the nodes&apos; progress: %1</source>
+        <translation>无法读取各节点的进度：%1</translation>
+    </message>
+    <message>
+        <source>%1 stopped at the script: %2. Retry, skip or replace it there from the Errors page.</source>
+        <translation>%1 在该脚本处停止：%2。请在“错误”页面上对该节点重试、跳过或替换它。</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>applied</source>
+        <translation>已应用</translation>
+    </message>
+    <message>
+        <source>replaced</source>
+        <translation>已替换</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>ran %1 and queued it as event %2</source>
+        <translation>已运行 %1，并将其作为事件 %2 排入队列</translation>
+    </message>
+    <message>
+        <source>at %1: %2 statement(s) run, %3 skipped on this node</source>
+        <translation>于 %1：在此节点上运行了 %2 条语句，跳过了 %3 条</translation>
+    </message>
+    <message>
+        <source>at %1: skipped on this node by an operator (skip-event)</source>
+        <translation>于 %1：已由操作员在此节点上跳过（skip-event）</translation>
+    </message>
+    <message>
+        <source>at %1: other SQL ran on this node in its place (replace-event)</source>
+        <translation>于 %1：已在此节点上改为运行其他 SQL（replace-event）</translation>
+    </message>
+    <message>
+        <source>its worker has not reached the script yet</source>
+        <translation>其工作进程尚未处理到该脚本</translation>
+    </message>
+    <message>
+        <source>The root ran %1 (event %2); reading the nodes…</source>
+        <translation>根节点已运行 %1（事件 %2）；正在读取各节点…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (event %2): %3 of %n node(s) done, %4 failed; checking every second.</source>
+        <translation>
+            <numerusform>%1（事件 %2）：%n 个节点中已完成 %3 个，失败 %4 个；每秒检查一次。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (event %2): %3 of %n node(s) done, %4 failed.</source>
+        <translation>
+            <numerusform>%1（事件 %2）：%n 个节点中已完成 %3 个，失败 %4 个。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1363,6 +1807,10 @@
     <message>
         <source>Compare</source>
         <translation>比较</translation>
+    </message>
+    <message>
+        <source>Execute</source>
+        <translation>执行</translation>
     </message>
 </context>
 <context>
