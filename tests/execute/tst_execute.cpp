@@ -30,6 +30,7 @@ private slots:
     void dryRunAndSkippedWhereNotSubscribed();
     void droppedTableThroughExecute();
     void scriptThatAlsoChangesRows();
+    void tableRenamedOnRootBeforeNodesApply();
     void failingStatementStopsThatNodeOnly();
     void unsureNameStopsTheNode();
     void cleanupTestCase();
@@ -446,6 +447,43 @@ void TestExecute::scriptThatAlsoChangesRows()
         const FerryRun cmp = f.ferry({f.leafIni(node), QStringLiteral("compare")});
         QVERIFY2(cmp.exitCode == 0, qPrintable(cmp.out + cmp.err));
     }
+}
+
+// The root renames a table after a script about it ran there, before the
+// (paused) nodes applied the script: they know the table by its id, so the
+// script still reaches their tables, and the rows carrying the new column
+// apply after it; compare is ok.
+void TestExecute::tableRenamedOnRootBeforeNodesApply()
+{
+    CascadeFixture &f = *m_f;
+    for (const QString &node : {kLeaf, kDst2})
+        QVERIFY_RESULT(f.ferryOk({f.leafIni(node), QStringLiteral("pause")}));
+    const QString file = script(QStringLiteral("c6.sql"),
+                                QStringLiteral("ALTER TABLE digoal_01.user_session ADD COLUMN c6 "
+                                               "int;"));
+    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("execute"), file}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("ALTER TABLE digoal_01.user_session RENAME "
+                                                     "TO user_session_r"),
+                                      QStringLiteral("UPDATE digoal_01.user_session_r SET c6 = "
+                                                     "userid WHERE userid < 10"),
+                                      QStringLiteral("SELECT ferry.ticker('q', true)")}));
+    for (const QString &node : {kLeaf, kDst2})
+        QVERIFY_RESULT(f.ferryOk({f.leafIni(node), QStringLiteral("resume")}));
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    QVERIFY_RESULT(f.waitSynced(kDst2));
+    for (const auto &[node, table] :
+         {std::pair{kLeaf, QStringLiteral("digoal_01.user_session")},
+          std::pair{kDst2, QStringLiteral("digoal_02.user_session1")}}) {
+        auto has = leafValue(node, QStringLiteral("SELECT count(*) FROM pg_attribute WHERE "
+                                                  "attrelid = '%1'::regclass AND attname = 'c6'")
+                                       .arg(table));
+        QVERIFY_RESULT(has);
+        QCOMPARE(*has, QStringLiteral("1"));
+        const FerryRun cmp = f.ferry({f.leafIni(node), QStringLiteral("compare")});
+        QVERIFY2(cmp.exitCode == 0, qPrintable(cmp.out + cmp.err));
+    }
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("ALTER TABLE digoal_01.user_session_r "
+                                                     "RENAME TO user_session")}));
 }
 
 // A statement that fails on one node (its table there has the column
