@@ -99,7 +99,7 @@ Result<void> Applier::applyScript(const Batch &batch,
         if (m != tables.cend()) {
             t.destSchema = m->targetSchema;
             t.destName = m->targetName;
-            if (m->inCopy || m->holdEvents)
+            if (m->holdEvents)
                 inCopy.append(displayTableName(m_node, m->targetSchema, m->targetName));
         }
         replicated.append(t);
@@ -110,8 +110,10 @@ Result<void> Applier::applyScript(const Batch &batch,
     bool runsHere = false;
     for (const RewrittenStatement &s : std::as_const(*statements))
         runsHere = runsHere || !s.skipped();
-    // A table in its copy holds events from before the script until the
-    // copy ends: the script waits for the copy (the batch is tried again).
+    // A table whose copy runs now holds events from before the script
+    // until the copy ends: the script waits for the copy (the batch is
+    // tried again). One waiting for its copy (or its retry) takes the
+    // script now: the copy that comes needs the table as the root has it.
     if (runsHere && !inCopy.isEmpty())
         return Error(ErrorKind::Retry, QStringLiteral("%1 waits for the copy of %2 to end")
                                            .arg(what, inCopy.join(QStringLiteral(", "))));

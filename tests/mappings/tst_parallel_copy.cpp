@@ -59,6 +59,7 @@ private slots:
     void copiesRunBesideBatchesAndReloadTakesTheNewCount();
     void failedCopyHoldsUpNoOther();
     void heldEventsTheCopySawAreDropped();
+    void scriptWaitsForTheCopy();
     void cleanupTestCase();
 
 private:
@@ -116,9 +117,10 @@ void TestParallelCopy::initTestCase()
     QStringList leafDdl = {QStringLiteral(
         "CREATE FUNCTION public.hold_copy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM "
         "pg_catalog.pg_advisory_xact_lock_shared(4242); RETURN NEW; END $$")};
-    for (const QString &name : {QStringLiteral("okt"), QStringLiteral("p1"), QStringLiteral("p2"),
-                                QStringLiteral("p3"), QStringLiteral("p4"), QStringLiteral("p5"),
-                                QStringLiteral("p6"), QStringLiteral("bad")}) {
+    for (const QString &name :
+         {QStringLiteral("okt"), QStringLiteral("p1"), QStringLiteral("p2"), QStringLiteral("p3"),
+          QStringLiteral("p4"), QStringLiteral("p5"), QStringLiteral("p6"), QStringLiteral("p7"),
+          QStringLiteral("bad")}) {
         rootDdl.append(tableDdl(name));
         rootDdl.append(
             QStringLiteral("INSERT INTO public.%1 SELECT g, g, 0 FROM generate_series(1, 200) g")
@@ -278,6 +280,45 @@ void TestParallelCopy::heldEventsTheCopySawAreDropped()
     auto v = f.value(f.leafAdminDb(), QStringLiteral("SELECT v FROM public.p6 WHERE id = 1"));
     QVERIFY_RESULT(v);
     QCOMPARE(*v, QStringLiteral("-2"));
+}
+
+// A script (execute) about a table whose copy runs: the copy reads the
+// root's table under a lock that blocks rewrites (R2), so the script's
+// ALTER waits on the root, at most lock_timeout (10 s), and is refused
+// there with nothing run nor queued; once the copy ended it runs, and the
+// change held for the table during the copy reaches the node before the
+// rename.
+void TestParallelCopy::scriptWaitsForTheCopy()
+{
+    CascadeFixture &f = *m_f;
+    QVERIFY_RESULT(m_holder->exec(QStringLiteral("SELECT pg_advisory_lock(4242)")));
+    QVERIFY_RESULT(
+        f.ferryOk({f.leafIni(), QStringLiteral("add-table"), QStringLiteral("public.p7")}));
+    QVERIFY_RESULT(
+        f.waitFor(f.leafAdminDb(), QStringLiteral("SELECT (%1) = 1").arg(kCopiesWaiting)));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("UPDATE public.p7 SET n = 77 WHERE id = 1"),
+                                      QStringLiteral("SELECT ferry.ticker('q', true)")}));
+    const QString file = f.folder() + QStringLiteral("/rename.sql");
+    QVERIFY(writeText(file, QStringLiteral("ALTER TABLE public.p7 RENAME COLUMN n TO n2;\n")));
+    const FerryRun busy = f.ferry({f.rootIni(), QStringLiteral("execute"), file});
+    QCOMPARE(busy.exitCode, 1);
+    QVERIFY2(busy.err.contains(QStringLiteral("nothing was run nor queued"))
+                 && busy.err.contains(QStringLiteral("busy on the root")),
+             qPrintable(busy.err));
+    QVERIFY_RESULT(m_holder->exec(QStringLiteral("SELECT pg_advisory_unlock(4242)")));
+    QVERIFY_RESULT(f.waitSynced());
+    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("execute"), file}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("UPDATE public.p7 SET n2 = 88 WHERE id = 2"),
+                                      QStringLiteral("SELECT ferry.ticker('q', true)")}));
+    QVERIFY_RESULT(f.waitSynced());
+    auto rows = f.value(f.leafAdminDb(), QStringLiteral("SELECT string_agg(id || '=' || n2, ',' "
+                                                        "ORDER BY id) FROM public.p7 WHERE id "
+                                                        "IN (1, 2)"));
+    QVERIFY_RESULT(rows);
+    QCOMPARE(*rows, QStringLiteral("1=77,2=88"));
+    auto diff = f.compare(QStringLiteral("public.p7"));
+    QVERIFY_RESULT(diff);
+    QVERIFY2(diff->isEmpty(), qPrintable(*diff));
 }
 
 void TestParallelCopy::cleanupTestCase()
