@@ -614,8 +614,7 @@ Result<void> NodeWorker::startCopies(const QList<NodeTable> &tables)
     }
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     const auto due = [&](const NodeTable *t) {
-        return !m_copies->isRunning(t->sourceTableId)
-               && m_copyRetryAtMs.value(t->sourceTableId) <= nowMs;
+        return copyDue(*t, nowMs);
     };
     bool anyDue = false;
     for (const NodeTable *t : std::as_const(waiting))
@@ -670,6 +669,12 @@ Result<void> NodeWorker::startCopies(const QList<NodeTable> &tables)
     return {};
 }
 
+bool NodeWorker::copyDue(const NodeTable &table, qint64 nowMs) const
+{
+    return !m_copies->isRunning(table.sourceTableId)
+           && m_copyRetryAtMs.value(table.sourceTableId) <= nowMs;
+}
+
 void NodeWorker::tickAfterCopies(Connection &provider, const QList<NodeTable> &tables)
 {
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
@@ -678,9 +683,7 @@ void NodeWorker::tickAfterCopies(Connection &provider, const QList<NodeTable> &t
     for (const NodeTable &t : tables) {
         const bool inCopy = t.mergeState == QLatin1String("in-copy") && t.sourceTableId != 0;
         anyInCopy = anyInCopy || inCopy;
-        moreToStart = moreToStart
-                      || (inCopy && !m_copies->isRunning(t.sourceTableId)
-                          && m_copyRetryAtMs.value(t.sourceTableId) <= nowMs);
+        moreToStart = moreToStart || (inCopy && copyDue(t, nowMs));
     }
     // No copy to come: the sessions the copies left go (they would hold
     // connection slots on both servers for as long as the worker runs).

@@ -110,6 +110,8 @@ private:
     // every node_table row of the queue).
     void tickAfterCopies(Connection &provider, const QList<NodeTable> &tables);
     void backOffCopy(int sourceTableId, qint64 minimumMs = 0);
+    // An in-copy table whose copy is not running and whose back-off ended.
+    bool copyDue(const NodeTable &table, qint64 nowMs) const;
     // The back-off after a failed round: `ms`, or less when the operator
     // asks for a retry now (a NOTIFY on the node). True when asked.
     bool waitForRetry(int ms, const std::atomic_bool &stop);

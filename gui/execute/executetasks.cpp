@@ -4,6 +4,8 @@
 
 #include <QCoreApplication>
 
+#include <optional>
+
 namespace ferry::gui {
 
 namespace {
@@ -22,22 +24,33 @@ QString notRoot(Connection &db, const QString &queue)
         .arg((*node)->name, nodeTypeName((*node)->type));
 }
 
+// The config's root, or nothing with the reply saying why (a node that is
+// not the root: `notRoot` set).
+template<typename Reply>
+std::optional<Connection> openRoot(const JobConfig &config, Reply &reply)
+{
+    auto root = Connection::open(config.db());
+    if (!root) {
+        reply.error = root.error().toString();
+        return std::nullopt;
+    }
+    if (const QString problem = notRoot(*root, config.queueName()); !problem.isEmpty()) {
+        reply.error = problem;
+        reply.notRoot = true;
+        return std::nullopt;
+    }
+    return std::move(*root);
+}
+
 } // namespace
 
 ExecutePlanReply readScriptPlan(const JobConfig &config, const ScriptFile &file)
 {
     const ConnectGate::Scope gated;
     ExecutePlanReply reply;
-    auto root = Connection::open(config.db());
-    if (!root) {
-        reply.error = root.error().toString();
+    auto root = openRoot(config, reply);
+    if (!root)
         return reply;
-    }
-    if (const QString problem = notRoot(*root, config.queueName()); !problem.isEmpty()) {
-        reply.error = problem;
-        reply.notRoot = true;
-        return reply;
-    }
     auto plan = planScript(*root, config.queueName(), file);
     if (!plan) {
         reply.error = plan.error().toString();
@@ -52,16 +65,9 @@ ExecuteRunReply runScriptOnRoot(const JobConfig &config, const ScriptFile &file,
 {
     const ConnectGate::Scope gated;
     ExecuteRunReply reply;
-    auto root = Connection::open(config.db());
-    if (!root) {
-        reply.error = root.error().toString();
+    auto root = openRoot(config, reply);
+    if (!root)
         return reply;
-    }
-    if (const QString problem = notRoot(*root, config.queueName()); !problem.isEmpty()) {
-        reply.error = problem;
-        reply.notRoot = true;
-        return reply;
-    }
     auto done = executeScript(*root, config.queueName(), file, force);
     if (done) {
         reply.ok = true;
