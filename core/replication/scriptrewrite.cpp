@@ -385,6 +385,41 @@ QString refusal(const ScriptStatement &s)
                               "it (SET LOCAL ends with the script)")
             .arg(first.toUpper());
 
+    // What outlives the transaction in the session that applies later batches.
+    if ((first == QLatin1String("prepare") && second != QLatin1String("transaction"))
+        || first == QLatin1String("deallocate"))
+        return QStringLiteral("%1 keeps a prepared statement in the session that applies later "
+                              "batches: remove it, or run the statement itself")
+            .arg(first.toUpper());
+    if (first == QLatin1String("listen") || first == QLatin1String("unlisten")
+        || first == QLatin1String("load"))
+        return QStringLiteral("%1 changes the session that runs after the script too: remove it")
+            .arg(first.toUpper());
+    if (first == QLatin1String("declare")) {
+        for (qsizetype i = 2; i + 1 < sig.size(); ++i)
+            if (w(i) == QLatin1String("with") && w(i + 1) == QLatin1String("hold"))
+                return QStringLiteral("DECLARE ... WITH HOLD keeps its cursor open after the "
+                                      "script: declare it without HOLD");
+    }
+    if (first == QLatin1String("create")) {
+        qsizetype k = 1;
+        if (w(k) == QLatin1String("or") && w(k + 1) == QLatin1String("replace"))
+            k += 2;
+        if (w(k) == QLatin1String("global") || w(k) == QLatin1String("local"))
+            ++k;
+        if (w(k) == QLatin1String("temp") || w(k) == QLatin1String("temporary")) {
+            bool dropped = false;
+            for (qsizetype i = k + 1; i + 2 < sig.size(); ++i)
+                dropped = dropped
+                          || (w(i) == QLatin1String("on") && w(i + 1) == QLatin1String("commit")
+                              && w(i + 2) == QLatin1String("drop"));
+            if (!dropped)
+                return QStringLiteral("a temporary object would stay in the session that "
+                                      "applies later batches: add ON COMMIT DROP, or use a "
+                                      "regular table the script drops");
+        }
+    }
+
     // What the server refuses inside a transaction block.
     QString outside;
     bool concurrently = false;

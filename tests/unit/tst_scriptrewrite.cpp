@@ -147,6 +147,22 @@ void TestScriptRewrite::refused_data()
     QTest::newRow("RESET") << QStringLiteral("RESET search_path") << reset;
     QTest::newRow("RESET ROLE") << QStringLiteral("RESET ROLE") << reset;
     QTest::newRow("DISCARD") << QStringLiteral("DISCARD ALL") << reset;
+    const QString prepared = QStringLiteral("keeps a prepared statement in the session");
+    const QString temporary = QStringLiteral("a temporary object would stay in the session");
+    QTest::newRow("PREPARE") << QStringLiteral("PREPARE p AS SELECT 1") << prepared;
+    QTest::newRow("DEALLOCATE") << QStringLiteral("DEALLOCATE ALL") << prepared;
+    QTest::newRow("LISTEN") << QStringLiteral("LISTEN chan") << reset;
+    QTest::newRow("UNLISTEN") << QStringLiteral("UNLISTEN *") << reset;
+    QTest::newRow("LOAD") << QStringLiteral("LOAD 'auto_explain'") << reset;
+    QTest::newRow("DECLARE WITH HOLD")
+        << QStringLiteral("DECLARE c CURSOR WITH HOLD FOR SELECT 1") << QStringLiteral("WITH HOLD");
+    QTest::newRow("CREATE TEMP TABLE")
+        << QStringLiteral("CREATE TEMP TABLE t (a int)") << temporary;
+    QTest::newRow("CREATE GLOBAL TEMPORARY TABLE")
+        << QStringLiteral("create global temporary table t (a int) on commit delete rows")
+        << temporary;
+    QTest::newRow("CREATE OR REPLACE TEMP VIEW")
+        << QStringLiteral("CREATE OR REPLACE TEMP VIEW v AS SELECT 1") << temporary;
     QTest::newRow("VACUUM") << QStringLiteral("VACUUM (ANALYZE) x.t") << outside;
     QTest::newRow("CREATE DATABASE") << QStringLiteral("CREATE DATABASE d") << outside;
     QTest::newRow("DROP DATABASE") << QStringLiteral("DROP DATABASE IF EXISTS d") << outside;
@@ -198,6 +214,8 @@ void TestScriptRewrite::allowed()
         QStringLiteral("set local statement_timeout = 0"),
         QStringLiteral("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"),
         QStringLiteral("SET CONSTRAINTS ALL DEFERRED"),
+        QStringLiteral("CREATE TEMP TABLE scratch (a int) ON COMMIT DROP"),
+        QStringLiteral("DECLARE c CURSOR FOR SELECT 1"),
         QStringLiteral("CLUSTER x.t USING i"),
         QStringLiteral("CLUSTER VERBOSE x.t"),
         QStringLiteral("CREATE INDEX i ON x.t (a)"),
