@@ -12,6 +12,22 @@
 
 namespace ferry {
 
+namespace {
+
+// The record of applied scripts is Ferry's own table: an apply role that is
+// not its owner needs the grant, which the error names.
+Error recordError(Error error, const QString &what)
+{
+    if (error.sqlState() != QLatin1String("42501"))
+        return std::move(error.withContext(what));
+    return std::move(error.withContext(
+        QStringLiteral("%1: GRANT SELECT, INSERT ON ferry.applied_script TO the role of this "
+                       "node's db setting, then run retry")
+            .arg(what)));
+}
+
+} // namespace
+
 QList<Applier::Segment> Applier::cutAtScripts(const QList<Segment> &cuts,
                                               const QList<qint64> &scripts)
 {
@@ -60,7 +76,7 @@ Result<void> Applier::applyScript(const Batch &batch,
                                            "OPERATOR(pg_catalog.=) $2"),
                             {m_queue, eventId});
     if (!done)
-        return done.error();
+        return recordError(done.error(), what);
     if (done->rowCount() > 0) {
         m_failedEvent.reset();
         return {};
@@ -153,7 +169,7 @@ Result<void> Applier::applyScript(const Batch &batch,
                            "statements_run, statements_skipped) VALUES ($1, $2, $3, $4, $5, $6)"),
             {m_queue, eventId, name, sha, run, skipped});
         !r)
-        return r.error();
+        return recordError(r.error(), what);
     result.scripts.append(
         QStringLiteral("script %1 (event %2) applied: %3 statements run, %4 "
                        "skipped")

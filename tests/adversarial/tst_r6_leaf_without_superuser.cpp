@@ -8,6 +8,7 @@
 #include "cascadefixture.h"
 #include "testutil.h"
 
+#include <QFile>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -404,6 +405,66 @@ private slots:
         QVERIFY_RESULT(f.stopWorker(f.leafIni()));
         QVERIFY_RESULT(f.startWorker(f.leafIni()));
         QVERIFY_RESULT(syncedAndEqual(f, {QStringLiteral("public.rls")}));
+    }
+
+    // A script through the queue (execute) applies on a leaf whose role is
+    // not superuser: the role owns its tables and Ferry's record of applied
+    // scripts. Without INSERT on that record the node stops at the script,
+    // naming the GRANT; after it, retry applies the script once.
+    void scriptAppliesOnLeafWithoutSuperuser()
+    {
+        CascadeFixture f(plainLeafRole());
+        const QString ddl = QStringLiteral("CREATE TABLE public.s (id int PRIMARY KEY, v text)");
+        QVERIFY_RESULT(setUp(f, ddl, ddl));
+        QVERIFY_RESULT(addTables(f, f.rootIni(), {QStringLiteral("public.s")}));
+        QVERIFY_RESULT(addTables(f, f.leafIni(), {QStringLiteral("public.s")}));
+        QVERIFY_RESULT(startWorkers(f));
+        const auto script = [&](const QString &name, const QString &sql) {
+            const QString path = f.folder() + QLatin1Char('/') + name;
+            QFile file(path);
+            if (file.open(QIODevice::WriteOnly))
+                file.write(sql.toUtf8());
+            return path;
+        };
+        QVERIFY_RESULT(
+            f.ferryOk({f.rootIni(), QStringLiteral("execute"),
+                       script(QStringLiteral("a.sql"),
+                              QStringLiteral("ALTER TABLE public.s ADD COLUMN a int"))}));
+        QVERIFY_RESULT(
+            f.value(f.rootDb(), QStringLiteral("INSERT INTO public.s VALUES (1, 'x', 7)")));
+        QVERIFY_RESULT(syncedAndEqual(f, {QStringLiteral("public.s")}));
+
+        // The role takes its own right away, as a DBA's narrower grants would.
+        QVERIFY_RESULT(f.value(f.leafDb(), QStringLiteral("REVOKE INSERT ON ferry.applied_script "
+                                                          "FROM CURRENT_USER")));
+        QVERIFY_RESULT(
+            f.ferryOk({f.rootIni(), QStringLiteral("execute"),
+                       script(QStringLiteral("b.sql"),
+                              QStringLiteral("ALTER TABLE public.s ADD COLUMN b int"))}));
+        QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("SELECT ferry.ticker('q', true)")));
+        QVERIFY_RESULT(f.waitFor(f.leafAdminDb(),
+                                 QStringLiteral("SELECT coalesce(last_error LIKE '%script b.sql%"
+                                                "GRANT SELECT, INSERT ON ferry.applied_script%"
+                                                "then run retry%', false) FROM ferry.node_info"),
+                                 kSyncMs));
+        auto column
+            = f.value(f.leafAdminDb(), QStringLiteral("SELECT count(*) FROM pg_attribute "
+                                                      "WHERE attrelid = 'public.s'::regclass "
+                                                      "AND attname = 'b'"));
+        QVERIFY_RESULT(column);
+        QCOMPARE(*column, QStringLiteral("0")); // the batch was rolled back
+
+        QVERIFY_RESULT(f.value(f.leafDb(), QStringLiteral("GRANT INSERT ON ferry.applied_script TO "
+                                                          "CURRENT_USER")));
+        QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("retry")}));
+        QVERIFY_RESULT(
+            f.value(f.rootDb(), QStringLiteral("INSERT INTO public.s VALUES (2, 'y', 8, 9)")));
+        QVERIFY_RESULT(syncedAndEqual(f, {QStringLiteral("public.s")}));
+        auto applied
+            = f.value(f.leafAdminDb(), QStringLiteral("SELECT string_agg(name, ',' ORDER "
+                                                      "BY ev_id) FROM ferry.applied_script"));
+        QVERIFY_RESULT(applied);
+        QCOMPARE(*applied, QStringLiteral("a.sql,b.sql"));
     }
 };
 
