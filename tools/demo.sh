@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ferry's demo: a throwaway PostgreSQL cluster with the seed's cascade in it
-# (root digoal_01 -> leaf dst1), both workers, a modest login/logout load,
-# and the desktop manager (or `ferry status` every 5 s) watching it.
+# (root digoal_01 -> leaf dst1, and dst2 with renamed schema and tables and
+# the row condition userid < 1000), their workers, a modest login/logout
+# load, and the desktop manager (or `ferry status` every 5 s) watching it.
 #
 #   tools/demo.sh [--headless] [--seconds N]
 #
@@ -108,6 +109,7 @@ fi
 PGDATA_DIR=$DEMO_DIR/data
 ROOT_INI=$DEMO_DIR/root.ini
 LEAF_INI=$DEMO_DIR/leaf.ini
+DST2_INI=$DEMO_DIR/dst2.ini
 LOAD_PIDS=$DEMO_DIR/load.pids
 MARKER=$DEMO_DIR/.ferry-demo
 
@@ -140,7 +142,7 @@ stop_sandbox() {
         while read -r pid; do stop_pid "$pid"; done <"$LOAD_PIDS"
         rm -f "$LOAD_PIDS"
     fi
-    for ini in "$LEAF_INI" "$ROOT_INI"; do
+    for ini in "$DST2_INI" "$LEAF_INI" "$ROOT_INI"; do
         [ -f "${ini%.ini}.pid" ] || continue
         pid=$(head -n 1 "${ini%.ini}.pid" 2>/dev/null || true)
         if ours "$pid"; then
@@ -260,12 +262,14 @@ psql_do() {
 }
 ROOT_DB="host=127.0.0.1 port=$PORT user=postgres dbname=digoal_01"
 LEAF_DB="host=127.0.0.1 port=$PORT user=postgres dbname=dst1"
+DST2_DB="host=127.0.0.1 port=$PORT user=postgres dbname=dst2"
 
-# The seed's layout: both databases in one cluster; the root with the
-# 200,000 users, the leaf with the same tables, empty (its worker copies them).
+# The seed's layout: the databases in one cluster; the root with the
+# 200,000 users, the leaf dst1 with the same tables, empty (its worker copies
+# them); dst2 empty: add-table --create makes its renamed tables.
 SCHEMA=$SOURCE_DIR/bench/workload/schema.sql
-say "creating the seed's tables: digoal_01 (root, 200,000 users) and dst1 (leaf, empty)"
-psql_do -d postgres -c 'CREATE DATABASE digoal_01' -c 'CREATE DATABASE dst1'
+say "creating the seed's tables: digoal_01 (root, 200,000 users), dst1 (leaf, empty) and dst2 (empty)"
+psql_do -d postgres -c 'CREATE DATABASE digoal_01' -c 'CREATE DATABASE dst1' -c 'CREATE DATABASE dst2'
 psql_do -d digoal_01 -f "$SCHEMA"
 sed '/^INSERT/,$d' "$SCHEMA" | psql_do -d dst1
 
@@ -284,7 +288,8 @@ EOF
 }
 write_config "$ROOT_INI" src_digoal_01 "$ROOT_DB"
 write_config "$LEAF_INI" dst1_digoal_01 "$LEAF_DB"
-say "job configs: $ROOT_INI and $LEAF_INI"
+write_config "$DST2_INI" dst2_digoal_01 "$DST2_DB"
+say "job configs: $ROOT_INI, $LEAF_INI and $DST2_INI"
 
 # Runs a ferry command, its output indented under the demo's lines.
 ferry_do() {
@@ -292,9 +297,11 @@ ferry_do() {
 }
 ferry_do "$ROOT_INI" create-root digoal_01 "$ROOT_DB"
 ferry_do "$LEAF_INI" create-leaf dst1 "$LEAF_DB" --provider="$ROOT_DB"
+ferry_do "$DST2_INI" create-leaf dst2 "$DST2_DB" --provider="$ROOT_DB"
 ferry_do -d "$ROOT_INI" worker
 ferry_do -d "$LEAF_INI" worker
-say "workers running: root (also the ticker) and leaf; logs ${ROOT_INI%.ini}.log and ${LEAF_INI%.ini}.log"
+ferry_do -d "$DST2_INI" worker
+say "workers running: root (also the ticker), dst1 and dst2; logs in $DEMO_DIR/*.log"
 ferry_do "$ROOT_INI" add-table --all
 
 # The seed's login/logout transactions, 20 a second each, until stopped. The
@@ -313,7 +320,13 @@ say "load: pgbench, login.sql and logout.sql at 20 transactions/s each, on digoa
 
 # Subscribed last, under load: the leaf's tables go in-copy -> catching-up -> ok.
 ferry_do "$LEAF_INI" add-table --all
-say "the leaf copies its 4 tables, then applies the root's changes as they come"
+# dst2 as the seed has it: two tables, in another schema under other names,
+# only the users below 1000.
+for t in user_info user_session; do
+    ferry_do "$DST2_INI" add-table "digoal_01.$t" --dest-table="digoal_02.${t}1" \
+        --copy-condition='userid < 1000' --create
+done
+say "dst1 copies its 4 tables, dst2 its 2 (renamed, userid < 1000), then they apply the root's changes as they come"
 
 if [ "$SECONDS_TO_RUN" -gt 0 ]; then
     STOP_HOW="stops by itself after $SECONDS_TO_RUN s, or on Ctrl-C"
@@ -340,10 +353,20 @@ count_rows() {
         -c 'SELECT count(*) FROM digoal_01.user_login_rec' 2>/dev/null || echo '?'
 }
 
+# Logins of the users below 1000, in database $1, table $2: dst2's sum
+# follows the root's through the renamed table and the row condition.
+count_logged() {
+    "$PGBIN/psql" -X -At -h 127.0.0.1 -p "$PORT" -U postgres -d "$1" \
+        -c "SELECT coalesce(sum(login_count), 0) FROM $2 WHERE userid < 1000" 2>/dev/null || echo '?'
+}
+
 if [ "$HEADLESS" -eq 1 ]; then
     say "ready: \`ferry $LEAF_INI status\` every 5 s; $STOP_HOW"
     echo
     "$FERRY" "$LEAF_INI" tables || true
+    "$FERRY" "$DST2_INI" wait-sync --timeout=60 >/dev/null 2>&1 || say "dst2 has not caught up in 60 s"
+    say "dst2 holds $("$PGBIN/psql" -X -At -h 127.0.0.1 -p "$PORT" -U postgres -d dst2 \
+        -c 'SELECT count(*) FROM digoal_02.user_info1' 2>/dev/null || echo '?') users in digoal_02.user_info1"
     while :; do
         left=$(time_left)
         # Sleeping in the background keeps Ctrl-C and SIGTERM immediate.
@@ -355,6 +378,7 @@ if [ "$HEADLESS" -eq 1 ]; then
         echo "--- $(date +%T), $((SECONDS - START)) s ---"
         "$FERRY" "$LEAF_INI" status || true
         say "rows in digoal_01.user_login_rec: root $(count_rows digoal_01), leaf $(count_rows dst1)"
+        say "logins of the users below 1000: root $(count_logged digoal_01 digoal_01.user_session), dst2 $(count_logged dst2 digoal_02.user_session1)"
         [ "$SECONDS_TO_RUN" -gt 0 ] && [ "$(time_left)" -le 0 ] && break
     done
     exit 0

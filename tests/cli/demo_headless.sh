@@ -26,13 +26,19 @@ echo "(demo ran $((SECONDS - start)) s)"
 # The last status printed, from its '--- time ---' line on.
 last=$(awk '/^--- /{block=""} {block=block $0 "\n"} END{printf "%s", block}' "$out")
 grep -qx 'digoal_01 (root)' <<<"$last" || fail "no root node in the last status"
-grep -qx '  +--dst1 (leaf)' <<<"$last" || fail "no leaf node under the root in the last status"
-# The leaf's lines are indented by 30 spaces, the root's start with '  |'.
-grep -qE '^ {30}Tables: 4/0/0$' <<<"$last" || fail "the leaf does not have its 4 tables ok"
-grep -qE '^ {30}Lag: [0-9.]+s, Tick: [0-9]+$' <<<"$last" || fail "no lag and tick for the leaf"
+grep -qx '  +--dst1 (leaf)' <<<"$last" || fail "no leaf dst1 under the root in the last status"
+grep -qx '  +--dst2 (leaf)' <<<"$last" || fail "no leaf dst2 under the root in the last status"
+# The line after a node's own: its tables (ok/catching-up/in-copy).
+tables_of() { awk -v node="  +--$1 (leaf)" '$0 == node {getline; sub(/^[ |]+/, ""); print}' <<<"$last"; }
+[ "$(tables_of dst1)" = "Tables: 4/0/0" ] || fail "dst1 does not have its 4 tables ok: $(tables_of dst1)"
+[ "$(tables_of dst2)" = "Tables: 2/0/0" ] || fail "dst2 does not have its 2 tables ok: $(tables_of dst2)"
+grep -qE '^ {30}Lag: [0-9.]+s, Tick: [0-9]+$' <<<"$last" || fail "no lag and tick for the last leaf"
 ! grep -qE 'WARN:|ERR:' <<<"$last" || fail "warnings or errors in the last status"
 rows=$(sed -n 's/^demo: rows in digoal_01.user_login_rec: root \([0-9]*\), leaf \([0-9]*\)$/\2/p' <<<"$last")
 [ -n "$rows" ] && [ "$rows" -gt 0 ] || fail "no rows of the load arrived on the leaf"
+# dst2 holds the users below 1000 under its own names (digoal_02.user_info1).
+dst2_users=$(sed -n 's/^demo: dst2 holds \([0-9]*\) users in digoal_02.user_info1$/\1/p' "$out")
+[ "$dst2_users" = 999 ] || fail "dst2 should hold the 999 users below 1000, holds '${dst2_users}'"
 
 # Nothing of the sandbox runs: no process names its folder (the postmaster,
 # the workers, the load all do), the port is closed, the server's pidfile gone.
