@@ -11,14 +11,22 @@ bool isSqlSpace(QChar c)
            || c == QLatin1Char('\r') || c == QLatin1Char('\f') || c == QLatin1Char('\v');
 }
 
+// The server's digits are ASCII; any other character from 0x80 up is part
+// of a name there (QChar::isDigit() also takes U+0660 and the like).
+bool isAsciiDigit(QChar c)
+{
+    return c >= QLatin1Char('0') && c <= QLatin1Char('9');
+}
+
 bool isIdentStart(QChar c)
 {
-    return c.isLetter() || c == QLatin1Char('_') || c.unicode() >= 0x80;
+    const char16_t u = c.unicode();
+    return (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || u == u'_' || u >= 0x80;
 }
 
 bool isIdentChar(QChar c)
 {
-    return isIdentStart(c) || c.isDigit() || c == QLatin1Char('$');
+    return isIdentStart(c) || isAsciiDigit(c) || c == QLatin1Char('$');
 }
 
 bool isOperatorChar(QChar c)
@@ -121,10 +129,12 @@ Result<QList<SqlToken>> tokenizeSql(const QString &s)
             if (!end)
                 return unterminated(QStringLiteral("a quoted name"), t.start);
             i = *end;
-        } else if (c == QLatin1Char('$') && at(i + 1).isDigit()) {
+        } else if (c == QLatin1Char('$') && isAsciiDigit(at(i + 1))) {
+            // ASCII digits only, as the server reads $1: `$٠$` opens a
+            // dollar quote there.
             t.kind = SqlToken::Kind::Parameter;
             ++i;
-            while (i < n && s.at(i).isDigit())
+            while (i < n && isAsciiDigit(s.at(i)))
                 ++i;
         } else if (c == QLatin1Char('$')) {
             // $tag$ ... $tag$ (the tag may be empty)
@@ -147,12 +157,12 @@ Result<QList<SqlToken>> tokenizeSql(const QString &s)
             t.kind = SqlToken::Kind::Identifier;
             while (i < n && isIdentChar(s.at(i)))
                 ++i;
-        } else if (c.isDigit() || (c == QLatin1Char('.') && at(i + 1).isDigit())) {
+        } else if (isAsciiDigit(c) || (c == QLatin1Char('.') && isAsciiDigit(at(i + 1)))) {
             t.kind = SqlToken::Kind::Number;
             while (
                 i < n
-                && (s.at(i).isLetterOrNumber() || s.at(i) == QLatin1Char('.')
-                    || s.at(i) == QLatin1Char('_')
+                && ((s.at(i).unicode() < 0x80 && s.at(i).isLetterOrNumber())
+                    || s.at(i) == QLatin1Char('.') || s.at(i) == QLatin1Char('_')
                     || ((s.at(i) == QLatin1Char('+') || s.at(i) == QLatin1Char('-'))
                         && (s.at(i - 1) == QLatin1Char('e') || s.at(i - 1) == QLatin1Char('E')))))
                 ++i;

@@ -312,7 +312,9 @@ renamedTable(const QList<SqlToken> &sig, const QString &sql, const FindTable &fi
     qsizetype i = 1;
     if (w(i) == QLatin1String("foreign") || w(i) == QLatin1String("materialized"))
         ++i;
-    if (w(i) != QLatin1String("table") && w(i) != QLatin1String("view"))
+    // ALTER INDEX takes a table's name too, for RENAME.
+    const bool index = w(i) == QLatin1String("index");
+    if (w(i) != QLatin1String("table") && w(i) != QLatin1String("view") && !index)
         return nullptr;
     ++i;
     if (w(i) == QLatin1String("if") && w(i + 1) == QLatin1String("exists"))
@@ -327,9 +329,19 @@ renamedTable(const QList<SqlToken> &sig, const QString &sql, const FindTable &fi
     if (i < sig.size() && sig.at(i).kind == Kind::Operator
         && sig.at(i).text(sql) == QLatin1String("*"))
         ++i;
-    const bool renames = (w(i) == QLatin1String("rename") && w(i + 1) == QLatin1String("to"))
-                         || (w(i) == QLatin1String("set") && w(i + 1) == QLatin1String("schema"));
+    const bool renames
+        = (w(i) == QLatin1String("rename") && w(i + 1) == QLatin1String("to"))
+          || (!index && w(i) == QLatin1String("set") && w(i + 1) == QLatin1String("schema"));
     return renames ? t : nullptr;
+}
+
+// The settings a batch's apply depends on after a script ran in it (R4:
+// what resolves Ferry's own names and operators; what lets rows through).
+bool applySetting(const QString &name)
+{
+    return name == QLatin1String("search_path") || name == QLatin1String("session_replication_role")
+           || name == QLatin1String("row_security") || name == QLatin1String("role")
+           || name.startsWith(QLatin1String("ferry"));
 }
 
 // Why a statement cannot run in a script: each file runs in one transaction
@@ -378,6 +390,15 @@ QString refusal(const ScriptStatement &s)
             && second != QLatin1String("constraints"))
             return QStringLiteral("SET without LOCAL would stay set for everything that runs "
                                   "after the script on the same session: write SET LOCAL");
+        // On a node the rest of the batch runs after the script in the same
+        // transaction, and Ferry's own statements rely on these.
+        const QString setting
+            = k < sig.size() && isNameToken(sig.at(k)) ? nameOf(sig.at(k), s.text) : QString();
+        if (local && applySetting(setting))
+            return QStringLiteral("SET LOCAL %1 would change how the rest of the batch applies "
+                                  "on each node: remove it (names resolve in pg_catalog only: "
+                                  "qualify them)")
+                .arg(setting);
         return QString();
     }
     if (first == QLatin1String("reset") || first == QLatin1String("discard"))
@@ -592,6 +613,7 @@ Result<QList<RewrittenStatement>> rewriteScript(const QString &script,
         QStringList subscribed;
         QStringList notHere;
         QList<const ScriptTable *> mapped;
+        QList<int> named;                // indexes into `replicated`
         QList<QStringList> twoPartNames; // a.b that is no replicated table: maybe table.column
         for (qsizetype i = 0; i < sig.size();) {
             if (sig.at(i).kind == Kind::String) {
@@ -670,6 +692,8 @@ Result<QList<RewrittenStatement>> rewriteScript(const QString &script,
             }
             const QString written = quoteNameIfNeeded(t->sourceSchema) + QLatin1Char('.')
                                     + quoteNameIfNeeded(t->sourceName);
+            if (const int k = int(t - replicated.constData()); !named.contains(k))
+                named.append(k);
             if (!t->subscribed()) {
                 notHere.append(written);
                 continue;
@@ -710,6 +734,7 @@ Result<QList<RewrittenStatement>> rewriteScript(const QString &script,
         RewrittenStatement r;
         r.line = s.line;
         r.original = s.text;
+        r.tables = named;
         if (!subscribed.isEmpty() && !notHere.isEmpty())
             return unsure(s, QStringLiteral("it names %1, which this node replicates, and %2, "
                                             "which it does not")

@@ -41,6 +41,7 @@ struct RewrittenStatement
     QString original;
     QString sql;            // what runs; empty when skipped
     QString skippedBecause; // why it does not run on this node
+    QList<int> tables;      // the replicated tables it names: indexes into `replicated`
     bool skipped() const { return !skippedBecause.isEmpty(); }
 };
 

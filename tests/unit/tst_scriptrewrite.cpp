@@ -21,6 +21,7 @@ private slots:
     void unsure_data();
     void unsure();
     void quoting();
+    void namedTables();
 };
 
 namespace {
@@ -149,6 +150,17 @@ void TestScriptRewrite::refused_data()
     QTest::newRow("DISCARD") << QStringLiteral("DISCARD ALL") << reset;
     const QString prepared = QStringLiteral("keeps a prepared statement in the session");
     const QString temporary = QStringLiteral("a temporary object would stay in the session");
+    const QString applies = QStringLiteral("would change how the rest of the batch applies");
+    QTest::newRow("SET LOCAL search_path")
+        << QStringLiteral("SET LOCAL search_path = x, public") << applies;
+    QTest::newRow("SET LOCAL \"search_path\"")
+        << QStringLiteral("set local \"search_path\" to x") << applies;
+    QTest::newRow("SET LOCAL session_replication_role")
+        << QStringLiteral("SET LOCAL session_replication_role = origin") << applies;
+    QTest::newRow("SET LOCAL row_security")
+        << QStringLiteral("SET LOCAL row_security = on") << applies;
+    QTest::newRow("SET LOCAL ferry.apply_session")
+        << QStringLiteral("SET LOCAL ferry.apply_session = off") << applies;
     QTest::newRow("PREPARE") << QStringLiteral("PREPARE p AS SELECT 1") << prepared;
     QTest::newRow("DEALLOCATE") << QStringLiteral("DEALLOCATE ALL") << prepared;
     QTest::newRow("LISTEN") << QStringLiteral("LISTEN chan") << reset;
@@ -210,7 +222,7 @@ void TestScriptRewrite::refused()
 void TestScriptRewrite::allowed()
 {
     const QStringList fine{
-        QStringLiteral("SET LOCAL search_path = x, public"),
+        QStringLiteral("SET LOCAL lock_timeout = '5s'"),
         QStringLiteral("set local statement_timeout = 0"),
         QStringLiteral("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"),
         QStringLiteral("SET CONSTRAINTS ALL DEFERRED"),
@@ -362,6 +374,10 @@ void TestScriptRewrite::unsure_data()
     QTest::newRow("rename with IF EXISTS ONLY")
         << QStringLiteral("ALTER TABLE IF EXISTS ONLY digoal_01.user_info RENAME TO x")
         << QStringLiteral("renames or moves digoal_01.user_info");
+    // PostgreSQL lets ALTER INDEX rename a table.
+    QTest::newRow("ALTER INDEX renames a subscribed table")
+        << QStringLiteral("ALTER INDEX IF EXISTS digoal_01.user_info RENAME TO x")
+        << QStringLiteral("renames or moves digoal_01.user_info");
     QTest::newRow("DROP SCHEMA")
         << QStringLiteral("DROP SCHEMA digoal_01 CASCADE")
         << QStringLiteral("it names the schema digoal_01, which holds replicated tables");
@@ -427,6 +443,25 @@ void TestScriptRewrite::quoting()
     QCOMPARE(quoteNameIfNeeded(QStringLiteral("user")), QStringLiteral("\"user\""));
     QCOMPARE(quoteNameIfNeeded(QStringLiteral("1a")), QStringLiteral("\"1a\""));
     QCOMPARE(quoteNameIfNeeded(QStringLiteral("a\"b")), QStringLiteral("\"a\"\"b\""));
+}
+
+// Each statement says which replicated tables it names (the root locks
+// them, a node waits only for their copies): run, skipped or neither.
+void TestScriptRewrite::namedTables()
+{
+    auto r = rewriteScript(QStringLiteral("ALTER TABLE digoal_01.user_info ADD c int;\n"
+                                          "SELECT 1;\n"
+                                          "UPDATE digoal_01.other SET v = 'x';\n"
+                                          "INSERT INTO digoal_01.user_session SELECT * FROM "
+                                          "digoal_01.user_info u WHERE u.userid < 5"),
+                           dst2());
+    QVERIFY2(r, qPrintable(r ? QString() : r.error().message()));
+    QCOMPARE(r->size(), 4);
+    QCOMPARE(r->at(0).tables, QList<int>{0});
+    QCOMPARE(r->at(1).tables, QList<int>{});
+    QVERIFY(r->at(2).skipped());
+    QCOMPARE(r->at(2).tables, QList<int>{2});
+    QCOMPARE(r->at(3).tables, (QList<int>{1, 0}));
 }
 
 QTEST_APPLESS_MAIN(TestScriptRewrite)

@@ -93,11 +93,15 @@ void TestSqlLexer::tokens_data()
     QTest::newRow("cast and numbers")
         << QStringLiteral("1.5e-3::numeric, .5")
         << expect({"number:1.5e-3", "op:::", "ident:numeric", "punct:,", "number:.5"});
-    QTest::newRow("identifier with dollar") << QStringLiteral("a$b")
-                                            << expect({"ident:a$b"});
+    QTest::newRow("identifier with dollar") << QStringLiteral("a$b") << expect({"ident:a$b"});
+    // Only ASCII digits make a parameter or a number: to the server `$٠$`
+    // (ARABIC-INDIC DIGIT ZERO) opens a dollar quote, and `٠` is a name.
+    QTest::newRow("non-ASCII digit after $ is a dollar quote tag")
+        << QString::fromUtf8("$\u0660$ x; COMMIT; $\u0660$; \u0660")
+        << expect({"string:$\u0660$ x; COMMIT; $\u0660$", "punct:;", "ident:\u0660"});
     // The server ends a -- comment at \r too.
-    QTest::newRow("comment ends at CR") << QStringLiteral("a --x\r) b")
-                                        << expect({"ident:a", "comment:--x", "punct:)", "ident:b"});
+    QTest::newRow("comment ends at CR")
+        << QStringLiteral("a --x\r) b") << expect({"ident:a", "comment:--x", "punct:)", "ident:b"});
     // A no-break space is part of a name to the server.
     QTest::newRow("no-break space is a name's")
         << QString::fromUtf8("a\u00a0b") << expect({"ident:a\u00a0b"});
