@@ -186,4 +186,17 @@ Result<QList<SqlToken>> tokenizeSql(const QString &s)
     return tokens;
 }
 
+bool holdsStatement(const QString &sql)
+{
+    auto tokens = tokenizeSql(sql);
+    if (!tokens)
+        return true;
+    for (const SqlToken &t : std::as_const(*tokens)) {
+        if (t.kind != SqlToken::Kind::Space && t.kind != SqlToken::Kind::Comment
+            && !(t.kind == SqlToken::Kind::Punctuation && t.text(sql) == QLatin1String(";")))
+            return true;
+    }
+    return false;
+}
+
 } // namespace ferry

@@ -35,4 +35,8 @@ struct SqlToken
 // quoted name or comment is an error naming where it starts.
 Result<QList<SqlToken>> tokenizeSql(const QString &sql);
 
+// Whether `sql` holds more than space, comments and `;` (an unterminated
+// text counts: the server says what is wrong with it).
+bool holdsStatement(const QString &sql);
+
 } // namespace ferry

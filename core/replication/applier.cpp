@@ -684,9 +684,12 @@ Result<void> Applier::copyEvents(const Batch &batch,
                 // Which columns the image carries (R1: only those are written).
                 auto &sets = streamed.columnSets[e.tableId];
                 const quint64 signature = columnSignature(e.data);
-                if (!sets.contains(signature))
+                auto set = sets.find(signature);
+                if (set == sets.end())
                     sets.insert(signature,
-                                {signature == 0 ? QStringList() : memberNames(e.data), e.id});
+                                {signature == 0 ? QStringList() : memberNames(e.data), e.id, e.id});
+                else
+                    set->lastEvent = qMax(set->lastEvent, e.id);
             }
             streamed.shapes[e.tableId] |= shape;
             streamed.lines.append(e.id);
@@ -998,10 +1001,13 @@ Result<void> Applier::applySegment(const Segment &segment,
         if (shape == 0)
             continue; // only TRUNCATEs
         // The column sets of this segment's rows: one that starts after it
-        // (rows after a script that added a column) is not checked here.
+        // (rows after a script that added a column) or ends before it (rows
+        // before a script that dropped one) is not checked here.
         auto sets = streamed.columnSets.value(id);
         const bool any = !sets.isEmpty();
-        sets.removeIf([&segment](const auto &set) { return set.value().firstEvent >= segment.to; });
+        sets.removeIf([&segment](const auto &set) {
+            return set.value().firstEvent >= segment.to || set.value().lastEvent <= segment.from;
+        });
         if (sets.size() > 1 || sets.contains(0)) {
             eventByEvent = true;
             continue;

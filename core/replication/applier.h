@@ -107,6 +107,7 @@ private:
     {
         QStringList names;
         qint64 firstEvent = 0;
+        qint64 lastEvent = 0; // a segment checks only the sets with events in it
     };
     struct Streamed
     {

@@ -149,7 +149,8 @@ Result<void> Applier::takeHeldEvents(const QHash<int, TableMapping> &tables,
             "t.ev_txid::pg_catalog.text::pg_catalog.xid8, s.snap::pg_catalog.pg_snapshot) "
             "RETURNING ev_table, ev_op, ev_id, ev_data) "
             "SELECT ev_table, ev_op OPERATOR(pg_catalog.=) 'T', pg_catalog.array_to_json(k), "
-            "pg_catalog.count(*), pg_catalog.min(ev_id) FROM (SELECT ev_table, ev_op, ev_id, "
+            "pg_catalog.count(*), pg_catalog.min(ev_id), pg_catalog.max(ev_id) FROM (SELECT "
+            "ev_table, ev_op, ev_id, "
             "CASE WHEN ev_op IN ('I', 'U') THEN ARRAY(SELECT pg_catalog.json_object_keys(ev_data)) "
             "END AS k FROM moved) m GROUP BY 1, 2, k"),
         {m_queue, intArray(ids),
@@ -176,15 +177,20 @@ Result<void> Applier::takeHeldEvents(const QHash<int, TableMapping> &tables,
         const QStringList names = r->jsonStrings(i, 2);
         auto &sets = streamed.columnSets[id];
         bool known = false;
-        for (const ColumnSet &set : std::as_const(sets))
-            known = known || set.names == names;
+        for (ColumnSet &set : sets) {
+            if (set.names != names)
+                continue;
+            known = true;
+            set.firstEvent = qMin(set.firstEvent, r->toInt64(i, 4));
+            set.lastEvent = qMax(set.lastEvent, r->toInt64(i, 5));
+        }
         if (known)
             continue;
         // A key of its own, never 0 (which means "could not be read").
         quint64 signature = quint64(qHash(names.join(QChar(0)))) | 1;
         while (sets.contains(signature))
             signature += 2;
-        sets.insert(signature, {names, r->toInt64(i, 4)});
+        sets.insert(signature, {names, r->toInt64(i, 4), r->toInt64(i, 5)});
     }
     return {};
 }

@@ -54,7 +54,8 @@ Result<void> Applier::takeEventFixes(const Batch &batch, Streamed &streamed, App
     }
     auto sets = m_node.exec(
         QStringLiteral("SELECT ev_table, pg_catalog.bool_or(ev_op OPERATOR(pg_catalog.<>) 'T'), "
-                       "pg_catalog.array_to_json(k), pg_catalog.min(ev_id) FROM (SELECT "
+                       "pg_catalog.array_to_json(k), pg_catalog.min(ev_id), "
+                       "pg_catalog.max(ev_id) FROM (SELECT "
                        "ev_table, ev_op, ev_id, CASE WHEN ev_op IN ('I', 'U') THEN ARRAY(SELECT "
                        "pg_catalog.json_object_keys(ev_data)) END AS k FROM ferry_ev WHERE "
                        "ev_table OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.int4[])) m "
@@ -74,7 +75,7 @@ Result<void> Applier::takeEventFixes(const Batch &batch, Streamed &streamed, App
         quint64 signature = quint64(qHash(names.join(QChar(0)))) | 1;
         while (known.contains(signature))
             signature += 2;
-        known.insert(signature, {names, sets->toInt64(i, 3)});
+        known.insert(signature, {names, sets->toInt64(i, 3), sets->toInt64(i, 4)});
     }
     return {};
 }
@@ -138,8 +139,10 @@ Result<void> Applier::runReplacement(qint64 eventId, const QString &replacement)
     auto r = m_node.exec(QStringLiteral("SAVEPOINT ferry_replace; DO %2 BEGIN EXECUTE %1; END %2; "
                                         "RELEASE SAVEPOINT ferry_replace")
                              .arg(m_node.quoteLiteral(*sql), tag));
+    // A SET LOCAL in the operator's SQL outlives its savepoint: the rest of
+    // the batch applies as configured again (R4).
     if (r)
-        return {};
+        return configureTransaction();
     m_failedEvent = eventId;
     Error e = r.error();
     if (e.kind() != ErrorKind::Connection && e.kind() != ErrorKind::InDoubt)

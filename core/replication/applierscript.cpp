@@ -56,6 +56,14 @@ Result<void> Applier::applyScript(const Batch &batch,
                                   const QHash<int, TableMapping> &tables,
                                   ApplyResult &result)
 {
+    // The rows before the script first: ALTER TABLE refuses a table with
+    // pending trigger events, and a deferred check that fails is theirs,
+    // not the script's (skip-event must not be offered the script for it).
+    if (auto r = m_node.exec(QStringLiteral("SET CONSTRAINTS ALL IMMEDIATE")); !r)
+        return std::move(r.error().withContext(
+            QStringLiteral("the rows before script event %1 fail a deferred check; correct the "
+                           "row on this node, then run retry")
+                .arg(eventId)));
     m_failedEvent = eventId;
     auto event = reader.readEvent(batch, eventId);
     if (!event)
@@ -105,7 +113,7 @@ Result<void> Applier::applyScript(const Batch &batch,
     // Matched by the provider's table id (R1: a table renamed on the root
     // since the script ran there is still the same table).
     QList<ScriptTable> replicated;
-    QStringList inCopy;
+    QList<const TableMapping *> here; // per entry of `replicated`: this node's table
     for (const QJsonValue &v : data.value(QStringLiteral("tables")).toArray()) {
         const QJsonArray entry = v.toArray();
         ScriptTable t;
@@ -115,22 +123,31 @@ Result<void> Applier::applyScript(const Batch &batch,
         if (m != tables.cend()) {
             t.destSchema = m->targetSchema;
             t.destName = m->targetName;
-            if (m->holdEvents)
-                inCopy.append(displayTableName(m_node, m->targetSchema, m->targetName));
         }
+        here.append(m != tables.cend() ? &*m : nullptr);
         replicated.append(t);
     }
     auto statements = rewriteScript(data.value(QStringLiteral("sql")).toString(), replicated);
     if (!statements)
         return std::move(statements.error().withContext(what));
-    bool runsHere = false;
-    for (const RewrittenStatement &s : std::as_const(*statements))
-        runsHere = runsHere || !s.skipped();
-    // A table whose copy runs now holds events from before the script
-    // until the copy ends: the script waits for the copy (the batch is
-    // tried again). One waiting for its copy (or its retry) takes the
-    // script now: the copy that comes needs the table as the root has it.
-    if (runsHere && !inCopy.isEmpty())
+    // A table the script names whose copy runs now holds events from
+    // before the script until the copy ends: the script waits for the copy
+    // (the batch is tried again). One waiting for its copy (or its retry)
+    // takes the script now: the copy that comes needs the table as the root
+    // has it. Copies of tables the script does not name go on beside it.
+    QStringList inCopy;
+    for (const RewrittenStatement &s : std::as_const(*statements)) {
+        if (s.skipped())
+            continue;
+        for (const int k : s.tables) {
+            const TableMapping *m = here.at(k);
+            const QString shown
+                = m ? displayTableName(m_node, m->targetSchema, m->targetName) : QString();
+            if (m && m->holdEvents && !inCopy.contains(shown))
+                inCopy.append(shown);
+        }
+    }
+    if (!inCopy.isEmpty())
         return Error(ErrorKind::Retry, QStringLiteral("%1 waits for the copy of %2 to end")
                                            .arg(what, inCopy.join(QStringLiteral(", "))));
 
@@ -138,9 +155,7 @@ Result<void> Applier::applyScript(const Batch &batch,
     // own qualified names (R4: nothing found through a schema another role
     // may write). Earlier rows' deferred checks run first: ALTER TABLE
     // refuses a table with pending trigger events.
-    if (auto r = m_node.exec(QStringLiteral("SET CONSTRAINTS ALL IMMEDIATE; SET LOCAL search_path "
-                                            "= pg_catalog, pg_temp"));
-        !r)
+    if (auto r = m_node.exec(QStringLiteral("SET LOCAL search_path = pg_catalog, pg_temp")); !r)
         return std::move(r.error().withContext(what));
     int run = 0;
     int skipped = 0;
@@ -156,13 +171,18 @@ Result<void> Applier::applyScript(const Batch &batch,
         if (auto r = m_node.exec(s.sql); !r) {
             const QString one = s.sql.simplified();
             return std::move(r.error().withContext(
-                QStringLiteral("%1, line %2 (%3)")
+                QStringLiteral("%1, line %2 (%3) failed here (correct the node and run retry, "
+                               "or replace-event %4 with this node's version of the script, or "
+                               "skip-event %4)")
                     .arg(what, QString::number(s.line),
-                         one.size() > 60 ? one.left(57) + QStringLiteral("...") : one)));
+                         one.size() > 60 ? one.left(57) + QStringLiteral("...") : one,
+                         QString::number(eventId))));
         }
         ++run;
     }
-    if (auto r = m_node.exec(QStringLiteral("SET CONSTRAINTS ALL DEFERRED")); !r)
+    // What the script set for the transaction (SET LOCAL) ends with it: the
+    // rest of the batch applies as configured (R4).
+    if (auto r = configureTransaction(); !r)
         return r.error();
     if (auto r = m_node.exec(
             QStringLiteral("INSERT INTO ferry.applied_script (queue_name, ev_id, name, sha256, "

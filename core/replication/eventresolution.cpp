@@ -1,8 +1,10 @@
 #include "eventresolution.h"
 
+#include "db/sqllexer.h"
 #include "db/transaction.h"
 #include "replication/eventsql.h"
 #include "replication/failuretext.h"
+#include "replication/scriptrewrite.h"
 #include "replication/tablemapping.h"
 #include "replication/tableregistry.h"
 
@@ -107,10 +109,13 @@ Result<EventFix> EventResolution::skip(std::optional<qint64> eventId)
 
 Result<EventFix> EventResolution::replace(qint64 eventId, const QString &sql)
 {
-    if (sql.trimmed().isEmpty())
+    // Only comments is empty too: it would apply nothing, recorded as a
+    // replacement.
+    if (!holdsStatement(sql))
         return Error(ErrorKind::Usage,
-                     QStringLiteral("the replacement SQL for event %1 is empty: give a file with "
-                                    "the statements to apply in its place")
+                     QStringLiteral("the replacement SQL for event %1 holds no statement: give "
+                                    "the statements to apply in its place (skip-event %1 skips "
+                                    "it)")
                          .arg(eventId));
     return record(eventId, sql);
 }
@@ -218,6 +223,12 @@ Result<EventResolution::Found> EventResolution::find(Connection &provider, qint6
         f.table = displayTableName(m_node, f.destSchema, f.destName);
     } else if (!f.mapping.sourceName.isEmpty()) {
         f.table = displayTableName(provider, f.mapping.sourceSchema, f.mapping.sourceName);
+    } else if (event.op == 'E') {
+        f.table = QStringLiteral("script %1")
+                      .arg(QJsonDocument::fromJson(event.data)
+                               .object()
+                               .value(QStringLiteral("name"))
+                               .toString());
     } else {
         f.table = QStringLiteral("table id %1").arg(event.tableId);
     }
@@ -225,6 +236,45 @@ Result<EventResolution::Found> EventResolution::find(Connection &provider, qint6
     if (!keySource.isEmpty() && !f.mapping.keyColumns.isEmpty())
         f.key = keyText(keySource, f.mapping.keyColumns);
     return f;
+}
+
+Result<QString> EventResolution::scriptHere(const QByteArray &eventData)
+{
+    const QJsonObject data = QJsonDocument::fromJson(eventData).object();
+    const QString script = data.value(QStringLiteral("sql")).toString();
+    auto here = m_node.exec(QStringLiteral("SELECT source_table_id::pg_catalog.text, dest_schema, "
+                                           "dest_name FROM ferry.node_table WHERE queue_name = $1"),
+                            {m_info.queue});
+    if (!here)
+        return here.error();
+    QList<ScriptTable> tables;
+    for (const QJsonValue &v : data.value(QStringLiteral("tables")).toArray()) {
+        const QJsonArray entry = v.toArray();
+        ScriptTable t;
+        t.sourceSchema = entry.at(0).toString();
+        t.sourceName = entry.at(1).toString();
+        for (int i = 0; i < here->rowCount(); ++i) {
+            if (here->text(i, 0) == QString::number(entry.at(2).toInt())) {
+                t.destSchema = here->text(i, 1);
+                t.destName = here->text(i, 2);
+            }
+        }
+        tables.append(t);
+    }
+    auto rewritten = rewriteScript(script, tables);
+    if (!rewritten)
+        return QStringLiteral("-- Ferry cannot rewrite this script for node '%1' for sure:\n-- "
+                              "%2\n-- Edit it to this node's names:\n%3")
+            .arg(m_info.name, rewritten.error().message().simplified(), script);
+    QStringList out;
+    for (const RewrittenStatement &r : std::as_const(*rewritten)) {
+        if (r.skipped())
+            out.append(QStringLiteral("-- line %1 does not run here: %2")
+                           .arg(QString::number(r.line), r.skippedBecause));
+        else
+            out.append(r.sql + QLatin1Char(';'));
+    }
+    return out.join(QLatin1Char('\n'));
 }
 
 Result<QueuedEventContent> EventResolution::describe(qint64 eventId)
@@ -245,6 +295,13 @@ Result<QueuedEventContent> EventResolution::describe(qint64 eventId)
     content.table = found->table;
     content.key = found->key;
     content.data = QString::fromUtf8(found->event.data);
+    if (found->event.op == 'E') {
+        auto script = scriptHere(found->event.data);
+        if (!script)
+            return script.error();
+        content.sql = *script;
+        return content;
+    }
     if (found->destName.isEmpty())
         return content;
     EventRow row;

@@ -77,6 +77,9 @@ private:
     // The event from the provider's queue, with its table as this node names it.
     Result<Found> find(Connection &provider, qint64 eventId);
     Result<EventFix> record(qint64 eventId, const QString &replacement);
+    // A script event's SQL as it would run here (rewritten to this node's
+    // names; where that is unsure, the script as the root ran it, with why).
+    Result<QString> scriptHere(const QByteArray &eventData);
 
     Connection &m_node;
     NodeInfo m_info;

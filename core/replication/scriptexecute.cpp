@@ -4,7 +4,10 @@
 #include "db/transaction.h"
 
 #include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
+#include <QStringDecoder>
 
 namespace ferry {
 
@@ -43,11 +46,77 @@ earlierRun(Connection &root, const QString &queue, const ScriptFile &file)
             .arg(file.name, before->text(0, 0), before->text(0, 1), before->text(0, 2)));
 }
 
+namespace {
+
+// R5: a byte that is not UTF-8 would reach the root and every node as
+// U+FFFD, changing what the script says.
+Result<void> checkUtf8(const ScriptFile &file)
+{
+    const QList<QByteArray> lines = file.raw.split('\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        const QString decoded = utf8.decode(lines.at(i));
+        if (utf8.hasError())
+            return Error(ErrorKind::Usage,
+                         QStringLiteral("%1, line %2: not UTF-8 text; save the file as UTF-8 "
+                                        "(nothing was run nor queued)")
+                             .arg(file.name, QString::number(i + 1)));
+    }
+    return {};
+}
+
+// ACCESS EXCLUSIVE on the root's replicated tables the script names (as
+// the tokenizer finds them; a script the nodes will refuse locks what it
+// can name for sure).
+Result<void> lockNamedTables(Connection &root,
+                             const QList<ScriptStatement> &statements,
+                             const QString &tablesJson)
+{
+    QList<ScriptTable> tables;
+    for (const QJsonValue &v : QJsonDocument::fromJson(tablesJson.toUtf8()).array()) {
+        const QJsonArray t = v.toArray();
+        const QString schema = t.at(0).toString();
+        const QString name = t.at(1).toString();
+        tables.append({schema, name, schema, name});
+    }
+    QStringList names;
+    for (const ScriptStatement &statement : statements) {
+        auto rewritten = rewriteScript(statement.text, tables);
+        if (!rewritten)
+            continue;
+        for (const RewrittenStatement &r : std::as_const(*rewritten)) {
+            for (const int k : r.tables) {
+                const QString qualified = quoteNameIfNeeded(tables.at(k).sourceSchema)
+                                          + QLatin1Char('.')
+                                          + quoteNameIfNeeded(tables.at(k).sourceName);
+                if (!names.contains(qualified))
+                    names.append(qualified);
+            }
+        }
+    }
+    if (names.isEmpty())
+        return {};
+    auto locked = root.exec(QStringLiteral("LOCK TABLE %1 IN ACCESS EXCLUSIVE MODE")
+                                .arg(names.join(QStringLiteral(", "))));
+    if (!locked && locked.error().sqlState() == QLatin1String("55P03"))
+        return Error(ErrorKind::Canceled,
+                     QStringLiteral("a table it names is busy on the root (a long transaction "
+                                    "holds one of %1); try again")
+                         .arg(names.join(QStringLiteral(", "))));
+    if (!locked)
+        return locked.error();
+    return {};
+}
+
+} // namespace
+
 Result<ExecutedScript>
 executeScript(Connection &root, const QString &queue, const ScriptFile &file, bool force)
 {
     if (auto node = requireRoot(root, queue); !node)
         return node.error();
+    if (auto r = checkUtf8(file); !r)
+        return r.error();
     auto statements = splitScript(file.sql());
     if (!statements)
         return std::move(statements.error().withContext(file.name));
@@ -59,6 +128,12 @@ executeScript(Connection &root, const QString &queue, const ScriptFile &file, bo
     auto tx = Transaction::begin(root);
     if (!tx)
         return tx.error();
+    // One run of a file at a time: two at once would both find no earlier run.
+    if (auto r = root.exec(QStringLiteral("SELECT pg_catalog.pg_advisory_xact_lock("
+                                          "pg_catalog.hashtextextended($1, 0))"),
+                           {QStringLiteral("ferry execute %1 %2").arg(queue, file.name)});
+        !r)
+        return r.error();
     if (!force) {
         auto before = earlierRun(root, queue, file);
         if (!before)
@@ -71,6 +146,19 @@ executeScript(Connection &root, const QString &queue, const ScriptFile &file, bo
     auto tables = root.exec(QStringLiteral("SELECT ferry.script_tables($1)"), {queue});
     if (!tables)
         return tables.error();
+    // Only built-in names resolve unqualified (R4, as on the nodes); a table
+    // another transaction holds is not waited for long.
+    if (auto r = root.exec(QStringLiteral("SET LOCAL search_path = pg_catalog, pg_temp; SET LOCAL "
+                                          "lock_timeout = '10s'"));
+        !r)
+        return r.error();
+    // The replicated tables it names are locked before the event takes its
+    // place: a transaction that wrote them before holds its rows' places
+    // ahead of the event and has ended; one after waits for the script. So
+    // no row of the table's old shape comes after the event in the queue.
+    if (auto r = lockNamedTables(root, *statements, tables->text(0, 0)); !r)
+        return std::move(r.error().withContext(
+            QStringLiteral("%1 (nothing was run nor queued)").arg(file.name)));
     // Queued before its first statement runs: the rows the script itself
     // changes come after it in the queue, so a node has run the script
     // (a column it adds) before it applies them.
@@ -78,12 +166,6 @@ executeScript(Connection &root, const QString &queue, const ScriptFile &file, bo
                             {queue, file.name, sha, file.sql(), tables->text(0, 0)});
     if (!queued)
         return queued.error();
-    // Only built-in names resolve unqualified (R4, as on the nodes); a table
-    // another transaction holds is not waited for long.
-    if (auto r = root.exec(QStringLiteral("SET LOCAL search_path = pg_catalog, pg_temp; SET LOCAL "
-                                          "lock_timeout = '10s'"));
-        !r)
-        return r.error();
     for (const ScriptStatement &s : std::as_const(*statements)) {
         if (auto r = root.exec(s.text); !r) {
             Error e = r.error();
@@ -141,6 +223,8 @@ Result<ScriptPlan> planScript(Connection &root, const QString &queue, const Scri
     auto members = loadMembers(root, queue);
     if (!members)
         return members.error();
+    if (auto r = checkUtf8(file); !r)
+        return r.error();
     auto statements = splitScript(file.sql());
     if (!statements)
         return std::move(statements.error().withContext(file.name));

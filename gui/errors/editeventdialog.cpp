@@ -1,5 +1,7 @@
 #include "errors/editeventdialog.h"
 
+#include "db/sqllexer.h"
+
 #include <QBoxLayout>
 #include <QDialogButtonBox>
 #include <QFontDatabase>
@@ -85,7 +87,8 @@ QString EditEventDialog::sql() const
 
 void EditEventDialog::updateApply()
 {
-    m_apply->setEnabled(!m_edit->toPlainText().trimmed().isEmpty());
+    // Comments alone would replace the event with nothing.
+    m_apply->setEnabled(holdsStatement(m_edit->toPlainText()));
 }
 
 } // namespace ferry::gui

@@ -31,6 +31,8 @@ private slots:
     void droppedTableThroughExecute();
     void scriptThatAlsoChangesRows();
     void tableRenamedOnRootBeforeNodesApply();
+    void rowsWrittenWhileTheScriptWaits();
+    void deferredCheckOfEarlierRowsIsNotTheScripts();
     void failingStatementStopsThatNodeOnly();
     void unsureNameStopsTheNode();
     void cleanupTestCase();
@@ -337,6 +339,18 @@ void TestExecute::failingFileQueuesNothing()
     QVERIFY_RESULT(made);
     QCOMPARE(*made, QStringLiteral("t"));
 
+    // R5: a byte that is not UTF-8 (Latin-1's é) is refused, naming the line.
+    const QString latin1 = m_f->folder() + QStringLiteral("/latin1.sql");
+    {
+        QFile out(latin1);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write("SELECT 1;\nCOMMENT ON TABLE digoal_01.other IS 'caf\xe9';\n");
+    }
+    const FerryRun notUtf8 = f.ferry({f.rootIni(), QStringLiteral("execute"), latin1});
+    QCOMPARE(notUtf8.exitCode, 1);
+    QCOMPARE(notUtf8.err, QStringLiteral("ferry: latin1.sql, line 2: not UTF-8 text; save the "
+                                         "file as UTF-8 (nothing was run nor queued)\n"));
+
     const QString empty = script(QStringLiteral("empty.sql"), QStringLiteral("-- nothing\n;\n"));
     const FerryRun none = f.ferry({f.rootIni(), QStringLiteral("execute"), empty});
     QCOMPARE(none.exitCode, 1);
@@ -484,6 +498,108 @@ void TestExecute::tableRenamedOnRootBeforeNodesApply()
     }
     QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("ALTER TABLE digoal_01.user_session_r "
                                                      "RENAME TO user_session")}));
+}
+
+// An application transaction that wrote a table before the script and
+// goes on writing it while the script waits: the root locks the tables the
+// script names before the script takes its place in the queue, so every
+// row of that transaction comes before the script on the nodes (the old
+// order stopped the leaf at a row carrying the dropped column).
+void TestExecute::rowsWrittenWhileTheScriptWaits()
+{
+    CascadeFixture &f = *m_f;
+    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("execute"),
+                              script(QStringLiteral("c9.sql"),
+                                     QStringLiteral("ALTER TABLE digoal_01.other ADD COLUMN c9 "
+                                                    "int;"))}));
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    auto app = f.sql(f.rootDb());
+    QVERIFY_RESULT(app);
+    QVERIFY_RESULT(app->exec(QStringLiteral("BEGIN")));
+    QVERIFY_RESULT(
+        app->exec(QStringLiteral("INSERT INTO digoal_01.other (id, v, c9) VALUES (911, 'a', 1)")));
+    const QString drop = script(QStringLiteral("drop_c9.sql"),
+                                QStringLiteral("ALTER TABLE digoal_01.other DROP COLUMN c9;"));
+    FerryRun dropped;
+    std::thread executing([&] {
+        dropped = f.ferry({f.rootIni(), QStringLiteral("execute"), drop});
+    });
+    const auto waited
+        = f.waitFor(f.rootDb(), QStringLiteral("SELECT EXISTS (SELECT 1 FROM pg_stat_activity "
+                                               "WHERE wait_event_type = 'Lock' AND query LIKE "
+                                               "'LOCK TABLE digoal_01.other%')"));
+    auto more
+        = app->exec(QStringLiteral("INSERT INTO digoal_01.other (id, v, c9) VALUES (912, 'b', 2)"));
+    auto committed = app->exec(QStringLiteral("COMMIT"));
+    executing.join();
+    QVERIFY_RESULT(waited);
+    QVERIFY_RESULT(more);
+    QVERIFY_RESULT(committed);
+    QVERIFY2(dropped.exitCode == 0, qPrintable(dropped.out + dropped.err));
+    QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("SELECT ferry.ticker('q', true)")));
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    auto rows = leafValue(kLeaf, QStringLiteral("SELECT string_agg(id || v, ',' ORDER BY id) FROM "
+                                                "digoal_01.other WHERE id IN (911, 912)"));
+    QVERIFY_RESULT(rows);
+    QCOMPARE(*rows, QStringLiteral("911a,912b"));
+    auto column = leafValue(kLeaf, QStringLiteral("SELECT count(*) FROM pg_attribute WHERE "
+                                                  "attrelid = 'digoal_01.other'::regclass AND "
+                                                  "attname = 'c9' AND NOT attisdropped"));
+    QVERIFY_RESULT(column);
+    QCOMPARE(*column, QStringLiteral("0"));
+    const FerryRun cmp = f.ferry({f.leafIni(), QStringLiteral("compare")});
+    QVERIFY2(cmp.exitCode == 0, qPrintable(cmp.out + cmp.err));
+}
+
+// A deferred check that rows before a script fail runs before the script
+// and is named as theirs: the node's error names no script event, so
+// skip-event is never offered the script for it; once the node's check is
+// corrected, retry applies both.
+void TestExecute::deferredCheckOfEarlierRowsIsNotTheScripts()
+{
+    CascadeFixture &f = *m_f;
+    QVERIFY_RESULT(f.run(
+        f.leafAdminDb(),
+        {QStringLiteral("CREATE FUNCTION public.no_bad() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                        "BEGIN IF NEW.v = 'bad' THEN RAISE EXCEPTION 'bad row %', NEW.id; END "
+                        "IF; RETURN NULL; END $$"),
+         QStringLiteral("CREATE CONSTRAINT TRIGGER no_bad AFTER INSERT ON digoal_01.other "
+                        "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "
+                        "public.no_bad()"),
+         QStringLiteral("ALTER TABLE digoal_01.other ENABLE ALWAYS TRIGGER no_bad")}));
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("pause")}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("INSERT INTO digoal_01.other (id, v) VALUES "
+                                                     "(903, 'bad')")}));
+    QVERIFY_RESULT(f.ferryOk({f.rootIni(), QStringLiteral("execute"),
+                              script(QStringLiteral("c8.sql"),
+                                     QStringLiteral("ALTER TABLE digoal_01.other ADD COLUMN c8 "
+                                                    "int;"))}));
+    QVERIFY_RESULT(f.value(f.rootDb(), QStringLiteral("SELECT ferry.ticker('q', true)")));
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("resume")}));
+    QVERIFY_RESULT(f.waitFor(f.leafAdminDb(),
+                             QStringLiteral("SELECT coalesce(last_error LIKE '%rows before "
+                                            "script event % fail a deferred check%bad row 903%', "
+                                            "false) FROM ferry.node_info")));
+    auto scriptEvent
+        = f.value(f.rootDb(), QStringLiteral("SELECT max(ev_id) FROM ferry.executed_script"));
+    QVERIFY_RESULT(scriptEvent);
+    auto blamed = leafValue(kLeaf, QStringLiteral("SELECT count(*) FROM ferry.node_error WHERE "
+                                                  "resolved_at IS NULL AND event_id = %1")
+                                       .arg(*scriptEvent));
+    QVERIFY_RESULT(blamed);
+    QCOMPARE(*blamed, QStringLiteral("0"));
+    QVERIFY_RESULT(f.run(f.leafAdminDb(), {QStringLiteral("DROP TRIGGER no_bad ON digoal_01.other"),
+                                           QStringLiteral("DROP FUNCTION public.no_bad()")}));
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(), QStringLiteral("retry")}));
+    QVERIFY_RESULT(f.waitSynced(kLeaf));
+    auto column = leafValue(kLeaf, QStringLiteral("SELECT count(*) FROM pg_attribute WHERE "
+                                                  "attrelid = 'digoal_01.other'::regclass AND "
+                                                  "attname = 'c8' AND NOT attisdropped"));
+    QVERIFY_RESULT(column);
+    QCOMPARE(*column, QStringLiteral("1"));
+    auto bad = leafValue(kLeaf, QStringLiteral("SELECT v FROM digoal_01.other WHERE id = 903"));
+    QVERIFY_RESULT(bad);
+    QCOMPARE(*bad, QStringLiteral("bad"));
 }
 
 // A statement that fails on one node (its table there has the column
