@@ -4,7 +4,9 @@
 // file again is refused unless --force; a leaf refuses execute; a statement
 // about a table a node does not replicate is skipped there; one Ferry
 // cannot map for sure stops the node with an error saying what to do.
+#include "cascade/node.h"
 #include "cascadefixture.h"
+#include "replication/eventresolution.h"
 #include "testutil.h"
 
 #include <QFile>
@@ -630,6 +632,29 @@ void TestExecute::failingStatementStopsThatNodeOnly()
     QVERIFY_RESULT(skipped);
     QCOMPARE(*skipped, QStringLiteral("0:1"));
 
+    // What Edit and Apply starts from there: the script as it runs on the leaf.
+    {
+        auto event = leafValue(kLeaf, QStringLiteral("SELECT event_id FROM ferry.node_error WHERE "
+                                                     "resolved_at IS NULL ORDER BY error_id DESC "
+                                                     "LIMIT 1"));
+        QVERIFY_RESULT(event);
+        auto db = Connection::open(f.leafAdminDb());
+        QVERIFY_RESULT(db);
+        auto node = requireNode(*db, QStringLiteral("q"));
+        QVERIFY_RESULT(node);
+        auto content = EventResolution(*db, *node).describe(event->toLongLong());
+        QVERIFY_RESULT(content);
+        QCOMPARE(content->table, QStringLiteral("script c5.sql"));
+        QCOMPARE(content->sql, QStringLiteral("ALTER TABLE digoal_01.other ADD COLUMN c5 int;"));
+        auto error = leafValue(kLeaf, QStringLiteral("SELECT last_error FROM ferry.node_info"));
+        QVERIFY_RESULT(error);
+        QVERIFY2(error->contains(QStringLiteral("failed here (correct the node and run retry, or "
+                                                "replace-event %1 with this node's version of the "
+                                                "script, or skip-event %1)")
+                                     .arg(*event)),
+                 qPrintable(*error));
+    }
+
     // The operator skips the script event on the leaf only (its table has
     // the column already): the leaf goes on with the rows after it.
     const FerryRun skip = f.ferry({f.leafIni(), QStringLiteral("skip-event")});
@@ -684,6 +709,31 @@ void TestExecute::unsureNameStopsTheNode()
                                                    "LIMIT 1"));
     QVERIFY_RESULT(stopped);
     QVERIFY2(!stopped->isEmpty(), "the error names no event");
+    // Edit and Apply starts from the script as the root ran it, saying why
+    // Ferry cannot rewrite it here; comments alone replace nothing.
+    {
+        auto db = Connection::open(f.leafAdminDb(kDst2));
+        QVERIFY_RESULT(db);
+        auto node = requireNode(*db, QStringLiteral("q"));
+        QVERIFY_RESULT(node);
+        EventResolution resolution(*db, *node);
+        auto content = resolution.describe(stopped->toLongLong());
+        QVERIFY_RESULT(content);
+        QCOMPARE(content->table, QStringLiteral("script bad.sql"));
+        QVERIFY2(content->sql.startsWith(QStringLiteral("-- Ferry cannot rewrite this script for "
+                                                        "node 'dst2' for sure:\n-- ")),
+                 qPrintable(content->sql));
+        QVERIFY2(content->sql.endsWith(QStringLiteral("ALTER TABLE user_info ADD COLUMN c3 int")),
+                 qPrintable(content->sql));
+        const QString comments = script(
+            QStringLiteral("comments.sql"),
+            content->sql.section(QStringLiteral("\n-- Edit it to this node's names:"), 0, 0));
+        const FerryRun refused
+            = f.ferry({f.leafIni(kDst2), QStringLiteral("replace-event"), *stopped, comments});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(QStringLiteral("holds no statement")),
+                 qPrintable(refused.err));
+    }
     const QString fix
         = script(QStringLiteral("bad-dst2.sql"),
                  QStringLiteral("ALTER TABLE digoal_02.user_info1 ADD COLUMN c3 int"));
