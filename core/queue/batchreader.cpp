@@ -117,6 +117,32 @@ QString BatchReader::decodedImage(const Connection &c,
         .arg(selected.join(QStringLiteral(", ")), data, declared.join(QStringLiteral(", ")), alias);
 }
 
+Result<QList<BatchReader::JudgedRow>> BatchReader::judgeEvent(
+    char op, int tableId, const QByteArray &key, const QByteArray &data, const RowFilter &filter)
+{
+    auto query = filteredQuery(
+        QStringLiteral("SELECT 0::pg_catalog.int8 AS ev_id, 0::pg_catalog.int8 AS ev_txid, "
+                       "$1::pg_catalog.\"char\" AS ev_op, $2::pg_catalog.int4 AS ev_table, "
+                       "$3::pg_catalog.json AS ev_key, $4::pg_catalog.json AS ev_data"),
+        {{tableId, filter}});
+    if (!query)
+        return query.error();
+    auto r = m_connection.exec(*query,
+                               {QString(QLatin1Char(op)), tableId,
+                                key.isEmpty() ? QVariant() : QVariant(QString::fromUtf8(key)),
+                                data.isEmpty() ? QVariant() : QVariant(QString::fromUtf8(data))});
+    if (!r)
+        return r.error();
+    QList<JudgedRow> rows;
+    for (int i = 0; i < r->rowCount(); ++i) {
+        const QByteArray judged = r->bytes(i, 2);
+        rows.append({judged.isEmpty() ? '?' : judged.at(0),
+                     r->isNull(i, 4) ? QByteArray() : r->bytes(i, 4),
+                     r->isNull(i, 5) ? QByteArray() : r->bytes(i, 5)});
+    }
+    return rows;
+}
+
 Result<QString> BatchReader::filteredQuery(const QString &batchQuery,
                                            const QHash<int, RowFilter> &filters) const
 {

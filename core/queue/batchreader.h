@@ -93,6 +93,21 @@ public:
     Result<qint64> streamEvents(const Batch &batch,
                                 const CopyLineSink &sink,
                                 const QHash<int, RowFilter> &filters = {});
+    // The row changes a node with `filter` applies for one event of table
+    // `tableId`, judged on the provider as a batch's are: the event itself,
+    // nothing (its row does not match), or for an UPDATE that leaves the
+    // condition the DELETEs of its old and new key. Each as (op, key, data).
+    struct JudgedRow
+    {
+        char op = 0;
+        QByteArray key;
+        QByteArray data;
+    };
+    Result<QList<JudgedRow>> judgeEvent(char op,
+                                        int tableId,
+                                        const QByteArray &key,
+                                        const QByteArray &data,
+                                        const RowFilter &filter);
     // One event of the batch by its id (for an error message that names it);
     // empty when the batch has no such event.
     Result<std::optional<Event>> readEvent(const Batch &batch, qint64 eventId);

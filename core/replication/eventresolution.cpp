@@ -2,6 +2,7 @@
 
 #include "db/sqllexer.h"
 #include "db/transaction.h"
+#include "queue/batchreader.h"
 #include "replication/eventsql.h"
 #include "replication/failuretext.h"
 #include "replication/scriptrewrite.h"
@@ -212,6 +213,13 @@ Result<EventResolution::Found> EventResolution::find(Connection &provider, qint6
     if (!mappings)
         return mappings.error();
     f.mapping = mappings->value(event.tableId);
+    // With this node's row condition and columns, as its batches apply it.
+    auto nodeTables = TableRegistry(m_node, m_info).list();
+    if (!nodeTables)
+        return nodeTables.error();
+    const QHash<int, TableMapping> applied = TableRegistry::appliedMappings(*mappings, *nodeTables);
+    if (const auto here = applied.constFind(event.tableId); here != applied.cend())
+        f.mapping = *here;
     auto dest = m_node.exec(QStringLiteral("SELECT dest_schema, dest_name FROM ferry.node_table "
                                            "WHERE queue_name = $1 AND source_table_id = $2"),
                             {m_info.queue, event.tableId});
@@ -304,14 +312,48 @@ Result<QueuedEventContent> EventResolution::describe(qint64 eventId)
     }
     if (found->destName.isEmpty())
         return content;
-    EventRow row;
-    row.op = found->event.op;
-    row.key = found->event.key;
-    row.data = found->event.data;
-    auto sql = eventSql(m_node, found->destSchema, found->destName, found->mapping.keyColumns, row);
-    if (!sql)
-        return sql.error();
-    content.sql = *sql;
+    QList<EventRow> rows{{found->event.op, found->event.key, found->event.data}};
+    // Under a row condition the node applies what the provider judges: the
+    // row, nothing, or the DELETE of a row that left the condition.
+    const TableMapping &m = found->mapping;
+    if (!m.condition.isEmpty() && (found->event.op == 'I' || found->event.op == 'U')) {
+        BatchReader::RowFilter filter;
+        filter.schema = m.sourceSchema;
+        filter.name = m.sourceName;
+        filter.condition = m.condition;
+        filter.keyColumns = m.keyColumns;
+        filter.columns = m.conditionColumns;
+        filter.types = m.conditionTypes;
+        for (const QString &c : m.conditionColumns) {
+            if (m.jsonTextColumns.contains(c))
+                filter.jsonText.append(c);
+        }
+        BatchReader judge(*provider, m_info.queue, m_info.workerName);
+        auto judged = judge.judgeEvent(found->event.op, found->event.tableId, found->event.key,
+                                       found->event.data, filter);
+        if (!judged)
+            return judged.error();
+        rows.clear();
+        for (const BatchReader::JudgedRow &j : std::as_const(*judged)) {
+            // An UPDATE that kept its key carries no old key: the DELETE of
+            // the new key is the one.
+            if (j.op == 'D' && j.key.isEmpty())
+                continue;
+            rows.append({j.op, j.key, j.data});
+        }
+        if (rows.isEmpty())
+            content.sql = QStringLiteral("-- The row does not match this node's row condition "
+                                         "(%1): nothing runs here for this event.\n")
+                              .arg(m.condition.simplified());
+    }
+    QStringList statements;
+    for (const EventRow &row : std::as_const(rows)) {
+        auto sql = eventSql(m_node, found->destSchema, found->destName, m.keyColumns, row);
+        if (!sql)
+            return sql.error();
+        statements.append(*sql);
+    }
+    content.sql += statements.join(QLatin1Char('\n'));
     return content;
 }
 

@@ -35,6 +35,7 @@ private slots:
     void tableRenamedOnRootBeforeNodesApply();
     void rowsWrittenWhileTheScriptWaits();
     void deferredCheckOfEarlierRowsIsNotTheScripts();
+    void describeFollowsTheRowCondition();
     void failingStatementStopsThatNodeOnly();
     void unsureNameStopsTheNode();
     void cleanupTestCase();
@@ -602,6 +603,43 @@ void TestExecute::deferredCheckOfEarlierRowsIsNotTheScripts()
     auto bad = leafValue(kLeaf, QStringLiteral("SELECT v FROM digoal_01.other WHERE id = 903"));
     QVERIFY_RESULT(bad);
     QCOMPARE(*bad, QStringLiteral("bad"));
+}
+
+// What Edit and Apply starts from for a row event on dst2 (userid < 1000)
+// is what dst2 applies: an UPDATE that moves a row out of the condition is
+// the DELETEs of its old and new key there, never an upsert of row 987654.
+void TestExecute::describeFollowsTheRowCondition()
+{
+    CascadeFixture &f = *m_f;
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(kDst2), QStringLiteral("pause")}));
+    QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("UPDATE digoal_01.user_info SET userid = "
+                                                     "987654 WHERE userid = 5")}));
+    auto events = f.value(f.rootDb(),
+                          QStringLiteral("SELECT string_agg(format('SELECT ev_id FROM %s WHERE "
+                                         "ev_op = ''U'' AND ev_data::text LIKE ''%%987654%%''', "
+                                         "ferry._event_table(queue_id, table_no)), ' UNION ALL ') "
+                                         "FROM ferry.event_table"));
+    QVERIFY_RESULT(events);
+    auto id = f.value(f.rootDb(), *events);
+    QVERIFY_RESULT(id);
+    QVERIFY(!id->isEmpty());
+    auto db = Connection::open(f.leafAdminDb(kDst2));
+    QVERIFY_RESULT(db);
+    auto node = requireNode(*db, QStringLiteral("q"));
+    QVERIFY_RESULT(node);
+    auto content = EventResolution(*db, *node).describe(id->toLongLong());
+    QVERIFY_RESULT(content);
+    QVERIFY2(!content->sql.contains(QStringLiteral("INSERT")), qPrintable(content->sql));
+    QVERIFY2(content->sql.contains(QStringLiteral("DELETE FROM ONLY digoal_02.user_info1")),
+             qPrintable(content->sql));
+    QVERIFY2(content->sql.contains(QStringLiteral("'5'")), qPrintable(content->sql));
+    QVERIFY2(content->sql.contains(QStringLiteral("'987654'")), qPrintable(content->sql));
+    QVERIFY_RESULT(f.ferryOk({f.leafIni(kDst2), QStringLiteral("resume")}));
+    QVERIFY_RESULT(f.waitSynced(kDst2));
+    auto gone = leafValue(kDst2, QStringLiteral("SELECT count(*) FROM digoal_02.user_info1 WHERE "
+                                                "userid IN (5, 987654)"));
+    QVERIFY_RESULT(gone);
+    QCOMPARE(*gone, QStringLiteral("0"));
 }
 
 // A statement that fails on one node (its table there has the column
