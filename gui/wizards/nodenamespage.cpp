@@ -62,8 +62,10 @@ NodeNamesPage::NodeNamesPage(bool leaf, QWidget *parent)
 void NodeNamesPage::initializePage()
 {
     auto *w = qobject_cast<NodeWizard *>(wizard());
-    if (m_leaf && w)
+    if (m_leaf && w) {
         m_queue->setText(w->queue());
+        m_node->setFocus(); // the queue is the provider's
+    }
     if (m_node->text().isEmpty() && w) {
         // The database's name is what the seed's nodes are called.
         m_node->setText(w->nodeDb().value(QStringLiteral("dbname")));

@@ -60,12 +60,13 @@ void NodeSummaryPage::initializePage()
                     .arg(w->nodeDb().displayName(), w->nodeName(), w->queue())
               : tr("Create makes %1 the leaf node %2 of queue %3, provider %4")
                     .arg(w->nodeDb().displayName(), w->nodeName(), w->queue(), w->providerName());
+    QString text = tr("%1, and writes its job %2 to %3.")
+                       .arg(what, w->jobName(), QDir::toNativeSeparators(w->configPath()));
     if (w->createsDatabase())
-        what = tr("Create makes the database %1 first. %2")
-                   .arg(w->nodeDb().value(QStringLiteral("dbname")), what);
-    m_text->setText(tr("%1, and writes its job %2 to %3. If a step fails, what it made is "
-                       "undone.")
-                        .arg(what, w->jobName(), QDir::toNativeSeparators(w->configPath())));
+        text += QLatin1Char(' ')
+                + tr("It creates database %1 first.")
+                      .arg(w->nodeDb().value(QStringLiteral("dbname")));
+    m_text->setText(text + QLatin1Char(' ') + tr("If a step fails, what it made is undone."));
     m_commands->setPlainText(w->equivalentCommands());
     m_error->clear();
 }

@@ -1,7 +1,6 @@
 #include "wizards/nodewizard.h"
 
 #include "cascade/node.h"
-#include "cascade/nodedatabase.h"
 #include "common/localstore.h"
 #include "config/jobconfigwriter.h"
 #include "profiles/passwordvault.h"
@@ -146,7 +145,8 @@ QString NodeWizard::equivalentCommands() const
     job.pidFile = pidFile();
     QStringList lines;
     if (createsDatabase()) {
-        const ConnectionString server = maintenanceDatabase(db);
+        ConnectionString server = db;
+        server.set(QStringLiteral("dbname"), QStringLiteral("postgres"));
         lines << QStringLiteral("psql %1 -c %2")
                      .arg(shellQuoted(storableLocation(server)),
                           shellQuoted(

@@ -4,13 +4,11 @@
 #include "wizards/nodewizard.h"
 
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QStyle>
-#include <QTreeWidget>
+#include <QTextBrowser>
 #include <QVBoxLayout>
 
 namespace ferry::gui {
@@ -22,15 +20,9 @@ PrivilegesPage::PrivilegesPage(QWidget *parent)
     setTitle(tr("Privileges"));
     setSubTitle(tr("What the node's role may do in its database, and the statements that grant "
                    "what is missing."));
-    m_list = new QTreeWidget(this);
+    m_list = new QTextBrowser(this);
     m_list->setObjectName(QStringLiteral("privilegesList"));
-    m_list->setHeaderLabels({tr("Privilege"), tr("State")});
-    m_list->setRootIsDecorated(false);
-    m_list->setWordWrap(true);
-    m_list->header()->setSectionResizeMode(0, QHeaderView::Stretch);
-    m_list->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
-    m_list->header()->setStretchLastSection(false);
-    m_list->setToolTip(tr("Hover a line for what a missing privilege means."));
+    m_list->setToolTip(tr("What the node's role may do, and what each missing privilege means."));
     m_result = new QLabel(this);
     m_result->setObjectName(QStringLiteral("privilegesResult"));
     m_result->setWordWrap(true);
@@ -41,8 +33,8 @@ PrivilegesPage::PrivilegesPage(QWidget *parent)
     m_grants->setMaximumHeight(90);
     m_grants->setToolTip(tr("Run these as a superuser (or the objects' owner), e.g. in psql, "
                             "then press Re-check."));
-    auto *grantsLabel = new QLabel(tr("&Statements that grant what is missing:"), this);
-    grantsLabel->setBuddy(m_grants);
+    m_grantsLabel = new QLabel(tr("&Statements that grant what is missing:"), this);
+    m_grantsLabel->setBuddy(m_grants);
     m_recheck = new QPushButton(tr("&Re-check"), this);
     m_recheck->setObjectName(QStringLiteral("privilegesRecheck"));
     m_recheck->setToolTip(tr("Reads the role's privileges again."));
@@ -59,7 +51,7 @@ PrivilegesPage::PrivilegesPage(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_list, 1);
     layout->addLayout(row);
-    layout->addWidget(grantsLabel);
+    layout->addWidget(m_grantsLabel);
     layout->addWidget(m_grants);
     connect(m_recheck, &QPushButton::clicked, this, &PrivilegesPage::recheck);
 }
@@ -77,6 +69,11 @@ bool PrivilegesPage::isComplete() const
 QString PrivilegesPage::resultText() const
 {
     return m_result->text();
+}
+
+QString PrivilegesPage::listText() const
+{
+    return m_list->toPlainText();
 }
 
 QString PrivilegesPage::grantsText() const
@@ -123,27 +120,30 @@ void PrivilegesPage::show(const Result<NodePrivileges> &checked)
         return;
     }
     m_checked = *checked;
+    // One row per check; what a missing one means under it, wrapped.
+    QString html = QStringLiteral("<table width=\"100%\" cellspacing=\"0\" cellpadding=\"3\">");
     for (const PrivilegeCheck &c : checked->checks) {
-        auto *item = new QTreeWidgetItem(m_list);
-        item->setText(0, c.what);
-        const QString state = c.granted  ? tr("granted")
+        const QString state = c.granted  ? tr("yes")
                               : c.needed ? tr("missing: needed")
                                          : tr("missing: optional");
-        item->setText(1, state);
-        item->setIcon(1, style()->standardIcon(c.granted  ? QStyle::SP_DialogApplyButton
-                                               : c.needed ? QStyle::SP_MessageBoxCritical
-                                                          : QStyle::SP_MessageBoxWarning));
-        if (!c.granted) {
-            item->setToolTip(0, c.missing);
-            item->setToolTip(1, c.missing);
-            // What it means, under the line, for those who do not hover.
-            auto *note = new QTreeWidgetItem(m_list);
-            note->setText(0, QStringLiteral("    ") + c.missing);
-            note->setForeground(0, palette().brush(QPalette::PlaceholderText));
-            note->setFlags(Qt::ItemIsEnabled);
-        }
+        const QString color = c.granted  ? QStringLiteral("#2e7d32")
+                              : c.needed ? QStringLiteral("#c62828")
+                                         : QStringLiteral("#b26a00");
+        const QString mark = c.granted  ? QStringLiteral("\u2714")
+                             : c.needed ? QStringLiteral("\u2716")
+                                        : QStringLiteral("\u26a0");
+        html += QStringLiteral("<tr><td width=\"150\" style=\"color:%1\">%2 %3</td><td>%4")
+                    .arg(color, mark, state.toHtmlEscaped(), c.what.toHtmlEscaped());
+        if (!c.granted)
+            html += QStringLiteral("<br><span style=\"color:#666666\">%1</span>")
+                        .arg(c.missing.toHtmlEscaped());
+        html += QStringLiteral("</td></tr>");
     }
+    m_list->setHtml(html + QStringLiteral("</table>"));
     m_grants->setPlainText(checked->grants().join(QLatin1Char('\n')));
+    // Nothing to grant: nothing to show.
+    m_grants->setVisible(!checked->grants().isEmpty());
+    m_grantsLabel->setVisible(!checked->grants().isEmpty());
     const bool optionalMissing = !checked->grants().isEmpty();
     m_result->setText(
         checked->sufficient()

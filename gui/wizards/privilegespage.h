@@ -10,7 +10,7 @@ class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
-class QTreeWidget;
+class QTextBrowser;
 
 namespace ferry::gui {
 
@@ -33,12 +33,14 @@ public:
     bool isChecking() const { return m_checking; }
     QString resultText() const;
     QString grantsText() const;
+    QString listText() const;
 
 private:
     void show(const Result<NodePrivileges> &checked);
 
-    QTreeWidget *m_list = nullptr;
+    QTextBrowser *m_list = nullptr;
     QLabel *m_result = nullptr;
+    QLabel *m_grantsLabel = nullptr;
     QPlainTextEdit *m_grants = nullptr;
     QPushButton *m_recheck = nullptr;
     QProgressBar *m_busy = nullptr;

@@ -222,9 +222,8 @@ void ProviderPage::onChecked(const Checked &c)
     m_nodeName = c.nodeName;
     m_nodeNames = c.nodeNames;
     m_jobNames = c.jobNames;
-    m_result->setText(
-        tr("Root %1 of queue %2; its cascade has %n node(s).", nullptr, int(c.nodeNames.size()))
-            .arg(c.nodeName, c.queue));
+    m_result->setText(tr("Root %1 of queue %2; nodes of its cascade: %3.")
+                          .arg(c.nodeName, c.queue, c.nodeNames.join(QStringLiteral(", "))));
 }
 
 } // namespace ferry::gui

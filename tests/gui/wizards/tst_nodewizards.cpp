@@ -392,6 +392,9 @@ void TestNodeWizards::missingCreateShowsTheGrant()
     const QString grant = QStringLiteral("GRANT CREATE ON DATABASE \"plaindb\" TO \"plain\";");
     QCOMPARE(privileges->grantsText().split(QLatin1Char('\n')).value(0), grant);
     QVERIFY(privileges->resultText().contains(QStringLiteral("needed")));
+    QVERIFY2(privileges->listText().contains(
+                 QStringLiteral("missing: needed\ncreate schema ferry in database \"plaindb\"")),
+             qPrintable(privileges->listText()));
     shoot(wizard, QStringLiteral("wizard-root-4-privileges-missing"));
 
     // Granted meanwhile: Re-check lets Next go.
