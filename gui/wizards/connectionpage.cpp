@@ -84,6 +84,11 @@ ConnectionPage::ConnectionPage(LocalStore *store, bool offerCreateDatabase, QWid
     m_passwordStore->setToolTip(tr("Where the profile's password is kept: never in the profile "
                                    "or the config file."));
 
+    m_profileError = new QLabel(this);
+    m_profileError->setObjectName(QStringLiteral("connectionProfileError"));
+    m_profileError->setWordWrap(true);
+    m_profileError->hide();
+
     m_test = new QPushButton(tr("&Test Connection"), this);
     m_test->setObjectName(QStringLiteral("connectionTest"));
     m_test->setToolTip(tr("Connects with the values above, off the window's thread."));
@@ -113,6 +118,7 @@ ConnectionPage::ConnectionPage(LocalStore *store, bool offerCreateDatabase, QWid
     form->addRow(QString(), m_save);
     form->addRow(tr("Profile na&me:"), m_profileName);
     form->addRow(tr("&Keep password in:"), m_passwordStore);
+    form->addRow(QString(), m_profileError);
     auto *testRow = new QHBoxLayout;
     testRow->addWidget(m_test);
     testRow->addWidget(m_busy);
@@ -134,7 +140,7 @@ ConnectionPage::ConnectionPage(LocalStore *store, bool offerCreateDatabase, QWid
     connect(m_test, &QPushButton::clicked, this, &ConnectionPage::startTest);
     connect(m_createDb, &QCheckBox::toggled, this, &QWizardPage::completeChanged);
     connect(m_save, &QCheckBox::toggled, this, &ConnectionPage::updateSaveFields);
-    connect(m_profileName, &QLineEdit::textChanged, this, &QWizardPage::completeChanged);
+    connect(m_profileName, &QLineEdit::textChanged, this, &ConnectionPage::updateSaveFields);
     updateSaveFields();
 }
 
@@ -178,9 +184,23 @@ QString ConnectionPage::resultText() const
     return m_result->text();
 }
 
+QString ConnectionPage::profileProblem() const
+{
+    if (!savesProfile())
+        return {};
+    const QString name = m_profileName->text().trimmed();
+    if (name.isEmpty())
+        return tr("Enter a name for the profile, or untick Save as a connection profile.");
+    for (const ConnectionProfile &p : ProfileStore(m_store).list()) {
+        if (p.name == name)
+            return tr("A profile named %1 exists already: choose another name.").arg(name);
+    }
+    return {};
+}
+
 bool ConnectionPage::isComplete() const
 {
-    if (savesProfile() && m_profileName->text().trimmed().isEmpty())
+    if (!profileProblem().isEmpty())
         return false;
     return !m_testing && (m_ok || createsDatabase());
 }
@@ -191,6 +211,8 @@ void ConnectionPage::updateSaveFields()
     m_save->setEnabled(newConnection);
     m_profileName->setEnabled(newConnection && m_save->isChecked());
     m_passwordStore->setEnabled(newConnection && m_save->isChecked());
+    m_profileError->setText(profileProblem());
+    m_profileError->setVisible(!m_profileError->text().isEmpty());
     emit completeChanged();
 }
 

@@ -35,6 +35,8 @@ public:
     bool createsDatabase() const;
     // Save the connection as a profile after Create (a new connection only).
     bool savesProfile() const;
+    // Why the profile to save cannot be; empty when it can (or none is saved).
+    QString profileProblem() const;
 
     void startTest();
     bool isTesting() const { return m_testing; }
@@ -61,6 +63,7 @@ private:
     QCheckBox *m_save = nullptr;
     QLineEdit *m_profileName = nullptr;
     QComboBox *m_passwordStore = nullptr;
+    QLabel *m_profileError = nullptr;
     QPushButton *m_test = nullptr;
     QProgressBar *m_busy = nullptr;
     QLabel *m_result = nullptr;

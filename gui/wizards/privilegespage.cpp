@@ -54,6 +54,8 @@ PrivilegesPage::PrivilegesPage(QWidget *parent)
     layout->addWidget(m_grantsLabel);
     layout->addWidget(m_grants);
     connect(m_recheck, &QPushButton::clicked, this, &PrivilegesPage::recheck);
+    setTabOrder(m_list, m_recheck);
+    setTabOrder(m_recheck, m_grants);
 }
 
 void PrivilegesPage::initializePage()

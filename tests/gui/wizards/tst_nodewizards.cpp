@@ -15,12 +15,14 @@
 #include "mnemonics.h"
 #include "pgcluster.h"
 #include "testutil.h"
+#include "util/pidfile.h"
 #include "wizards/connectionpage.h"
 #include "wizards/nodeleafwizard.h"
 #include "wizards/noderootwizard.h"
 #include "wizards/nodesummarypage.h"
 #include "wizards/privilegespage.h"
 #include "wizards/providerpage.h"
+#include "workers/workercontrol.h"
 #include "workers/workerregistry.h"
 
 #include <QAbstractButton>
@@ -76,6 +78,7 @@ private slots:
     void initTestCase();
     void cleanupTestCase();
     void rootWizardMakesARoot();
+    void savedProfileAndATakenDatabase();
     void missingCreateShowsTheGrant();
     void cancelAtEveryPageLeavesNothing();
     void leafWizardMakesALeaf();
@@ -183,9 +186,15 @@ bool TestNodeWizards::connect(QWizard &wizard, const QString &db, const QString 
         return false;
     }
     child<QAbstractButton>(&wizard, "connectionTest")->click();
+    // Off the UI thread: the page shows it works and Next waits.
+    if (!page->isTesting() || !child<QWidget>(&wizard, "connectionBusy")->isVisible()
+        || wizard.button(QWizard::NextButton)->isEnabled()) {
+        qWarning("no busy state while testing");
+        return false;
+    }
     if (!QTest::qWaitFor([page] { return !page->isTesting(); }, kWaitMs))
         return false;
-    return true;
+    return !child<QWidget>(&wizard, "connectionBusy")->isVisible();
 }
 
 bool TestNodeWizards::driveToSummary(QWizard &wizard,
@@ -264,6 +273,9 @@ void TestNodeWizards::rootWizardMakesARoot()
     // Saved as a profile once the node exists.
     child<QCheckBox>(&wizard, "connectionSaveProfile")->setChecked(true);
     QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled()); // the profile needs a name
+    QVERIFY(child<QLabel>(&wizard, "connectionProfileError")
+                ->text()
+                .startsWith(QStringLiteral("Enter a name for the profile")));
     child<QLineEdit>(&wizard, "connectionProfileName")->setText(QStringLiteral("rootdb profile"));
     QVERIFY(wizard.button(QWizard::NextButton)->isEnabled());
     checkKeyboard(wizard);
@@ -375,6 +387,51 @@ void TestNodeWizards::rootWizardMakesARoot()
     QVERIFY(QTest::qWaitFor([&accepted] { return accepted.size() == 1; }, kWaitMs));
     QVERIFY(m_registry->worker(configPath));
     QVERIFY(m_registry->hasActiveWorkers());
+}
+
+void TestNodeWizards::savedProfileAndATakenDatabase()
+{
+    // The profile New Root saved: its connection shown, not to be edited here.
+    NewRootWizard wizard(m_store.get(), nullptr, m_registry.get());
+    wizard.show();
+    auto *profiles = child<QComboBox>(&wizard, "connectionProfile");
+    QCOMPARE(profiles->count(), 2);
+    profiles->setCurrentIndex(1);
+    auto *database = child<QLineEdit>(&wizard, "connectionDatabase");
+    QCOMPARE(database->text(), QStringLiteral("rootdb"));
+    QVERIFY(!database->isEnabled());
+    QCOMPARE(child<QSpinBox>(&wizard, "connectionPort")->value(), m_cluster->port());
+    QVERIFY(!child<QCheckBox>(&wizard, "connectionSaveProfile")->isEnabled());
+    auto *page = child<ConnectionPage>(&wizard, "connectionPage");
+    QVERIFY(!page->isComplete());
+    child<QAbstractButton>(&wizard, "connectionTest")->click();
+    QVERIFY(QTest::qWaitFor([page] { return page->isComplete(); }, kWaitMs));
+    QVERIFY(clickNext(wizard));
+    child<QLineEdit>(&wizard, "namesNode")->setText(QStringLiteral("again"));
+    QVERIFY(clickNext(wizard));
+    // That database is the root of the queue already: said, and Next waits.
+    auto *privileges = child<PrivilegesPage>(&wizard, "privilegesPage");
+    QVERIFY(QTest::qWaitFor([privileges] { return !privileges->isChecking(); }, kWaitMs));
+    QVERIFY(!privileges->isComplete());
+    QVERIFY2(privileges->listText().contains(QStringLiteral("it is node 'src' of queue 'replika' "
+                                                            "already")),
+             qPrintable(privileges->listText()));
+    QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled());
+
+    // A new connection saved under a name a profile has is refused on the page.
+    wizard.back();
+    wizard.back();
+    profiles->setCurrentIndex(0);
+    QVERIFY(database->isEnabled());
+    child<QCheckBox>(&wizard, "connectionSaveProfile")->setChecked(true);
+    child<QLineEdit>(&wizard, "connectionProfileName")->setText(QStringLiteral("rootdb profile"));
+    child<QAbstractButton>(&wizard, "connectionTest")->click();
+    QVERIFY(QTest::qWaitFor([page] { return !page->isTesting(); }, kWaitMs));
+    QVERIFY(!page->isComplete());
+    QVERIFY(child<QLabel>(&wizard, "connectionProfileError")
+                ->text()
+                .contains(QStringLiteral("exists already")));
+    wizard.reject();
 }
 
 void TestNodeWizards::missingCreateShowsTheGrant()
@@ -572,9 +629,16 @@ void TestNodeWizards::leafWizardCreatesTheDatabase()
     QCOMPARE(info->rowCount(), 1);
     QCOMPARE(info->text(0, 0), QStringLiteral("dst2"));
     QCOMPARE(info->text(0, 1), QStringLiteral("leaf"));
-    child<QRadioButton>(&wizard, "workerNotNow")->setChecked(true);
+    // Its worker as a daemon: Finish waits until its pidfile says it runs.
+    WorkerControl::setFerryProgram(QStringLiteral(FERRY_CLI));
+    child<QRadioButton>(&wizard, "workerDaemon")->setChecked(true);
+    QSignalSpy accepted(&wizard, &QDialog::accepted);
     wizard.button(QWizard::FinishButton)->click();
-    QVERIFY(!wizard.isVisible());
+    QVERIFY(wizard.isVisible());
+    QVERIFY(QTest::qWaitFor([&accepted] { return accepted.size() == 1; }, kWaitMs));
+    const QString pidFile = m_dir.filePath(QStringLiteral("configs/dst2.pid"));
+    QVERIFY(PidFile::runningPid(pidFile).has_value());
+    QVERIFY_RESULT(PidFile::stop(pidFile, kWaitMs));
 }
 
 void TestNodeWizards::failedCreateUndoesWhatItMade()
