@@ -160,9 +160,10 @@ QString NodeWizard::equivalentCommands() const
     if (m_kind == NodeKind::Root)
         lines << QStringLiteral("ferry %1 create-root %2").arg(path, shellQuoted(nodeName()));
     else
-        lines << QStringLiteral("ferry %1 create-leaf %2 %3 --provider=%4")
-                     .arg(path, shellQuoted(nodeName()), shellQuoted(storableLocation(db)),
-                          shellQuoted(storableLocation(provider())));
+        // One argument a line: the connection strings are long.
+        lines << QStringLiteral("ferry %1 create-leaf %2 \\").arg(path, shellQuoted(nodeName()))
+              << QStringLiteral("    %1 \\").arg(shellQuoted(storableLocation(db)))
+              << QStringLiteral("    --provider=%1").arg(shellQuoted(storableLocation(provider())));
     lines << QStringLiteral("ferry -d %1 worker").arg(path);
     return lines.join(QLatin1Char('\n'));
 }

@@ -553,7 +553,8 @@ void TestNodeWizards::leafWizardMakesALeaf()
     QVERIFY(driveToSummary(wizard, QString(), QStringLiteral("dst1"), configPath,
                            QStringLiteral("wizard-leaf")));
     const QString commands = child<NodeSummaryPage>(&wizard, "summaryPage")->commandsText();
-    QVERIFY2(commands.contains(QStringLiteral("ferry %1 create-leaf dst1 ").arg(configPath)),
+    QVERIFY2(commands.contains(
+                 QStringLiteral("ferry %1 create-leaf dst1 \\\n    'host=").arg(configPath)),
              qPrintable(commands));
     QVERIFY(commands.contains(QStringLiteral("--provider='")));
     checkKeyboard(wizard);
