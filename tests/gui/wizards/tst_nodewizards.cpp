@@ -82,6 +82,7 @@ private slots:
     void missingCreateShowsTheGrant();
     void cancelAtEveryPageLeavesNothing();
     void leafWizardMakesALeaf();
+    void providerTypedByHand();
     void leafWizardCreatesTheDatabase();
     void failedCreateUndoesWhatItMade();
 
@@ -592,6 +593,34 @@ void TestNodeWizards::leafWizardMakesALeaf()
     QVERIFY_RESULT(config);
     QCOMPARE(config->db().value(QStringLiteral("dbname")), QStringLiteral("leafdb"));
     QCOMPARE(config->jobName(), QStringLiteral("dst1_job"));
+}
+
+void TestNodeWizards::providerTypedByHand()
+{
+    NewLeafWizard wizard(m_store.get(), {}, nullptr, m_registry.get());
+    wizard.show();
+    auto *provider = child<ProviderPage>(&wizard, "providerPage");
+    auto *connection = child<QLineEdit>(&wizard, "providerConnection");
+    QVERIFY(connection->isEnabled());
+    QVERIFY(!provider->isComplete());
+    // A leaf cannot be the provider: said, and Next waits.
+    connection->setText(as(QStringLiteral("postgres"), QStringLiteral("leafdb")).toString());
+    child<QAbstractButton>(&wizard, "providerCheck")->click();
+    QVERIFY(provider->isChecking());
+    QVERIFY(QTest::qWaitFor([provider] { return !provider->isChecking(); }, kWaitMs));
+    QVERIFY(!provider->isComplete());
+    QVERIFY2(provider->resultText().contains(QStringLiteral("must be the root")),
+             qPrintable(provider->resultText()));
+    connection->setText(as(QStringLiteral("postgres"), QStringLiteral("rootdb")).toString());
+    child<QAbstractButton>(&wizard, "providerCheck")->click();
+    QVERIFY(QTest::qWaitFor([provider] { return !provider->isChecking(); }, kWaitMs));
+    QVERIFY2(provider->isComplete(), qPrintable(provider->resultText()));
+    QCOMPARE(provider->queue(), kQueue);
+    QVERIFY(provider->nodeNames().contains(QStringLiteral("dst1")));
+    // Changed again: checked again before Next.
+    connection->setText(connection->text() + QStringLiteral(" "));
+    QVERIFY(!provider->isComplete());
+    wizard.reject();
 }
 
 void TestNodeWizards::leafWizardCreatesTheDatabase()
