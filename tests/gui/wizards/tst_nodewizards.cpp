@@ -17,6 +17,7 @@
 #include "testutil.h"
 #include "util/pidfile.h"
 #include "wizards/connectionpage.h"
+#include "wizards/nodecreation.h"
 #include "wizards/nodeleafwizard.h"
 #include "wizards/noderootwizard.h"
 #include "wizards/nodesummarypage.h"
@@ -85,6 +86,8 @@ private slots:
     void providerTypedByHand();
     void leafWizardCreatesTheDatabase();
     void failedCreateUndoesWhatItMade();
+    void leafCancelAtEveryPageLeavesNothing();
+    void createNodeUndoesSchemaAndReplacedConfig();
 
 private:
     ConnectionString as(const QString &user, const QString &db) const;
@@ -144,7 +147,8 @@ void TestNodeWizards::initTestCase()
     m_registry = std::make_unique<WorkerRegistry>();
     m_cluster = std::make_unique<PgCluster>();
     QVERIFY_RESULT(m_cluster->start());
-    for (const char *db : {"rootdb", "plaindb", "canceldb", "leafdb", "faildb"})
+    for (const char *db :
+         {"rootdb", "plaindb", "canceldb", "leafdb", "faildb", "leafcancel", "undodb"})
         QVERIFY_RESULT(m_cluster->createDatabase(QLatin1String(db)));
     QVERIFY_RESULT(sql(QStringLiteral("postgres"), QStringLiteral("CREATE ROLE plain LOGIN")));
 }
@@ -716,6 +720,79 @@ void TestNodeWizards::failedCreateUndoesWhatItMade()
     QVERIFY(!*exists);
     wizard.button(QWizard::CancelButton)->click();
     QVERIFY(!wizard.isVisible());
+}
+
+void TestNodeWizards::leafCancelAtEveryPageLeavesNothing()
+{
+    const QString configPath = m_dir.filePath(QStringLiteral("cancel/leafcancel.ini"));
+    auto root = Connection::open(as(QStringLiteral("postgres"), QStringLiteral("rootdb")));
+    QVERIFY_RESULT(root);
+    auto before = loadMembers(*root, kQueue);
+    QVERIFY_RESULT(before);
+    for (int stop = NodeWizard::ProviderPageId; stop <= NodeWizard::SummaryPageId; ++stop) {
+        NewLeafWizard wizard(m_store.get(), cascade(), nullptr, m_registry.get());
+        wizard.show();
+        auto *provider = child<ProviderPage>(&wizard, "providerPage");
+        QVERIFY(QTest::qWaitFor([provider] { return provider->isComplete(); }, kWaitMs));
+        if (stop > NodeWizard::ProviderPageId)
+            QVERIFY(clickNext(wizard));
+        if (stop > NodeWizard::ConnectionPageId) {
+            QVERIFY(connect(wizard, QStringLiteral("leafcancel")));
+            QVERIFY(clickNext(wizard));
+        }
+        if (stop > NodeWizard::NamesPageId) {
+            child<QLineEdit>(&wizard, "namesNode")->setText(QStringLiteral("lc"));
+            QVERIFY(clickNext(wizard));
+        }
+        if (stop > NodeWizard::PrivilegesPageId) {
+            auto *privileges = child<PrivilegesPage>(&wizard, "privilegesPage");
+            QVERIFY(QTest::qWaitFor([privileges] { return privileges->isComplete(); }, kWaitMs));
+            QVERIFY(clickNext(wizard));
+        }
+        if (stop > NodeWizard::ConfigPageId) {
+            child<QLineEdit>(&wizard, "configPath")->setText(configPath);
+            QVERIFY(clickNext(wizard));
+        }
+        QCOMPARE(wizard.currentId(), stop);
+        wizard.button(QWizard::CancelButton)->click();
+        QVERIFY(!wizard.isVisible());
+        QVERIFY2(!hasFerrySchema(QStringLiteral("leafcancel")), qPrintable(QString::number(stop)));
+        QVERIFY(!QFile::exists(configPath));
+        auto after = loadMembers(*root, kQueue);
+        QVERIFY_RESULT(after);
+        QCOMPARE(after->size(), before->size());
+    }
+}
+
+// Create's undo without the wizard around it: the schema it installed goes,
+// and a config file it replaced comes back as it was.
+void TestNodeWizards::createNodeUndoesSchemaAndReplacedConfig()
+{
+    const QString configPath = m_dir.filePath(QStringLiteral("undo.ini"));
+    {
+        QFile old(configPath);
+        QVERIFY(old.open(QIODevice::WriteOnly));
+        old.write("[ferry]\n# the user's own\n");
+    }
+    QVERIFY(QFile::setPermissions(configPath, QFile::ReadOwner | QFile::WriteOwner));
+    NodeCreation c;
+    c.kind = NodeKind::Root;
+    c.setup.db = as(QStringLiteral("postgres"), QStringLiteral("undodb"));
+    // A queue the queue table refuses: createRoot fails after it installed the schema.
+    c.setup.queue = QStringLiteral("no spaces allowed");
+    c.setup.nodeName = QStringLiteral("undo");
+    c.setup.workerName = QStringLiteral("undo_job");
+    c.configPath = configPath;
+    c.replaceConfig = true;
+    c.config.jobName = QStringLiteral("undo_job");
+    c.config.db = c.setup.db;
+    c.config.queueName = kQueue;
+    auto node = createNode(c);
+    QVERIFY(!node.ok());
+    QVERIFY(!hasFerrySchema(QStringLiteral("undodb")));
+    QFile file(configPath);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), QByteArray("[ferry]\n# the user's own\n"));
 }
 
 QTEST_MAIN(TestNodeWizards)
