@@ -15,6 +15,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QVBoxLayout>
 
 namespace ferry::gui {
@@ -142,6 +143,24 @@ ConnectionPage::ConnectionPage(LocalStore *store, bool offerCreateDatabase, QWid
     connect(m_save, &QCheckBox::toggled, this, &ConnectionPage::updateSaveFields);
     connect(m_profileName, &QLineEdit::textChanged, this, &ConnectionPage::updateSaveFields);
     updateSaveFields();
+    // As in the profile dialog: the keychain only where one answers.
+    updateKeychainChoice();
+    if (Keychain::state() != Keychain::State::Available)
+        Keychain::probe(this, [this] { updateKeychainChoice(); });
+}
+
+void ConnectionPage::updateKeychainChoice()
+{
+    auto *model = qobject_cast<QStandardItemModel *>(m_passwordStore->model());
+    QStandardItem *item
+        = model ? model->item(m_passwordStore->findData(int(PasswordStore::Keychain))) : nullptr;
+    if (!item)
+        return;
+    const bool unavailable = Keychain::state() == Keychain::State::Unavailable;
+    item->setEnabled(!unavailable);
+    item->setText(unavailable ? tr("System keychain (not available here)") : tr("System keychain"));
+    if (unavailable && m_passwordStore->currentData().toInt() == int(PasswordStore::Keychain))
+        m_passwordStore->setCurrentIndex(m_passwordStore->findData(int(PasswordStore::PgPass)));
 }
 
 ConnectionProfile ConnectionPage::profile() const

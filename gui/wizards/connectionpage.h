@@ -50,6 +50,7 @@ private:
     void changed();
     void onTested(const Tested &tested);
     void updateSaveFields();
+    void updateKeychainChoice();
 
     LocalStore *m_store;
     bool m_offerCreate;

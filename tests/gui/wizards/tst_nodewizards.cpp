@@ -14,6 +14,7 @@
 #include "db/connection.h"
 #include "mnemonics.h"
 #include "pgcluster.h"
+#include "profiles/passwordvault.h"
 #include "testutil.h"
 #include "util/pidfile.h"
 #include "wizards/connectionpage.h"
@@ -283,6 +284,13 @@ void TestNodeWizards::rootWizardMakesARoot()
                 .startsWith(QStringLiteral("Enter a name for the profile")));
     child<QLineEdit>(&wizard, "connectionProfileName")->setText(QStringLiteral("rootdb profile"));
     QVERIFY(wizard.button(QWizard::NextButton)->isEnabled());
+    // No keychain answers this process: not offered, as in the profile dialog.
+    auto *store = child<QComboBox>(&wizard, "connectionPasswordStore");
+    QVERIFY(
+        QTest::qWaitFor([] { return Keychain::state() == Keychain::State::Unavailable; }, kWaitMs));
+    QVERIFY(store->itemText(store->findData(int(PasswordStore::Keychain)))
+                .contains(QStringLiteral("not available")));
+    QCOMPARE(store->currentData().toInt(), int(PasswordStore::PgPass));
     checkKeyboard(wizard);
     shoot(wizard, QStringLiteral("wizard-root-2-connection"));
     QVERIFY(clickNext(wizard));
