@@ -30,21 +30,6 @@ Error alreadyNode(const Connection &db, const NodeInfo &node)
                      .arg(db.displayName(), node.name, nodeTypeName(node.type), node.queue));
 }
 
-// Checked before anything is changed (the table's CHECK would only fail
-// after the schema was installed). Letters of any script are fine.
-Result<void> checkNodeName(const QString &name)
-{
-    bool plain = !name.isEmpty() && name.size() <= 128;
-    for (const QChar c : name)
-        plain = plain && (c.isLetterOrNumber() || QStringLiteral("_-.").contains(c));
-    if (plain)
-        return {};
-    return Error(ErrorKind::Usage,
-                 QStringLiteral("node name '%1' is not valid: use 1 to 128 letters, digits, '_', "
-                                "'-' or '.'")
-                     .arg(name.left(140)));
-}
-
 // Fails when this database already is a node of the queue.
 Result<void> refuseExistingNode(Connection &db, const QString &queue)
 {
@@ -202,6 +187,21 @@ Result<void> dropLeafRecords(Connection &leaf, const QString &queue, const QStri
 }
 
 } // namespace
+
+// Checked before anything is changed (the table's CHECK would only fail
+// after the schema was installed). Letters of any script are fine.
+Result<void> NodeAdmin::checkNodeName(const QString &name)
+{
+    bool plain = !name.isEmpty() && name.size() <= 128;
+    for (const QChar c : name)
+        plain = plain && (c.isLetterOrNumber() || QStringLiteral("_-.").contains(c));
+    if (plain)
+        return {};
+    return Error(ErrorKind::Usage,
+                 QStringLiteral("node name '%1' is not valid: use 1 to 128 letters, digits, '_', "
+                                "'-' or '.'")
+                     .arg(name.left(140)));
+}
 
 Result<NodeInfo> NodeAdmin::createRoot(const NodeSetup &setup)
 {

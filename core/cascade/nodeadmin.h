@@ -23,6 +23,9 @@ struct NodeSetup
 class NodeAdmin
 {
 public:
+    // What create-root and create-leaf accept as a node name (1 to 128
+    // letters of any script, digits, '_', '-', '.'); the error says so.
+    static Result<void> checkNodeName(const QString &name);
     static Result<NodeInfo> createRoot(const NodeSetup &setup);
     static Result<NodeInfo> createLeaf(const NodeSetup &setup);
     // Drops `nodeName`: this database's own node, or, run on the root, a

@@ -238,13 +238,9 @@ Result<void> JobConfigReader::readRequired()
     Result<QString> jobName = required(QStringLiteral("job_name"));
     if (!jobName)
         return jobName.error();
-    // It names the consumer (at most 128 characters) and, by default, files.
-    if (jobName->size() > 128 || jobName->contains(QLatin1Char('/'))
-        || std::any_of(jobName->cbegin(), jobName->cend(), [](QChar c) { return c.isSpace(); })) {
+    if (const QString problem = JobConfig::jobNameProblem(*jobName); !problem.isEmpty()) {
         return error(m_values.value(QStringLiteral("job_name")).line,
-                     QStringLiteral("job_name must be 1 to 128 characters without '/' or spaces, "
-                                    "got '%1'")
-                         .arg(IniFile::displayPath(*jobName)));
+                     QStringLiteral("%1, got '%2'").arg(problem, IniFile::displayPath(*jobName)));
     }
     m_config.m_jobName = *jobName;
 
@@ -259,13 +255,9 @@ Result<void> JobConfigReader::readRequired()
     Result<QString> queue = required(QStringLiteral("queue_name"));
     if (!queue)
         return queue.error();
-    // The same rule as the queue table's CHECK, so a typo fails here, not later.
-    static const QRegularExpression queueName(QStringLiteral("^[A-Za-z0-9_.-]{1,40}$"));
-    if (!queueName.match(*queue).hasMatch()) {
+    if (const QString problem = JobConfig::queueNameProblem(*queue); !problem.isEmpty()) {
         return error(m_values.value(QStringLiteral("queue_name")).line,
-                     QStringLiteral("queue_name must be 1 to 40 letters, digits, '_', '.' or '-', "
-                                    "got '%1'")
-                         .arg(IniFile::displayPath(*queue)));
+                     QStringLiteral("%1, got '%2'").arg(problem, IniFile::displayPath(*queue)));
     }
     m_config.m_queueName = *queue;
     return {};
@@ -355,6 +347,24 @@ Result<JobConfig> JobConfigReader::read()
     for (const auto &[line, text] : m_warnings)
         m_config.m_warnings.append(where(line) + QStringLiteral(": ") + text);
     return m_config;
+}
+
+QString JobConfig::jobNameProblem(const QString &name)
+{
+    // It names the consumer (at most 128 characters) and, by default, files.
+    if (name.isEmpty() || name.size() > 128 || name.contains(QLatin1Char('/'))
+        || std::any_of(name.cbegin(), name.cend(), [](QChar c) { return c.isSpace(); }))
+        return QStringLiteral("job_name must be 1 to 128 characters without '/' or spaces");
+    return {};
+}
+
+QString JobConfig::queueNameProblem(const QString &name)
+{
+    // The same rule as the queue table's CHECK, so a typo fails here, not later.
+    static const QRegularExpression queueName(QStringLiteral("^[A-Za-z0-9_.-]{1,40}$"));
+    if (!queueName.match(name).hasMatch())
+        return QStringLiteral("queue_name must be 1 to 40 letters, digits, '_', '.' or '-'");
+    return {};
 }
 
 Result<JobConfig> JobConfig::load(const QString &path)

@@ -36,6 +36,12 @@ public:
     // The commented CONFIG.ini that `ferry --ini` prints.
     static QString templateText();
 
+    // The rules load() applies to job_name and queue_name, for a front end
+    // that checks a name as it is typed: empty when `name` is fine, else what
+    // the name must be ("queue_name must be ...").
+    static QString jobNameProblem(const QString &name);
+    static QString queueNameProblem(const QString &name);
+
     QString path() const { return m_path; }
     QString jobName() const { return m_jobName; }
     ConnectionString db() const { return m_db; }
