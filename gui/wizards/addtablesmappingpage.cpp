@@ -60,7 +60,8 @@ AddTablesMappingPage::AddTablesMappingPage(AddTablesWizard *wizard)
     m_tables = new QListWidget(this);
     m_tables->setObjectName(QStringLiteral("addTablesMappingList"));
     m_tables->setToolTip(tr("The chosen tables and where they go; pick one to edit its mapping"));
-    m_tables->setMinimumWidth(240);
+    m_tables->setMinimumWidth(250);
+    m_tables->setMaximumWidth(300);
     listLabel->setBuddy(m_tables);
 
     m_form = new QGroupBox(tr("The chosen table"), this);
@@ -84,7 +85,6 @@ AddTablesMappingPage::AddTablesMappingPage(AddTablesWizard *wizard)
     m_columns = new QListWidget(m_form);
     m_columns->setObjectName(QStringLiteral("addTablesColumns"));
     m_columns->setToolTip(tr("The columns replicated to this node; the primary key's always are"));
-    m_columns->setMaximumHeight(130);
     m_create = new QCheckBox(tr("C&reate the destination if it is missing"), m_form);
     m_create->setObjectName(QStringLiteral("addTablesCreate"));
     m_create->setToolTip(tr("Make the table on this node from the provider's columns and "
@@ -96,14 +96,18 @@ AddTablesMappingPage::AddTablesMappingPage(AddTablesWizard *wizard)
     auto *conditionRow = new QHBoxLayout;
     conditionRow->addWidget(m_condition, 1);
     conditionRow->addWidget(m_validate);
-    auto *createRow = new QHBoxLayout;
+    auto *indexesRow = new QHBoxLayout;
+    indexesRow->addSpacing(24); // under "Create ...": it is part of it
+    indexesRow->addWidget(m_indexes, 1);
+    auto *createRow = new QVBoxLayout;
     createRow->addWidget(m_create);
-    createRow->addWidget(m_indexes);
-    createRow->addStretch(1);
+    createRow->addLayout(indexesRow);
     auto *form = new QFormLayout(m_form);
     form->addRow(tr("Destination &schema:"), m_destSchema);
     form->addRow(tr("Destination tab&le:"), m_destName);
-    form->addRow(tr("Row con&dition:"), conditionRow);
+    auto *conditionLabel = new QLabel(tr("Row con&dition:"), m_form);
+    conditionLabel->setBuddy(m_condition);
+    form->addRow(conditionLabel, conditionRow);
     form->addRow(QString(), m_result);
     form->addRow(tr("Colu&mns:"), m_columns);
     form->addRow(QString(), createRow);
@@ -207,11 +211,12 @@ void AddTablesMappingPage::refreshList()
     const QList<AddTablesMapping> &mappings = m_wizard->mappings();
     for (int i = 0; i < mappings.size() && i < m_tables->count(); ++i) {
         const AddTablesMapping &m = mappings.at(i);
-        QString text = sourceOf(m);
-        if (destinationOf(m) != text)
-            text += QStringLiteral(" → ") + destinationOf(m);
+        // Two lines, so the list stays narrow: the table, then where it goes.
+        QString text = sourceOf(m) + QLatin1Char('\n');
+        text += destinationOf(m) != sourceOf(m) ? QStringLiteral("  → ") + destinationOf(m)
+                                                : tr("  → same name");
         if (!m.condition.trimmed().isEmpty())
-            text += tr(" (where …)");
+            text += tr(", where …");
         m_tables->item(i)->setText(text);
         m_tables->item(i)->setToolTip(
             m.condition.trimmed().isEmpty()

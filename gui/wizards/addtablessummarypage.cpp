@@ -30,7 +30,8 @@ AddTablesSummaryPage::AddTablesSummaryPage(AddTablesWizard *wizard)
     m_commands->setObjectName(QStringLiteral("addTablesCommand"));
     m_commands->setReadOnly(true);
     m_commands->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_commands->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Wrapped to be read whole; Copy gives each command on one line.
+    m_commands->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_commands->setToolTip(tr("The ferry add-table commands that add the same tables"));
     commandsLabel->setBuddy(m_commands);
     m_copy = new QPushButton(tr("&Copy"), this);

@@ -165,34 +165,61 @@ void AddTablesTablesPage::onCatalog()
                                                 : Qt::Unchecked);
             tip = tr("%1: check it to add it").arg(tableArgument(t.schema, t.name));
             // A schema with a table to add gets a check box for all of them.
-            schema->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable
-                             | Qt::ItemIsAutoTristate);
-            if (schema->data(NameColumn, Qt::CheckStateRole).isNull())
-                schema->setCheckState(NameColumn, Qt::Unchecked);
+            schema->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
         } else {
             item->setFlags(Qt::ItemIsSelectable); // disabled, without a check box
         }
         for (int c = 0; c < ColumnCount; ++c)
             item->setToolTip(c, tip);
     }
-    // The schemas' boxes follow their tables' (auto-tristate).
-    for (QTreeWidgetItem *schema : std::as_const(schemas)) {
-        for (int j = 0; j < schema->childCount(); ++j) {
-            QTreeWidgetItem *child = schema->child(j);
-            if (child->flags() & Qt::ItemIsUserCheckable)
-                child->setCheckState(NameColumn, child->checkState(NameColumn));
-        }
-    }
+    for (QTreeWidgetItem *schema : std::as_const(schemas))
+        syncSchemaBox(schema);
     m_tree->expandAll();
     m_filling = false;
     applyFilter();
-    onItemChanged();
+    onItemChanged(nullptr);
 }
 
-void AddTablesTablesPage::onItemChanged()
+void AddTablesTablesPage::syncSchemaBox(QTreeWidgetItem *schema)
+{
+    if (!(schema->flags() & Qt::ItemIsUserCheckable))
+        return;
+    int checked = 0;
+    int addable = 0;
+    for (int j = 0; j < schema->childCount(); ++j) {
+        QTreeWidgetItem *t = schema->child(j);
+        if (!(t->flags() & Qt::ItemIsUserCheckable))
+            continue;
+        ++addable;
+        checked += t->checkState(NameColumn) == Qt::Checked ? 1 : 0;
+    }
+    const bool wasFilling = m_filling;
+    m_filling = true;
+    schema->setCheckState(NameColumn, checked == 0         ? Qt::Unchecked
+                                      : checked == addable ? Qt::Checked
+                                                           : Qt::PartiallyChecked);
+    m_filling = wasFilling;
+}
+
+void AddTablesTablesPage::onItemChanged(QTreeWidgetItem *item)
 {
     if (m_filling)
         return;
+    // Tables without a primary key and added ones are left out of a schema's
+    // box (Qt's auto-tristate would check them too).
+    if (item && !item->parent()) {
+        const Qt::CheckState state = item->checkState(NameColumn);
+        if (state != Qt::PartiallyChecked) {
+            m_filling = true;
+            for (int j = 0; j < item->childCount(); ++j) {
+                if (item->child(j)->flags() & Qt::ItemIsUserCheckable)
+                    item->child(j)->setCheckState(NameColumn, state);
+            }
+            m_filling = false;
+        }
+    } else if (item) {
+        syncSchemaBox(item->parent());
+    }
     QList<CatalogTable> chosen;
     const QList<CatalogTable> &catalog = m_wizard->catalog();
     for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {

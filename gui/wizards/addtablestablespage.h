@@ -36,7 +36,10 @@ public:
 
 private:
     void onCatalog();
-    void onItemChanged();
+    // A table's box or a schema's (which checks its tables) changed.
+    void onItemChanged(QTreeWidgetItem *item);
+    // A schema's box from its tables': checked, partly or not.
+    void syncSchemaBox(QTreeWidgetItem *schema);
     void applyFilter();
     void updateStatus();
 
