@@ -53,6 +53,7 @@ private slots:
     void mappedTableIsAddedAndCopied();
     void severalTablesAllOrNone();
     void commandLinesAreQuotedForTheShell();
+    void conditionCountStopsAtItsLimit();
 
 private:
     // A wizard for `ini`, shown, its catalog read.
@@ -455,6 +456,29 @@ void TestAddTablesWizard::commandLinesAreQuotedForTheShell()
                                          "'--dest-table=\"My Schema\".\"it'\\''s\"' "
                                          "'--copy-condition=note <> '\\''x'\\''' "
                                          "'--columns=id,\"Mixed\"' --create-full")}));
+}
+
+void TestAddTablesWizard::conditionCountStopsAtItsLimit()
+{
+    auto root = m_f->sql(m_f->rootDb());
+    QVERIFY_RESULT(root);
+    auto exact = checkRowCondition(*root, QStringLiteral("digoal_01"), QStringLiteral("user_info"),
+                                   QStringLiteral("userid < 1000"), 3000, 999);
+    QVERIFY_RESULT(exact);
+    QCOMPARE(exact->rows, 999);
+    QVERIFY(exact->kind == ConditionRows::Kind::Exact);
+    // A huge table answers "more than N" rather than counting on.
+    auto many = checkRowCondition(*root, QStringLiteral("digoal_01"), QStringLiteral("user_info"),
+                                  QStringLiteral("userid < 1000"), 3000, 100);
+    QVERIFY_RESULT(many);
+    QCOMPARE(many->rows, 100);
+    QVERIFY(many->kind == ConditionRows::Kind::AtLeast);
+    // Refused as add-table refuses it: a volatile function.
+    auto volatileCall
+        = checkRowCondition(*root, QStringLiteral("digoal_01"), QStringLiteral("user_info"),
+                            QStringLiteral("userid < random() * 10"));
+    QVERIFY(!volatileCall);
+    QVERIFY(!volatileCall.error().message().contains(QLatin1Char('\n')));
 }
 
 QTEST_MAIN(TestAddTablesWizard)
