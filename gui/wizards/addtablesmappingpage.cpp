@@ -79,6 +79,7 @@ AddTablesMappingPage::AddTablesMappingPage(AddTablesWizard *wizard)
     m_validate = new QPushButton(tr("&Validate"), m_form);
     m_validate->setObjectName(QStringLiteral("addTablesValidate"));
     m_validate->setToolTip(tr("Check the condition on the provider and count the rows it takes"));
+    m_validate->setEnabled(false); // until there is a condition
     m_result = new QLabel(m_form);
     m_result->setObjectName(QStringLiteral("addTablesConditionResult"));
     m_result->setWordWrap(true);

@@ -273,6 +273,7 @@ void TestAddTablesWizard::malformedConditionKeepsNextDisabled()
     QCOMPARE(wizard->currentId(), int(AddTablesWizard::MappingPage));
     AddTablesMappingPage *page = wizard->mappingPage();
     QVERIFY(wizard->button(QWizard::NextButton)->isEnabled()); // every row: nothing to check
+    QVERIFY(!page->validateButton()->isEnabled());
 
     // Typed, not yet validated: Next waits and says why.
     QTest::keyClicks(page->condition(), QStringLiteral("userid < 1000 and"));
