@@ -294,7 +294,7 @@ void AddTablesMappingPage::showResult()
         text = m.conditionResult;
         failed = !m.conditionOk;
     }
-    m_result->setText(text);
+    setWrappedText(m_result, text);
     m_result->setStyleSheet(failed ? kErrorStyle : QString());
 }
 
@@ -337,7 +337,7 @@ QString AddTablesMappingPage::problem() const
 
 void AddTablesMappingPage::updateProblem()
 {
-    m_problem->setText(problem());
+    setWrappedText(m_problem, problem());
     emit completeChanged();
 }
 

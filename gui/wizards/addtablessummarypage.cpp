@@ -66,10 +66,11 @@ AddTablesSummaryPage::AddTablesSummaryPage(AddTablesWizard *wizard)
     connect(m_wizard, &AddTablesWizard::busyChanged, this, [this](bool busy) {
         m_busy->setVisible(busy && m_wizard->currentPage() == this);
         if (busy)
-            m_error->clear();
+            setWrappedText(m_error, QString());
         emit completeChanged();
     });
-    connect(m_wizard, &AddTablesWizard::addFailed, m_error, &QLabel::setText);
+    connect(m_wizard, &AddTablesWizard::addFailed, this,
+            [this](const QString &error) { setWrappedText(m_error, error); });
 }
 
 void AddTablesSummaryPage::initializePage()
@@ -86,7 +87,7 @@ void AddTablesSummaryPage::initializePage()
                              nullptr, count)
                               .arg(node));
     m_commands->setPlainText(m_wizard->commands().join(QLatin1Char('\n')));
-    m_error->clear();
+    setWrappedText(m_error, QString());
 }
 
 bool AddTablesSummaryPage::isComplete() const

@@ -119,7 +119,7 @@ QTreeWidgetItem *AddTablesTablesPage::tableItem(const QString &schema, const QSt
 void AddTablesTablesPage::onCatalog()
 {
     m_error->setVisible(!m_wizard->catalogError().isEmpty());
-    m_error->setText(m_wizard->catalogError());
+    setWrappedText(m_error, m_wizard->catalogError());
     if (!m_wizard->isCatalogLoaded()) {
         m_status->clear();
         emit completeChanged();

@@ -7,9 +7,17 @@
 #include "wizards/addtablestasks.h"
 
 #include <QAbstractButton>
+#include <QLabel>
 #include <QLocale>
 
 namespace ferry::gui {
+
+void setWrappedText(QLabel *label, const QString &text)
+{
+    label->setText(text);
+    const int width = label->width() > 0 ? label->width() : 600;
+    label->setMinimumHeight(text.isEmpty() ? 0 : label->heightForWidth(width));
+}
 
 AddTablesWizard::AddTablesWizard(const JobConfig &node, QWidget *parent)
     : QWizard(parent)

@@ -5,11 +5,17 @@
 
 #include <QWizard>
 
+class QLabel;
+
 namespace ferry::gui {
 
 class AddTablesMappingPage;
 class AddTablesSummaryPage;
 class AddTablesTablesPage;
+
+// Sets a word-wrapped label's text and makes room for all its lines: a
+// QWizard page's layout does not ask a label for its height at a width.
+void setWrappedText(QLabel *label, const QString &text);
 
 // One chosen table as the Mapping page edits it.
 struct AddTablesMapping

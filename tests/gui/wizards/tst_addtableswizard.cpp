@@ -9,7 +9,8 @@
 // nothing; several tables are added all or none.
 //
 // With FERRY_SCREENSHOT_DIR set, saves wizard-tables-1-tables.png,
-// wizard-tables-2-mapping.png and wizard-tables-3-summary.png there.
+// wizard-tables-2-mapping.png, wizard-tables-3-summary.png and
+// wizard-tables-4-refused.png (Finish refused, the error on the page) there.
 #include "cascadefixture.h"
 #include "mnemonics.h"
 #include "replication/tablechoices.h"
@@ -51,6 +52,7 @@ private slots:
     void cancelOnEveryPageAddsNothing();
     void malformedConditionKeepsNextDisabled();
     void mappedTableIsAddedAndCopied();
+    void failedFinishStaysOpenAndAddsNothing();
     void severalTablesAllOrNone();
     void commandLinesAreQuotedForTheShell();
     void conditionCountStopsAtItsLimit();
@@ -130,6 +132,7 @@ void TestAddTablesWizard::saveScreenshot(AddTablesWizard *wizard, const QString 
     const QString dir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR");
     if (dir.isEmpty())
         return;
+    QTest::qWait(50); // the layout settles, as the user sees it
     QVERIFY(wizard->grab().save(dir + QLatin1Char('/') + name));
 }
 
@@ -390,6 +393,31 @@ void TestAddTablesWizard::mappedTableIsAddedAndCopied()
                                        "'note')"))
                  .value(),
              QStringLiteral("t"));
+}
+
+void TestAddTablesWizard::failedFinishStaysOpenAndAddsNothing()
+{
+    QPointer<AddTablesWizard> wizard = openWizard(m_f->leafIni());
+    QVERIFY(wizard);
+    wizard->tablesPage()
+        ->tableItem(QStringLiteral("digoal_01"), QStringLiteral("login_rec"))
+        ->setCheckState(AddTablesTablesPage::NameColumn, Qt::Checked);
+    QVERIFY(next(wizard));
+    wizard->mappingPage()->createBox()->setChecked(false); // and the leaf has no such table
+    QVERIFY(next(wizard));
+    QSignalSpy failed(wizard.data(), &AddTablesWizard::addFailed);
+    wizard->button(QWizard::FinishButton)->click();
+    QVERIFY(failed.wait(20000));
+    const QString error = wizard->summaryPage()->errorLabel()->text();
+    QVERIFY2(error.contains(QStringLiteral("does not exist on node leaf")), qPrintable(error));
+    QVERIFY(wizard->isVisible());
+    QCOMPARE(wizard->currentId(), int(AddTablesWizard::SummaryPage));
+    QVERIFY(wizard->button(QWizard::FinishButton)->isEnabled());
+    saveScreenshot(wizard, QStringLiteral("wizard-tables-4-refused.png"));
+    QCOMPARE(leafTables(),
+             QStringLiteral("digoal_01.user_info>digoal_02.user_info1|userid < 1000"));
+    wizard->button(QWizard::CancelButton)->click();
+    QTRY_VERIFY(!wizard);
 }
 
 void TestAddTablesWizard::severalTablesAllOrNone()
