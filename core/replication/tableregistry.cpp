@@ -522,16 +522,17 @@ Result<AddTablesOutcome> TableRegistry::add(const QList<TableChoice> &choices, C
         return Error(ErrorKind::Usage, QStringLiteral("add-table needs table names"));
     QList<Request> requests;
     QStringList names;
+    AddTableOptions onRoot; // the root's tables take no options (checkRequest refused them)
     for (const TableChoice &choice : choices) {
         auto request = checkRequest({choice.name}, false, choice.options);
         if (!request)
             return request.error();
         requests.append(*request);
         names.append(request->names);
+        onRoot.patterns.append(request->options.patterns);
     }
-    // The root's tables take no options (checkRequest refused them).
     if (m_info.type == NodeType::Root)
-        return addOnRoot(names, false, {});
+        return addOnRoot(names, false, onRoot);
     Q_ASSERT(provider);
     return addOnLeaf(requests, *provider);
 }

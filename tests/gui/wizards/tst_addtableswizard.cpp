@@ -182,6 +182,17 @@ void TestAddTablesWizard::rootSkipsMappingAndCaptures()
                  {QStringLiteral("digoal_01.login_rec"), QStringLiteral("digoal_01.user_info")}));
     QTRY_VERIFY(!wizard);
     QCOMPARE(captured().value(), QStringLiteral("digoal_01.login_rec,digoal_01.user_info"));
+
+    // A pattern among several choices on the root is judged as --all judges.
+    auto root = m_f->sql(m_f->rootDb());
+    QVERIFY_RESULT(root);
+    auto info = requireNode(*root, QStringLiteral("q"));
+    QVERIFY_RESULT(info);
+    auto again = TableRegistry(*root, *info).add({{QStringLiteral("digoal_01.*"), {}}}, nullptr);
+    QVERIFY_RESULT(again);
+    QCOMPARE(again->already, QStringList({QStringLiteral("digoal_01.login_rec"),
+                                          QStringLiteral("digoal_01.user_info")}));
+    QCOMPARE(again->skipped, QStringList{QStringLiteral("digoal_01.no_key: no primary key")});
 }
 
 void TestAddTablesWizard::leafTreeShowsWhatCannotBeAdded()
@@ -399,6 +410,12 @@ void TestAddTablesWizard::failedFinishStaysOpenAndAddsNothing()
 {
     QPointer<AddTablesWizard> wizard = openWizard(m_f->leafIni());
     QVERIFY(wizard);
+    // user_info is added now: shown so, and not to be checked again.
+    QTreeWidgetItem *info
+        = wizard->tablesPage()->tableItem(QStringLiteral("digoal_01"), QStringLiteral("user_info"));
+    QVERIFY(info);
+    QCOMPARE(info->text(AddTablesTablesPage::StateColumn), QStringLiteral("already added"));
+    QVERIFY(!(info->flags() & Qt::ItemIsEnabled));
     wizard->tablesPage()
         ->tableItem(QStringLiteral("digoal_01"), QStringLiteral("login_rec"))
         ->setCheckState(AddTablesTablesPage::NameColumn, Qt::Checked);
