@@ -21,6 +21,7 @@
 #include "wizards/addtableswizard.h"
 
 #include <QAbstractButton>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFontInfo>
@@ -360,6 +361,18 @@ void TestAddTablesWizard::mappedTableIsAddedAndCopied()
     }
     QStringList clashes = mnemonicClashes(wizard);
     QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
+    // Tab walks the fields in reading order.
+    wizard->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(wizard));
+    page->renameFrom()->setFocus();
+    const QList<QWidget *> order{page->renameTo(),       page->renameButton(), page->tableList(),
+                                 page->destSchema(),     page->destName(),     page->condition(),
+                                 page->validateButton(), page->columnList(),   page->createBox(),
+                                 page->indexesBox()};
+    for (QWidget *expected : order) {
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        QCOMPARE(QApplication::focusWidget(), expected);
+    }
     saveScreenshot(wizard, QStringLiteral("wizard-tables-2-mapping.png"));
 
     QVERIFY(next(wizard));
