@@ -180,7 +180,7 @@ AddTablesMappingPage::AddTablesMappingPage(AddTablesWizard *wizard)
         updateProblem();
     });
     connect(m_wizard, &AddTablesWizard::busyChanged, this, [this](bool busy) {
-        m_busy->setVisible(busy && m_wizard->currentPage() == this);
+        m_busy->setVisible(busy); // a hidden page's bar shows nothing
         m_validate->setEnabled(!busy && !m_condition->text().trimmed().isEmpty());
         emit completeChanged();
     });

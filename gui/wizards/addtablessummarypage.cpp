@@ -64,7 +64,7 @@ AddTablesSummaryPage::AddTablesSummaryPage(AddTablesWizard *wizard)
     connect(m_copy, &QPushButton::clicked, this,
             [this] { QApplication::clipboard()->setText(m_commands->toPlainText()); });
     connect(m_wizard, &AddTablesWizard::busyChanged, this, [this](bool busy) {
-        m_busy->setVisible(busy && m_wizard->currentPage() == this);
+        m_busy->setVisible(busy); // a hidden page's bar shows nothing
         if (busy)
             setWrappedText(m_error, QString());
         emit completeChanged();

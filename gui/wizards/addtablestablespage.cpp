@@ -85,7 +85,7 @@ AddTablesTablesPage::AddTablesTablesPage(AddTablesWizard *wizard)
     connect(m_tree, &QTreeWidget::itemChanged, this, &AddTablesTablesPage::onItemChanged);
     connect(m_wizard, &AddTablesWizard::catalogLoaded, this, &AddTablesTablesPage::onCatalog);
     connect(m_wizard, &AddTablesWizard::busyChanged, this, [this](bool busy) {
-        m_busy->setVisible(busy && m_wizard->currentPage() == this);
+        m_busy->setVisible(busy); // a hidden page's bar shows nothing
         m_reload->setEnabled(!busy);
         emit completeChanged();
     });

@@ -67,6 +67,7 @@ private:
     void saveScreenshot(AddTablesWizard *wizard, const QString &name);
 
     std::unique_ptr<CascadeFixture> m_f;
+    bool m_busyAtOpen = false; // the last openWizard() saw the busy bar
 };
 
 void TestAddTablesWizard::initTestCase()
@@ -100,6 +101,10 @@ AddTablesWizard *TestAddTablesWizard::openWizard(const QString &ini)
     if (!config)
         return nullptr;
     AddTablesWizard *wizard = AddTablesWizard::open(nullptr, *config);
+    // The catalog is read off the UI thread, the busy bar showing meanwhile.
+    m_busyAtOpen
+        = wizard->isBusy()
+          && wizard->findChild<QWidget *>(QStringLiteral("addTablesBusy"))->isVisibleTo(wizard);
     if (!QTest::qWaitForWindowExposed(wizard)
         || !QTest::qWaitFor([wizard] { return wizard->isCatalogLoaded() && !wizard->isBusy(); },
                             20000))
@@ -200,6 +205,8 @@ void TestAddTablesWizard::leafTreeShowsWhatCannotBeAdded()
 {
     QPointer<AddTablesWizard> wizard = openWizard(m_f->leafIni());
     QVERIFY(wizard);
+    QVERIFY(m_busyAtOpen);
+    QVERIFY(!wizard->findChild<QWidget *>(QStringLiteral("addTablesBusy"))->isVisibleTo(wizard));
     QVERIFY(!wizard->isRoot());
     AddTablesTablesPage *page = wizard->tablesPage();
     QTreeWidgetItem *noKey = page->tableItem(QStringLiteral("digoal_01"), QStringLiteral("no_key"));
