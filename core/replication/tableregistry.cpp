@@ -456,6 +456,45 @@ QString displayTableName(const Connection &c, const QString &schema, const QStri
     return part(schema) + QLatin1Char('.') + part(name);
 }
 
+QString TableCandidate::refusal() const
+{
+    if (partitioned)
+        return QStringLiteral("partitioned table, its partitions are added instead (%1)")
+            .arg(partitions.isEmpty() ? QStringLiteral("none yet") : partitions);
+    if (!hasPrimaryKey)
+        return QStringLiteral("no primary key");
+    return {};
+}
+
+Result<QList<TableCandidate>> rootTableCandidates(Connection &root)
+{
+    // Partitions are tables of their own here: the partitioned table
+    // stands for them (its statement triggers do not reach them).
+    auto r = root.exec(QStringLiteral(
+        "SELECT n.nspname, c.relname, ferry._primary_key(c.oid) IS NOT NULL, c.relkind = 'p', "
+        "(SELECT string_agg(p.relid::pg_catalog.regclass::pg_catalog.text, ', ' ORDER BY "
+        "p.relid::pg_catalog.regclass::pg_catalog.text) FROM pg_catalog.pg_partition_tree("
+        "c.oid) p WHERE p.isleaf), c.reltuples::pg_catalog.int8 "
+        "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p') AND c.relpersistence = 'p' "
+        "AND n.nspname <> 'ferry' AND n.nspname <> 'information_schema' "
+        "AND n.nspname !~ '^pg_' ORDER BY 1, 2"));
+    if (!r)
+        return r.error();
+    QList<TableCandidate> out;
+    for (int i = 0; i < r->rowCount(); ++i) {
+        TableCandidate t;
+        t.schema = r->text(i, 0);
+        t.name = r->text(i, 1);
+        t.hasPrimaryKey = r->toBool(i, 2);
+        t.partitioned = r->toBool(i, 3);
+        t.partitions = r->isNull(i, 4) ? QString() : r->text(i, 4);
+        t.rowEstimate = r->toInt64(i, 5); // -1: never analyzed
+        out.append(t);
+    }
+    return out;
+}
+
 TableRegistry::TableRegistry(Connection &node, NodeInfo info)
     : m_node(node)
     , m_info(std::move(info))
@@ -468,6 +507,40 @@ Result<AddTablesOutcome> TableRegistry::add(const QStringList &names,
 {
     if (names.isEmpty() && !all)
         return Error(ErrorKind::Usage, QStringLiteral("add-table needs table names or --all"));
+    auto request = checkRequest(names, all, options);
+    if (!request)
+        return request.error();
+    if (m_info.type == NodeType::Root)
+        return addOnRoot(request->names, all, request->options);
+    Q_ASSERT(provider);
+    return addOnLeaf({*request}, *provider);
+}
+
+Result<AddTablesOutcome> TableRegistry::add(const QList<TableChoice> &choices, Connection *provider)
+{
+    if (choices.isEmpty())
+        return Error(ErrorKind::Usage, QStringLiteral("add-table needs table names"));
+    QList<Request> requests;
+    QStringList names;
+    AddTableOptions onRoot; // the root's tables take no options (checkRequest refused them)
+    for (const TableChoice &choice : choices) {
+        auto request = checkRequest({choice.name}, false, choice.options);
+        if (!request)
+            return request.error();
+        requests.append(*request);
+        names.append(request->names);
+        onRoot.patterns.append(request->options.patterns);
+    }
+    if (m_info.type == NodeType::Root)
+        return addOnRoot(names, false, onRoot);
+    Q_ASSERT(provider);
+    return addOnLeaf(requests, *provider);
+}
+
+Result<TableRegistry::Request> TableRegistry::checkRequest(const QStringList &names,
+                                                           bool all,
+                                                           const AddTableOptions &options) const
+{
     if (m_info.type == NodeType::Root) {
         const QList<std::pair<bool, const char *>> leafOnly
             = {{options.create, "--create"},
@@ -509,22 +582,21 @@ Result<AddTablesOutcome> TableRegistry::add(const QStringList &names,
                                         "exactly one table; nothing was added"));
     }
     // Glob patterns take what --all would, filtered by "schema.table".
-    AddTableOptions chosen = options;
-    QStringList plain;
+    Request request;
+    request.all = all;
+    request.options = options;
+
     for (const QString &name : names) {
         if (name.contains(QLatin1Char('*')) || name.contains(QLatin1Char('?')))
-            chosen.patterns.append(name);
+            request.options.patterns.append(name);
         else
-            plain.append(name);
+            request.names.append(name);
     }
-    if (!chosen.patterns.isEmpty() && !options.destTable.isEmpty())
+    if (!request.options.patterns.isEmpty() && !options.destTable.isEmpty())
         return Error(ErrorKind::Usage,
                      QStringLiteral("--dest-table names the destination of one table, not of a "
                                     "pattern; nothing was added"));
-    if (m_info.type == NodeType::Root)
-        return addOnRoot(plain, all, chosen);
-    Q_ASSERT(provider);
-    return addOnLeaf(plain, all, *provider, chosen);
+    return request;
 }
 
 Result<AddTablesOutcome>
@@ -557,32 +629,17 @@ TableRegistry::addOnRoot(const QStringList &names, bool all, const AddTableOptio
 
     QList<QPair<QString, QString>> wanted;
     if (all || filter.active()) {
-        // Partitions are tables of their own here: the partitioned table
-        // stands for them (its statement triggers do not reach them).
-        auto r = m_node.exec(QStringLiteral(
-            "SELECT n.nspname, c.relname, ferry._primary_key(c.oid) IS NOT NULL, c.relkind = 'p', "
-            "(SELECT string_agg(p.relid::pg_catalog.regclass::pg_catalog.text, ', ' ORDER BY "
-            "p.relid::pg_catalog.regclass::pg_catalog.text) FROM pg_catalog.pg_partition_tree("
-            "c.oid) p WHERE p.isleaf) "
-            "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relkind IN ('r', 'p') AND c.relpersistence = 'p' "
-            "AND n.nspname <> 'ferry' AND n.nspname <> 'information_schema' "
-            "AND n.nspname !~ '^pg_' ORDER BY 1, 2"));
-        if (!r)
-            return r.error();
-        for (int i = 0; i < r->rowCount(); ++i) {
-            const QString display = displayTableName(m_node, r->text(i, 0), r->text(i, 1));
-            if (!all && !filter.takes(r->text(i, 0), r->text(i, 1)))
+        auto candidates = rootTableCandidates(m_node);
+        if (!candidates)
+            return candidates.error();
+        for (const TableCandidate &t : *candidates) {
+            const QString display = displayTableName(m_node, t.schema, t.name);
+            if (!all && !filter.takes(t.schema, t.name))
                 continue;
-            if (r->toBool(i, 3))
-                outcome.skipped.append(
-                    QStringLiteral("%1: partitioned table, its partitions are added instead (%2)")
-                        .arg(display,
-                             r->isNull(i, 4) ? QStringLiteral("none yet") : r->text(i, 4)));
-            else if (!r->toBool(i, 2))
-                outcome.skipped.append(QStringLiteral("%1: no primary key").arg(display));
+            if (const QString why = t.refusal(); !why.isEmpty())
+                outcome.skipped.append(QStringLiteral("%1: %2").arg(display, why));
             else
-                wanted.append({r->text(i, 0), r->text(i, 1)});
+                wanted.append({t.schema, t.name});
         }
     }
     if (auto r = filter.allMatched(); !r)
@@ -655,66 +712,71 @@ TableRegistry::addOnRoot(const QStringList &names, bool all, const AddTableOptio
     return outcome;
 }
 
-Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
-                                                  bool all,
-                                                  Connection &provider,
-                                                  const AddTableOptions &options)
+Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QList<Request> &requests,
+                                                  Connection &provider)
 {
     AddTablesOutcome outcome;
     auto captured = capturedTables(provider, m_info.queue);
     if (!captured)
         return captured.error();
-    QList<Captured> wanted;
-    PatternFilter filter(options.patterns);
-    for (const Captured &c : *captured) {
-        if (all || filter.takes(c.schema, c.name))
-            wanted.append(c);
-    }
-    if (auto r = filter.allMatched(); !r)
-        return r.error();
-    for (const QString &name : names) {
-        auto res = resolve(provider, name);
-        if (!res)
-            return res.error();
-        if (!res->exists && !name.contains(QLatin1Char('.'))) {
-            // A bare name: fine when exactly one replicated table has it.
-            QStringList schemas;
-            for (const Captured &c : *captured) {
-                if (c.name == name)
-                    schemas.append(c.schema);
-            }
-            if (schemas.size() > 1)
-                return Error(ErrorKind::Usage,
-                             QStringLiteral("table name %1 is in several schemas (%2): add the "
-                                            "schema; nothing was added")
-                                 .arg(name, schemas.join(QStringLiteral(", "))));
-            if (schemas.size() == 1) {
-                res->schema = schemas.first();
-                res->name = name;
-                res->exists = true;
-            }
-        }
-        if (!res->exists)
-            return Error(ErrorKind::Usage,
-                         QStringLiteral("table %1 does not exist on the provider %2: nothing was "
-                                        "added")
-                             .arg(name, m_info.providerNode));
-        const Captured *found = nullptr;
+    // The provider's tables each request names, in the order given.
+    QList<QList<Captured>> wantedOf;
+    for (const Request &request : requests) {
+        QList<Captured> wanted;
+        PatternFilter filter(request.options.patterns);
         for (const Captured &c : *captured) {
-            if (c.schema == res->schema && c.name == res->name)
-                found = &c;
+            if (request.all || filter.takes(c.schema, c.name))
+                wanted.append(c);
         }
-        if (!found)
-            return Error(
-                ErrorKind::Usage,
-                QStringLiteral("table %1 is not replicated by %2: run add-table %1 with "
-                               "the root's config first; nothing was added")
-                    .arg(displayTableName(provider, res->schema, res->name), m_info.providerNode));
-        bool seen = false;
-        for (const Captured &w : wanted)
-            seen = seen || w.id == found->id;
-        if (!seen)
-            wanted.append(*found);
+        if (auto r = filter.allMatched(); !r)
+            return r.error();
+        for (const QString &name : request.names) {
+            auto res = resolve(provider, name);
+            if (!res)
+                return res.error();
+            if (!res->exists && !name.contains(QLatin1Char('.'))) {
+                // A bare name: fine when exactly one replicated table has it.
+                QStringList schemas;
+                for (const Captured &c : *captured) {
+                    if (c.name == name)
+                        schemas.append(c.schema);
+                }
+                if (schemas.size() > 1)
+                    return Error(ErrorKind::Usage,
+                                 QStringLiteral("table name %1 is in several schemas (%2): add the "
+                                                "schema; nothing was added")
+                                     .arg(name, schemas.join(QStringLiteral(", "))));
+                if (schemas.size() == 1) {
+                    res->schema = schemas.first();
+                    res->name = name;
+                    res->exists = true;
+                }
+            }
+            if (!res->exists)
+                return Error(
+                    ErrorKind::Usage,
+                    QStringLiteral("table %1 does not exist on the provider %2: nothing was "
+                                   "added")
+                        .arg(name, m_info.providerNode));
+            const Captured *found = nullptr;
+            for (const Captured &c : *captured) {
+                if (c.schema == res->schema && c.name == res->name)
+                    found = &c;
+            }
+            if (!found)
+                return Error(
+                    ErrorKind::Usage,
+                    QStringLiteral("table %1 is not replicated by %2: run add-table %1 with "
+                                   "the root's config first; nothing was added")
+                        .arg(displayTableName(provider, res->schema, res->name),
+                             m_info.providerNode));
+            bool seen = false;
+            for (const Captured &w : wanted)
+                seen = seen || w.id == found->id;
+            if (!seen)
+                wanted.append(*found);
+        }
+        wantedOf.append(wanted);
     }
 
     // Ferry's schema here is the one this Ferry knows (an older worker may
@@ -749,181 +811,225 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
     if (!replica)
         return replica.error();
 
-    // Where each table goes here: its own schema and name, or --dest-table
-    // (schema-qualified: Ferry's sessions resolve no bare name of the user's).
-    Resolved dest;
-    if (!options.destTable.isEmpty()) {
-        auto resolved = destinationOf(m_node, options.destTable);
-        if (!resolved)
-            return resolved.error();
-        if (!resolved->exists && !options.create && !options.createFull)
-            return Error(
-                ErrorKind::Usage,
-                QStringLiteral("destination table %1 does not exist on node %2: create "
-                               "it there first (the root's columns and primary key), or "
-                               "add --create; nothing was added")
-                    .arg(displayTableName(m_node, resolved->schema, resolved->name), m_info.name));
-        dest = *resolved;
-    }
-    const auto targetOf = [&](const Captured &c) {
-        return options.destTable.isEmpty() ? std::pair(c.schema, c.name)
-                                           : std::pair(dest.schema, dest.name);
+    // What each table becomes here, checked for every request before any is added.
+    struct Planned
+    {
+        Captured c;
+        QString targetSchema;
+        QString targetName;
+        QStringList ddl; // --create: the statements that make the destination
+        CheckedCondition condition;
+        QStringList kept;
+        AddTableOptions options;
     };
-
-    // --columns: names as PostgreSQL reads them (unquoted ones fold to lower case).
-    QStringList kept;
-    for (const QString &raw : options.columns) {
-        QString name = raw.trimmed();
-        if (name.size() >= 2 && name.startsWith(QLatin1Char('"'))
-            && name.endsWith(QLatin1Char('"')))
-            name = name.mid(1, name.size() - 2)
-                       .replace(QStringLiteral("\"\""), QStringLiteral("\""));
-        else
-            name = name.toLower();
-        if (name.isEmpty())
-            return Error(ErrorKind::Usage,
-                         QStringLiteral("--columns has an empty name: give them as a,b,c; nothing "
-                                        "was added"));
-        if (kept.contains(name))
-            return Error(ErrorKind::Usage,
-                         QStringLiteral("--columns names %1 twice; nothing was added").arg(name));
-        kept.append(name);
-    }
-
-    // Every target must exist here and be able to take what the root sends.
-    QList<Captured> toAdd;
-    QHash<int, QStringList> toCreate;        // by the provider's table id: the statements
-    QHash<int, CheckedCondition> conditions; // by the provider's table id
-    for (const Captured &c : wanted) {
-        const auto [targetSchema, targetName] = targetOf(c);
-        const QString display = displayTableName(m_node, targetSchema, targetName);
-        if (const int row = subscribed(c); row >= 0) {
-            // Added again as it is: nothing to do. Added with another
-            // mapping: that would be silently ignored, so it is refused.
-            const QString source = displayTableName(m_node, c.schema, c.name);
-            const QString now
-                = displayTableName(m_node, existing->text(row, 3), existing->text(row, 4));
-            QString differs;
-            if (!options.destTable.isEmpty()
-                && (existing->text(row, 3) != targetSchema || existing->text(row, 4) != targetName))
-                differs = QStringLiteral("goes into %1 here").arg(now);
-            else if (!options.condition.isEmpty()
-                     && existing->text(row, 5) != options.condition.trimmed())
-                differs = existing->text(row, 5).isEmpty()
-                              ? QStringLiteral("is replicated with every row here")
-                              : QStringLiteral("is replicated where %1 here")
-                                    .arg(existing->text(row, 5).simplified());
-            else if (!kept.isEmpty() && existing->jsonStrings(row, 6) != kept)
-                differs = QStringLiteral("keeps other columns here");
-            if (!differs.isEmpty())
-                return Error(ErrorKind::Usage,
-                             QStringLiteral("%1 is already added and %2: remove-table it first, "
-                                            "then add-table it with the new options (it is "
-                                            "copied again); nothing was added")
-                                 .arg(source, differs));
-            outcome.already.append(source);
-            continue;
-        }
-        for (int i = 0; i < existing->rowCount(); ++i) {
-            if (existing->text(i, 3) != targetSchema || existing->text(i, 4) != targetName)
-                continue;
-            bool live = false;
-            for (const Captured &other : *captured)
-                live = live || (!existing->isNull(i, 0) && existing->toInt64(i, 0) == other.id);
-            if (live)
+    QList<Planned> planned;
+    for (qsizetype at = 0; at < requests.size(); ++at) {
+        const AddTableOptions &options = requests.at(at).options;
+        const QList<Captured> &wanted = wantedOf.at(at);
+        // Where each table goes here: its own schema and name, or --dest-table
+        // (schema-qualified: Ferry's sessions resolve no bare name of the user's).
+        Resolved dest;
+        if (!options.destTable.isEmpty()) {
+            auto resolved = destinationOf(m_node, options.destTable);
+            if (!resolved)
+                return resolved.error();
+            if (!resolved->exists && !options.create && !options.createFull)
                 return Error(
                     ErrorKind::Usage,
-                    QStringLiteral("%1 on node %2 already receives the provider's %3: "
-                                   "choose another --dest-table; nothing was added")
-                        .arg(display, m_info.name,
-                             displayTableName(m_node, existing->text(i, 1), existing->text(i, 2))));
-            return Error(ErrorKind::Usage,
-                         QStringLiteral("%1 on node %2 is still subscribed to the provider's "
-                                        "earlier table of that name (dropped or removed "
-                                        "there): the worker ends that subscription when it "
-                                        "reaches the release; add it again once `tables` no "
-                                        "longer lists it; nothing was added")
-                             .arg(display, m_info.name));
+                    QStringLiteral("destination table %1 does not exist on node %2: create "
+                                   "it there first (the root's columns and primary key), or "
+                                   "add --create; nothing was added")
+                        .arg(displayTableName(m_node, resolved->schema, resolved->name),
+                             m_info.name));
+            dest = *resolved;
         }
-        const QString sourceDisplay = displayTableName(provider, c.schema, c.name);
-        if (!kept.isEmpty()) {
-            auto columns = provider.exec(
-                QStringLiteral("SELECT pg_catalog.array_to_json(ARRAY(SELECT attname FROM "
-                               "pg_catalog.pg_attribute WHERE attrelid = $1::pg_catalog.oid AND "
-                               "attnum > 0 AND NOT attisdropped))"),
-                {c.oid});
-            if (!columns)
-                return columns.error();
-            const QStringList sourceColumns = columns->jsonStrings(0, 0);
-            for (const QString &k : std::as_const(kept)) {
-                if (!sourceColumns.contains(k))
-                    return Error(ErrorKind::Usage,
-                                 QStringLiteral("--columns names %1, which %2 on the provider "
-                                                "does not have; nothing was added")
-                                     .arg(provider.quoteIdentifier(k), sourceDisplay));
-            }
-            for (const QString &k : c.keys) {
-                if (!kept.contains(k))
-                    return Error(ErrorKind::Usage,
-                                 QStringLiteral("--columns must keep the primary key of %1 (%2); "
-                                                "nothing was added")
-                                     .arg(sourceDisplay, c.keys.join(QStringLiteral(", "))));
-            }
+        const auto targetOf = [&](const Captured &c) {
+            return options.destTable.isEmpty() ? std::pair(c.schema, c.name)
+                                               : std::pair(dest.schema, dest.name);
+        };
+
+        // --columns: names as PostgreSQL reads them (unquoted ones fold to lower case).
+        QStringList kept;
+        for (const QString &raw : options.columns) {
+            QString name = raw.trimmed();
+            if (name.size() >= 2 && name.startsWith(QLatin1Char('"'))
+                && name.endsWith(QLatin1Char('"')))
+                name = name.mid(1, name.size() - 2)
+                           .replace(QStringLiteral("\"\""), QStringLiteral("\""));
+            else
+                name = name.toLower();
+            if (name.isEmpty())
+                return Error(
+                    ErrorKind::Usage,
+                    QStringLiteral("--columns has an empty name: give them as a,b,c; nothing "
+                                   "was added"));
+            if (kept.contains(name))
+                return Error(
+                    ErrorKind::Usage,
+                    QStringLiteral("--columns names %1 twice; nothing was added").arg(name));
+            kept.append(name);
         }
-        if (!options.condition.isEmpty()) {
-            auto checked = checkConditionOn(provider, provider.quoteQualified(c.schema, c.name),
-                                            c.name, options.condition);
-            if (!checked)
-                return checked.error();
-            conditions.insert(c.id, *checked);
-            // Rows the condition leaves out would break another table's
-            // foreign key here, unless the node applies in replica mode.
-            if (!replica.value()) {
-                auto referencing = m_node.exec(
-                    QStringLiteral("SELECT con.conrelid::pg_catalog.regclass::pg_catalog.text "
-                                   "FROM pg_catalog.pg_constraint con WHERE con.contype = 'f' AND "
-                                   "con.confrelid = pg_catalog.to_regclass($1) AND con.conrelid "
-                                   "OPERATOR(pg_catalog.<>) con.confrelid ORDER BY 1 LIMIT 1"),
-                    {m_node.quoteQualified(targetSchema, targetName)});
-                if (!referencing)
-                    return referencing.error();
-                if (referencing->rowCount() > 0)
+
+        // Every target must exist here and be able to take what the root sends.
+        for (const Captured &c : wanted) {
+            const auto [targetSchema, targetName] = targetOf(c);
+            const QString display = displayTableName(m_node, targetSchema, targetName);
+            // Several requests at once (the desktop manager's wizard): one
+            // table once, one destination for one table.
+            for (const Planned &p : std::as_const(planned)) {
+                if (p.c.id == c.id)
+                    return Error(ErrorKind::Usage,
+                                 QStringLiteral("%1 is chosen twice; nothing was added")
+                                     .arg(displayTableName(provider, c.schema, c.name)));
+                if (p.targetSchema == targetSchema && p.targetName == targetName)
                     return Error(
                         ErrorKind::Usage,
-                        QStringLiteral("--copy-condition on %1: %2's foreign key references it, "
-                                       "and rows the condition leaves out would break it (this "
-                                       "node's role may not use session_replication_role); drop "
-                                       "that key here or apply as a role that may; nothing was "
-                                       "added")
-                            .arg(displayTableName(m_node, targetSchema, targetName),
-                                 referencing->text(0, 0)));
+                        QStringLiteral("%1 on node %2 cannot receive both %3 and %4: choose "
+                                       "another destination; nothing was added")
+                            .arg(display, m_info.name,
+                                 displayTableName(provider, p.c.schema, p.c.name),
+                                 displayTableName(provider, c.schema, c.name)));
             }
+            Planned plan{c, targetSchema, targetName, {}, {}, kept, options};
+            if (const int row = subscribed(c); row >= 0) {
+                // Added again as it is: nothing to do. Added with another
+                // mapping: that would be silently ignored, so it is refused.
+                const QString source = displayTableName(m_node, c.schema, c.name);
+                const QString now
+                    = displayTableName(m_node, existing->text(row, 3), existing->text(row, 4));
+                QString differs;
+                if (!options.destTable.isEmpty()
+                    && (existing->text(row, 3) != targetSchema
+                        || existing->text(row, 4) != targetName))
+                    differs = QStringLiteral("goes into %1 here").arg(now);
+                else if (!options.condition.isEmpty()
+                         && existing->text(row, 5) != options.condition.trimmed())
+                    differs = existing->text(row, 5).isEmpty()
+                                  ? QStringLiteral("is replicated with every row here")
+                                  : QStringLiteral("is replicated where %1 here")
+                                        .arg(existing->text(row, 5).simplified());
+                else if (!kept.isEmpty() && existing->jsonStrings(row, 6) != kept)
+                    differs = QStringLiteral("keeps other columns here");
+                if (!differs.isEmpty())
+                    return Error(
+                        ErrorKind::Usage,
+                        QStringLiteral("%1 is already added and %2: remove-table it first, "
+                                       "then add-table it with the new options (it is "
+                                       "copied again); nothing was added")
+                            .arg(source, differs));
+                outcome.already.append(source);
+                continue;
+            }
+            for (int i = 0; i < existing->rowCount(); ++i) {
+                if (existing->text(i, 3) != targetSchema || existing->text(i, 4) != targetName)
+                    continue;
+                bool live = false;
+                for (const Captured &other : *captured)
+                    live = live || (!existing->isNull(i, 0) && existing->toInt64(i, 0) == other.id);
+                if (live)
+                    return Error(ErrorKind::Usage,
+                                 QStringLiteral("%1 on node %2 already receives the provider's %3: "
+                                                "choose another --dest-table; nothing was added")
+                                     .arg(display, m_info.name,
+                                          displayTableName(m_node, existing->text(i, 1),
+                                                           existing->text(i, 2))));
+                return Error(ErrorKind::Usage,
+                             QStringLiteral("%1 on node %2 is still subscribed to the provider's "
+                                            "earlier table of that name (dropped or removed "
+                                            "there): the worker ends that subscription when it "
+                                            "reaches the release; add it again once `tables` no "
+                                            "longer lists it; nothing was added")
+                                 .arg(display, m_info.name));
+            }
+            const QString sourceDisplay = displayTableName(provider, c.schema, c.name);
+            if (!kept.isEmpty()) {
+                auto columns = provider.exec(
+                    QStringLiteral(
+                        "SELECT pg_catalog.array_to_json(ARRAY(SELECT attname FROM "
+                        "pg_catalog.pg_attribute WHERE attrelid = $1::pg_catalog.oid AND "
+                        "attnum > 0 AND NOT attisdropped))"),
+                    {c.oid});
+                if (!columns)
+                    return columns.error();
+                const QStringList sourceColumns = columns->jsonStrings(0, 0);
+                for (const QString &k : std::as_const(kept)) {
+                    if (!sourceColumns.contains(k))
+                        return Error(ErrorKind::Usage,
+                                     QStringLiteral("--columns names %1, which %2 on the provider "
+                                                    "does not have; nothing was added")
+                                         .arg(provider.quoteIdentifier(k), sourceDisplay));
+                }
+                for (const QString &k : c.keys) {
+                    if (!kept.contains(k))
+                        return Error(
+                            ErrorKind::Usage,
+                            QStringLiteral("--columns must keep the primary key of %1 (%2); "
+                                           "nothing was added")
+                                .arg(sourceDisplay, c.keys.join(QStringLiteral(", "))));
+                }
+            }
+            if (!options.condition.isEmpty()) {
+                auto checked = checkConditionOn(provider, provider.quoteQualified(c.schema, c.name),
+                                                c.name, options.condition);
+                if (!checked)
+                    return checked.error();
+                plan.condition = *checked;
+                // Rows the condition leaves out would break another table's
+                // foreign key here, unless the node applies in replica mode.
+                if (!replica.value()) {
+                    auto referencing = m_node.exec(
+                        QStringLiteral(
+                            "SELECT con.conrelid::pg_catalog.regclass::pg_catalog.text "
+                            "FROM pg_catalog.pg_constraint con WHERE con.contype = 'f' AND "
+                            "con.confrelid = pg_catalog.to_regclass($1) AND con.conrelid "
+                            "OPERATOR(pg_catalog.<>) con.confrelid ORDER BY 1 LIMIT 1"),
+                        {m_node.quoteQualified(targetSchema, targetName)});
+                    if (!referencing)
+                        return referencing.error();
+                    if (referencing->rowCount() > 0)
+                        return Error(ErrorKind::Usage,
+                                     QStringLiteral(
+                                         "--copy-condition on %1: %2's foreign key references it, "
+                                         "and rows the condition leaves out would break it (this "
+                                         "node's role may not use session_replication_role); drop "
+                                         "that key here or apply as a role that may; nothing was "
+                                         "added")
+                                         .arg(displayTableName(m_node, targetSchema, targetName),
+                                              referencing->text(0, 0)));
+                }
+            }
+            auto there
+                = m_node.exec(QStringLiteral("SELECT pg_catalog.to_regclass($1) IS NOT NULL"),
+                              {m_node.quoteQualified(targetSchema, targetName)});
+            if (!there)
+                return there.error();
+            if (!there->toBool(0, 0) && (options.create || options.createFull)) {
+                // Made from the provider's definition below, in the same transaction.
+                auto ddl = createTableSql(m_node, provider, c, targetSchema, targetName, kept,
+                                          options.createFull, outcome.skipped);
+                if (!ddl)
+                    return ddl.error();
+                plan.ddl = *ddl;
+            } else if (auto r = checkLeafTable(m_node, provider, c, targetSchema, targetName,
+                                               m_info.name, replica.value(), kept);
+                       !r) {
+                return r.error();
+            }
+            planned.append(plan);
         }
-        auto there = m_node.exec(QStringLiteral("SELECT pg_catalog.to_regclass($1) IS NOT NULL"),
-                                 {m_node.quoteQualified(targetSchema, targetName)});
-        if (!there)
-            return there.error();
-        if (!there->toBool(0, 0) && (options.create || options.createFull)) {
-            // Made from the provider's definition below, in the same transaction.
-            auto ddl = createTableSql(m_node, provider, c, targetSchema, targetName, kept,
-                                      options.createFull, outcome.skipped);
-            if (!ddl)
-                return ddl.error();
-            toCreate.insert(c.id, *ddl);
-        } else if (auto r = checkLeafTable(m_node, provider, c, targetSchema, targetName,
-                                           m_info.name, replica.value(), kept);
-                   !r) {
-            return r.error();
-        }
-        toAdd.append(c);
     }
 
     auto tx = Transaction::begin(m_node);
     if (!tx)
         return tx.error();
-    for (const Captured &c : toAdd) {
-        const auto [targetSchema, targetName] = targetOf(c);
-        for (const QString &statement : toCreate.value(c.id)) {
+    bool toCopy = false;
+    for (const Planned &p : std::as_const(planned)) {
+        const Captured &c = p.c;
+        const QString &targetSchema = p.targetSchema;
+        const QString &targetName = p.targetName;
+        const AddTableOptions &options = p.options;
+        toCopy = toCopy || !options.expectSync;
+        for (const QString &statement : p.ddl) {
             if (auto r = m_node.exec(statement); !r)
                 return Error(r.error()).withContext(
                     QStringLiteral("creating %1 on node %2 (--create); nothing was added")
@@ -943,12 +1049,9 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
                                "(SELECT COALESCE(pg_catalog.array_agg(c), '{}') FROM "
                                "pg_catalog.json_array_elements_text($12::pg_catalog.json) c))"),
                 {m_info.queue, c.id, c.schema, c.name, targetSchema, targetName,
-                 options.condition.trimmed(),
-                 QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(kept))
-                                       .toJson(QJsonDocument::Compact)),
-                 options.skipTruncate,
+                 options.condition.trimmed(), jsonList(p.kept), options.skipTruncate,
                  options.expectSync ? QStringLiteral("ok") : QStringLiteral("in-copy"),
-                 jsonList(conditions.value(c.id).columns), jsonList(conditions.value(c.id).types)});
+                 jsonList(p.condition.columns), jsonList(p.condition.types)});
             !r)
             return r.error();
         if (auto r = m_node.exec(QStringLiteral("SELECT ferry.deny_table($1::text::regclass)"),
@@ -958,7 +1061,7 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
         const QString source = displayTableName(m_node, c.schema, c.name);
         const QString target = displayTableName(m_node, targetSchema, targetName);
         QString added = source == target ? source : QStringLiteral("%1 as %2").arg(source, target);
-        if (toCreate.contains(c.id))
+        if (!p.ddl.isEmpty())
             added += QStringLiteral(" (created)");
         if (!options.condition.isEmpty())
             added += QStringLiteral(" where %1").arg(options.condition.simplified());
@@ -971,7 +1074,7 @@ Result<AddTablesOutcome> TableRegistry::addOnLeaf(const QStringList &names,
     // An idle worker waits for the provider's next tick, up to loop_delay; a
     // tick now (its NOTIFY) starts the copies at once. Without it the worker
     // finds them at its next round, so a failure changes nothing.
-    if (!toAdd.isEmpty() && !options.expectSync)
+    if (toCopy)
         (void)provider.exec(QStringLiteral("SELECT ferry.ticker($1, true)"), {m_info.queue});
     return outcome;
 }

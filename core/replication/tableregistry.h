@@ -57,6 +57,30 @@ struct AddTableOptions
     QStringList patterns;
 };
 
+// One table of add-table's own choice: its name and how it is mapped.
+struct TableChoice
+{
+    QString name; // "schema.table", quoted where needed
+    AddTableOptions options;
+};
+
+// A table of the root's database as add-table --all judges it.
+struct TableCandidate
+{
+    QString schema;
+    QString name;
+    bool hasPrimaryKey = false;
+    bool partitioned = false;
+    QString partitions;      // a partitioned table's leaf partitions, ", "-separated
+    qint64 rowEstimate = -1; // pg_class.reltuples; -1: unknown (never analyzed)
+    // Why --all leaves it out ("no primary key", ...); empty: it can be added.
+    QString refusal() const;
+};
+
+// The root's tables --all looks at (ordinary and partitioned, permanent,
+// outside Ferry's and the system's schemas), by schema and name.
+Result<QList<TableCandidate>> rootTableCandidates(Connection &root);
+
 // The tables of a node. On the root, adding a table installs its capture
 // triggers; on a leaf it subscribes the table, puts the deny trigger on it and
 // leaves it in-copy for the worker to copy. Every table of one command is
@@ -72,6 +96,10 @@ public:
                                  bool all,
                                  Connection *provider,
                                  const AddTableOptions &options = {});
+    // Several tables, each with its own options (the desktop manager's Add
+    // Tables wizard), checked as add-table checks one command's and added
+    // in one transaction, or none. On the root the options must be empty.
+    Result<AddTablesOutcome> add(const QList<TableChoice> &choices, Connection *provider);
     Result<QStringList> remove(const QStringList &names);
     // A leaf copies these tables again (`resync`): back to in-copy.
     Result<QStringList> resync(const QStringList &names);
@@ -93,15 +121,22 @@ public:
                                                     const QList<NodeTable> &tables);
 
 private:
+    // One add-table command's names and options, checked and its glob
+    // patterns moved into options.patterns.
+    struct Request
+    {
+        QStringList names;
+        bool all = false;
+        AddTableOptions options;
+    };
+    Result<Request>
+    checkRequest(const QStringList &names, bool all, const AddTableOptions &options) const;
     // The node's tables `names` mean; `nothingDone` ends the error.
     Result<QList<NodeTable>>
     choose(const QStringList &names, const QString &command, const QString &nothingDone);
     Result<AddTablesOutcome>
     addOnRoot(const QStringList &names, bool all, const AddTableOptions &options);
-    Result<AddTablesOutcome> addOnLeaf(const QStringList &names,
-                                       bool all,
-                                       Connection &provider,
-                                       const AddTableOptions &options);
+    Result<AddTablesOutcome> addOnLeaf(const QList<Request> &requests, Connection &provider);
 
     Connection &m_node;
     NodeInfo m_info;
