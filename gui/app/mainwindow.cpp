@@ -1,6 +1,7 @@
 #include "app/mainwindow.h"
 
 #include "app/application.h"
+#include "cascade/cascadeactions.h"
 #include "cascade/cascademonitor.h"
 #include "cascade/cascadeview.h"
 #include "common/emptystatewidget.h"
@@ -33,6 +34,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QToolBar>
 
 namespace ferry::gui {
 
@@ -102,6 +104,7 @@ void MainWindow::setUp()
     m_cascadeView = new CascadeView(this);
     connect(m_cascadeView, &CascadeView::loaded, this, &MainWindow::cascadeLoaded);
     m_workerMenu = new WorkerMenu(m_store, m_cascadeView->monitor(), this);
+    createCascadeActions();
     menuBar()->insertMenu(m_helpMenu->menuAction(), m_workerMenu);
     m_stack = new QStackedWidget(this);
     m_stack->setObjectName(QStringLiteral("centralStack"));
@@ -141,6 +144,7 @@ void MainWindow::createActions()
     m_openAction = new QAction(this);
     m_openAction->setObjectName(QStringLiteral("actionOpenConfig"));
     m_openAction->setShortcut(QKeySequence::Open);
+    m_openAction->setIcon(QIcon(QStringLiteral(":/icons/open.svg")));
     connect(m_openAction, &QAction::triggered, this, &MainWindow::chooseConfig);
 
     m_profilesAction = new QAction(this);
@@ -169,6 +173,7 @@ void MainWindow::createActions()
     m_refreshAction = new QAction(this);
     m_refreshAction->setObjectName(QStringLiteral("actionRefresh"));
     m_refreshAction->setShortcut(QKeySequence::Refresh);
+    m_refreshAction->setIcon(QIcon(QStringLiteral(":/icons/refresh.svg")));
     connect(m_refreshAction, &QAction::triggered, this, [this] { m_cascadeView->refreshNow(); });
 
     m_aboutAction = new QAction(this);
@@ -180,6 +185,52 @@ void MainWindow::createActions()
     m_aboutQtAction->setObjectName(QStringLiteral("actionAboutQt"));
     m_aboutQtAction->setMenuRole(QAction::AboutQtRole);
     connect(m_aboutQtAction, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::createCascadeActions()
+{
+    m_cascadeActions = new CascadeActions(m_cascadeView, m_store, this);
+    // A node's password may be in a job's CONFIG.ini Ferry knows.
+    m_cascadeActions->setKnownConfigs(
+        [this] { return TrayController::backgroundConfigs(m_store) + recentConfigs(); });
+    connect(m_cascadeActions, &CascadeActions::newRootRequested, this,
+            &MainWindow::newRootRequested);
+    connect(m_cascadeActions, &CascadeActions::addLeafRequested, this,
+            &MainWindow::addLeafRequested);
+    connect(m_cascadeActions, &CascadeActions::addTablesRequested, this,
+            &MainWindow::addTablesRequested);
+    connect(m_cascadeActions, &CascadeActions::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, kStatusMessageMs); });
+
+    const CascadeActions *a = m_cascadeActions;
+    m_cascadeMenu = new QMenu(this);
+    m_cascadeMenu->setObjectName(QStringLiteral("menuCascade"));
+    m_cascadeMenu->addAction(a->newRootAction());
+    m_cascadeMenu->addAction(a->addLeafAction());
+    m_cascadeMenu->addAction(a->addTablesAction());
+    m_cascadeMenu->addSeparator();
+    m_cascadeMenu->addAction(a->resyncTablesAction());
+    m_cascadeMenu->addAction(a->removeTablesAction());
+    m_cascadeMenu->addSeparator();
+    m_cascadeMenu->addAction(a->pauseAction());
+    m_cascadeMenu->addAction(a->resumeAction());
+    m_cascadeMenu->addSeparator();
+    m_cascadeMenu->addAction(a->dropNodeAction());
+    menuBar()->insertMenu(m_helpMenu->menuAction(), m_cascadeMenu);
+
+    m_toolBar = addToolBar(QString());
+    m_toolBar->setObjectName(QStringLiteral("mainToolBar"));
+    m_toolBar->setMovable(false);
+    m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_toolBar->addAction(m_openAction);
+    m_toolBar->addAction(m_refreshAction);
+    m_toolBar->addSeparator();
+    m_toolBar->addAction(a->newRootAction());
+    m_toolBar->addAction(a->addLeafAction());
+    m_toolBar->addAction(a->addTablesAction());
+    m_toolBar->addSeparator();
+    m_toolBar->addAction(a->pauseAction());
+    m_toolBar->addAction(a->resumeAction());
 }
 
 void MainWindow::createMenus()
@@ -227,6 +278,15 @@ void MainWindow::retranslateUi()
     m_viewMenu->setTitle(tr("&View"));
     m_refreshAction->setText(tr("&Refresh Now"));
     m_refreshAction->setStatusTip(tr("Read the status of every node now"));
+
+    m_cascadeMenu->setTitle(tr("&Cascade"));
+    m_cascadeActions->retranslateUi();
+    m_toolBar->setWindowTitle(tr("Main Toolbar"));
+    // Text beside the icons for the toolbar's buttons; the menus keep the full text.
+    m_openAction->setIconText(tr("Open"));
+    m_openAction->setToolTip(m_openAction->statusTip());
+    m_refreshAction->setIconText(tr("Refresh"));
+    m_refreshAction->setToolTip(m_refreshAction->statusTip());
 
     m_helpMenu->setTitle(tr("&Help"));
     m_aboutAction->setText(tr("&About Ferry"));
