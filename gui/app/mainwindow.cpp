@@ -510,18 +510,20 @@ void MainWindow::updateForConfig()
 
 void MainWindow::showAbout()
 {
-    QMessageBox box(this);
-    box.setObjectName(QStringLiteral("aboutDialog"));
-    box.setWindowTitle(tr("About Ferry"));
-    box.setIconPixmap(windowIcon().pixmap(64, 64));
-    box.setTextFormat(Qt::RichText);
-    box.setText(QStringLiteral("<h3>%1</h3>").arg(tr("Ferry %1").arg(ferry::version())));
-    box.setInformativeText(
+    // Window-modal and not exec()'d: the cascade keeps refreshing behind it.
+    auto *box = new QMessageBox(this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("aboutDialog"));
+    box->setWindowTitle(tr("About Ferry"));
+    box->setIconPixmap(windowIcon().pixmap(64, 64));
+    box->setTextFormat(Qt::RichText);
+    box->setText(QStringLiteral("<h3>%1</h3>").arg(tr("Ferry %1").arg(ferry::version())));
+    box->setInformativeText(
         tr("Trigger-based, queue-based logical replication for PostgreSQL, in the tradition "
            "of PgQ and Londiste 3, with a desktop manager."));
-    box.setStandardButtons(QMessageBox::Close);
-    fitTitle(&box);
-    box.exec();
+    box->setStandardButtons(QMessageBox::Close);
+    fitTitle(box);
+    box->open();
 }
 
 void MainWindow::changeEvent(QEvent *event)

@@ -50,7 +50,7 @@ public:
     // How many configs File > Open Recent remembers.
     static constexpr int kMaxRecentConfigs = 8;
 
-    // Opens the modal About Ferry box (objectName "aboutDialog").
+    // Opens the window-modal About Ferry box (objectName "aboutDialog"), not exec()'d.
     void showAbout();
 
     // Loads `path` with JobConfig::load and shows its cascade. On failure the one-line

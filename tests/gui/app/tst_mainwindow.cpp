@@ -144,17 +144,21 @@ void TestMainWindow::menusAndActions()
     QVERIFY(viewMenu);
     QVERIFY(workerMenu);
     QVERIFY(helpMenu);
+    auto *cascadeMenu = m_window->findChild<QMenu *>(QStringLiteral("menuCascade"));
+    QVERIFY(cascadeMenu);
+    QCOMPARE(cascadeMenu->title(), QStringLiteral("&Cascade"));
     QCOMPARE(fileMenu->title(), QStringLiteral("&File"));
     QCOMPARE(recentMenu->title(), QStringLiteral("Open &Recent"));
     QCOMPARE(viewMenu->title(), QStringLiteral("&View"));
     QCOMPARE(workerMenu->title(), QStringLiteral("&Worker"));
     QCOMPARE(helpMenu->title(), QStringLiteral("&Help"));
     const QList<QAction *> bar = m_window->menuBar()->actions();
-    QCOMPARE(bar.size(), 4);
+    QCOMPARE(bar.size(), 5);
     QCOMPARE(bar.at(0), fileMenu->menuAction());
     QCOMPARE(bar.at(1), viewMenu->menuAction());
-    QCOMPARE(bar.at(2), workerMenu->menuAction());
-    QCOMPARE(bar.at(3), helpMenu->menuAction());
+    QCOMPARE(bar.at(2), cascadeMenu->menuAction());
+    QCOMPARE(bar.at(3), workerMenu->menuAction());
+    QCOMPARE(bar.at(4), helpMenu->menuAction());
 
     auto *open = m_window->findChild<QAction *>(QStringLiteral("actionOpenConfig"));
     auto *close = m_window->findChild<QAction *>(QStringLiteral("actionCloseConfig"));
@@ -335,33 +339,19 @@ void TestMainWindow::statusBar()
 
 void TestMainWindow::aboutDialogOpensAndCloses()
 {
-    QString objectName;
-    QString title;
-    QString text;
-    QString informative;
-    bool wasVisible = false;
-    handleNextModal([&](QWidget *modal) {
-        objectName = modal->objectName();
-        wasVisible = modal->isVisible();
-        if (auto *box = qobject_cast<QMessageBox *>(modal)) {
-            title = box->windowTitle();
-            text = box->text();
-            informative = box->informativeText();
-            box->button(QMessageBox::Close)->click();
-        } else {
-            modal->close();
-        }
-    });
     m_window->findChild<QAction *>(QStringLiteral("actionAbout"))->trigger();
 
-    // trigger() returns once the modal loop ended, i.e. the dialog was closed.
-    QCOMPARE(objectName, QStringLiteral("aboutDialog"));
-    QVERIFY(wasVisible);
-    QCOMPARE(title, QStringLiteral("About Ferry"));
-    QVERIFY2(text.contains(ferry::version()), qPrintable(text));
-    QVERIFY(informative.contains(QStringLiteral("PostgreSQL")));
+    // open(), not exec(): trigger() returned with the box shown, the event loop free.
+    auto *box = m_window->findChild<QMessageBox *>(QStringLiteral("aboutDialog"));
+    QVERIFY(box);
+    QTRY_VERIFY(box->isVisible());
+    QCOMPARE(box->windowModality(), Qt::WindowModal);
+    QCOMPARE(box->windowTitle(), QStringLiteral("About Ferry"));
+    QVERIFY2(box->text().contains(ferry::version()), qPrintable(box->text()));
+    QVERIFY(box->informativeText().contains(QStringLiteral("PostgreSQL")));
+    box->button(QMessageBox::Close)->click();
+    QTRY_VERIFY(m_window->findChildren<QMessageBox *>().isEmpty());
     QVERIFY(!QApplication::activeModalWidget());
-    QVERIFY(m_window->findChildren<QMessageBox *>().isEmpty());
 }
 
 void TestMainWindow::aboutQtOpensAndCloses()
