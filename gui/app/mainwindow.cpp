@@ -118,10 +118,12 @@ void MainWindow::setUp()
     m_tabs->addTab(m_lagChart, QString());
     connect(m_cascadeView->monitor(), &CascadeMonitor::statusRead, this, &MainWindow::recordLag);
     m_errorLog = new ErrorLogView(this);
+    m_errorLog->setStore(m_store);
     m_tabs->addTab(m_errorLog, QString());
     connect(m_cascadeView->monitor(), &CascadeMonitor::statusRead, m_errorLog,
             &ErrorLogView::setStatus);
     m_compareView = new CompareView(this);
+    m_compareView->setStore(m_store);
     m_tabs->addTab(m_compareView, QString());
     connect(m_cascadeView->monitor(), &CascadeMonitor::statusRead, m_compareView,
             &CompareView::setStatus);
@@ -299,13 +301,21 @@ void MainWindow::retranslateUi()
 
 void MainWindow::chooseConfig()
 {
-    const QString folder = m_store->setting(lastFolderKey()).toString();
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Ferry Config"), folder,
-                                                      tr("Ferry configs (*.ini);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    m_store->setSetting(lastFolderKey(), QFileInfo(path).absolutePath());
-    openConfig(path);
+    // Window-modal and not exec()'d (as getOpenFileName would): no nested event loop.
+    auto *dialog = new QFileDialog(this, tr("Open Ferry Config"),
+                                   m_store->setting(lastFolderKey()).toString(),
+                                   tr("Ferry configs (*.ini);;All files (*)"));
+    dialog->setObjectName(QStringLiteral("openConfigDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    dialog->setAcceptMode(QFileDialog::AcceptOpen);
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
+        if (path.isEmpty())
+            return;
+        m_store->setSetting(lastFolderKey(), QFileInfo(path).absolutePath());
+        openConfig(path);
+    });
+    dialog->open();
 }
 
 bool MainWindow::openConfig(const QString &path)

@@ -1,5 +1,6 @@
 #include "profiles/profilesdialog.h"
 
+#include "common/dialoggeometry.h"
 #include "common/localstore.h"
 #include "db/connectgate.h"
 #include "profiles/passwordvault.h"
@@ -85,6 +86,7 @@ ProfilesDialog::ProfilesDialog(LocalStore *store, QWidget *parent)
     layout->addWidget(m_message);
     layout->addWidget(close);
     resize(760, 360);
+    keepDialogGeometry(this, m_store, QStringLiteral("profiles"));
     reload();
 }
 
