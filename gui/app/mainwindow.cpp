@@ -206,7 +206,7 @@ void MainWindow::createCascadeActions()
 
     const CascadeActions *a = m_cascadeActions;
     m_cascadeMenu = new QMenu(this);
-    m_cascadeMenu->setObjectName(QStringLiteral("menuCascade"));
+    m_cascadeMenu->setObjectName(QStringLiteral("menuReplication"));
     m_cascadeMenu->addAction(a->newRootAction());
     m_cascadeMenu->addAction(a->addLeafAction());
     m_cascadeMenu->addAction(a->addTablesAction());
@@ -281,7 +281,8 @@ void MainWindow::retranslateUi()
     m_refreshAction->setText(tr("&Refresh Now"));
     m_refreshAction->setStatusTip(tr("Read the status of every node now"));
 
-    m_cascadeMenu->setTitle(tr("&Cascade"));
+    // Alt+I: C, A, S, D and E answer controls of the pages (Compare, Save, Use Default...).
+    m_cascadeMenu->setTitle(tr("Repl&ication"));
     m_cascadeActions->retranslateUi();
     m_toolBar->setWindowTitle(tr("Main Toolbar"));
     // Text beside the icons for the toolbar's buttons; the menus keep the full text.

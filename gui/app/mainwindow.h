@@ -85,7 +85,7 @@ public:
     ErrorLogView *errorLog() const { return m_errorLog; }
     CompareView *compareView() const { return m_compareView; }
     ExecuteView *executeView() const { return m_executeView; }
-    // The Cascade menu's actions, also in the toolbar and the context menus.
+    // The Replication menu's actions, also in the toolbar and the context menus.
     CascadeActions *cascadeActions() const { return m_cascadeActions; }
     // The toolbar (objectName "mainToolBar") with the common actions.
     QToolBar *toolBar() const { return m_toolBar; }
@@ -93,7 +93,7 @@ public:
 signals:
     // The first status of an opened config (and its node's detail) are shown.
     void cascadeLoaded();
-    // Cascade > New Root…: a new cascade is to be made.
+    // Replication > New Root…: a new cascade is to be made.
     void newRootRequested();
     // Add Leaf… on a node: a new leaf is to be made with `providerNode` as provider.
     void addLeafRequested(const QString &providerNode);

@@ -154,9 +154,9 @@ void TestMainWindow::menusAndActions()
     QVERIFY(viewMenu);
     QVERIFY(workerMenu);
     QVERIFY(helpMenu);
-    auto *cascadeMenu = m_window->findChild<QMenu *>(QStringLiteral("menuCascade"));
-    QVERIFY(cascadeMenu);
-    QCOMPARE(cascadeMenu->title(), QStringLiteral("&Cascade"));
+    auto *replicationMenu = m_window->findChild<QMenu *>(QStringLiteral("menuReplication"));
+    QVERIFY(replicationMenu);
+    QCOMPARE(replicationMenu->title(), QStringLiteral("Repl&ication"));
     QCOMPARE(fileMenu->title(), QStringLiteral("&File"));
     QCOMPARE(recentMenu->title(), QStringLiteral("Open &Recent"));
     QCOMPARE(viewMenu->title(), QStringLiteral("&View"));
@@ -166,7 +166,7 @@ void TestMainWindow::menusAndActions()
     QCOMPARE(bar.size(), 5);
     QCOMPARE(bar.at(0), fileMenu->menuAction());
     QCOMPARE(bar.at(1), viewMenu->menuAction());
-    QCOMPARE(bar.at(2), cascadeMenu->menuAction());
+    QCOMPARE(bar.at(2), replicationMenu->menuAction());
     QCOMPARE(bar.at(3), workerMenu->menuAction());
     QCOMPARE(bar.at(4), helpMenu->menuAction());
 

@@ -1,4 +1,4 @@
-// The Cascade menu, the toolbar and the context menus of the cascade tree and of
+// The Replication menu, the toolbar and the context menus of the cascade tree and of
 // a node's tables, against a real root and leaf (a throwaway cluster each, their
 // workers the real `ferry -d CONFIG.ini worker` daemons, FERRY_CLI): the actions
 // change the databases through the core calls the CLI makes, ask first where data
@@ -322,9 +322,9 @@ void TestCascadeActions::toolbarAndMenuHaveTheActions()
                           QStringLiteral("actionAddTables"), QStringLiteral("actionPauseNode"),
                           QStringLiteral("actionResumeNode")}));
 
-    auto *menu = m_window->findChild<QMenu *>(QStringLiteral("menuCascade"));
+    auto *menu = m_window->findChild<QMenu *>(QStringLiteral("menuReplication"));
     QVERIFY(menu);
-    QCOMPARE(menu->title(), QStringLiteral("&Cascade"));
+    QCOMPARE(menu->title(), QStringLiteral("Repl&ication"));
     QStringList mnemonics;
     for (QAction *a : menu->actions()) {
         if (a->isSeparator())
