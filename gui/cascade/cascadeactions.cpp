@@ -112,6 +112,7 @@ CascadeActions::CascadeActions(CascadeView *view, LocalStore *store, QWidget *wi
     connect(m_view->model(), &QAbstractItemModel::modelReset, this, &CascadeActions::updateEnabled);
 
     retranslateUi();
+    updateEnabled(); // nothing open yet: New Root only
 }
 
 QAction *CascadeActions::makeAction(const char *objectName, const char *icon)
