@@ -191,10 +191,7 @@ void MainWindow::createActions()
 
 void MainWindow::createCascadeActions()
 {
-    m_cascadeActions = new CascadeActions(m_cascadeView, m_store, this);
-    // A node's password may be in a job's CONFIG.ini Ferry knows.
-    m_cascadeActions->setKnownConfigs(
-        [this] { return TrayController::backgroundConfigs(m_store) + recentConfigs(); });
+    m_cascadeActions = new CascadeActions(m_cascadeView, this);
     connect(m_cascadeActions, &CascadeActions::newRootRequested, this,
             &MainWindow::newRootRequested);
     connect(m_cascadeActions, &CascadeActions::addLeafRequested, this,

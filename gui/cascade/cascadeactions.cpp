@@ -2,9 +2,9 @@
 
 #include "cascade/cascademodel.h"
 #include "cascade/cascademonitor.h"
+#include "cascade/cascadereader.h"
 #include "cascade/cascadeview.h"
 #include "cascade/nodeadmin.h"
-#include "cascade/nodeconnection.h"
 #include "cascade/nodedetailwidget.h"
 #include "common/asynctask.h"
 #include "common/connectadvice.h"
@@ -14,7 +14,6 @@
 #include "db/connection.h"
 #include "replication/tableregistry.h"
 #include "util/operatorlog.h"
-#include "workers/workerregistry.h"
 
 #include <QAction>
 #include <QIcon>
@@ -58,10 +57,9 @@ QString lines(const QStringList &items)
 
 } // namespace
 
-CascadeActions::CascadeActions(CascadeView *view, LocalStore *store, QWidget *window)
+CascadeActions::CascadeActions(CascadeView *view, QWidget *window)
     : QObject(window)
     , m_view(view)
-    , m_store(store)
     , m_window(window)
 {
     initActionIcons();
@@ -121,11 +119,6 @@ QAction *CascadeActions::makeAction(const char *objectName, const char *icon)
     action->setObjectName(QLatin1String(objectName));
     action->setIcon(QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(icon))));
     return action;
-}
-
-void CascadeActions::setKnownConfigs(std::function<QStringList()> knownConfigs)
-{
-    m_knownConfigs = std::move(knownConfigs);
 }
 
 const NodeStatus *CascadeActions::current() const
@@ -365,32 +358,32 @@ void CascadeActions::run(
     const JobConfig config = m_view->monitor()->config();
     const bool local = node.name == m_view->model()->status().localNode;
     const QString what = doing;
-    nodeConnection(
-        config, local, node.location, m_store, m_knownConfigs ? m_knownConfigs() : QStringList(),
-        WorkerRegistry::instance(), this,
-        [this, kind, work, done, what, queue = config.queueName()](Result<ConnectionString> db) {
-            if (!db) {
-                fail(kind, what, db.error());
+    // The node is reached as the status reads reach it (the config's db for its
+    // own node, else the location the root keeps, the password from .pgpass):
+    // an action is offered only on a node those reads reach.
+    Result<ConnectionString> where
+        = local ? Result<ConnectionString>(config.db()) : memberLocation(node.location);
+    if (!where) {
+        fail(kind, what, where.error());
+        return;
+    }
+    runAsync<Result<void>>(
+        this,
+        [work, at = *where, queue = config.queueName()] {
+            // No login where the views' login was refused until the user acts.
+            const ConnectGate::Scope gated;
+            return work(at, queue);
+        },
+        [this, kind, done, what](const Result<void> &result) {
+            if (!result) {
+                fail(kind, what, result.error());
                 return;
             }
-            runAsync<Result<void>>(
-                this,
-                [work, at = *db, queue] {
-                    // No login where the views' login was refused until the user acts.
-                    const ConnectGate::Scope gated;
-                    return work(at, queue);
-                },
-                [this, kind, done, what](const Result<void> &result) {
-                    if (!result) {
-                        fail(kind, what, result.error());
-                        return;
-                    }
-                    m_busy = false;
-                    m_view->refreshNow();
-                    updateEnabled();
-                    emit message(done);
-                    emit finished(kind, QString());
-                });
+            m_busy = false;
+            m_view->refreshNow();
+            updateEnabled();
+            emit message(done);
+            emit finished(kind, QString());
         });
 }
 

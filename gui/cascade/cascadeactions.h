@@ -21,15 +21,15 @@ class ConnectionString;
 namespace ferry::gui {
 
 class CascadeView;
-class LocalStore;
 
 // What the user can do to the open cascade from the menu bar, the toolbar and
 // the context menus of the cascade tree (on a node) and of a node's table list
 // (on the selected tables). New Root, Add Leaf and Add Tables only ask for
 // their wizard (the signals); Remove Table, Resync Table, Pause, Resume and
 // Drop Node run the core call the CLI makes (TableRegistry::remove/resync,
-// NodeAdmin::setPaused/dropNode) on the chosen node's own database, on the
-// global thread pool, and refresh the cascade after. Remove, Resync and Drop
+// NodeAdmin::setPaused/dropNode) on the chosen node's own database (reached
+// as the status reads reach it), on the global thread pool, and refresh the
+// cascade after. Remove, Resync and Drop
 // first ask in a window-modal box (open(), never exec()) that names what
 // happens to the data. Failures: one line in the status bar (message()) and
 // a box (objectName "cascadeActionError") with what to do.
@@ -41,9 +41,8 @@ public:
     enum class Kind { RemoveTables, ResyncTables, Pause, Resume, DropNode };
     Q_ENUM(Kind)
 
-    // `window`: the parent of the boxes; `store`: the saved profiles whose
-    // keychain passwords reach other nodes.
-    CascadeActions(CascadeView *view, LocalStore *store, QWidget *window);
+    // `window`: the parent of the boxes.
+    CascadeActions(CascadeView *view, QWidget *window);
 
     QAction *newRootAction() const { return m_newRoot; }
     QAction *addLeafAction() const { return m_addLeaf; }
@@ -53,10 +52,6 @@ public:
     QAction *pauseAction() const { return m_pause; }
     QAction *resumeAction() const { return m_resume; }
     QAction *dropNodeAction() const { return m_dropNode; }
-
-    // The CONFIG.ini files of jobs Ferry knows (the tray's, the recent ones):
-    // a password in one of them reaches that node. Asked at each action.
-    void setKnownConfigs(std::function<QStringList()> knownConfigs);
 
     // The node the actions act on: the tree's current one; empty: none.
     QString currentNode() const;
@@ -97,15 +92,13 @@ private:
                          const QString &okText,
                          std::function<void()> proceed);
     using Work = std::function<Result<void>(const ConnectionString &db, const QString &queue)>;
-    // Connects to `node` as nodeConnection() says and runs `work` there off the UI thread.
+    // Runs `work` on `node`'s database off the UI thread, then refreshes.
     void
     run(Kind kind, const NodeStatus &node, const QString &doing, const QString &done, Work work);
     void fail(Kind kind, const QString &what, const Error &error);
 
     CascadeView *m_view = nullptr;
-    LocalStore *m_store = nullptr;
     QWidget *m_window = nullptr;
-    std::function<QStringList()> m_knownConfigs;
     bool m_busy = false;
 
     QAction *m_newRoot = nullptr;

@@ -48,14 +48,9 @@ Database databaseOf(const ConnectionString &db)
 
 } // namespace
 
-bool isSameDatabase(const ConnectionString &a, const ConnectionString &b)
-{
-    return databaseOf(a) == databaseOf(b);
-}
-
 bool isSameNode(const JobConfig &a, const JobConfig &b)
 {
-    return a.queueName() == b.queueName() && isSameDatabase(a.db(), b.db());
+    return a.queueName() == b.queueName() && databaseOf(a.db()) == databaseOf(b.db());
 }
 
 std::optional<JobConfig>

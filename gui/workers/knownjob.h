@@ -10,11 +10,6 @@ namespace ferry::gui {
 
 class WorkerRegistry;
 
-// Whether two connection strings reach one database (host, port and dbname
-// as libpq defaults them; the local server by socket, localhost or loopback
-// address counts as one host).
-bool isSameDatabase(const ConnectionString &a, const ConnectionString &b);
-
 // Whether two configs are of the same node: the same queue in the same
 // database (host, port and dbname as libpq defaults them; the local server
 // by socket, localhost or loopback address counts as one host).

@@ -13,8 +13,10 @@
 #include "cascade/cascademodel.h"
 #include "cascade/cascadeview.h"
 #include "cascade/nodedetailwidget.h"
+#include "db/connectgate.h"
 #include "db/connection.h"
 #include "ferryprocess.h"
+#include "passwordrole.h"
 #include "pgcluster.h"
 #include "replication/tableregistry.h"
 #include "rootandleaf.h"
@@ -25,10 +27,12 @@
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -75,6 +79,7 @@ private slots:
     void cancelChangesNothing();
     void pauseResyncResume();
     void removeTableKeepsItsRows();
+    void refusedLoginSaysWhy();
     void dropLeaf();
 
 private:
@@ -435,7 +440,17 @@ void TestCascadeActions::cancelChangesNothing()
     selectTables({kUserInfo, kUserSession});
     QSignalSpy finished(actions(), &CascadeActions::finished);
 
-    action("actionRemoveTables")->trigger();
+    // Delete in the table list asks to remove the selected tables.
+    QTreeWidget *list = m_window->cascadeView()->detail()->tableList();
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    // Not from the tree or another page's widget: Delete belongs to the list.
+    m_window->cascadeView()->tree()->setFocus();
+    QTest::keyClick(m_window->cascadeView()->tree(), Qt::Key_Delete);
+    QTest::qWait(100);
+    QVERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("confirmRemoveTables")));
+    list->setFocus();
+    QTest::keyClick(list, Qt::Key_Delete);
     QMessageBox *box = waitForBox(QStringLiteral("confirmRemoveTables"));
     QVERIFY(box);
     // It names what happens to the data of each table.
@@ -525,6 +540,64 @@ void TestCascadeActions::removeTableKeepsItsRows()
     QVERIFY(m_window->cascadeView()->detail()->selectedTables().isEmpty());
     QVERIFY(!action("actionRemoveTables")->isEnabled());
     QVERIFY(m_window->statusBar()->currentMessage().contains(kUserSession));
+}
+
+void TestCascadeActions::refusedLoginSaysWhy()
+{
+    // The leaf is reached at the location the root keeps, as role dba with the
+    // password from .pgpass; the password changes after the window read it.
+    const QString role = QStringLiteral("dba");
+    QVERIFY_RESULT(ferry::test::createPasswordRole(*m_leaf, role, QStringLiteral("Right1pw")));
+    const QString pgpass = m_dir.filePath(QStringLiteral("pgpass"));
+    QVERIFY(ferry::test::writeText(
+        pgpass,
+        QStringLiteral("127.0.0.1:%1:%2:%3:Right1pw\n").arg(m_leaf->port()).arg(kLeafNode, role)));
+    QVERIFY(QFile::setPermissions(pgpass, QFile::ReadOwner | QFile::WriteOwner));
+    qputenv("PGPASSFILE", pgpass.toUtf8());
+    const auto setLeafUser = [this](const QString &user) {
+        auto root = Connection::open(m_rootDb);
+        return root ? root->exec(QStringLiteral("UPDATE ferry.node_location SET location = "
+                                                "regexp_replace(location, 'user=\\S+', 'user=' "
+                                                "|| $2) WHERE node_name = $1"),
+                                 {kLeafNode, user})
+                    : Result<QueryResult>(root.error());
+    };
+    QVERIFY_RESULT(setLeafUser(role));
+    const auto restore = qScopeGuard([&] {
+        (void)setLeafUser(QStringLiteral("postgres"));
+        qunsetenv("PGPASSFILE");
+        ConnectGate::instance().reset();
+    });
+    m_window->cascadeView()->refreshNow();
+    const CascadeModel *model = m_window->cascadeView()->model();
+    const auto leafLocation = [model] {
+        const NodeStatus *leaf = model->node(model->indexOfNode(kLeafNode));
+        return leaf ? leaf->location : QString();
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(leafLocation().contains(QStringLiteral("user=dba")),
+                              qPrintable(leafLocation()), kTimeoutMs);
+    selectNode(kLeafNode);
+    QTRY_VERIFY_WITH_TIMEOUT(action("actionPauseNode")->isEnabled(), kTimeoutMs);
+
+    QVERIFY_RESULT(ferry::test::setRolePassword(*m_leaf, role, QStringLiteral("Changed2pw")));
+    QSignalSpy finished(actions(), &CascadeActions::finished);
+    action("actionPauseNode")->trigger();
+    QVERIFY(finished.wait(kTimeoutMs));
+    const QString error = finished.last().at(1).toString();
+    QVERIFY2(error.contains(QStringLiteral("password authentication failed")), qPrintable(error));
+    QVERIFY(!error.contains(QStringLiteral("Right1pw")));
+    QMessageBox *failed = waitForBox(QStringLiteral("cascadeActionError"));
+    QVERIFY(failed);
+    QCOMPARE(failed->text(), QStringLiteral("Pausing dst1 failed."));
+    // The server's reason, then what to do, on one line.
+    QVERIFY2(failed->informativeText().startsWith(error), qPrintable(failed->informativeText()));
+    QVERIFY2(failed->informativeText().contains(QStringLiteral("press Refresh")),
+             qPrintable(failed->informativeText()));
+    QVERIFY(!failed->informativeText().contains(QLatin1Char('\n')));
+    QVERIFY(m_window->statusBar()->currentMessage().startsWith(
+        QStringLiteral("Pausing dst1 failed: ")));
+    failed->close();
+    QCOMPARE(leafValue(QStringLiteral("SELECT paused FROM ferry.node_info")), QStringLiteral("f"));
 }
 
 void TestCascadeActions::dropLeaf()
