@@ -80,6 +80,7 @@ private slots:
     void pauseResyncResume();
     void removeTableKeepsItsRows();
     void refusedLoginSaysWhy();
+    void pauseOfTheOpenNodeIsLogged();
     void dropLeaf();
 
 private:
@@ -597,6 +598,28 @@ void TestCascadeActions::refusedLoginSaysWhy()
     QVERIFY(m_window->statusBar()->currentMessage().startsWith(
         QStringLiteral("Pausing dst1 failed: ")));
     failed->close();
+    QCOMPARE(leafValue(QStringLiteral("SELECT paused FROM ferry.node_info")), QStringLiteral("f"));
+}
+
+void TestCascadeActions::pauseOfTheOpenNodeIsLogged()
+{
+    // The leaf's own config: its log notes who paused and resumed it, as the
+    // Worker menu's pause and `ferry pause` do.
+    QSignalSpy loaded(m_window.get(), &MainWindow::cascadeLoaded);
+    QVERIFY(m_window->openConfig(m_leafIni));
+    QVERIFY(loaded.wait(kTimeoutMs));
+    selectNode(kLeafNode);
+    QSignalSpy finished(actions(), &CascadeActions::finished);
+    action("actionPauseNode")->trigger();
+    waitFinished(finished);
+    QTRY_VERIFY_WITH_TIMEOUT(action("actionResumeNode")->isEnabled(), kTimeoutMs);
+    action("actionResumeNode")->trigger();
+    waitFinished(finished);
+    const QString log = ferry::test::readText(m_dir.filePath(QStringLiteral("leaf_job.log")));
+    const QString by
+        = QStringLiteral("(ferry-gui pid %1): ").arg(QCoreApplication::applicationPid());
+    QVERIFY2(log.contains(by + QStringLiteral("pause node dst1")), qPrintable(log.right(600)));
+    QVERIFY2(log.contains(by + QStringLiteral("resume node dst1")), qPrintable(log.right(600)));
     QCOMPARE(leafValue(QStringLiteral("SELECT paused FROM ferry.node_info")), QStringLiteral("f"));
 }
 
