@@ -249,7 +249,9 @@ void CascadeActions::removeTables()
         effects << removeTableEffect(m_view->detail()->destinationOf(t), node->name);
     const NodeStatus target = *node;
     confirm(QStringLiteral("confirmRemoveTables"), tr("Remove Tables"),
-            tr("Remove %n table(s) from node %1?", nullptr, int(tables.size())).arg(node->name),
+            tables.size() == 1
+                ? tr("Remove %1 from node %2?").arg(tables.first(), node->name)
+                : tr("Remove %n tables from node %1?", nullptr, int(tables.size())).arg(node->name),
             lines(effects), tr("&Remove"), [this, target, tables] {
                 run(Kind::RemoveTables, target,
                     tr("Removing %1 from %2…").arg(tables.join(QStringLiteral(", ")), target.name),
@@ -280,7 +282,9 @@ void CascadeActions::resyncTables()
     const NodeStatus target = *node;
     confirm(
         QStringLiteral("confirmResyncTables"), tr("Resync Tables"),
-        tr("Copy %n table(s) of node %1 again?", nullptr, int(tables.size())).arg(node->name),
+        tables.size() == 1
+            ? tr("Copy %1 of node %2 again?").arg(tables.first(), node->name)
+            : tr("Copy %n tables of node %1 again?", nullptr, int(tables.size())).arg(node->name),
         lines(effects), tr("Re&sync"), [this, target, tables] {
             run(Kind::ResyncTables, target,
                 tr("Resyncing %1 on %2…").arg(tables.join(QStringLiteral(", ")), target.name),

@@ -58,6 +58,8 @@ const QString kRootNode = QStringLiteral("digoal_01");
 const QString kLeafNode = QStringLiteral("dst1");
 const QString kUserInfo = QStringLiteral("digoal_01.user_info");
 const QString kUserSession = QStringLiteral("digoal_01.user_session");
+const QString kUserExtra = QStringLiteral("digoal_01.user_extra");
+const QString kUserExtraOnLeaf = QStringLiteral("digoal_02.user_extra1");
 constexpr int kSeedRows = 1000;
 constexpr int kTimeoutMs = 20000;
 
@@ -204,6 +206,15 @@ void TestCascadeActions::initTestCase()
         auto added = TableRegistry(*leaf, nodes->leaf).add({}, true, &*root);
         QVERIFY_RESULT(added);
         QCOMPARE(added->added.size(), 4);
+        // One more, kept under another schema and name on the leaf (made there).
+        QVERIFY_RESULT(root->exec(
+            QStringLiteral("CREATE TABLE digoal_01.user_extra (userid int PRIMARY KEY, note text); "
+                           "INSERT INTO digoal_01.user_extra SELECT generate_series(1, 10), 'x'")));
+        QVERIFY_RESULT(TableRegistry(*root, nodes->root).add({kUserExtra}, false, nullptr));
+        AddTableOptions renamed;
+        renamed.destTable = kUserExtraOnLeaf;
+        renamed.create = true;
+        QVERIFY_RESULT(TableRegistry(*leaf, nodes->leaf).add({kUserExtra}, false, &*root, renamed));
     }
     m_rootIni = writeConfig(QStringLiteral("root.ini"), m_rootDb, QStringLiteral("root_job"));
     m_leafIni = writeConfig(QStringLiteral("leaf.ini"), m_leafDb, QStringLiteral("leaf_job"));
@@ -211,7 +222,7 @@ void TestCascadeActions::initTestCase()
     startWorker(m_leafIni, QStringLiteral("leaf_job"));
     QTRY_COMPARE_WITH_TIMEOUT(
         leafValue(QStringLiteral("SELECT count(*) FROM ferry.node_table WHERE merge_state = 'ok'")),
-        QStringLiteral("4"), kTimeoutMs);
+        QStringLiteral("5"), kTimeoutMs);
 }
 
 void TestCascadeActions::cleanupTestCase()
@@ -345,8 +356,8 @@ void TestCascadeActions::toolbarAndMenuHaveTheActions()
     // One key each within the menu.
     QCOMPARE(QSet<QString>(mnemonics.cbegin(), mnemonics.cend()).size(), mnemonics.size());
 
-    // The toolbar's place is kept with the window's state.
     selectNode(kLeafNode);
+    selectTables({kUserExtra, kUserInfo});
     saveScreenshot(m_window.get(), QStringLiteral("cascade-actions.png"));
 }
 
@@ -438,7 +449,7 @@ void TestCascadeActions::contextMenusOfferWhatTheNodeAllows()
 void TestCascadeActions::cancelChangesNothing()
 {
     selectNode(kLeafNode);
-    selectTables({kUserInfo, kUserSession});
+    selectTables({kUserExtra, kUserInfo}); // in the list's order
     QSignalSpy finished(actions(), &CascadeActions::finished);
 
     // Delete in the table list asks to remove the selected tables.
@@ -459,6 +470,12 @@ void TestCascadeActions::cancelChangesNothing()
         box->informativeText().contains(CascadeActions::removeTableEffect(kUserInfo, kLeafNode)),
         qPrintable(box->informativeText()));
     QVERIFY(box->informativeText().contains(QStringLiteral("rows stay in dst1")));
+    // A table kept under another name is named as the leaf keeps it.
+    QVERIFY2(box->informativeText().contains(
+                 QStringLiteral("Stops replicating digoal_02.user_extra1 to dst1; its rows stay "
+                                "in dst1 and no longer change.")),
+             qPrintable(box->informativeText()));
+    QCOMPARE(box->text(), QStringLiteral("Remove 2 tables from node dst1?"));
     QCOMPARE(box->defaultButton()->objectName(), QStringLiteral("cancelButton"));
     box->findChild<QPushButton *>(QStringLiteral("cancelButton"))->click();
     QTRY_VERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("confirmRemoveTables")));
@@ -467,6 +484,7 @@ void TestCascadeActions::cancelChangesNothing()
     box = waitForBox(QStringLiteral("confirmResyncTables"));
     QVERIFY(box);
     QVERIFY(box->informativeText().contains(QStringLiteral("copies it again from the provider")));
+    QCOMPARE(box->text(), QStringLiteral("Copy 2 tables of node dst1 again?"));
     QTest::keyClick(box, Qt::Key_Escape);
     QTRY_VERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("confirmResyncTables")));
 
@@ -481,7 +499,7 @@ void TestCascadeActions::cancelChangesNothing()
     QTest::qWait(500);
     QCOMPARE(finished.count(), 0);
     QCOMPARE(mergeState(kUserInfo), QStringLiteral("ok"));
-    QCOMPARE(mergeState(kUserSession), QStringLiteral("ok"));
+    QCOMPARE(mergeState(kUserExtra), QStringLiteral("ok"));
     QCOMPARE(rootValue(QStringLiteral("SELECT count(*) FROM ferry.node_location WHERE "
                                       "node_name = 'dst1'")),
              QStringLiteral("1"));
@@ -503,6 +521,10 @@ void TestCascadeActions::pauseResyncResume()
     action("actionResyncTables")->trigger();
     QMessageBox *box = waitForBox(QStringLiteral("confirmResyncTables"));
     QVERIFY(box);
+    QCOMPARE(box->text(), QStringLiteral("Copy digoal_01.user_info of node dst1 again?"));
+    QCOMPARE(box->informativeText(),
+             QStringLiteral("Empties digoal_01.user_info on dst1 and copies it again from the "
+                            "provider."));
     box->findChild<QPushButton *>(QStringLiteral("confirmButton"))->click();
     waitFinished(finished);
     QCOMPARE(mergeState(kUserInfo), QStringLiteral("in-copy"));
@@ -529,6 +551,10 @@ void TestCascadeActions::removeTableKeepsItsRows()
     action("actionRemoveTables")->trigger();
     QMessageBox *box = waitForBox(QStringLiteral("confirmRemoveTables"));
     QVERIFY(box);
+    QCOMPARE(box->text(), QStringLiteral("Remove digoal_01.user_session from node dst1?"));
+    QCOMPARE(box->informativeText(),
+             QStringLiteral("Stops replicating digoal_01.user_session to dst1; its rows stay in "
+                            "dst1 and no longer change."));
     box->findChild<QPushButton *>(QStringLiteral("confirmButton"))->click();
     waitFinished(finished);
     QCOMPARE(mergeState(kUserSession), QString());
@@ -537,7 +563,7 @@ void TestCascadeActions::removeTableKeepsItsRows()
     // The other tables are still there, and the list follows.
     QCOMPARE(mergeState(kUserInfo), QStringLiteral("ok"));
     QTRY_COMPARE_WITH_TIMEOUT(m_window->cascadeView()->detail()->tableList()->topLevelItemCount(),
-                              3, kTimeoutMs);
+                              4, kTimeoutMs);
     QVERIFY(m_window->cascadeView()->detail()->selectedTables().isEmpty());
     QVERIFY(!action("actionRemoveTables")->isEnabled());
     QVERIFY(m_window->statusBar()->currentMessage().contains(kUserSession));
