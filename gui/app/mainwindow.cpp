@@ -1,6 +1,7 @@
 #include "app/mainwindow.h"
 
 #include "app/application.h"
+#include "cascade/cascadeactions.h"
 #include "cascade/cascademonitor.h"
 #include "cascade/cascadeview.h"
 #include "common/emptystatewidget.h"
@@ -33,6 +34,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QToolBar>
 
 namespace ferry::gui {
 
@@ -102,6 +104,7 @@ void MainWindow::setUp()
     m_cascadeView = new CascadeView(this);
     connect(m_cascadeView, &CascadeView::loaded, this, &MainWindow::cascadeLoaded);
     m_workerMenu = new WorkerMenu(m_store, m_cascadeView->monitor(), this);
+    createCascadeActions();
     menuBar()->insertMenu(m_helpMenu->menuAction(), m_workerMenu);
     m_stack = new QStackedWidget(this);
     m_stack->setObjectName(QStringLiteral("centralStack"));
@@ -115,10 +118,12 @@ void MainWindow::setUp()
     m_tabs->addTab(m_lagChart, QString());
     connect(m_cascadeView->monitor(), &CascadeMonitor::statusRead, this, &MainWindow::recordLag);
     m_errorLog = new ErrorLogView(this);
+    m_errorLog->setStore(m_store);
     m_tabs->addTab(m_errorLog, QString());
     connect(m_cascadeView->monitor(), &CascadeMonitor::statusRead, m_errorLog,
             &ErrorLogView::setStatus);
     m_compareView = new CompareView(this);
+    m_compareView->setStore(m_store);
     m_tabs->addTab(m_compareView, QString());
     connect(m_cascadeView->monitor(), &CascadeMonitor::statusRead, m_compareView,
             &CompareView::setStatus);
@@ -141,6 +146,7 @@ void MainWindow::createActions()
     m_openAction = new QAction(this);
     m_openAction->setObjectName(QStringLiteral("actionOpenConfig"));
     m_openAction->setShortcut(QKeySequence::Open);
+    m_openAction->setIcon(QIcon(QStringLiteral(":/icons/open.svg")));
     connect(m_openAction, &QAction::triggered, this, &MainWindow::chooseConfig);
 
     m_profilesAction = new QAction(this);
@@ -169,6 +175,7 @@ void MainWindow::createActions()
     m_refreshAction = new QAction(this);
     m_refreshAction->setObjectName(QStringLiteral("actionRefresh"));
     m_refreshAction->setShortcut(QKeySequence::Refresh);
+    m_refreshAction->setIcon(QIcon(QStringLiteral(":/icons/refresh.svg")));
     connect(m_refreshAction, &QAction::triggered, this, [this] { m_cascadeView->refreshNow(); });
 
     m_aboutAction = new QAction(this);
@@ -180,6 +187,49 @@ void MainWindow::createActions()
     m_aboutQtAction->setObjectName(QStringLiteral("actionAboutQt"));
     m_aboutQtAction->setMenuRole(QAction::AboutQtRole);
     connect(m_aboutQtAction, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::createCascadeActions()
+{
+    m_cascadeActions = new CascadeActions(m_cascadeView, this);
+    connect(m_cascadeActions, &CascadeActions::newRootRequested, this,
+            &MainWindow::newRootRequested);
+    connect(m_cascadeActions, &CascadeActions::addLeafRequested, this,
+            &MainWindow::addLeafRequested);
+    connect(m_cascadeActions, &CascadeActions::addTablesRequested, this,
+            &MainWindow::addTablesRequested);
+    connect(m_cascadeActions, &CascadeActions::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, kStatusMessageMs); });
+
+    const CascadeActions *a = m_cascadeActions;
+    m_cascadeMenu = new QMenu(this);
+    m_cascadeMenu->setObjectName(QStringLiteral("menuReplication"));
+    m_cascadeMenu->addAction(a->newRootAction());
+    m_cascadeMenu->addAction(a->addLeafAction());
+    m_cascadeMenu->addAction(a->addTablesAction());
+    m_cascadeMenu->addSeparator();
+    m_cascadeMenu->addAction(a->resyncTablesAction());
+    m_cascadeMenu->addAction(a->removeTablesAction());
+    m_cascadeMenu->addSeparator();
+    m_cascadeMenu->addAction(a->pauseAction());
+    m_cascadeMenu->addAction(a->resumeAction());
+    m_cascadeMenu->addSeparator();
+    m_cascadeMenu->addAction(a->dropNodeAction());
+    menuBar()->insertMenu(m_helpMenu->menuAction(), m_cascadeMenu);
+
+    m_toolBar = addToolBar(QString());
+    m_toolBar->setObjectName(QStringLiteral("mainToolBar"));
+    m_toolBar->setMovable(false);
+    m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_toolBar->addAction(m_openAction);
+    m_toolBar->addAction(m_refreshAction);
+    m_toolBar->addSeparator();
+    m_toolBar->addAction(a->newRootAction());
+    m_toolBar->addAction(a->addLeafAction());
+    m_toolBar->addAction(a->addTablesAction());
+    m_toolBar->addSeparator();
+    m_toolBar->addAction(a->pauseAction());
+    m_toolBar->addAction(a->resumeAction());
 }
 
 void MainWindow::createMenus()
@@ -228,6 +278,16 @@ void MainWindow::retranslateUi()
     m_refreshAction->setText(tr("&Refresh Now"));
     m_refreshAction->setStatusTip(tr("Read the status of every node now"));
 
+    // Alt+I: C, A, S, D and E answer controls of the pages (Compare, Save, Use Default...).
+    m_cascadeMenu->setTitle(tr("Repl&ication"));
+    m_cascadeActions->retranslateUi();
+    m_toolBar->setWindowTitle(tr("Main Toolbar"));
+    // Text beside the icons for the toolbar's buttons; the menus keep the full text.
+    m_openAction->setIconText(tr("Open"));
+    m_openAction->setToolTip(m_openAction->statusTip());
+    m_refreshAction->setIconText(tr("Refresh"));
+    m_refreshAction->setToolTip(m_refreshAction->statusTip());
+
     m_helpMenu->setTitle(tr("&Help"));
     m_aboutAction->setText(tr("&About Ferry"));
     m_aboutAction->setStatusTip(tr("Show the version of Ferry"));
@@ -239,13 +299,21 @@ void MainWindow::retranslateUi()
 
 void MainWindow::chooseConfig()
 {
-    const QString folder = m_store->setting(lastFolderKey()).toString();
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Ferry Config"), folder,
-                                                      tr("Ferry configs (*.ini);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    m_store->setSetting(lastFolderKey(), QFileInfo(path).absolutePath());
-    openConfig(path);
+    // Window-modal and not exec()'d (as getOpenFileName would): no nested event loop.
+    auto *dialog = new QFileDialog(this, tr("Open Ferry Config"),
+                                   m_store->setting(lastFolderKey()).toString(),
+                                   tr("Ferry configs (*.ini);;All files (*)"));
+    dialog->setObjectName(QStringLiteral("openConfigDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    dialog->setAcceptMode(QFileDialog::AcceptOpen);
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
+        if (path.isEmpty())
+            return;
+        m_store->setSetting(lastFolderKey(), QFileInfo(path).absolutePath());
+        openConfig(path);
+    });
+    dialog->open();
 }
 
 bool MainWindow::openConfig(const QString &path)
@@ -450,18 +518,20 @@ void MainWindow::updateForConfig()
 
 void MainWindow::showAbout()
 {
-    QMessageBox box(this);
-    box.setObjectName(QStringLiteral("aboutDialog"));
-    box.setWindowTitle(tr("About Ferry"));
-    box.setIconPixmap(windowIcon().pixmap(64, 64));
-    box.setTextFormat(Qt::RichText);
-    box.setText(QStringLiteral("<h3>%1</h3>").arg(tr("Ferry %1").arg(ferry::version())));
-    box.setInformativeText(
+    // Window-modal and not exec()'d: the cascade keeps refreshing behind it.
+    auto *box = new QMessageBox(this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("aboutDialog"));
+    box->setWindowTitle(tr("About Ferry"));
+    box->setIconPixmap(windowIcon().pixmap(64, 64));
+    box->setTextFormat(Qt::RichText);
+    box->setText(QStringLiteral("<h3>%1</h3>").arg(tr("Ferry %1").arg(ferry::version())));
+    box->setInformativeText(
         tr("Trigger-based, queue-based logical replication for PostgreSQL, in the tradition "
            "of PgQ and Londiste 3, with a desktop manager."));
-    box.setStandardButtons(QMessageBox::Close);
-    fitTitle(&box);
-    box.exec();
+    box->setStandardButtons(QMessageBox::Close);
+    fitTitle(box);
+    box->open();
 }
 
 void MainWindow::changeEvent(QEvent *event)

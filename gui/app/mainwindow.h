@@ -12,9 +12,11 @@ class QLabel;
 class QMenu;
 class QStackedWidget;
 class QTabWidget;
+class QToolBar;
 
 namespace ferry::gui {
 
+class CascadeActions;
 class CascadeView;
 class CompareView;
 class ExecuteView;
@@ -43,11 +45,12 @@ public:
     ~MainWindow() override;
 
     // The size of a first start, before any geometry was saved.
+    // It fits a 1366x768 screen with a panel and the window's frame.
     static QSize defaultSize() { return {1000, 640}; }
     // How many configs File > Open Recent remembers.
     static constexpr int kMaxRecentConfigs = 8;
 
-    // Opens the modal About Ferry box (objectName "aboutDialog").
+    // Opens the window-modal About Ferry box (objectName "aboutDialog"), not exec()'d.
     void showAbout();
 
     // Loads `path` with JobConfig::load and shows its cascade. On failure the one-line
@@ -82,10 +85,20 @@ public:
     ErrorLogView *errorLog() const { return m_errorLog; }
     CompareView *compareView() const { return m_compareView; }
     ExecuteView *executeView() const { return m_executeView; }
+    // The Replication menu's actions, also in the toolbar and the context menus.
+    CascadeActions *cascadeActions() const { return m_cascadeActions; }
+    // The toolbar (objectName "mainToolBar") with the common actions.
+    QToolBar *toolBar() const { return m_toolBar; }
 
 signals:
     // The first status of an opened config (and its node's detail) are shown.
     void cascadeLoaded();
+    // Replication > New Root…: a new cascade is to be made.
+    void newRootRequested();
+    // Add Leaf… on a node: a new leaf is to be made with `providerNode` as provider.
+    void addLeafRequested(const QString &providerNode);
+    // Add Tables… on a node: tables are to be chosen for `nodeName`.
+    void addTablesRequested(const QString &nodeName);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -95,6 +108,7 @@ private:
     void setUp();
     void createActions();
     void createMenus();
+    void createCascadeActions();
     void retranslateUi();
     void restoreSettings();
     void importLegacySettings();
@@ -120,6 +134,9 @@ private:
     QMenu *m_fileMenu = nullptr;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
+    QMenu *m_cascadeMenu = nullptr;
+    QToolBar *m_toolBar = nullptr;
+    CascadeActions *m_cascadeActions = nullptr;
     QMenu *m_helpMenu = nullptr;
     QAction *m_openAction = nullptr;
     QAction *m_profilesAction = nullptr;

@@ -115,7 +115,16 @@ NodeDetailWidget::NodeDetailWidget(QWidget *parent)
     m_tables->setRootIsDecorated(false);
     m_tables->setUniformRowHeights(true);
     m_tables->setAlternatingRowColors(true);
-    m_tables->setSelectionMode(QAbstractItemView::NoSelection);
+    // Tables are chosen for Remove and Resync (the window's actions, the context menu).
+    m_tables->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_tables->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tables->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_tables, &QTreeWidget::itemSelectionChanged, this, [this] {
+        if (m_rendering) // the rows are remade: the selection is put back after
+            return;
+        m_selectedTables = selectedInList();
+        emit tableSelectionChanged();
+    });
     m_tables->setColumnCount(5);
     m_tables->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_tables->header()->setStretchLastSection(true);
@@ -202,6 +211,7 @@ void NodeDetailWidget::showEvent(QShowEvent *event)
 
 void NodeDetailWidget::clear()
 {
+    m_selectedTables.clear();
     m_node.reset();
     m_detail.reset();
     m_copyRates.clear();
@@ -214,6 +224,7 @@ void NodeDetailWidget::showNode(const NodeStatus &status, bool local, const QStr
     if (!m_node || m_node->name != status.name) {
         m_detail.reset(); // another node: its tables are still being read
         m_copyRates.clear();
+        m_selectedTables.clear();
     }
     m_node = status;
     m_local = local;
@@ -336,7 +347,46 @@ void NodeDetailWidget::useDefaultThreshold()
         m_model->lagThreshold()->clearOwn(m_model->scope(), m_node->name);
 }
 
+QStringList NodeDetailWidget::selectedInList() const
+{
+    QStringList names;
+    for (int i = 0; i < m_tables->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem *item = m_tables->topLevelItem(i);
+        if (item->isSelected())
+            names << item->data(TableNameColumn, Qt::UserRole).toString();
+    }
+    return names;
+}
+
+QString NodeDetailWidget::destinationOf(const QString &table) const
+{
+    if (m_detail) {
+        for (const TableRow &t : m_detail->tables) {
+            if (t.name == table)
+                return t.destination.isEmpty() ? t.name : t.destination;
+        }
+    }
+    return table;
+}
+
 void NodeDetailWidget::renderTables()
+{
+    // Every read remakes the rows: the tables chosen stay chosen while they exist.
+    m_rendering = true;
+    renderTableRows();
+    for (int i = 0; i < m_tables->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *item = m_tables->topLevelItem(i);
+        if (m_selectedTables.contains(item->data(TableNameColumn, Qt::UserRole).toString()))
+            item->setSelected(true);
+    }
+    m_rendering = false;
+    if (const QStringList now = selectedInList(); now != m_selectedTables) {
+        m_selectedTables = now;
+        emit tableSelectionChanged();
+    }
+}
+
+void NodeDetailWidget::renderTableRows()
 {
     m_tables->clear();
     m_tablesNote->hide();

@@ -42,7 +42,18 @@ public:
     void showDetail(const NodeDetail &detail);
 
     QString nodeName() const { return m_node ? m_node->name : QString(); }
+    // The node's tables (objectName "nodeTables"): several may be selected.
+    QTreeWidget *tableList() const { return m_tables; }
+    // The selected tables by the name the node's table list gives them
+    // (the source's "schema.table"): what remove-table and resync take.
+    QStringList selectedTables() const { return m_selectedTables; }
+    // Where the node keeps `table` (its destination, else the same name).
+    QString destinationOf(const QString &table) const;
     QSplitter *splitter() const { return m_splitter; }
+
+signals:
+    // The user chose other tables, or chosen ones are gone.
+    void tableSelectionChanged();
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -52,6 +63,8 @@ private:
     void retranslateUi();
     void render();
     void renderTables();
+    void renderTableRows();
+    QStringList selectedInList() const;
     void renderLog();
     void renderThreshold();
     void setOwnThreshold(double seconds);
@@ -75,6 +88,8 @@ private:
     // while wrapped lines are laid out after the text was set.
     bool m_followLog = true;
     QSplitter *m_splitter = nullptr;
+    QStringList m_selectedTables;
+    bool m_rendering = false;
 
     CascadeModel *m_model = nullptr;
     bool m_sized = false;

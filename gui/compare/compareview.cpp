@@ -1,6 +1,7 @@
 #include "compare/compareview.h"
 
 #include "common/asynctask.h"
+#include "common/dialoggeometry.h"
 #include "common/messagebox.h"
 #include "compare/comparedifferences.h"
 #include "compare/comparerelay.h"
@@ -433,6 +434,7 @@ void CompareView::onRepairPreview(quint64 run, const QString &key, const RepairR
     m_activity = tr("Waiting for your answer: repair %1?").arg(title);
     renderProgress();
     auto *dialog = new RepairDialog(title, m_rowsNode, reply.outcome, this);
+    keepDialogGeometry(dialog, m_store, QStringLiteral("repairPreview"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, run, key] { confirmRepair(run, key); });
     connect(dialog, &QDialog::rejected, this, [this, run, title] {

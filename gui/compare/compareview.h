@@ -19,6 +19,8 @@ class QTreeWidget;
 
 namespace ferry::gui {
 
+class LocalStore;
+
 class CompareDifferences;
 class CompareRelay;
 class CompareTablePicker;
@@ -51,6 +53,9 @@ public:
     };
 
     explicit CompareView(QWidget *parent = nullptr);
+
+    // Where the size of its resizable dialog is kept (the main window's store).
+    void setStore(LocalStore *store) { m_store = store; }
     ~CompareView() override;
 
     void open(const JobConfig &config);
@@ -99,6 +104,7 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
+    LocalStore *m_store = nullptr;
     void retranslateUi();
     void onStarted(quint64 run, const QString &key);
     void onPhase(quint64 run, const QString &key, int phase);

@@ -1,6 +1,7 @@
 #include "errors/errorlogview.h"
 
 #include "common/asynctask.h"
+#include "common/dialoggeometry.h"
 #include "common/messagebox.h"
 #include "db/connectgate.h"
 #include "errors/editeventdialog.h"
@@ -612,6 +613,7 @@ void ErrorLogView::confirmSkip(const EventActionReply &described)
 void ErrorLogView::openEditor(const EventActionReply &described)
 {
     auto *dialog = new EditEventDialog(m_actNode, described.content, this);
+    keepDialogGeometry(dialog, m_store, QStringLiteral("editEvent"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);
     connect(dialog, &QDialog::finished, this, [this, dialog](int result) {

@@ -24,6 +24,8 @@ class QTreeWidget;
 
 namespace ferry::gui {
 
+class LocalStore;
+
 // Every error the cascade's workers stored (ferry.node_error on each node):
 // when, which node, where in the queue (batch, ticks, event, table), how often
 // it was retried, whether the worker is still stuck on it, and the message.
@@ -56,6 +58,9 @@ public:
     };
 
     explicit ErrorLogView(QWidget *parent = nullptr);
+
+    // Where the size of its resizable dialog is kept (the main window's store).
+    void setStore(LocalStore *store) { m_store = store; }
     ~ErrorLogView() override;
 
     void open(const JobConfig &config);
@@ -97,6 +102,7 @@ protected:
     void hideEvent(QHideEvent *event) override;
 
 private:
+    LocalStore *m_store = nullptr;
     void retranslateUi();
     void onRead();
     void render();

@@ -1,5 +1,6 @@
 #include "profiles/profilesdialog.h"
 
+#include "common/dialoggeometry.h"
 #include "common/localstore.h"
 #include "db/connectgate.h"
 #include "profiles/passwordvault.h"
@@ -85,6 +86,7 @@ ProfilesDialog::ProfilesDialog(LocalStore *store, QWidget *parent)
     layout->addWidget(m_message);
     layout->addWidget(close);
     resize(760, 360);
+    keepDialogGeometry(this, m_store, QStringLiteral("profiles"));
     reload();
 }
 
@@ -290,10 +292,18 @@ void ProfilesDialog::removeSelected()
 
 void ProfilesDialog::chooseConfig()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Import Ferry Config"), QString(),
-                                                      tr("Ferry configs (*.ini);;All files (*)"));
-    if (!path.isEmpty())
-        (void)importConfig(path);
+    // Window-modal and not exec()'d (as getOpenFileName would): no nested event loop.
+    auto *dialog = new QFileDialog(this, tr("Import Ferry Config"), QString(),
+                                   tr("Ferry configs (*.ini);;All files (*)"));
+    dialog->setObjectName(QStringLiteral("importConfigDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    dialog->setAcceptMode(QFileDialog::AcceptOpen);
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
+        if (!path.isEmpty())
+            (void)importConfig(path);
+    });
+    dialog->open();
 }
 
 void ProfilesDialog::openSelected()

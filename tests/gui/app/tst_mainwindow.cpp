@@ -1,7 +1,11 @@
 #include "app/application.h"
 #include "app/apptranslator.h"
 #include "app/mainwindow.h"
+#include "common/dialoggeometry.h"
+#include "common/localstore.h"
 #include "common/messagebox.h"
+#include "compare/repairdialog.h"
+#include "errors/editeventdialog.h"
 #include "ferryprocess.h"
 #include "mnemonics.h"
 #include "storetestutil.h"
@@ -10,6 +14,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QFileDialog>
 #include <QImage>
 #include <QLabel>
 #include <QMenu>
@@ -17,6 +22,7 @@
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStandardPaths>
@@ -24,6 +30,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QToolBar>
 
 #include <functional>
 #include <memory>
@@ -85,6 +92,9 @@ private slots:
     void aboutQtOpensAndCloses();
     void quitClosesTheWindow();
     void geometryIsRestored();
+    void openDialogIsNotExecd();
+    void dialogGeometryIsKept();
+    void defaultSizesFitASmallScreen();
     void chineseTranslation();
     void englishNeedsNoCatalog();
     void versionOption();
@@ -144,17 +154,21 @@ void TestMainWindow::menusAndActions()
     QVERIFY(viewMenu);
     QVERIFY(workerMenu);
     QVERIFY(helpMenu);
+    auto *replicationMenu = m_window->findChild<QMenu *>(QStringLiteral("menuReplication"));
+    QVERIFY(replicationMenu);
+    QCOMPARE(replicationMenu->title(), QStringLiteral("Repl&ication"));
     QCOMPARE(fileMenu->title(), QStringLiteral("&File"));
     QCOMPARE(recentMenu->title(), QStringLiteral("Open &Recent"));
     QCOMPARE(viewMenu->title(), QStringLiteral("&View"));
     QCOMPARE(workerMenu->title(), QStringLiteral("&Worker"));
     QCOMPARE(helpMenu->title(), QStringLiteral("&Help"));
     const QList<QAction *> bar = m_window->menuBar()->actions();
-    QCOMPARE(bar.size(), 4);
+    QCOMPARE(bar.size(), 5);
     QCOMPARE(bar.at(0), fileMenu->menuAction());
     QCOMPARE(bar.at(1), viewMenu->menuAction());
-    QCOMPARE(bar.at(2), workerMenu->menuAction());
-    QCOMPARE(bar.at(3), helpMenu->menuAction());
+    QCOMPARE(bar.at(2), replicationMenu->menuAction());
+    QCOMPARE(bar.at(3), workerMenu->menuAction());
+    QCOMPARE(bar.at(4), helpMenu->menuAction());
 
     auto *open = m_window->findChild<QAction *>(QStringLiteral("actionOpenConfig"));
     auto *close = m_window->findChild<QAction *>(QStringLiteral("actionCloseConfig"));
@@ -335,33 +349,19 @@ void TestMainWindow::statusBar()
 
 void TestMainWindow::aboutDialogOpensAndCloses()
 {
-    QString objectName;
-    QString title;
-    QString text;
-    QString informative;
-    bool wasVisible = false;
-    handleNextModal([&](QWidget *modal) {
-        objectName = modal->objectName();
-        wasVisible = modal->isVisible();
-        if (auto *box = qobject_cast<QMessageBox *>(modal)) {
-            title = box->windowTitle();
-            text = box->text();
-            informative = box->informativeText();
-            box->button(QMessageBox::Close)->click();
-        } else {
-            modal->close();
-        }
-    });
     m_window->findChild<QAction *>(QStringLiteral("actionAbout"))->trigger();
 
-    // trigger() returns once the modal loop ended, i.e. the dialog was closed.
-    QCOMPARE(objectName, QStringLiteral("aboutDialog"));
-    QVERIFY(wasVisible);
-    QCOMPARE(title, QStringLiteral("About Ferry"));
-    QVERIFY2(text.contains(ferry::version()), qPrintable(text));
-    QVERIFY(informative.contains(QStringLiteral("PostgreSQL")));
+    // open(), not exec(): trigger() returned with the box shown, the event loop free.
+    auto *box = m_window->findChild<QMessageBox *>(QStringLiteral("aboutDialog"));
+    QVERIFY(box);
+    QTRY_VERIFY(box->isVisible());
+    QCOMPARE(box->windowModality(), Qt::WindowModal);
+    QCOMPARE(box->windowTitle(), QStringLiteral("About Ferry"));
+    QVERIFY2(box->text().contains(ferry::version()), qPrintable(box->text()));
+    QVERIFY(box->informativeText().contains(QStringLiteral("PostgreSQL")));
+    box->button(QMessageBox::Close)->click();
+    QTRY_VERIFY(m_window->findChildren<QMessageBox *>().isEmpty());
     QVERIFY(!QApplication::activeModalWidget());
-    QVERIFY(m_window->findChildren<QMessageBox *>().isEmpty());
 }
 
 void TestMainWindow::aboutQtOpensAndCloses()
@@ -392,6 +392,92 @@ void TestMainWindow::geometryIsRestored()
     second.show();
     QVERIFY(QTest::qWaitForWindowExposed(&second));
     QCOMPARE(second.size(), QSize(900, 600));
+}
+
+void TestMainWindow::openDialogIsNotExecd()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("broken.ini"));
+    QVERIFY(ferry::test::writeText(path, QStringLiteral("[ferry]\n")));
+    m_window->findChild<QAction *>(QStringLiteral("actionOpenConfig"))->trigger();
+    // trigger() returned: the dialog is open with the event loop free.
+    auto *dialog = m_window->findChild<QFileDialog *>(QStringLiteral("openConfigDialog"));
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    QCOMPARE(dialog->windowModality(), Qt::WindowModal);
+    dialog->selectFile(path);
+    QMetaObject::invokeMethod(dialog, "accept"); // protected in QFileDialog
+    // The file chosen is opened: this one fails, in its window-modal box.
+    QTRY_VERIFY(m_window->findChild<QMessageBox *>(QStringLiteral("openConfigError")));
+    QCOMPARE(m_window->store()->setting(QStringLiteral("lastConfigFolder")).toString(),
+             QFileInfo(path).absolutePath());
+    m_window->findChild<QMessageBox *>(QStringLiteral("openConfigError"))->close();
+    QTRY_VERIFY(!m_window->findChild<QFileDialog *>(QStringLiteral("openConfigDialog")));
+}
+
+void TestMainWindow::dialogGeometryIsKept()
+{
+    auto openProfiles = [this]() -> QDialog * {
+        m_window->showProfiles();
+        auto *dialog = m_window->findChild<QDialog *>(QStringLiteral("profilesDialog"));
+        if (dialog && !QTest::qWaitForWindowExposed(dialog))
+            return nullptr;
+        return dialog;
+    };
+    QDialog *dialog = openProfiles();
+    QVERIFY(dialog);
+    const QSize first = dialog->size();
+    const QSize chosen = first + QSize(40, 90);
+    dialog->resize(chosen);
+    QTRY_COMPARE(dialog->size(), chosen);
+    dialog->reject(); // Close, Escape and the title bar's button end here too
+    QTRY_VERIFY(!m_window->findChild<QDialog *>(QStringLiteral("profilesDialog")));
+    QVERIFY(!m_window->store()
+                 ->setting(ferry::gui::dialogGeometryKey(QStringLiteral("profiles")))
+                 .toByteArray()
+                 .isEmpty());
+
+    dialog = openProfiles();
+    QVERIFY(dialog);
+    QCOMPARE(dialog->size(), chosen);
+    dialog->reject();
+    QTRY_VERIFY(!m_window->findChild<QDialog *>(QStringLiteral("profilesDialog")));
+
+    // The same for any resizable dialog given a store.
+    QDialog plain;
+    plain.resize(300, 200);
+    ferry::gui::keepDialogGeometry(&plain, m_window->store(), QStringLiteral("plain"));
+    plain.resize(333, 222);
+    plain.reject();
+    QDialog again;
+    again.resize(300, 200);
+    ferry::gui::keepDialogGeometry(&again, m_window->store(), QStringLiteral("plain"));
+    QCOMPARE(again.size(), QSize(333, 222));
+}
+
+void TestMainWindow::defaultSizesFitASmallScreen()
+{
+    // 1366x768 less a panel and the title bar a window manager adds.
+    const QSize room(1366, 768 - 40 - 32);
+    auto fits = [room](const QSize &size) {
+        return size.width() <= room.width() && size.height() <= room.height();
+    };
+    QVERIFY(fits(MainWindow::defaultSize()));
+    m_window->showProfiles();
+    auto *profiles = m_window->findChild<QDialog *>(QStringLiteral("profilesDialog"));
+    QVERIFY(profiles);
+    QVERIFY2(fits(profiles->size()), qPrintable(QString::number(profiles->height())));
+    profiles->reject();
+    ferry::gui::RepairDialog repair(QStringLiteral("digoal_02.user_info1"), QStringLiteral("dst2"),
+                                    ferry::RepairOutcome(), m_window.get());
+    QVERIFY(fits(repair.size()));
+    ferry::gui::EditEventDialog edit(QStringLiteral("dst2"), ferry::QueuedEventContent(),
+                                     m_window.get());
+    QVERIFY(fits(edit.size()));
+    // The main window's toolbar and menus fit its default width.
+    QVERIFY(m_window->toolBar()->sizeHint().width() <= MainWindow::defaultSize().width());
+    QVERIFY(m_window->menuBar()->sizeHint().width() <= MainWindow::defaultSize().width());
 }
 
 void TestMainWindow::chineseTranslation()
