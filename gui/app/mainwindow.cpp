@@ -198,6 +198,7 @@ void MainWindow::createCascadeActions()
             &MainWindow::addLeafRequested);
     connect(m_cascadeActions, &CascadeActions::addTablesRequested, this,
             &MainWindow::addTablesRequested);
+    connectWizards();
     connect(m_cascadeActions, &CascadeActions::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, kStatusMessageMs); });
 

@@ -106,6 +106,12 @@ protected:
 
 private:
     void setUp();
+    // Replication > New Root, Add Leaf, Add Tables open their wizards
+    // (wizardlaunch.cpp); what a wizard made is shown when it is done.
+    void connectWizards();
+    void openNewRootWizard();
+    void openNewLeafWizard(const QString &providerNode);
+    void openAddTablesWizard(const QString &nodeName);
     void createActions();
     void createMenus();
     void createCascadeActions();

@@ -11,6 +11,7 @@
 #include "app/mainwindow.h"
 #include "cascade/cascadeactions.h"
 #include "cascade/cascademodel.h"
+#include "cascade/cascademonitor.h"
 #include "cascade/cascadeview.h"
 #include "cascade/nodedetailwidget.h"
 #include "db/connectgate.h"
@@ -22,6 +23,9 @@
 #include "rootandleaf.h"
 #include "storetestutil.h"
 #include "testutil.h"
+#include "wizards/addtableswizard.h"
+#include "wizards/nodeleafwizard.h"
+#include "wizards/noderootwizard.h"
 
 #include <QAction>
 #include <QApplication>
@@ -369,11 +373,22 @@ void TestCascadeActions::wizardSignalsCarryTheNode()
 
     action("actionNewRoot")->trigger();
     QCOMPARE(newRoot.count(), 1);
+    // Each opens its wizard over the window, which goes on refreshing.
+    auto *rootWizard = m_window->findChild<NewRootWizard *>();
+    QVERIFY(rootWizard);
+    QTRY_VERIFY(rootWizard->isVisible());
+    QSignalSpy refreshed(m_window->cascadeView()->monitor(), &CascadeMonitor::statusRead);
+    QVERIFY(refreshed.wait(kTimeoutMs)); // the cascade still refreshes behind it
+    rootWizard->reject();
 
     selectNode(kLeafNode);
     action("actionAddLeaf")->trigger();
     QCOMPARE(addLeaf.count(), 1);
     QCOMPARE(addLeaf.last().at(0).toString(), kLeafNode);
+    auto *leafWizard = m_window->findChild<NewLeafWizard *>();
+    QVERIFY(leafWizard);
+    QTRY_VERIFY(leafWizard->isVisible());
+    leafWizard->reject();
 
     // The context menu acts on the node it was opened on, not the selected one.
     QMenu *menu = openNodeMenu(kRootNode);
@@ -383,6 +398,14 @@ void TestCascadeActions::wizardSignalsCarryTheNode()
     QCOMPARE(addTables.count(), 1);
     QCOMPARE(addTables.last().at(0).toString(), kRootNode);
     menu->close();
+    // Add Tables reads that node's catalog.
+    auto *tablesWizard = m_window->findChild<AddTablesWizard *>();
+    QVERIFY(tablesWizard);
+    QTRY_VERIFY_WITH_TIMEOUT(tablesWizard->isCatalogLoaded(), kTimeoutMs);
+    QCOMPARE(tablesWizard->node().name, kRootNode);
+    QCOMPARE(tablesWizard->catalogError(), QString());
+    tablesWizard->reject();
+    QTRY_VERIFY(!m_window->findChild<AddTablesWizard *>()); // deleted on close
 
     // The table list's menu offers Add Tables for its node.
     selectNode(kLeafNode);
@@ -394,6 +417,12 @@ void TestCascadeActions::wizardSignalsCarryTheNode()
     action("actionAddTables")->trigger();
     QCOMPARE(addTables.last().at(0).toString(), kLeafNode);
     tablesMenu->close();
+    auto *leafTables = m_window->findChild<AddTablesWizard *>();
+    QVERIFY(leafTables);
+    QTRY_VERIFY_WITH_TIMEOUT(leafTables->isCatalogLoaded(), kTimeoutMs);
+    QCOMPARE(leafTables->node().name, kLeafNode);
+    QCOMPARE(leafTables->catalogError(), QString());
+    leafTables->reject();
 }
 
 void TestCascadeActions::contextMenusOfferWhatTheNodeAllows()

@@ -1,0 +1,98 @@
+// The main window's side of the setup wizards: New Root, Add Leaf and Add
+// Tables open over the live cascade (shown with open(), so it keeps
+// refreshing), with the open cascade's nodes as they are reached for status.
+#include "app/mainwindow.h"
+#include "cascade/cascademodel.h"
+#include "cascade/cascademonitor.h"
+#include "cascade/cascadereader.h"
+#include "cascade/cascadeview.h"
+#include "common/messagebox.h"
+#include "wizards/addtableswizard.h"
+#include "wizards/nodeleafwizard.h"
+#include "wizards/noderootwizard.h"
+
+#include <QStatusBar>
+#include <QTabWidget>
+
+namespace ferry::gui {
+
+namespace {
+
+constexpr int kWizardMessageMs = 8000;
+
+// A node of the open cascade as this window reaches it: the open config's
+// db for its own node, else the location its root keeps (password from
+// .pgpass), as the status reads do.
+Result<ConnectionString> nodeConnection(const CascadeView *view, const NodeStatus &node)
+{
+    if (node.name == view->model()->status().localNode)
+        return view->monitor()->config().db();
+    return memberLocation(node.location);
+}
+
+} // namespace
+
+void MainWindow::connectWizards()
+{
+    connect(this, &MainWindow::newRootRequested, this, &MainWindow::openNewRootWizard);
+    connect(this, &MainWindow::addLeafRequested, this, &MainWindow::openNewLeafWizard);
+    connect(this, &MainWindow::addTablesRequested, this, &MainWindow::openAddTablesWizard);
+}
+
+void MainWindow::openNewRootWizard()
+{
+    NewRootWizard *wizard = NewRootWizard::open(this, m_store);
+    connect(wizard, &NewRootWizard::nodeCreated, this,
+            [this](const QString &configPath) { openConfig(configPath); });
+}
+
+void MainWindow::openNewLeafWizard(const QString &providerNode)
+{
+    // The provider the user chose first, then the cascade's other nodes.
+    QList<KnownNode> nodes;
+    const CascadeStatus &status = m_cascadeView->model()->status();
+    for (const NodeStatus &node : status.nodes) {
+        auto where = nodeConnection(m_cascadeView, node);
+        if (!where)
+            continue;
+        KnownNode known{node.name, status.queue, node.type == NodeType::Root, *where};
+        if (node.name == providerNode)
+            nodes.prepend(known);
+        else
+            nodes.append(known);
+    }
+    NewLeafWizard *wizard = NewLeafWizard::open(this, m_store, nodes);
+    connect(wizard, &NewLeafWizard::nodeCreated, this, [this](const QString &configPath) {
+        statusBar()->showMessage(tr("Leaf created; its config is %1").arg(configPath),
+                                 kWizardMessageMs);
+        m_cascadeView->refreshNow();
+    });
+}
+
+void MainWindow::openAddTablesWizard(const QString &nodeName)
+{
+    const CascadeStatus &status = m_cascadeView->model()->status();
+    for (const NodeStatus &node : status.nodes) {
+        if (node.name != nodeName)
+            continue;
+        auto where = nodeConnection(m_cascadeView, node);
+        if (!where) {
+            statusBar()->showMessage(where.error().toString(), kWizardMessageMs);
+            return;
+        }
+        const JobConfig config = m_cascadeView->monitor()->config().withDb(*where);
+        AddTablesWizard *wizard = AddTablesWizard::open(this, config);
+        // The copies start: the cascade's table list shows their progress.
+        connect(wizard, &AddTablesWizard::tablesAdded, this, [this](const QStringList &tables) {
+            statusBar()->showMessage(tr("Tables added: %1").arg(tables.join(QStringLiteral(", "))),
+                                     kWizardMessageMs);
+            m_tabs->setCurrentWidget(m_cascadeView);
+            m_cascadeView->refreshNow();
+        });
+        return;
+    }
+    statusBar()->showMessage(tr("Node %1 is no longer in the cascade; press Refresh").arg(nodeName),
+                             kWizardMessageMs);
+}
+
+} // namespace ferry::gui
