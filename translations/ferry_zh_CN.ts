@@ -77,6 +77,523 @@
     </message>
 </context>
 <context>
+    <name>ferry::gui::AddTablesMappingPage</name>
+    <message>
+        <source>Mapping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where each table goes on this node, and which of its rows and columns.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename sc&amp;hema</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider&apos;s schema whose tables all go into another schema</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>t&amp;o</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>schema on this node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The schema on this node that the chosen schema&apos;s tables go into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Apply to all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set the destination schema of every chosen table of that schema</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chosen &amp;tables:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The chosen tables and where they go; pick one to edit its mapping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The chosen table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The schema of the table on this node (default: the provider&apos;s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The table&apos;s name on this node (default: the provider&apos;s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>every row, or an SQL condition: userid &lt; 1000</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only the provider&apos;s rows that match this SQL condition over the table&apos;s columns are copied and kept in step; empty: every row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Validate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the condition on the provider and count the rows it takes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The columns replicated to this node; the primary key&apos;s always are</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;reate the destination if it is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make the table on this node from the provider&apos;s columns and primary key when it does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with its &amp;indexes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also make the provider&apos;s other indexes on the new table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Destination &amp;schema:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Destination tab&amp;le:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Row con&amp;dition:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colu&amp;mns:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the row condition on the provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  → same name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, where …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 into %2, every row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 into %2, where %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 from the provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is in the primary key: always kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replicate column %1 to this node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every row is replicated.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not validated yet: press Validate to check it on the provider.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give %1 a destination schema and table name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished">%1：%2</translation>
+    </message>
+    <message>
+        <source>Press Validate to check the row condition of %1 on the provider.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 and %2 both go into %3: give one of them another destination.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::AddTablesSummaryPage</name>
+    <message>
+        <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finish adds the tables; the same can be done from a terminal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Co&amp;mmands:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The ferry add-table commands that add the same tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the commands to the clipboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adding the tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Finish makes root %1 capture %Ln table(s)&apos; changes, in one transaction.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Finish adds %Ln table(s) to leaf %1 in one transaction; its worker then copies them and the main window shows their progress.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::AddTablesTablesPage</name>
+    <message>
+        <source>Tables</source>
+        <translation type="unfinished">表</translation>
+    </message>
+    <message>
+        <source>Check the provider&apos;s tables this node should replicate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fil&amp;ter:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>schema or table name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show only the tables whose schema.table name contains this text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read the provider&apos;s tables again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished">名称</translation>
+    </message>
+    <message>
+        <source>Rows (estimate)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Primary key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished">状态</translation>
+    </message>
+    <message>
+        <source>Check a table to add it, or a schema to add all its tables; grey tables cannot be added (the tooltip says why)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the provider&apos;s tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Schema %1: check it to add all its tables that can be added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>already added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is already added on this node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be added: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: check it to add it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 tables can be added; %3 checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::AddTablesWizard</name>
+    <message>
+        <source>Add Tables — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the wizard; no table is added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add the tables in one transaction; the node&apos;s worker then copies them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln row(s) of %1 match</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>more than %1 rows of %2 match</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>about %1 rows of %2 match (the planner&apos;s estimate: counting them took too long)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::CascadeActions</name>
+    <message>
+        <source>Stops replicating %1 to %2; its rows stay in %2 and no longer change.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Empties %1 on %2 and copies it again from the provider.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removes the root %1 and its queue from its database: its tables keep their rows and their changes are no longer captured.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removes node %1 from the cascade: its tables keep their rows and no longer change, the provider %2 forgets it and keeps no more changes for it. Its worker must be stopped first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove Tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove %1 from node %2?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n tables from node %1?</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation type="unfinished">删除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Removing %1 from %2…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed %1 from %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resync Tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy %1 of node %2 again?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Copy %n tables of node %1 again?</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Re&amp;sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resyncing %1 on %2…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 on %2: copying again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pausing %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resuming %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paused %1: its worker applies nothing until it is resumed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resumed %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drop Node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drop node %1 from the cascade?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Drop Node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dropping %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dropped %1 from the cascade.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1. %2</source>
+        <translation type="unfinished">%1：%2 {1.?}</translation>
+    </message>
+    <message>
+        <source>New &amp;Root…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make a database the root of a new cascade: install Ferry there and create its queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add &amp;Leaf…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a leaf node that replicates from the selected node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add &amp;Tables…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose tables of the provider for the selected node to replicate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;move Tables…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop replicating the selected tables to this leaf; their rows stay there</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;sync Tables…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Empty the selected tables on this leaf and copy them again from the provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Pause Node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The selected node&apos;s worker applies nothing until it is resumed; changes wait in the queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Res&amp;ume Node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The selected node&apos;s worker applies changes again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Drop Node…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the selected node from the cascade; its tables keep their rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ferry::gui::CascadeModel</name>
     <message>
         <source>%1: the node of the open config, at %2</source>
@@ -821,6 +1338,189 @@
     <message>
         <source>The server does not let this host, user and database in: ask its DBA to add a pg_hba.conf line for them (or choose SSL mode require if it takes SSL connections only).</source>
         <translation>服务器不允许此主机、用户和数据库的组合连接：请让服务器的 DBA 在 pg_hba.conf 中为它们添加一行（如果服务器只接受 SSL 连接，则选择 SSL 模式 require）。</translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::ConnectionPage</name>
+    <message>
+        <source>Connection</source>
+        <translation type="unfinished">连接</translation>
+    </message>
+    <message>
+        <source>The database of the new leaf, and the role its worker logs in as.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database of the new root, and the role its worker logs in as.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A saved connection profile, or a new connection entered below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>local Unix socket</source>
+        <translation type="unfinished">本地 Unix 套接字</translation>
+    </message>
+    <message>
+        <source>Host name or address of the PostgreSQL server; empty: the local Unix socket.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s port.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database that becomes the node.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The role the node&apos;s worker logs in as.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none, or from ~/.pgpass</source>
+        <translation type="unfinished">无，或从 ~/.pgpass 读取</translation>
+    </message>
+    <message>
+        <source>Used by this window only: the config file never holds it. Keep it in ~/.pgpass or the keychain (Save as profile) for the worker.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Whether and how the connection uses SSL (libpq&apos;s sslmode).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve as a connection profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keeps this connection under File &gt; Connection Profiles once the node is made; nothing is saved if you cancel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile&apos;s name in the list of profiles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>~/.pgpass (read by libpq, also by ferry on servers)</source>
+        <translation type="unfinished">~/.pgpass（由 libpq 读取，服务器上的 ferry 也会读取）</translation>
+    </message>
+    <message>
+        <source>System keychain</source>
+        <translation type="unfinished">系统密钥环</translation>
+    </message>
+    <message>
+        <source>Do not keep it</source>
+        <translation type="unfinished">不保存</translation>
+    </message>
+    <message>
+        <source>Where the profile&apos;s password is kept: never in the profile or the config file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Test Connection</source>
+        <translation type="unfinished">测试连接(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Connects with the values above, off the window&apos;s thread.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Press Test Connection to go on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create makes the database (CREATE DATABASE, as this role) before the node, and drops it again if the node cannot be made.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Profile:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation type="unfinished">主机(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>P&amp;ort:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Database:</source>
+        <translation type="unfinished">数据库(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation type="unfinished">用户(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation type="unfinished">密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>SS&amp;L mode:</source>
+        <translation type="unfinished">SSL 模式(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Profile na&amp;me:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Keep password in:</source>
+        <translation type="unfinished">密码保存在(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>New connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System keychain (not available here)</source>
+        <translation type="unfinished">系统密钥环（此处不可用）</translation>
+    </message>
+    <message>
+        <source>Enter a name for the profile, or untick Save as a connection profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A profile named %1 exists already: choose another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the password of %1 from the keychain…</source>
+        <translation type="unfinished">正在从密钥环读取 %1 的密码…</translation>
+    </message>
+    <message>
+        <source>The keychain did not give the password (%1): type it above.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the database&apos;s name first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation type="unfinished">正在连接 %1…</translation>
+    </message>
+    <message>
+        <source>Database %1 does not exist on this server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Create database %1 when I press Create</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation type="unfinished">失败：%1</translation>
+    </message>
+    <message>
+        <source>Connected: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected: %1. Ferry queues here: %2.</source>
+        <translation type="unfinished">已连接：%1。此数据库中的 Ferry 队列：%2。</translation>
     </message>
 </context>
 <context>
@@ -1812,6 +2512,107 @@
         <source>Execute</source>
         <translation>执行</translation>
     </message>
+    <message>
+        <source>Repl&amp;ication</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Main Toolbar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished">刷新</translation>
+    </message>
+    <message>
+        <source>Leaf created; its config is %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tables added: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Node %1 is no longer in the cascade; press Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::NewLeafWizard</name>
+    <message>
+        <source>New Leaf</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::NewRootWizard</name>
+    <message>
+        <source>New Root</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::NodeConfigPage</name>
+    <message>
+        <source>Config File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the node&apos;s job keeps its CONFIG.ini: `ferry CONFIG.ini COMMAND` and ferry-gui open it. It holds no password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file Create writes (mode 0600).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Br&amp;owse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the file in a file dialog.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Replace the file if it exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Without this, Create never overwrites a file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the config file&apos;s path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the file the ending .ini (ferry names the job&apos;s files after it).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is a folder: enter a file name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 exists already: choose another file, or tick Replace the file if it exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The worker logs to %1 and keeps its pid in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ferry configs (*.ini)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ferry::gui::NodeDetailWidget</name>
@@ -1987,6 +2788,69 @@
     </message>
 </context>
 <context>
+    <name>ferry::gui::NodeNamesPage</name>
+    <message>
+        <source>Names</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The leaf joins its provider&apos;s queue under a name of its own.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The queue the cascade replicates through, and the root&apos;s name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider&apos;s queue: every node of a cascade uses the same.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 to 40 letters, digits, &apos;_&apos;, &apos;.&apos; or &apos;-&apos;; the same on every node of the cascade.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The node&apos;s name in the cascade: 1 to 128 letters, digits, &apos;_&apos;, &apos;-&apos; or &apos;.&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The job&apos;s name (job_name): names the node&apos;s consumer and its log and pid files; 1 to 128 characters without &apos;/&apos; or spaces.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Queue:</source>
+        <translation type="unfinished">队列(&amp;Q)：</translation>
+    </message>
+    <message>
+        <source>Nod&amp;e name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Job name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queue: use 1 to 40 letters, digits, &apos;_&apos;, &apos;.&apos; or &apos;-&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Node name: use 1 to 128 letters, digits, &apos;_&apos;, &apos;-&apos; or &apos;.&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Job name: use 1 to 128 characters without &apos;/&apos; or spaces.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Node name: queue %1 has a node named %2 already; choose another.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Job name: a node of queue %1 has job %2 already; choose another.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ferry::gui::NodeStateText</name>
     <message>
         <source>OK</source>
@@ -2055,6 +2919,178 @@
     <message>
         <source>consumer %1 (no node) has not moved for %2: the queue keeps %3 events (%4) for it; unregister it on the root if nothing reads it</source>
         <translation>消费者 %1（无节点）已有 %2 未前进：队列为它保留了 %3 个事件（%4）；如果没有程序读取它，请在根节点上注销它</translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::NodeSummaryPage</name>
+    <message>
+        <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Create</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The same from a terminal; passwords come from ~/.pgpass.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The same with the &amp;ferry command:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create makes %1 the root node %2 of queue %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create makes %1 the leaf node %2 of queue %3, provider %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, and writes its job %2 to %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It creates database %1 first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>If a step fails, what it made is undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Creating node %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was made: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::NodeWizard</name>
+    <message>
+        <source>Saved profile %1.</source>
+        <translation type="unfinished">已保存连接配置 %1。</translation>
+    </message>
+    <message>
+        <source>Profile %1 was not saved: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no local store</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::NodeWorkerPage</name>
+    <message>
+        <source>Worker</source>
+        <translation type="unfinished">工作进程</translation>
+    </message>
+    <message>
+        <source>Start it &amp;here, in ferry-gui</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The worker runs while ferry-gui runs (also in the tray).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start it as a &amp;daemon (ferry -d CONFIG.ini worker)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The worker runs on its own, also after ferry-gui quits; its password comes from ~/.pgpass.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Not now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start it later from the Worker menu or with ferry -d.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Node %1 is made; its config is %2. Its worker moves the changes: the root&apos;s ticks them, a leaf&apos;s applies them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting the worker of %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The worker did not start: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The worker did not start: %1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::PrivilegesPage</name>
+    <message>
+        <source>Privileges</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the node&apos;s role may do in its database, and the statements that grant what is missing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the node&apos;s role may do, and what each missing privilege means.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run these as a superuser (or the objects&apos; owner), e.g. in psql, then press Re-check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Statements that grant what is missing:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Re-check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reads the role&apos;s privileges again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading what %1 may do…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the privileges: %1. Press Re-check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing: needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing: optional</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Role %1 may make the node; the optional grants below lift the limits noted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Role %1 may do everything the node needs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Something the node needs is missing (marked needed above): have a superuser run the statements below, or choose another database, then press Re-check.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2273,6 +3309,77 @@
     <message>
         <source>Saved profile %1 without the password you typed (Keep password in: Do not keep it): ~/.pgpass or the keychain would keep it.</source>
         <translation>已保存连接配置 %1，但未保存您输入的密码（密码保存在：不保存）：如需保存，请选择 ~/.pgpass 或密钥环。</translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::ProviderPage</name>
+    <message>
+        <source>Provider</source>
+        <translation type="unfinished">提供者</translation>
+    </message>
+    <message>
+        <source>The node the new leaf reads its changes from: the cascade&apos;s root.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A node of the open cascade, or a connection entered below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (root of %2, %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished">%1（%2）</translation>
+    </message>
+    <message>
+        <source>Another node: enter its connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A libpq connection string to the root&apos;s database; its password, if any, is used here only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;heck Provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reads the node there and its cascade, off the window&apos;s thread.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Provider:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Connection:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Press Check Provider to go on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the connection, then press Check Provider.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter a connection string such as host=HOST port=5432 dbname=DB user=USER.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the node at %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot be the provider: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Root %1 of queue %2; nodes of its cascade: %3.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
