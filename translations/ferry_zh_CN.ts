@@ -80,209 +80,209 @@
     <name>ferry::gui::AddTablesMappingPage</name>
     <message>
         <source>Mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>映射</translation>
     </message>
     <message>
         <source>Where each table goes on this node, and which of its rows and columns.</source>
-        <translation type="unfinished"></translation>
+        <translation>每个表在此节点上的去向，以及保留它的哪些行和列。</translation>
     </message>
     <message>
         <source>Rename sc&amp;hema</source>
-        <translation type="unfinished"></translation>
+        <translation>重命名模式(&amp;H)</translation>
     </message>
     <message>
         <source>The provider&apos;s schema whose tables all go into another schema</source>
-        <translation type="unfinished"></translation>
+        <translation>提供者上的一个模式，其中的所有表都将放入另一个模式</translation>
     </message>
     <message>
         <source>t&amp;o</source>
-        <translation type="unfinished"></translation>
+        <translation>改为(&amp;O)</translation>
     </message>
     <message>
         <source>schema on this node</source>
-        <translation type="unfinished"></translation>
+        <translation>此节点上的模式</translation>
     </message>
     <message>
         <source>The schema on this node that the chosen schema&apos;s tables go into</source>
-        <translation type="unfinished"></translation>
+        <translation>所选模式中的表在此节点上所放入的模式</translation>
     </message>
     <message>
         <source>&amp;Apply to all</source>
-        <translation type="unfinished"></translation>
+        <translation>全部应用(&amp;A)</translation>
     </message>
     <message>
         <source>Set the destination schema of every chosen table of that schema</source>
-        <translation type="unfinished"></translation>
+        <translation>为该模式中每个已选的表设置目标模式</translation>
     </message>
     <message>
         <source>Chosen &amp;tables:</source>
-        <translation type="unfinished"></translation>
+        <translation>已选的表(&amp;T)：</translation>
     </message>
     <message>
         <source>The chosen tables and where they go; pick one to edit its mapping</source>
-        <translation type="unfinished"></translation>
+        <translation>已选的表及其去向；选择其中一个即可编辑其映射</translation>
     </message>
     <message>
         <source>The chosen table</source>
-        <translation type="unfinished"></translation>
+        <translation>所选的表</translation>
     </message>
     <message>
         <source>The schema of the table on this node (default: the provider&apos;s)</source>
-        <translation type="unfinished"></translation>
+        <translation>该表在此节点上的模式（默认：与提供者相同）</translation>
     </message>
     <message>
         <source>The table&apos;s name on this node (default: the provider&apos;s)</source>
-        <translation type="unfinished"></translation>
+        <translation>该表在此节点上的名称（默认：与提供者相同）</translation>
     </message>
     <message>
         <source>every row, or an SQL condition: userid &lt; 1000</source>
-        <translation type="unfinished"></translation>
+        <translation>所有行，或 SQL 条件：userid &lt; 1000</translation>
     </message>
     <message>
         <source>Only the provider&apos;s rows that match this SQL condition over the table&apos;s columns are copied and kept in step; empty: every row</source>
-        <translation type="unfinished"></translation>
+        <translation>只复制提供者上符合此 SQL 条件（基于该表的列）的行，并保持同步；留空：所有行</translation>
     </message>
     <message>
         <source>&amp;Validate</source>
-        <translation type="unfinished"></translation>
+        <translation>验证(&amp;V)</translation>
     </message>
     <message>
         <source>Check the condition on the provider and count the rows it takes</source>
-        <translation type="unfinished"></translation>
+        <translation>在提供者上检查该条件，并统计它选中的行数</translation>
     </message>
     <message>
         <source>The columns replicated to this node; the primary key&apos;s always are</source>
-        <translation type="unfinished"></translation>
+        <translation>复制到此节点的列；主键列始终会复制</translation>
     </message>
     <message>
         <source>C&amp;reate the destination if it is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>目标表不存在时创建它(&amp;R)</translation>
     </message>
     <message>
         <source>Make the table on this node from the provider&apos;s columns and primary key when it does not exist</source>
-        <translation type="unfinished"></translation>
+        <translation>当此节点上不存在该表时，按提供者的列和主键创建它</translation>
     </message>
     <message>
         <source>with its &amp;indexes</source>
-        <translation type="unfinished"></translation>
+        <translation>连同其索引(&amp;I)</translation>
     </message>
     <message>
         <source>Also make the provider&apos;s other indexes on the new table</source>
-        <translation type="unfinished"></translation>
+        <translation>同时在新表上创建提供者的其他索引</translation>
     </message>
     <message>
         <source>Destination &amp;schema:</source>
-        <translation type="unfinished"></translation>
+        <translation>目标模式(&amp;S)：</translation>
     </message>
     <message>
         <source>Destination tab&amp;le:</source>
-        <translation type="unfinished"></translation>
+        <translation>目标表(&amp;L)：</translation>
     </message>
     <message>
         <source>Row con&amp;dition:</source>
-        <translation type="unfinished"></translation>
+        <translation>行条件(&amp;D)：</translation>
     </message>
     <message>
         <source>Colu&amp;mns:</source>
-        <translation type="unfinished"></translation>
+        <translation>列(&amp;M)：</translation>
     </message>
     <message>
         <source>Checking the row condition on the provider</source>
-        <translation type="unfinished"></translation>
+        <translation>正在提供者上检查行条件</translation>
     </message>
     <message>
         <source>  → same name</source>
-        <translation type="unfinished"></translation>
+        <translation>  → 同名</translation>
     </message>
     <message>
         <source>, where …</source>
-        <translation type="unfinished"></translation>
+        <translation>，条件 …</translation>
     </message>
     <message>
         <source>%1 into %2, every row</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 放入 %2，所有行</translation>
     </message>
     <message>
         <source>%1 into %2, where %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 放入 %2，条件 %3</translation>
     </message>
     <message>
         <source>%1 from the provider</source>
-        <translation type="unfinished"></translation>
+        <translation>来自提供者的 %1</translation>
     </message>
     <message>
         <source>%1 is in the primary key: always kept</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 属于主键：始终保留</translation>
     </message>
     <message>
         <source>Replicate column %1 to this node</source>
-        <translation type="unfinished"></translation>
+        <translation>将列 %1 复制到此节点</translation>
     </message>
     <message>
         <source>Every row is replicated.</source>
-        <translation type="unfinished"></translation>
+        <translation>复制所有行。</translation>
     </message>
     <message>
         <source>Not validated yet: press Validate to check it on the provider.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未验证：点击“验证”即可在提供者上检查它。</translation>
     </message>
     <message>
         <source>Give %1 a destination schema and table name.</source>
-        <translation type="unfinished"></translation>
+        <translation>请为 %1 指定目标模式和表名。</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished">%1：%2</translation>
+        <translation>%1：%2</translation>
     </message>
     <message>
         <source>Press Validate to check the row condition of %1 on the provider.</source>
-        <translation type="unfinished"></translation>
+        <translation>请点击“验证”，在提供者上检查 %1 的行条件。</translation>
     </message>
     <message>
         <source>%1 and %2 both go into %3: give one of them another destination.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 和 %2 都放入 %3：请为其中一个指定其他目标。</translation>
     </message>
 </context>
 <context>
     <name>ferry::gui::AddTablesSummaryPage</name>
     <message>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>摘要</translation>
     </message>
     <message>
         <source>Finish adds the tables; the same can be done from a terminal.</source>
-        <translation type="unfinished"></translation>
+        <translation>点击“完成”即可添加这些表；也可以在终端中执行同样的操作。</translation>
     </message>
     <message>
         <source>Co&amp;mmands:</source>
-        <translation type="unfinished"></translation>
+        <translation>命令(&amp;M)：</translation>
     </message>
     <message>
         <source>The ferry add-table commands that add the same tables</source>
-        <translation type="unfinished"></translation>
+        <translation>添加相同表的 ferry add-table 命令</translation>
     </message>
     <message>
         <source>&amp;Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>复制(&amp;C)</translation>
     </message>
     <message>
         <source>Copy the commands to the clipboard</source>
-        <translation type="unfinished"></translation>
+        <translation>将命令复制到剪贴板</translation>
     </message>
     <message>
         <source>Adding the tables</source>
-        <translation type="unfinished"></translation>
+        <translation>正在添加表</translation>
     </message>
     <message numerus="yes">
         <source>Finish makes root %1 capture %Ln table(s)&apos; changes, in one transaction.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>点击“完成”后，根节点 %1 将在一个事务中开始捕获 %Ln 个表的变更。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Finish adds %Ln table(s) to leaf %1 in one transaction; its worker then copies them and the main window shows their progress.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>点击“完成”后，将在一个事务中向叶子节点 %1 添加 %Ln 个表；随后其工作进程会复制这些表，主窗口会显示复制进度。</numerusform>
         </translation>
     </message>
 </context>
@@ -290,307 +290,307 @@
     <name>ferry::gui::AddTablesTablesPage</name>
     <message>
         <source>Tables</source>
-        <translation type="unfinished">表</translation>
+        <translation>表</translation>
     </message>
     <message>
         <source>Check the provider&apos;s tables this node should replicate.</source>
-        <translation type="unfinished"></translation>
+        <translation>勾选此节点要复制的提供者的表。</translation>
     </message>
     <message>
         <source>Fil&amp;ter:</source>
-        <translation type="unfinished"></translation>
+        <translation>筛选(&amp;T)：</translation>
     </message>
     <message>
         <source>schema or table name</source>
-        <translation type="unfinished"></translation>
+        <translation>模式名或表名</translation>
     </message>
     <message>
         <source>Show only the tables whose schema.table name contains this text</source>
-        <translation type="unfinished"></translation>
+        <translation>只显示名称（模式.表名）中包含此文本的表</translation>
     </message>
     <message>
         <source>&amp;Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>重新加载(&amp;R)</translation>
     </message>
     <message>
         <source>Read the provider&apos;s tables again</source>
-        <translation type="unfinished"></translation>
+        <translation>重新读取提供者的表</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished">名称</translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>Rows (estimate)</source>
-        <translation type="unfinished"></translation>
+        <translation>行数（估计）</translation>
     </message>
     <message>
         <source>Primary key</source>
-        <translation type="unfinished"></translation>
+        <translation>主键</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished">状态</translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Check a table to add it, or a schema to add all its tables; grey tables cannot be added (the tooltip says why)</source>
-        <translation type="unfinished"></translation>
+        <translation>勾选表即可添加该表，勾选模式即可添加其中的所有表；灰色的表无法添加（工具提示会说明原因）</translation>
     </message>
     <message>
         <source>Reading the provider&apos;s tables</source>
-        <translation type="unfinished"></translation>
+        <translation>正在读取提供者的表</translation>
     </message>
     <message>
         <source>Schema %1: check it to add all its tables that can be added</source>
-        <translation type="unfinished"></translation>
+        <translation>模式 %1：勾选它即可添加其中所有可添加的表</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>未知</translation>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>有</translation>
     </message>
     <message>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>无</translation>
     </message>
     <message>
         <source>already added</source>
-        <translation type="unfinished"></translation>
+        <translation>已添加</translation>
     </message>
     <message>
         <source>%1 is already added on this node</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已添加到此节点</translation>
     </message>
     <message>
         <source>%1 cannot be added: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 无法添加：%2</translation>
     </message>
     <message>
         <source>%1: check it to add it</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：勾选即可添加</translation>
     </message>
     <message>
         <source>%1 of %2 tables can be added; %3 checked</source>
-        <translation type="unfinished"></translation>
+        <translation>%2 个表中有 %1 个可以添加；已勾选 %3 个</translation>
     </message>
 </context>
 <context>
     <name>ferry::gui::AddTablesWizard</name>
     <message>
         <source>Add Tables — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>添加表 — %1</translation>
     </message>
     <message>
         <source>Close the wizard; no table is added</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭向导；不添加任何表</translation>
     </message>
     <message>
         <source>Add the tables in one transaction; the node&apos;s worker then copies them</source>
-        <translation type="unfinished"></translation>
+        <translation>在一个事务中添加这些表；随后由该节点的工作进程复制它们</translation>
     </message>
     <message numerus="yes">
         <source>%Ln row(s) of %1 match</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 中有 %Ln 行符合条件</numerusform>
         </translation>
     </message>
     <message>
         <source>more than %1 rows of %2 match</source>
-        <translation type="unfinished"></translation>
+        <translation>%2 中有超过 %1 行符合条件</translation>
     </message>
     <message>
         <source>about %1 rows of %2 match (the planner&apos;s estimate: counting them took too long)</source>
-        <translation type="unfinished"></translation>
+        <translation>%2 中约有 %1 行符合条件（规划器的估计值：精确计数耗时过长）</translation>
     </message>
 </context>
 <context>
     <name>ferry::gui::CascadeActions</name>
     <message>
         <source>Stops replicating %1 to %2; its rows stay in %2 and no longer change.</source>
-        <translation type="unfinished"></translation>
+        <translation>停止将 %1 复制到 %2；其行保留在 %2 中，且不再变化。</translation>
     </message>
     <message>
         <source>Empties %1 on %2 and copies it again from the provider.</source>
-        <translation type="unfinished"></translation>
+        <translation>清空 %2 上的 %1，然后从提供者重新复制。</translation>
     </message>
     <message>
         <source>Removes the root %1 and its queue from its database: its tables keep their rows and their changes are no longer captured.</source>
-        <translation type="unfinished"></translation>
+        <translation>从其数据库中删除根节点 %1 及其队列：其表保留现有的行，但不再捕获这些表的变更。</translation>
     </message>
     <message>
         <source>Removes node %1 from the cascade: its tables keep their rows and no longer change, the provider %2 forgets it and keeps no more changes for it. Its worker must be stopped first.</source>
-        <translation type="unfinished"></translation>
+        <translation>从级联中删除节点 %1：其表保留现有的行且不再变化，提供者 %2 会忘记该节点，不再为它保留变更。必须先停止其工作进程。</translation>
     </message>
     <message>
         <source>Remove Tables</source>
-        <translation type="unfinished"></translation>
+        <translation>移除表</translation>
     </message>
     <message>
         <source>Remove %1 from node %2?</source>
-        <translation type="unfinished"></translation>
+        <translation>要从节点 %2 移除 %1 吗？</translation>
     </message>
     <message numerus="yes">
         <source>Remove %n tables from node %1?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>要从节点 %1 移除 %n 个表吗？</numerusform>
         </translation>
     </message>
     <message>
         <source>&amp;Remove</source>
-        <translation type="unfinished">删除(&amp;R)</translation>
+        <translation>移除(&amp;R)</translation>
     </message>
     <message>
         <source>Removing %1 from %2…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在从 %2 移除 %1…</translation>
     </message>
     <message>
         <source>Removed %1 from %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>已从 %2 移除 %1。</translation>
     </message>
     <message>
         <source>Resync Tables</source>
-        <translation type="unfinished"></translation>
+        <translation>重新同步表</translation>
     </message>
     <message>
         <source>Copy %1 of node %2 again?</source>
-        <translation type="unfinished"></translation>
+        <translation>要重新复制节点 %2 的 %1 吗？</translation>
     </message>
     <message numerus="yes">
         <source>Copy %n tables of node %1 again?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>要重新复制节点 %1 的 %n 个表吗？</numerusform>
         </translation>
     </message>
     <message>
         <source>Re&amp;sync</source>
-        <translation type="unfinished"></translation>
+        <translation>重新同步(&amp;S)</translation>
     </message>
     <message>
         <source>Resyncing %1 on %2…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在重新同步 %2 上的 %1…</translation>
     </message>
     <message>
         <source>%1 on %2: copying again.</source>
-        <translation type="unfinished"></translation>
+        <translation>%2 上的 %1：正在重新复制。</translation>
     </message>
     <message>
         <source>Pausing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在暂停 %1…</translation>
     </message>
     <message>
         <source>Resuming %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在恢复 %1…</translation>
     </message>
     <message>
         <source>Paused %1: its worker applies nothing until it is resumed.</source>
-        <translation type="unfinished"></translation>
+        <translation>已暂停 %1：在恢复之前，其工作进程不会应用任何变更。</translation>
     </message>
     <message>
         <source>Resumed %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>已恢复 %1。</translation>
     </message>
     <message>
         <source>Drop Node</source>
-        <translation type="unfinished"></translation>
+        <translation>删除节点</translation>
     </message>
     <message>
         <source>Drop node %1 from the cascade?</source>
-        <translation type="unfinished"></translation>
+        <translation>要从级联中删除节点 %1 吗？</translation>
     </message>
     <message>
         <source>&amp;Drop Node</source>
-        <translation type="unfinished"></translation>
+        <translation>删除节点(&amp;D)</translation>
     </message>
     <message>
         <source>Dropping %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在删除 %1…</translation>
     </message>
     <message>
         <source>Dropped %1 from the cascade.</source>
-        <translation type="unfinished"></translation>
+        <translation>已从级联中删除 %1。</translation>
     </message>
     <message>
         <source>%1 failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 时失败：%2</translation>
     </message>
     <message>
         <source>Action Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>操作失败</translation>
     </message>
     <message>
         <source>%1 failed.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 时失败。</translation>
     </message>
     <message>
         <source>%1. %2</source>
-        <translation type="unfinished">%1：%2 {1.?}</translation>
+        <translation>%1。%2</translation>
     </message>
     <message>
         <source>New &amp;Root…</source>
-        <translation type="unfinished"></translation>
+        <translation>新建根节点(&amp;R)…</translation>
     </message>
     <message>
         <source>Make a database the root of a new cascade: install Ferry there and create its queue</source>
-        <translation type="unfinished"></translation>
+        <translation>将一个数据库设为新级联的根节点：在其中安装 Ferry 并创建其队列</translation>
     </message>
     <message>
         <source>Add &amp;Leaf…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加叶子节点(&amp;L)…</translation>
     </message>
     <message>
         <source>Add a leaf node that replicates from the selected node</source>
-        <translation type="unfinished"></translation>
+        <translation>添加一个从所选节点复制的叶子节点</translation>
     </message>
     <message>
         <source>Add &amp;Tables…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加表(&amp;T)…</translation>
     </message>
     <message>
         <source>Choose tables of the provider for the selected node to replicate</source>
-        <translation type="unfinished"></translation>
+        <translation>选择提供者的表，供所选节点复制</translation>
     </message>
     <message>
         <source>Re&amp;move Tables…</source>
-        <translation type="unfinished"></translation>
+        <translation>移除表(&amp;M)…</translation>
     </message>
     <message>
         <source>Stop replicating the selected tables to this leaf; their rows stay there</source>
-        <translation type="unfinished"></translation>
+        <translation>停止将所选的表复制到此叶子节点；其中的行仍保留在该节点上</translation>
     </message>
     <message>
         <source>Re&amp;sync Tables…</source>
-        <translation type="unfinished"></translation>
+        <translation>重新同步表(&amp;S)…</translation>
     </message>
     <message>
         <source>Empty the selected tables on this leaf and copy them again from the provider</source>
-        <translation type="unfinished"></translation>
+        <translation>清空此叶子节点上所选的表，然后从提供者重新复制</translation>
     </message>
     <message>
         <source>&amp;Pause Node</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停节点(&amp;P)</translation>
     </message>
     <message>
         <source>The selected node&apos;s worker applies nothing until it is resumed; changes wait in the queue</source>
-        <translation type="unfinished"></translation>
+        <translation>在恢复之前，所选节点的工作进程不应用任何变更；变更在队列中等待</translation>
     </message>
     <message>
         <source>Res&amp;ume Node</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复节点(&amp;U)</translation>
     </message>
     <message>
         <source>The selected node&apos;s worker applies changes again</source>
-        <translation type="unfinished"></translation>
+        <translation>所选节点的工作进程重新开始应用变更</translation>
     </message>
     <message>
         <source>&amp;Drop Node…</source>
-        <translation type="unfinished"></translation>
+        <translation>删除节点(&amp;D)…</translation>
     </message>
     <message>
         <source>Remove the selected node from the cascade; its tables keep their rows</source>
-        <translation type="unfinished"></translation>
+        <translation>从级联中删除所选节点；其表保留现有的行</translation>
     </message>
 </context>
 <context>
@@ -1344,183 +1344,183 @@
     <name>ferry::gui::ConnectionPage</name>
     <message>
         <source>Connection</source>
-        <translation type="unfinished">连接</translation>
+        <translation>连接</translation>
     </message>
     <message>
         <source>The database of the new leaf, and the role its worker logs in as.</source>
-        <translation type="unfinished"></translation>
+        <translation>新叶子节点的数据库，以及其工作进程登录时使用的角色。</translation>
     </message>
     <message>
         <source>The database of the new root, and the role its worker logs in as.</source>
-        <translation type="unfinished"></translation>
+        <translation>新根节点的数据库，以及其工作进程登录时使用的角色。</translation>
     </message>
     <message>
         <source>A saved connection profile, or a new connection entered below.</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存的连接配置，或在下方输入的新连接。</translation>
     </message>
     <message>
         <source>local Unix socket</source>
-        <translation type="unfinished">本地 Unix 套接字</translation>
+        <translation>本地 Unix 套接字</translation>
     </message>
     <message>
         <source>Host name or address of the PostgreSQL server; empty: the local Unix socket.</source>
-        <translation type="unfinished"></translation>
+        <translation>PostgreSQL 服务器的主机名或地址；留空：使用本地 Unix 套接字。</translation>
     </message>
     <message>
         <source>The server&apos;s port.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器的端口。</translation>
     </message>
     <message>
         <source>The database that becomes the node.</source>
-        <translation type="unfinished"></translation>
+        <translation>将成为该节点的数据库。</translation>
     </message>
     <message>
         <source>The role the node&apos;s worker logs in as.</source>
-        <translation type="unfinished"></translation>
+        <translation>节点的工作进程登录时使用的角色。</translation>
     </message>
     <message>
         <source>none, or from ~/.pgpass</source>
-        <translation type="unfinished">无，或从 ~/.pgpass 读取</translation>
+        <translation>无，或从 ~/.pgpass 读取</translation>
     </message>
     <message>
         <source>Used by this window only: the config file never holds it. Keep it in ~/.pgpass or the keychain (Save as profile) for the worker.</source>
-        <translation type="unfinished"></translation>
+        <translation>仅供此窗口使用：配置文件中从不保存密码。如需供工作进程使用，请将其保存在 ~/.pgpass 或密钥环中（保存为连接配置）。</translation>
     </message>
     <message>
         <source>Whether and how the connection uses SSL (libpq&apos;s sslmode).</source>
-        <translation type="unfinished"></translation>
+        <translation>连接是否以及如何使用 SSL（libpq 的 sslmode）。</translation>
     </message>
     <message>
         <source>Sa&amp;ve as a connection profile</source>
-        <translation type="unfinished"></translation>
+        <translation>保存为连接配置(&amp;V)</translation>
     </message>
     <message>
         <source>Keeps this connection under File &gt; Connection Profiles once the node is made; nothing is saved if you cancel.</source>
-        <translation type="unfinished"></translation>
+        <translation>创建节点后，将此连接保存到“文件 &gt; 连接配置”中；如果取消，则不保存任何内容。</translation>
     </message>
     <message>
         <source>The profile&apos;s name in the list of profiles.</source>
-        <translation type="unfinished"></translation>
+        <translation>该连接配置在连接配置列表中的名称。</translation>
     </message>
     <message>
         <source>~/.pgpass (read by libpq, also by ferry on servers)</source>
-        <translation type="unfinished">~/.pgpass（由 libpq 读取，服务器上的 ferry 也会读取）</translation>
+        <translation>~/.pgpass（由 libpq 读取，服务器上的 ferry 也会读取）</translation>
     </message>
     <message>
         <source>System keychain</source>
-        <translation type="unfinished">系统密钥环</translation>
+        <translation>系统密钥环</translation>
     </message>
     <message>
         <source>Do not keep it</source>
-        <translation type="unfinished">不保存</translation>
+        <translation>不保存</translation>
     </message>
     <message>
         <source>Where the profile&apos;s password is kept: never in the profile or the config file.</source>
-        <translation type="unfinished"></translation>
+        <translation>连接配置的密码保存位置：绝不会保存在连接配置或配置文件中。</translation>
     </message>
     <message>
         <source>&amp;Test Connection</source>
-        <translation type="unfinished">测试连接(&amp;T)</translation>
+        <translation>测试连接(&amp;T)</translation>
     </message>
     <message>
         <source>Connects with the values above, off the window&apos;s thread.</source>
-        <translation type="unfinished"></translation>
+        <translation>使用上面的值进行连接（不在窗口线程中进行）。</translation>
     </message>
     <message>
         <source>Press Test Connection to go on.</source>
-        <translation type="unfinished"></translation>
+        <translation>请点击“测试连接”以继续。</translation>
     </message>
     <message>
         <source>Create makes the database (CREATE DATABASE, as this role) before the node, and drops it again if the node cannot be made.</source>
-        <translation type="unfinished"></translation>
+        <translation>“创建”会在创建节点之前先创建该数据库（以此角色执行 CREATE DATABASE）；如果无法创建节点，则会再次删除该数据库。</translation>
     </message>
     <message>
         <source>&amp;Profile:</source>
-        <translation type="unfinished"></translation>
+        <translation>连接配置(&amp;P)：</translation>
     </message>
     <message>
         <source>&amp;Host:</source>
-        <translation type="unfinished">主机(&amp;H)：</translation>
+        <translation>主机(&amp;H)：</translation>
     </message>
     <message>
         <source>P&amp;ort:</source>
-        <translation type="unfinished"></translation>
+        <translation>端口(&amp;O)：</translation>
     </message>
     <message>
         <source>&amp;Database:</source>
-        <translation type="unfinished">数据库(&amp;D)：</translation>
+        <translation>数据库(&amp;D)：</translation>
     </message>
     <message>
         <source>&amp;User:</source>
-        <translation type="unfinished">用户(&amp;U)：</translation>
+        <translation>用户(&amp;U)：</translation>
     </message>
     <message>
         <source>Pass&amp;word:</source>
-        <translation type="unfinished">密码(&amp;W)：</translation>
+        <translation>密码(&amp;W)：</translation>
     </message>
     <message>
         <source>SS&amp;L mode:</source>
-        <translation type="unfinished">SSL 模式(&amp;L)：</translation>
+        <translation>SSL 模式(&amp;L)：</translation>
     </message>
     <message>
         <source>Profile na&amp;me:</source>
-        <translation type="unfinished"></translation>
+        <translation>连接配置名称(&amp;M)：</translation>
     </message>
     <message>
         <source>&amp;Keep password in:</source>
-        <translation type="unfinished">密码保存在(&amp;K)：</translation>
+        <translation>密码保存在(&amp;K)：</translation>
     </message>
     <message>
         <source>New connection</source>
-        <translation type="unfinished"></translation>
+        <translation>新连接</translation>
     </message>
     <message>
         <source>System keychain (not available here)</source>
-        <translation type="unfinished">系统密钥环（此处不可用）</translation>
+        <translation>系统密钥环（此处不可用）</translation>
     </message>
     <message>
         <source>Enter a name for the profile, or untick Save as a connection profile.</source>
-        <translation type="unfinished"></translation>
+        <translation>请为该连接配置输入名称，或取消勾选“保存为连接配置”。</translation>
     </message>
     <message>
         <source>A profile named %1 exists already: choose another name.</source>
-        <translation type="unfinished"></translation>
+        <translation>名为 %1 的连接配置已存在：请选择其他名称。</translation>
     </message>
     <message>
         <source>Reading the password of %1 from the keychain…</source>
-        <translation type="unfinished">正在从密钥环读取 %1 的密码…</translation>
+        <translation>正在从密钥环读取 %1 的密码…</translation>
     </message>
     <message>
         <source>The keychain did not give the password (%1): type it above.</source>
-        <translation type="unfinished"></translation>
+        <translation>密钥环未提供密码（%1）：请在上方输入。</translation>
     </message>
     <message>
         <source>Enter the database&apos;s name first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先输入数据库名。</translation>
     </message>
     <message>
         <source>Connecting to %1…</source>
-        <translation type="unfinished">正在连接 %1…</translation>
+        <translation>正在连接 %1…</translation>
     </message>
     <message>
         <source>Database %1 does not exist on this server.</source>
-        <translation type="unfinished"></translation>
+        <translation>该服务器上不存在数据库 %1。</translation>
     </message>
     <message>
         <source>&amp;Create database %1 when I press Create</source>
-        <translation type="unfinished"></translation>
+        <translation>点击“创建”时创建数据库 %1(&amp;C)</translation>
     </message>
     <message>
         <source>Failed: %1</source>
-        <translation type="unfinished">失败：%1</translation>
+        <translation>失败：%1</translation>
     </message>
     <message>
         <source>Connected: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>已连接：%1。</translation>
     </message>
     <message>
         <source>Connected: %1. Ferry queues here: %2.</source>
-        <translation type="unfinished">已连接：%1。此数据库中的 Ferry 队列：%2。</translation>
+        <translation>已连接：%1。此数据库中的 Ferry 队列：%2。</translation>
     </message>
 </context>
 <context>
@@ -2514,104 +2514,104 @@
     </message>
     <message>
         <source>Repl&amp;ication</source>
-        <translation type="unfinished"></translation>
+        <translation>复制(&amp;I)</translation>
     </message>
     <message>
         <source>Main Toolbar</source>
-        <translation type="unfinished"></translation>
+        <translation>主工具栏</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>打开</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished">刷新</translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Leaf created; its config is %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已创建叶子节点；其配置为 %1</translation>
     </message>
     <message>
         <source>Tables added: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已添加表：%1</translation>
     </message>
     <message>
         <source>Node %1 is no longer in the cascade; press Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>节点 %1 已不在级联中；请点击“刷新”</translation>
     </message>
 </context>
 <context>
     <name>ferry::gui::NewLeafWizard</name>
     <message>
         <source>New Leaf</source>
-        <translation type="unfinished"></translation>
+        <translation>新建叶子节点</translation>
     </message>
 </context>
 <context>
     <name>ferry::gui::NewRootWizard</name>
     <message>
         <source>New Root</source>
-        <translation type="unfinished"></translation>
+        <translation>新建根节点</translation>
     </message>
 </context>
 <context>
     <name>ferry::gui::NodeConfigPage</name>
     <message>
         <source>Config File</source>
-        <translation type="unfinished"></translation>
+        <translation>配置文件</translation>
     </message>
     <message>
         <source>Where the node&apos;s job keeps its CONFIG.ini: `ferry CONFIG.ini COMMAND` and ferry-gui open it. It holds no password.</source>
-        <translation type="unfinished"></translation>
+        <translation>节点的作业存放其 CONFIG.ini 的位置：`ferry CONFIG.ini COMMAND` 和 ferry-gui 会打开它。其中不包含密码。</translation>
     </message>
     <message>
         <source>The file Create writes (mode 0600).</source>
-        <translation type="unfinished"></translation>
+        <translation>“创建”所写入的文件（权限 0600）。</translation>
     </message>
     <message>
         <source>&amp;File:</source>
-        <translation type="unfinished"></translation>
+        <translation>文件(&amp;F)：</translation>
     </message>
     <message>
         <source>Br&amp;owse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览(&amp;O)…</translation>
     </message>
     <message>
         <source>Choose the file in a file dialog.</source>
-        <translation type="unfinished"></translation>
+        <translation>在文件对话框中选择文件。</translation>
     </message>
     <message>
         <source>&amp;Replace the file if it exists</source>
-        <translation type="unfinished"></translation>
+        <translation>文件已存在时替换它(&amp;R)</translation>
     </message>
     <message>
         <source>Without this, Create never overwrites a file.</source>
-        <translation type="unfinished"></translation>
+        <translation>不勾选此项时，“创建”绝不会覆盖文件。</translation>
     </message>
     <message>
         <source>Enter the config file&apos;s path.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入配置文件的路径。</translation>
     </message>
     <message>
         <source>Give the file the ending .ini (ferry names the job&apos;s files after it).</source>
-        <translation type="unfinished"></translation>
+        <translation>请使用 .ini 作为文件的扩展名（ferry 会据此为作业的文件命名）。</translation>
     </message>
     <message>
         <source>%1 is a folder: enter a file name.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 是一个文件夹：请输入文件名。</translation>
     </message>
     <message>
         <source>%1 exists already: choose another file, or tick Replace the file if it exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已存在：请选择其他文件，或勾选“文件已存在时替换它”。</translation>
     </message>
     <message>
         <source>The worker logs to %1 and keeps its pid in %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>工作进程将日志写入 %1，并将其 pid 保存在 %2 中。</translation>
     </message>
     <message>
         <source>Ferry configs (*.ini)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ferry 配置 (*.ini)</translation>
     </message>
 </context>
 <context>
@@ -2791,63 +2791,63 @@
     <name>ferry::gui::NodeNamesPage</name>
     <message>
         <source>Names</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <source>The leaf joins its provider&apos;s queue under a name of its own.</source>
-        <translation type="unfinished"></translation>
+        <translation>叶子节点以自己的名称加入其提供者的队列。</translation>
     </message>
     <message>
         <source>The queue the cascade replicates through, and the root&apos;s name.</source>
-        <translation type="unfinished"></translation>
+        <translation>级联用于复制的队列，以及根节点的名称。</translation>
     </message>
     <message>
         <source>The provider&apos;s queue: every node of a cascade uses the same.</source>
-        <translation type="unfinished"></translation>
+        <translation>提供者的队列：级联中的每个节点都使用同一个队列。</translation>
     </message>
     <message>
         <source>1 to 40 letters, digits, &apos;_&apos;, &apos;.&apos; or &apos;-&apos;; the same on every node of the cascade.</source>
-        <translation type="unfinished"></translation>
+        <translation>1 到 40 个字母、数字、&apos;_&apos;、&apos;.&apos; 或 &apos;-&apos;；级联中的每个节点上都相同。</translation>
     </message>
     <message>
         <source>The node&apos;s name in the cascade: 1 to 128 letters, digits, &apos;_&apos;, &apos;-&apos; or &apos;.&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>节点在级联中的名称：1 到 128 个字母、数字、&apos;_&apos;、&apos;-&apos; 或 &apos;.&apos;。</translation>
     </message>
     <message>
         <source>The job&apos;s name (job_name): names the node&apos;s consumer and its log and pid files; 1 to 128 characters without &apos;/&apos; or spaces.</source>
-        <translation type="unfinished"></translation>
+        <translation>作业的名称（job_name）：用于命名节点的消费者及其日志和 pid 文件；1 到 128 个字符，不含 &apos;/&apos; 或空格。</translation>
     </message>
     <message>
         <source>&amp;Queue:</source>
-        <translation type="unfinished">队列(&amp;Q)：</translation>
+        <translation>队列(&amp;Q)：</translation>
     </message>
     <message>
         <source>Nod&amp;e name:</source>
-        <translation type="unfinished"></translation>
+        <translation>节点名称(&amp;E)：</translation>
     </message>
     <message>
         <source>&amp;Job name:</source>
-        <translation type="unfinished"></translation>
+        <translation>作业名称(&amp;J)：</translation>
     </message>
     <message>
         <source>Queue: use 1 to 40 letters, digits, &apos;_&apos;, &apos;.&apos; or &apos;-&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>队列：请使用 1 到 40 个字母、数字、&apos;_&apos;、&apos;.&apos; 或 &apos;-&apos;。</translation>
     </message>
     <message>
         <source>Node name: use 1 to 128 letters, digits, &apos;_&apos;, &apos;-&apos; or &apos;.&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>节点名称：请使用 1 到 128 个字母、数字、&apos;_&apos;、&apos;-&apos; 或 &apos;.&apos;。</translation>
     </message>
     <message>
         <source>Job name: use 1 to 128 characters without &apos;/&apos; or spaces.</source>
-        <translation type="unfinished"></translation>
+        <translation>作业名称：请使用 1 到 128 个字符，不含 &apos;/&apos; 或空格。</translation>
     </message>
     <message>
         <source>Node name: queue %1 has a node named %2 already; choose another.</source>
-        <translation type="unfinished"></translation>
+        <translation>节点名称：队列 %1 中已有名为 %2 的节点；请另选一个。</translation>
     </message>
     <message>
         <source>Job name: a node of queue %1 has job %2 already; choose another.</source>
-        <translation type="unfinished"></translation>
+        <translation>作业名称：队列 %1 中已有节点使用作业 %2；请另选一个。</translation>
     </message>
 </context>
 <context>
@@ -2925,172 +2925,172 @@
     <name>ferry::gui::NodeSummaryPage</name>
     <message>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>摘要</translation>
     </message>
     <message>
         <source>&amp;Create</source>
-        <translation type="unfinished"></translation>
+        <translation>创建(&amp;C)</translation>
     </message>
     <message>
         <source>The same from a terminal; passwords come from ~/.pgpass.</source>
-        <translation type="unfinished"></translation>
+        <translation>在终端中执行同样的操作；密码取自 ~/.pgpass。</translation>
     </message>
     <message>
         <source>The same with the &amp;ferry command:</source>
-        <translation type="unfinished"></translation>
+        <translation>使用 ferry 命令执行同样的操作(&amp;F)：</translation>
     </message>
     <message>
         <source>Create makes %1 the root node %2 of queue %3</source>
-        <translation type="unfinished"></translation>
+        <translation>“创建”会使 %1 成为队列 %3 的根节点 %2</translation>
     </message>
     <message>
         <source>Create makes %1 the leaf node %2 of queue %3, provider %4</source>
-        <translation type="unfinished"></translation>
+        <translation>“创建”会使 %1 成为队列 %3 的叶子节点 %2（提供者为 %4）</translation>
     </message>
     <message>
         <source>%1, and writes its job %2 to %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1，并将其作业 %2 写入 %3。</translation>
     </message>
     <message>
         <source>It creates database %1 first.</source>
-        <translation type="unfinished"></translation>
+        <translation>它会先创建数据库 %1。</translation>
     </message>
     <message>
         <source>If a step fails, what it made is undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>如果某个步骤失败，已创建的内容会被撤销。</translation>
     </message>
     <message>
         <source>Creating node %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在创建节点 %1…</translation>
     </message>
     <message>
         <source>Nothing was made: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>未创建任何内容：%1</translation>
     </message>
 </context>
 <context>
     <name>ferry::gui::NodeWizard</name>
     <message>
         <source>Saved profile %1.</source>
-        <translation type="unfinished">已保存连接配置 %1。</translation>
+        <translation>已保存连接配置 %1。</translation>
     </message>
     <message>
         <source>Profile %1 was not saved: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>连接配置 %1 未保存：%2</translation>
     </message>
     <message>
         <source>no local store</source>
-        <translation type="unfinished"></translation>
+        <translation>没有本地存储</translation>
     </message>
 </context>
 <context>
     <name>ferry::gui::NodeWorkerPage</name>
     <message>
         <source>Worker</source>
-        <translation type="unfinished">工作进程</translation>
+        <translation>工作进程</translation>
     </message>
     <message>
         <source>Start it &amp;here, in ferry-gui</source>
-        <translation type="unfinished"></translation>
+        <translation>在此处（ferry-gui 内）启动(&amp;H)</translation>
     </message>
     <message>
         <source>The worker runs while ferry-gui runs (also in the tray).</source>
-        <translation type="unfinished"></translation>
+        <translation>工作进程在 ferry-gui 运行期间运行（包括在托盘中运行时）。</translation>
     </message>
     <message>
         <source>Start it as a &amp;daemon (ferry -d CONFIG.ini worker)</source>
-        <translation type="unfinished"></translation>
+        <translation>作为守护进程启动（ferry -d CONFIG.ini worker）(&amp;D)</translation>
     </message>
     <message>
         <source>The worker runs on its own, also after ferry-gui quits; its password comes from ~/.pgpass.</source>
-        <translation type="unfinished"></translation>
+        <translation>工作进程独立运行，ferry-gui 退出后也继续运行；其密码取自 ~/.pgpass。</translation>
     </message>
     <message>
         <source>&amp;Not now</source>
-        <translation type="unfinished"></translation>
+        <translation>暂不启动(&amp;N)</translation>
     </message>
     <message>
         <source>Start it later from the Worker menu or with ferry -d.</source>
-        <translation type="unfinished"></translation>
+        <translation>稍后可从“工作进程”菜单或使用 ferry -d 启动它。</translation>
     </message>
     <message>
         <source>Node %1 is made; its config is %2. Its worker moves the changes: the root&apos;s ticks them, a leaf&apos;s applies them.</source>
-        <translation type="unfinished"></translation>
+        <translation>节点 %1 已创建；其配置为 %2。其工作进程负责推进变更：根节点的工作进程为变更生成 tick，叶子节点的工作进程应用变更。</translation>
     </message>
     <message>
         <source>Starting the worker of %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在启动 %1 的工作进程…</translation>
     </message>
     <message>
         <source>The worker did not start: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>工作进程未能启动：%1</translation>
     </message>
     <message>
         <source>The worker did not start: %1 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>工作进程未能启动：%1 %2</translation>
     </message>
 </context>
 <context>
     <name>ferry::gui::PrivilegesPage</name>
     <message>
         <source>Privileges</source>
-        <translation type="unfinished"></translation>
+        <translation>权限</translation>
     </message>
     <message>
         <source>What the node&apos;s role may do in its database, and the statements that grant what is missing.</source>
-        <translation type="unfinished"></translation>
+        <translation>节点的角色在其数据库中可以执行的操作，以及授予所缺权限的语句。</translation>
     </message>
     <message>
         <source>What the node&apos;s role may do, and what each missing privilege means.</source>
-        <translation type="unfinished"></translation>
+        <translation>节点的角色可以执行的操作，以及每项缺失的权限意味着什么。</translation>
     </message>
     <message>
         <source>Run these as a superuser (or the objects&apos; owner), e.g. in psql, then press Re-check.</source>
-        <translation type="unfinished"></translation>
+        <translation>请以超级用户（或这些对象的所有者）身份运行这些语句（例如在 psql 中），然后点击“重新检查”。</translation>
     </message>
     <message>
         <source>&amp;Statements that grant what is missing:</source>
-        <translation type="unfinished"></translation>
+        <translation>授予所缺权限的语句(&amp;S)：</translation>
     </message>
     <message>
         <source>&amp;Re-check</source>
-        <translation type="unfinished"></translation>
+        <translation>重新检查(&amp;R)</translation>
     </message>
     <message>
         <source>Reads the role&apos;s privileges again.</source>
-        <translation type="unfinished"></translation>
+        <translation>重新读取该角色的权限。</translation>
     </message>
     <message>
         <source>Reading what %1 may do…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在读取 %1 可以执行的操作…</translation>
     </message>
     <message>
         <source>Could not read the privileges: %1. Press Re-check.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取权限：%1。请点击“重新检查”。</translation>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>具备</translation>
     </message>
     <message>
         <source>missing: needed</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少：必需</translation>
     </message>
     <message>
         <source>missing: optional</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少：可选</translation>
     </message>
     <message>
         <source>Role %1 may make the node; the optional grants below lift the limits noted.</source>
-        <translation type="unfinished"></translation>
+        <translation>角色 %1 可以创建该节点；下方的可选授权可解除所注明的限制。</translation>
     </message>
     <message>
         <source>Role %1 may do everything the node needs.</source>
-        <translation type="unfinished"></translation>
+        <translation>角色 %1 可以执行该节点所需的全部操作。</translation>
     </message>
     <message>
         <source>Something the node needs is missing (marked needed above): have a superuser run the statements below, or choose another database, then press Re-check.</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少节点所需的权限（上方标为“必需”）：请让超级用户运行下方的语句，或选择其他数据库，然后点击“重新检查”。</translation>
     </message>
 </context>
 <context>
@@ -3315,71 +3315,71 @@
     <name>ferry::gui::ProviderPage</name>
     <message>
         <source>Provider</source>
-        <translation type="unfinished">提供者</translation>
+        <translation>提供者</translation>
     </message>
     <message>
         <source>The node the new leaf reads its changes from: the cascade&apos;s root.</source>
-        <translation type="unfinished"></translation>
+        <translation>新叶子节点从中读取变更的节点：级联的根节点。</translation>
     </message>
     <message>
         <source>A node of the open cascade, or a connection entered below.</source>
-        <translation type="unfinished"></translation>
+        <translation>当前打开的级联中的一个节点，或在下方输入的连接。</translation>
     </message>
     <message>
         <source>%1 (root of %2, %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（队列 %2 的根节点，%3）</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished">%1（%2）</translation>
+        <translation>%1（%2）</translation>
     </message>
     <message>
         <source>Another node: enter its connection</source>
-        <translation type="unfinished"></translation>
+        <translation>其他节点：输入其连接</translation>
     </message>
     <message>
         <source>A libpq connection string to the root&apos;s database; its password, if any, is used here only.</source>
-        <translation type="unfinished"></translation>
+        <translation>指向根节点数据库的 libpq 连接字符串；其中的密码（如果有）仅在此处使用。</translation>
     </message>
     <message>
         <source>C&amp;heck Provider</source>
-        <translation type="unfinished"></translation>
+        <translation>检查提供者(&amp;H)</translation>
     </message>
     <message>
         <source>Reads the node there and its cascade, off the window&apos;s thread.</source>
-        <translation type="unfinished"></translation>
+        <translation>读取该处的节点及其级联（不在窗口线程中进行）。</translation>
     </message>
     <message>
         <source>&amp;Provider:</source>
-        <translation type="unfinished"></translation>
+        <translation>提供者(&amp;P)：</translation>
     </message>
     <message>
         <source>&amp;Connection:</source>
-        <translation type="unfinished"></translation>
+        <translation>连接(&amp;C)：</translation>
     </message>
     <message>
         <source>Press Check Provider to go on.</source>
-        <translation type="unfinished"></translation>
+        <translation>请点击“检查提供者”以继续。</translation>
     </message>
     <message>
         <source>Enter the connection, then press Check Provider.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入连接，然后点击“检查提供者”。</translation>
     </message>
     <message>
         <source>Enter a connection string such as host=HOST port=5432 dbname=DB user=USER.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入连接字符串，例如 host=HOST port=5432 dbname=DB user=USER。</translation>
     </message>
     <message>
         <source>Reading the node at %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在读取 %1 处的节点…</translation>
     </message>
     <message>
         <source>Cannot be the provider: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>不能作为提供者：%1</translation>
     </message>
     <message>
         <source>Root %1 of queue %2; nodes of its cascade: %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>队列 %2 的根节点 %1；其级联中的节点：%3。</translation>
     </message>
 </context>
 <context>
