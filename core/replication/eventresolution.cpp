@@ -373,6 +373,21 @@ Result<EventFix> EventResolution::record(qint64 eventId, const QString &replacem
     if (!found)
         return found.error();
     const QueuedEvent &event = found->event;
+    // A fix this node would never take: it is recorded only where a batch
+    // will meet the event.
+    if (event.op == 'R')
+        return Error(ErrorKind::Usage,
+                     QStringLiteral("event %1 ends the subscription of %2 (the root released the "
+                                    "table): it cannot be skipped or replaced; remove-table on "
+                                    "this node does the same")
+                         .arg(QString::number(eventId), found->table));
+    if (event.op != 'E' && found->destName.isEmpty())
+        return Error(
+            ErrorKind::Usage,
+            QStringLiteral("node '%1' does not replicate %2, so event %3 is not applied "
+                           "there: nothing to %4")
+                .arg(m_info.name, found->table, QString::number(eventId),
+                     replacement.isNull() ? QStringLiteral("skip") : QStringLiteral("replace")));
 
     // Applied here already: its transaction is in the snapshot of the last
     // tick this node applied. Read in the transaction that records the fix,

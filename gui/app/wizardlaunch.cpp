@@ -6,7 +6,7 @@
 #include "cascade/cascademonitor.h"
 #include "cascade/cascadereader.h"
 #include "cascade/cascadeview.h"
-#include "common/messagebox.h"
+#include "common/dialoggeometry.h"
 #include "wizards/addtableswizard.h"
 #include "wizards/nodeleafwizard.h"
 #include "wizards/noderootwizard.h"
@@ -42,6 +42,7 @@ void MainWindow::connectWizards()
 void MainWindow::openNewRootWizard()
 {
     NewRootWizard *wizard = NewRootWizard::open(this, m_store);
+    keepDialogGeometry(wizard, m_store, QStringLiteral("newRootWizard"));
     connect(wizard, &NewRootWizard::nodeCreated, this,
             [this](const QString &configPath) { openConfig(configPath); });
 }
@@ -62,6 +63,7 @@ void MainWindow::openNewLeafWizard(const QString &providerNode)
             nodes.append(known);
     }
     NewLeafWizard *wizard = NewLeafWizard::open(this, m_store, nodes);
+    keepDialogGeometry(wizard, m_store, QStringLiteral("newLeafWizard"));
     connect(wizard, &NewLeafWizard::nodeCreated, this, [this](const QString &configPath) {
         statusBar()->showMessage(tr("Leaf created; its config is %1").arg(configPath),
                                  kWizardMessageMs);
@@ -82,6 +84,7 @@ void MainWindow::openAddTablesWizard(const QString &nodeName)
         }
         const JobConfig config = m_cascadeView->monitor()->config().withDb(*where);
         AddTablesWizard *wizard = AddTablesWizard::open(this, config);
+        keepDialogGeometry(wizard, m_store, QStringLiteral("addTablesWizard"));
         // The copies start: the cascade's table list shows their progress.
         connect(wizard, &AddTablesWizard::tablesAdded, this, [this](const QStringList &tables) {
             statusBar()->showMessage(tr("Tables added: %1").arg(tables.join(QStringLiteral(", "))),

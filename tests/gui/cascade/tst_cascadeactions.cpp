@@ -379,6 +379,16 @@ void TestCascadeActions::wizardSignalsCarryTheNode()
     QTRY_VERIFY(rootWizard->isVisible());
     QSignalSpy refreshed(m_window->cascadeView()->monitor(), &CascadeMonitor::statusRead);
     QVERIFY(refreshed.wait(kTimeoutMs)); // the cascade still refreshes behind it
+    // It opens again at the size the user left it.
+    rootWizard->resize(rootWizard->width() + 40, rootWizard->height() + 30);
+    const QSize left = rootWizard->size();
+    rootWizard->reject();
+    QTRY_VERIFY(!m_window->findChild<NewRootWizard *>());
+    action("actionNewRoot")->trigger();
+    rootWizard = m_window->findChild<NewRootWizard *>();
+    QVERIFY(rootWizard);
+    QTRY_VERIFY(rootWizard->isVisible());
+    QCOMPARE(rootWizard->size(), left);
     rootWizard->reject();
 
     selectNode(kLeafNode);
