@@ -47,6 +47,31 @@ private:
     {
         return m_f->value(m_f->leafAdminDb(node), sql);
     }
+    // The id of the root's queued event whose ev_data text is LIKE `pattern`
+    // (an SQL literal's content, quotes doubled twice: it goes into format()).
+    Result<QString> queuedEvent(const QString &pattern) const
+    {
+        auto tables = m_f->value(
+            m_f->rootDb(),
+            QStringLiteral("SELECT string_agg(format('SELECT ev_id FROM %s WHERE ev_data::text "
+                           "LIKE %1', ferry._event_table(queue_id, table_no)), ' UNION ALL ') FROM "
+                           "ferry.event_table")
+                .arg(pattern));
+        if (!tables)
+            return tables;
+        return m_f->value(m_f->rootDb(), *tables);
+    }
+    // What Edit and Apply starts from for `eventId` on `node`.
+    Result<QueuedEventContent> describe(const QString &node, qint64 eventId) const
+    {
+        auto db = Connection::open(m_f->leafAdminDb(node));
+        if (!db)
+            return db.error();
+        auto info = requireNode(*db, QStringLiteral("q"));
+        if (!info)
+            return info.error();
+        return EventResolution(*db, *info).describe(eventId);
+    }
 
     std::unique_ptr<CascadeFixture> m_f;
 };
@@ -554,13 +579,7 @@ void TestExecute::rowsWrittenWhileTheScriptWaits()
     QVERIFY2(cmp.exitCode == 0, qPrintable(cmp.out + cmp.err));
     // dst2 does not replicate digoal_01.other: nothing of it to skip there
     // (a fix no batch of dst2 would ever take is not recorded).
-    auto eventTables
-        = f.value(f.rootDb(), QStringLiteral("SELECT string_agg(format('SELECT ev_id FROM %s "
-                                             "WHERE ev_data::text LIKE ''%%\"id\":911%%''', "
-                                             "ferry._event_table(queue_id, table_no)), ' UNION "
-                                             "ALL ') FROM ferry.event_table"));
-    QVERIFY_RESULT(eventTables);
-    auto row911 = f.value(f.rootDb(), *eventTables);
+    auto row911 = queuedEvent(QStringLiteral("''%%\"id\":911%%''"));
     QVERIFY_RESULT(row911);
     QVERIFY(!row911->isEmpty());
     const FerryRun notHere = f.ferry({f.leafIni(kDst2), QStringLiteral("skip-event"), *row911});
@@ -632,20 +651,10 @@ void TestExecute::describeFollowsTheRowCondition()
     QVERIFY_RESULT(f.ferryOk({f.leafIni(kDst2), QStringLiteral("pause")}));
     QVERIFY_RESULT(f.run(f.rootDb(), {QStringLiteral("UPDATE digoal_01.user_info SET userid = "
                                                      "987654 WHERE userid = 5")}));
-    auto events = f.value(f.rootDb(),
-                          QStringLiteral("SELECT string_agg(format('SELECT ev_id FROM %s WHERE "
-                                         "ev_op = ''U'' AND ev_data::text LIKE ''%%987654%%''', "
-                                         "ferry._event_table(queue_id, table_no)), ' UNION ALL ') "
-                                         "FROM ferry.event_table"));
-    QVERIFY_RESULT(events);
-    auto id = f.value(f.rootDb(), *events);
+    auto id = queuedEvent(QStringLiteral("''%%987654%%''"));
     QVERIFY_RESULT(id);
     QVERIFY(!id->isEmpty());
-    auto db = Connection::open(f.leafAdminDb(kDst2));
-    QVERIFY_RESULT(db);
-    auto node = requireNode(*db, QStringLiteral("q"));
-    QVERIFY_RESULT(node);
-    auto content = EventResolution(*db, *node).describe(id->toLongLong());
+    auto content = describe(kDst2, id->toLongLong());
     QVERIFY_RESULT(content);
     QVERIFY2(!content->sql.contains(QStringLiteral("INSERT")), qPrintable(content->sql));
     QVERIFY2(content->sql.contains(QStringLiteral("DELETE FROM ONLY digoal_02.user_info1")),
@@ -694,11 +703,7 @@ void TestExecute::failingStatementStopsThatNodeOnly()
                                                      "resolved_at IS NULL ORDER BY error_id DESC "
                                                      "LIMIT 1"));
         QVERIFY_RESULT(event);
-        auto db = Connection::open(f.leafAdminDb());
-        QVERIFY_RESULT(db);
-        auto node = requireNode(*db, QStringLiteral("q"));
-        QVERIFY_RESULT(node);
-        auto content = EventResolution(*db, *node).describe(event->toLongLong());
+        auto content = describe(kLeaf, event->toLongLong());
         QVERIFY_RESULT(content);
         QCOMPARE(content->table, QStringLiteral("script c5.sql"));
         QCOMPARE(content->sql, QStringLiteral("ALTER TABLE digoal_01.other ADD COLUMN c5 int;"));
@@ -768,12 +773,7 @@ void TestExecute::unsureNameStopsTheNode()
     // Edit and Apply starts from the script as the root ran it, saying why
     // Ferry cannot rewrite it here; comments alone replace nothing.
     {
-        auto db = Connection::open(f.leafAdminDb(kDst2));
-        QVERIFY_RESULT(db);
-        auto node = requireNode(*db, QStringLiteral("q"));
-        QVERIFY_RESULT(node);
-        EventResolution resolution(*db, *node);
-        auto content = resolution.describe(stopped->toLongLong());
+        auto content = describe(kDst2, stopped->toLongLong());
         QVERIFY_RESULT(content);
         QCOMPARE(content->table, QStringLiteral("script bad.sql"));
         QVERIFY2(content->sql.startsWith(QStringLiteral("-- Ferry cannot rewrite this script for "
