@@ -601,18 +601,7 @@ Result<void> Applier::copyEvents(const Batch &batch,
     for (const TableMapping &t : tables) {
         if (t.condition.isEmpty() || t.inCopy)
             continue;
-        BatchReader::RowFilter f;
-        f.schema = t.sourceSchema;
-        f.name = t.sourceName;
-        f.condition = t.condition;
-        f.keyColumns = t.keyColumns;
-        f.columns = t.conditionColumns;
-        f.types = t.conditionTypes;
-        for (const QString &c : t.conditionColumns) {
-            if (t.jsonTextColumns.contains(c))
-                f.jsonText.append(c);
-        }
-        filters.insert(t.sourceTableId, f);
+        filters.insert(t.sourceTableId, rowFilterOf(t));
     }
     auto read = reader.streamEvents(
         batch,

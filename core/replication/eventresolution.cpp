@@ -317,20 +317,9 @@ Result<QueuedEventContent> EventResolution::describe(qint64 eventId)
     // row, nothing, or the DELETE of a row that left the condition.
     const TableMapping &m = found->mapping;
     if (!m.condition.isEmpty() && (found->event.op == 'I' || found->event.op == 'U')) {
-        BatchReader::RowFilter filter;
-        filter.schema = m.sourceSchema;
-        filter.name = m.sourceName;
-        filter.condition = m.condition;
-        filter.keyColumns = m.keyColumns;
-        filter.columns = m.conditionColumns;
-        filter.types = m.conditionTypes;
-        for (const QString &c : m.conditionColumns) {
-            if (m.jsonTextColumns.contains(c))
-                filter.jsonText.append(c);
-        }
         BatchReader judge(*provider, m_info.queue, m_info.workerName);
         auto judged = judge.judgeEvent(found->event.op, found->event.tableId, found->event.key,
-                                       found->event.data, filter);
+                                       found->event.data, rowFilterOf(m));
         if (!judged)
             return judged.error();
         rows.clear();

@@ -27,4 +27,20 @@ Result<QHash<int, TableMapping>> loadTableMappings(Connection &provider, const Q
     return result;
 }
 
+BatchReader::RowFilter rowFilterOf(const TableMapping &table)
+{
+    BatchReader::RowFilter f;
+    f.schema = table.sourceSchema;
+    f.name = table.sourceName;
+    f.condition = table.condition;
+    f.keyColumns = table.keyColumns;
+    f.columns = table.conditionColumns;
+    f.types = table.conditionTypes;
+    for (const QString &c : table.conditionColumns) {
+        if (table.jsonTextColumns.contains(c))
+            f.jsonText.append(c);
+    }
+    return f;
+}
+
 } // namespace ferry

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/connection.h"
+#include "queue/batchreader.h"
 #include "queue/snapshot.h"
 
 #include <QHash>
@@ -45,5 +46,9 @@ struct TableMapping
 // may still be on its way), mapped to the same schema and name, read from
 // the provider's ferry.queue_table, by table id.
 Result<QHash<int, TableMapping>> loadTableMappings(Connection &provider, const QString &queue);
+
+// How the provider judges `table`'s row images for this node's row
+// condition (the table must have one).
+BatchReader::RowFilter rowFilterOf(const TableMapping &table);
 
 } // namespace ferry
