@@ -91,6 +91,8 @@ private slots:
     void createNodeUndoesSchemaAndReplacedConfig();
     void foreignFerrySchemaIsKept();
     void undoFailuresAreReported();
+    void providerEditedWhileChecking();
+    void providerQueueTypedByHand();
 
 private:
     ConnectionString as(const QString &user, const QString &db) const;
@@ -151,7 +153,7 @@ void TestNodeWizards::initTestCase()
     m_cluster = std::make_unique<PgCluster>();
     QVERIFY_RESULT(m_cluster->start());
     for (const char *db : {"rootdb", "plaindb", "canceldb", "leafdb", "faildb", "leafcancel",
-                           "undodb", "foreigndb", "undofaildb"})
+                           "undodb", "foreigndb", "undofaildb", "tworoots", "mixeddb"})
         QVERIFY_RESULT(m_cluster->createDatabase(QLatin1String(db)));
     QVERIFY_RESULT(sql(QStringLiteral("postgres"), QStringLiteral("CREATE ROLE plain LOGIN")));
 }
@@ -894,6 +896,94 @@ void TestNodeWizards::undoFailuresAreReported()
              qPrintable(notUndone.first()));
     QVERIFY(!QFile::exists(c.configPath));
     QVERIFY_RESULT(sql(QStringLiteral("undofaildb"), QStringLiteral("DROP EVENT TRIGGER no_drop")));
+}
+
+// Typing in the connection while Check Provider runs: the check still ends
+// (busy gone, Check enabled again), and its result, stale, is not applied.
+void TestNodeWizards::providerEditedWhileChecking()
+{
+    NewLeafWizard wizard(m_store.get(), cascade(), nullptr, m_registry.get());
+    wizard.show();
+    auto *provider = child<ProviderPage>(&wizard, "providerPage");
+    QVERIFY(QTest::qWaitFor([provider] { return provider->isComplete(); }, kWaitMs));
+    auto *nodeBox = child<QComboBox>(&wizard, "providerNode");
+    nodeBox->setCurrentIndex(nodeBox->count() - 1); // Another node: enter its connection
+    auto *edit = child<QLineEdit>(&wizard, "providerConnection");
+    edit->setText(as(QStringLiteral("postgres"), QStringLiteral("rootdb")).toString());
+    auto *check = child<QAbstractButton>(&wizard, "providerCheck");
+    check->click();
+    QVERIFY(provider->isChecking());
+    QVERIFY(!check->isEnabled());
+    edit->setText(edit->text() + QStringLiteral(" ")); // the user types on while it checks
+    QVERIFY2(QTest::qWaitFor([provider] { return !provider->isChecking(); }, kWaitMs),
+             "Check Provider never ends");
+    QVERIFY(check->isEnabled());
+    QVERIFY(!child<QWidget>(&wizard, "providerBusy")->isVisible());
+    QVERIFY(!provider->isComplete()); // checked before the edit: not for what is shown
+    check->click();
+    QVERIFY(QTest::qWaitFor([provider] { return !provider->isChecking(); }, kWaitMs));
+    QVERIFY2(provider->isComplete(), qPrintable(provider->resultText()));
+    // Switched to a known node while a check runs: that node's check wins.
+    nodeBox->setCurrentIndex(nodeBox->count() - 1);
+    edit->setText(as(QStringLiteral("postgres"), QStringLiteral("leafdb")).toString());
+    check->click();
+    nodeBox->setCurrentIndex(0);
+    QVERIFY(QTest::qWaitFor([provider] { return !provider->isChecking(); }, kWaitMs));
+    QVERIFY2(provider->isComplete(), qPrintable(provider->resultText()));
+    QVERIFY(check->isEnabled());
+    wizard.reject();
+}
+
+// A connection typed by hand names no queue: the one this database is the
+// root of is taken, and several are refused, by name.
+void TestNodeWizards::providerQueueTypedByHand()
+{
+    NodeSetup alpha;
+    alpha.db = as(QStringLiteral("postgres"), QStringLiteral("tworoots"));
+    alpha.queue = QStringLiteral("alpha");
+    alpha.nodeName = QStringLiteral("alpha_root");
+    alpha.workerName = QStringLiteral("alpha_job");
+    QVERIFY_RESULT(NodeAdmin::createRoot(alpha));
+    NodeSetup beta = alpha;
+    beta.queue = QStringLiteral("beta");
+    beta.nodeName = QStringLiteral("beta_root");
+    beta.workerName = QStringLiteral("beta_job");
+    QVERIFY_RESULT(NodeAdmin::createRoot(beta));
+    // mixeddb: a leaf of alpha (the first queue by name) and the root of zeta.
+    NodeSetup leaf;
+    leaf.db = as(QStringLiteral("postgres"), QStringLiteral("mixeddb"));
+    leaf.location = leaf.db;
+    leaf.provider = alpha.db;
+    leaf.queue = QStringLiteral("alpha");
+    leaf.nodeName = QStringLiteral("alpha_leaf");
+    leaf.workerName = QStringLiteral("alpha_leaf_job");
+    QVERIFY_RESULT(NodeAdmin::createLeaf(leaf));
+    NodeSetup zeta;
+    zeta.db = leaf.db;
+    zeta.queue = QStringLiteral("zeta");
+    zeta.nodeName = QStringLiteral("zeta_root");
+    zeta.workerName = QStringLiteral("zeta_job");
+    QVERIFY_RESULT(NodeAdmin::createRoot(zeta));
+
+    NewLeafWizard wizard(m_store.get(), {}, nullptr, m_registry.get());
+    wizard.show();
+    auto *provider = child<ProviderPage>(&wizard, "providerPage");
+    auto *connection = child<QLineEdit>(&wizard, "providerConnection");
+    connection->setText(leaf.db.toString());
+    child<QAbstractButton>(&wizard, "providerCheck")->click();
+    QVERIFY(QTest::qWaitFor([provider] { return !provider->isChecking(); }, kWaitMs));
+    QVERIFY2(provider->isComplete(), qPrintable(provider->resultText()));
+    QCOMPARE(provider->queue(), QStringLiteral("zeta"));
+    QCOMPARE(provider->nodeName(), QStringLiteral("zeta_root"));
+
+    connection->setText(alpha.db.toString());
+    child<QAbstractButton>(&wizard, "providerCheck")->click();
+    QVERIFY(QTest::qWaitFor([provider] { return !provider->isChecking(); }, kWaitMs));
+    QVERIFY(!provider->isComplete());
+    QVERIFY2(provider->resultText().contains(QStringLiteral("'alpha', 'beta'")),
+             qPrintable(provider->resultText()));
+    shoot(wizard, QStringLiteral("wizard-leaf-1-provider-several-queues"));
+    wizard.reject();
 }
 
 QTEST_MAIN(TestNodeWizards)
