@@ -237,6 +237,7 @@ void TestNodeSetup::writesAConfigThatLoads()
     job.jobName = QStringLiteral("root_job");
     job.db = as(QStringLiteral("postgres"), QStringLiteral("Root Db"));
     job.db.set(QStringLiteral("password"), QStringLiteral("s3cret%x"));
+    job.db.set(QStringLiteral("sslpassword"), QStringLiteral("k3ypass"));
     job.queueName = kQueue;
     job.logFile = m_dir.filePath(QStringLiteral("100%/root.log"));
     job.pidFile = m_dir.filePath(QStringLiteral("root.pid"));
@@ -245,13 +246,16 @@ void TestNodeSetup::writesAConfigThatLoads()
     QVERIFY(ownerOnly(path));
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
-    QVERIFY(!file.readAll().contains("s3cret"));
+    const QByteArray written = file.readAll();
+    QVERIFY(!written.contains("s3cret"));
+    QVERIFY(!written.contains("k3ypass"));
     auto loaded = JobConfig::load(path);
     QVERIFY_RESULT(loaded);
     QCOMPARE(loaded->jobName(), job.jobName);
     QCOMPARE(loaded->queueName(), kQueue);
     QCOMPARE(loaded->db().value(QStringLiteral("dbname")), QStringLiteral("Root Db"));
     QVERIFY(!loaded->db().contains(QStringLiteral("password")));
+    QVERIFY(!loaded->db().contains(QStringLiteral("sslpassword")));
     QCOMPARE(loaded->logFile(), job.logFile);
     QCOMPARE(loaded->pidFile(), job.pidFile);
     QVERIFY2(loaded->warnings().isEmpty(), qPrintable(loaded->warnings().join(QLatin1Char('\n'))));
