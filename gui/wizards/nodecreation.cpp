@@ -15,11 +15,6 @@ namespace ferry::gui {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("NodeCreation", text);
-}
-
 // The config file as it was before Create, to put back on failure.
 struct ConfigUndo
 {
@@ -34,18 +29,22 @@ struct ConfigUndo
         if (!previous) {
             QFile file(path);
             if (file.exists() && !file.remove())
-                return tr("config file %1 was not removed: %2").arg(shown, file.errorString());
+                return QCoreApplication::translate("NodeCreation",
+                                                   "config file %1 was not removed: %2")
+                    .arg(shown, file.errorString());
             return {};
         }
         QFile file(path);
         if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
             || file.write(*previous) != previous->size() || !file.flush()) {
-            return tr("config file %1 was not put back as it was: %2")
+            return QCoreApplication::translate("NodeCreation",
+                                               "config file %1 was not put back as it was: %2")
                 .arg(shown, file.errorString());
         }
         file.close();
         if (!file.setPermissions(permissions))
-            return tr("config file %1 was put back without its old mode: %2")
+            return QCoreApplication::translate(
+                       "NodeCreation", "config file %1 was put back without its old mode: %2")
                 .arg(shown, file.errorString());
         return {};
     }
@@ -84,7 +83,9 @@ Result<SchemaBefore> schemaBefore(const ConnectionString &where)
 QString dropMadeSchema(const ConnectionString &where)
 {
     const auto left = [](const Error &e) {
-        return tr("schema ferry this Create made is still there: %1").arg(e.toString());
+        return QCoreApplication::translate("NodeCreation",
+                                           "schema ferry this Create made is still there: %1")
+            .arg(e.toString());
     };
     auto db = Connection::open(where);
     if (!db)
@@ -139,18 +140,21 @@ Result<NodeInfo> createNode(const NodeCreation &c, QStringList *notUndone)
         before = *schema;
         if (before.exists && before.version == 0)
             return failed(
-                Error(ErrorKind::Usage, tr("schema ferry exists in database %1 and is not Ferry's: "
-                                           "rename it or use another database")
-                                            .arg(c.setup.db.value(QStringLiteral("dbname")))));
+                Error(ErrorKind::Usage,
+                      QCoreApplication::translate(
+                          "NodeCreation", "schema ferry exists in database %1 and is not Ferry's: "
+                                          "rename it or use another database")
+                          .arg(c.setup.db.value(QStringLiteral("dbname")))));
     }
 
     ConfigUndo undoConfig{c.configPath, std::nullopt, {}};
     if (c.replaceConfig && QFile::exists(c.configPath)) {
         QFile old(c.configPath);
         if (!old.open(QIODevice::ReadOnly))
-            return failed(Error(ErrorKind::Io, tr("cannot read %1 to keep it: %2")
-                                                   .arg(QDir::toNativeSeparators(c.configPath),
-                                                        old.errorString())));
+            return failed(
+                Error(ErrorKind::Io,
+                      QCoreApplication::translate("NodeCreation", "cannot read %1 to keep it: %2")
+                          .arg(QDir::toNativeSeparators(c.configPath), old.errorString())));
         undoConfig.previous = old.readAll();
         undoConfig.permissions = old.permissions();
     }
@@ -170,7 +174,8 @@ Result<NodeInfo> createNode(const NodeCreation &c, QStringList *notUndone)
         return node;
     if (c.createDatabase) {
         if (auto r = dropDatabase(c.setup.db); !r)
-            note(tr("database %1 this Create made is still there: %2")
+            note(QCoreApplication::translate("NodeCreation",
+                                             "database %1 this Create made is still there: %2")
                      .arg(c.setup.db.value(QStringLiteral("dbname")), r.error().toString()));
     } else if (!before.exists) {
         note(dropMadeSchema(c.setup.db));
