@@ -55,11 +55,26 @@ Result<void> addSchemaChecks(Connection &db, NodePrivileges &p, const QString &q
         "SELECT has_database_privilege(current_database(), 'CREATE'), n.oid IS NOT NULL, "
         "coalesce(pg_has_role(n.nspowner, 'USAGE'), false), "
         "coalesce(pg_get_userbyid(n.nspowner), ''), "
-        "n.oid IS NOT NULL AND has_schema_privilege(n.oid, 'USAGE') "
-        "FROM (SELECT) AS one LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = 'ferry'"));
+        "n.oid IS NOT NULL AND has_schema_privilege(n.oid, 'USAGE'), "
+        "coalesce(o.rolsuper, false), "
+        "EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.relnamespace = n.oid "
+        "AND c.relname = 'schema_version') "
+        "FROM (SELECT) AS one LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = 'ferry' "
+        "LEFT JOIN pg_catalog.pg_roles o ON o.oid = n.nspowner"));
     if (!r)
         return r.error();
     const bool schemaThere = r->toBool(0, 1);
+    if (schemaThere && !r->toBool(0, 6)) {
+        // Someone's own schema ferry: Create would fail on it, and its undo
+        // must never drop it.
+        PrivilegeCheck foreign;
+        foreign.what = QStringLiteral("schema ferry in database %1 is not Ferry's")
+                           .arg(db.quoteIdentifier(p.database));
+        foreign.missing = QStringLiteral(
+            "Ferry keeps its queue and node in schema ferry: rename it or use another database");
+        p.checks.append(foreign);
+        return {};
+    }
     PrivilegeCheck schema;
     if (!schemaThere) {
         schema.what = QStringLiteral("create schema ferry in database %1")
@@ -73,8 +88,18 @@ Result<void> addSchemaChecks(Connection &db, NodePrivileges &p, const QString &q
         schema.what
             = QStringLiteral("change schema ferry (owned by %1)").arg(db.quoteIdentifier(owner));
         schema.granted = p.superuser || r->toBool(0, 2);
-        schema.missing = QStringLiteral("Ferry brings its schema up to date when it makes a node");
-        schema.grant = QStringLiteral("GRANT %1 TO %2;").arg(db.quoteIdentifier(owner), role);
+        if (r->toBool(0, 5)) {
+            // Membership in a superuser role makes the role a superuser.
+            schema.missing
+                = QStringLiteral("Ferry brings its schema up to date when it makes a node; its "
+                                 "owner %1 is a superuser, and granting %1 would make %2 one: "
+                                 "make the node as a superuser")
+                      .arg(db.quoteIdentifier(owner), role);
+        } else {
+            schema.missing
+                = QStringLiteral("Ferry brings its schema up to date when it makes a node");
+            schema.grant = QStringLiteral("GRANT %1 TO %2;").arg(db.quoteIdentifier(owner), role);
+        }
     }
     p.checks.append(schema);
 
@@ -133,13 +158,16 @@ Result<void> addTableOwnerChecks(Connection &db, NodePrivileges &p, NodeKind kin
         QStringLiteral(
             "SELECT pg_get_userbyid(c.relowner), count(*), "
             "array_to_string((array_agg(format('%I.%I', n.nspname, c.relname) "
-            "ORDER BY n.nspname, c.relname))[1:$1], ', ') "
+            "ORDER BY n.nspname, c.relname))[1:$1], ', '), o.rolsuper, "
+            "string_agg(format('ALTER TABLE %I.%I OWNER TO %s;', n.nspname, c.relname, $2::text), "
+            "' ' ORDER BY n.nspname, c.relname) "
             "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_catalog.pg_roles o ON o.oid = c.relowner "
             "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', "
             "'information_schema', 'ferry') AND n.nspname NOT LIKE 'pg\\_%' "
             "AND NOT pg_has_role(c.relowner, 'USAGE') "
-            "GROUP BY c.relowner ORDER BY 1"),
-        {kTablesShown});
+            "GROUP BY c.relowner, o.rolsuper ORDER BY 1"),
+        {kTablesShown, db.quoteIdentifier(p.role)});
     if (!r)
         return r.error();
     for (int row = 0; row < r->rowCount(); ++row) {
@@ -158,7 +186,18 @@ Result<void> addTableOwnerChecks(Connection &db, NodePrivileges &p, NodeKind kin
                                          "role may act as their owner")
                         : QStringLiteral("add-table refuses to replicate into these tables until "
                                          "the role may act as their owner (R4)");
-        c.grant = QStringLiteral("GRANT %1 TO %2;").arg(owner, db.quoteIdentifier(p.role));
+        if (!r->toBool(row, 3)) {
+            c.grant = QStringLiteral("GRANT %1 TO %2;").arg(owner, db.quoteIdentifier(p.role));
+        } else {
+            // Membership in a superuser role makes the role a superuser:
+            // the tables themselves may change owner instead.
+            c.missing += QStringLiteral("; their owner %1 is a superuser, and granting %1 would "
+                                        "make %2 one: give the tables to %2, or make the node as "
+                                        "a superuser")
+                             .arg(owner, db.quoteIdentifier(p.role));
+            if (count <= kTablesShown)
+                c.grant = r->text(row, 4);
+        }
         p.checks.append(c);
     }
     return {};

@@ -29,7 +29,11 @@ Error ioError(const QString &path, const QString &reason)
 QByteArray newJobConfigText(const NewJobConfig &job)
 {
     ConnectionString db = job.db;
-    db.remove(QStringLiteral("password"));
+    // Every secret (password, sslpassword): .pgpass or the keychain keep them.
+    for (const auto &param : job.db.params()) {
+        if (ConnectionString::isSecretKeyword(param.first))
+            db.remove(param.first);
+    }
     QString text = QStringLiteral("[ferry]\n"
                                   "\n"
                                   "# `ferry --ini` prints every key with its default.\n"

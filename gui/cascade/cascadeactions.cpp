@@ -142,7 +142,14 @@ void CascadeActions::updateEnabled()
     // The detail pane shows the current node's tables once they were read.
     const bool tablesChosen = leaf && m_view->detail()->nodeName() == node->name
                               && !m_view->detail()->selectedTables().isEmpty();
-    m_addLeaf->setEnabled(node != nullptr);
+    // A leaf's provider is the root: Ferry builds no branches.
+    const bool root = node && node->type == NodeType::Root;
+    m_addLeaf->setEnabled(root);
+    const QString leafTip = node && !root
+                                ? tr("A leaf's provider is the root: select the root to add a leaf")
+                                : tr("Add a leaf node that replicates from the selected root");
+    m_addLeaf->setToolTip(leafTip);
+    m_addLeaf->setStatusTip(leafTip);
     m_addTables->setEnabled(node != nullptr);
     m_removeTables->setEnabled(idle && tablesChosen && node->reachable);
     m_resyncTables->setEnabled(idle && tablesChosen && node->reachable);
@@ -419,7 +426,7 @@ void CascadeActions::retranslateUi()
     };
     set(m_newRoot, tr("New &Root…"),
         tr("Make a database the root of a new cascade: install Ferry there and create its queue"));
-    set(m_addLeaf, tr("Add &Leaf…"), tr("Add a leaf node that replicates from the selected node"));
+    m_addLeaf->setText(tr("Add &Leaf…")); // its tip follows the selected node
     set(m_addTables, tr("Add &Tables…"),
         tr("Choose tables of the provider for the selected node to replicate"));
     set(m_removeTables, tr("Re&move Tables…"),
@@ -432,6 +439,7 @@ void CascadeActions::retranslateUi()
     set(m_resume, tr("Res&ume Node"), tr("The selected node's worker applies changes again"));
     set(m_dropNode, tr("&Drop Node…"),
         tr("Remove the selected node from the cascade; its tables keep their rows"));
+    updateEnabled();
 }
 
 } // namespace ferry::gui

@@ -13,6 +13,17 @@
 
 namespace ferry::gui {
 
+namespace {
+
+// What Create answers: the node, or why not and what it could not undo.
+struct Created
+{
+    Result<NodeInfo> node;
+    QStringList notUndone;
+};
+
+} // namespace
+
 NodeSummaryPage::NodeSummaryPage(QWidget *parent)
     : QWizardPage(parent)
 {
@@ -117,15 +128,28 @@ bool NodeSummaryPage::validatePage()
     m_busy->show();
     m_error->setText(tr("Creating node %1…").arg(c.setup.nodeName));
     emit completeChanged();
-    runAsync<Result<NodeInfo>>(
-        this, [c] { return createNode(c); },
-        [this, w, path = c.configPath](const Result<NodeInfo> &node) {
+    runAsync<Created>(
+        this,
+        [c] {
+            Created created{Error(), {}};
+            created.node = createNode(c, &created.notUndone);
+            return created;
+        },
+        [this, w, path = c.configPath](const Created &created) {
+            const Result<NodeInfo> &node = created.node;
             m_creating = false;
             w->setCreating(false);
             m_busy->hide();
             emit completeChanged();
-            if (!node) {
+            if (!node && created.notUndone.isEmpty()) {
                 m_error->setText(tr("Nothing was made: %1").arg(node.error().toString()));
+                return;
+            }
+            if (!node) {
+                // What the undo could not remove is the DBA's to clean up.
+                m_error->setText(tr("Create failed: %1. Not undone: %2")
+                                     .arg(node.error().toString(),
+                                          created.notUndone.join(QStringLiteral("; "))));
                 return;
             }
             m_created = true;

@@ -4,6 +4,7 @@
 #include "common/localstore.h"
 #include "config/jobconfigwriter.h"
 #include "profiles/passwordvault.h"
+#include "util/shellquote.h"
 #include "wizards/connectionpage.h"
 #include "wizards/nodeconfigpage.h"
 #include "wizards/nodenamespage.h"
@@ -13,21 +14,12 @@
 #include "wizards/providerpage.h"
 
 #include <QAbstractButton>
+#include <QCoreApplication>
 #include <QDir>
-#include <QRegularExpression>
+#include <QPointer>
 #include <QStandardPaths>
 
 namespace ferry::gui {
-
-QString shellQuoted(const QString &word)
-{
-    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_@%+=:,./-]+$"));
-    if (plain.match(word).hasMatch())
-        return word;
-    QString quoted = word;
-    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
-    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
-}
 
 NodeWizard::NodeWizard(NodeKind kind, LocalStore *store, QWidget *parent)
     : QWizard(parent)
@@ -135,7 +127,7 @@ QStringList NodeWizard::takenJobNames() const
 
 QString NodeWizard::equivalentCommands() const
 {
-    const QString path = shellQuoted(QDir::toNativeSeparators(configPath()));
+    const QString path = shellWord(QDir::toNativeSeparators(configPath()));
     const ConnectionString db = nodeDb();
     NewJobConfig job;
     job.jobName = jobName();
@@ -148,8 +140,8 @@ QString NodeWizard::equivalentCommands() const
         ConnectionString server = db;
         server.set(QStringLiteral("dbname"), QStringLiteral("postgres"));
         lines << QStringLiteral("psql %1 -c %2")
-                     .arg(shellQuoted(storableLocation(server)),
-                          shellQuoted(
+                     .arg(shellWord(storableLocation(server)),
+                          shellWord(
                               QStringLiteral("CREATE DATABASE \"%1\"")
                                   .arg(db.value(QStringLiteral("dbname"))
                                            .replace(QLatin1Char('"'), QStringLiteral("\"\"")))));
@@ -158,12 +150,12 @@ QString NodeWizard::equivalentCommands() const
     lines << QString::fromUtf8(newJobConfigText(job)).trimmed().split(QLatin1Char('\n'));
     lines << QStringLiteral("EOF") << QStringLiteral("chmod 600 %1").arg(path);
     if (m_kind == NodeKind::Root)
-        lines << QStringLiteral("ferry %1 create-root %2").arg(path, shellQuoted(nodeName()));
+        lines << QStringLiteral("ferry %1 create-root %2").arg(path, shellWord(nodeName()));
     else
         // One argument a line: the connection strings are long.
-        lines << QStringLiteral("ferry %1 create-leaf %2 \\").arg(path, shellQuoted(nodeName()))
-              << QStringLiteral("    %1 \\").arg(shellQuoted(storableLocation(db)))
-              << QStringLiteral("    --provider=%1").arg(shellQuoted(storableLocation(provider())));
+        lines << QStringLiteral("ferry %1 create-leaf %2 \\").arg(path, shellWord(nodeName()))
+              << QStringLiteral("    %1 \\").arg(shellWord(storableLocation(db)))
+              << QStringLiteral("    --provider=%1").arg(shellWord(storableLocation(provider())));
     lines << QStringLiteral("ferry -d %1 worker").arg(path);
     return lines.join(QLatin1Char('\n'));
 }
@@ -197,16 +189,21 @@ void NodeWizard::saveProfile()
     p.queue = queue();
     p.configPath = m_created;
     const QString password = m_connection->password();
-    const auto note = [this, p](const Result<void> &done) {
-        m_profileNote
+    // The wizard may be closed before the keychain answers: the profile is
+    // saved all the same, only the note needs the wizard.
+    const QPointer<NodeWizard> wizard(this);
+    const auto note = [wizard, p](const Result<void> &done) {
+        if (!wizard)
+            return;
+        wizard->m_profileNote
             = done ? tr("Saved profile %1.").arg(p.name)
                    : tr("Profile %1 was not saved: %2").arg(p.name, done.error().toString());
-        emit profileNoteChanged();
+        emit wizard->profileNoteChanged();
     };
-    const auto save = [this, p]() -> Result<void> {
-        if (!m_store)
+    const auto save = [store = m_store, p]() -> Result<void> {
+        if (!store)
             return Error(ErrorKind::Io, tr("no local store"));
-        auto id = ProfileStore(m_store).save(p);
+        auto id = ProfileStore(store).save(p);
         if (!id)
             return id.error();
         return {};
@@ -218,7 +215,7 @@ void NodeWizard::saveProfile()
         note(stored ? save() : stored);
     } else {
         // The keychain first: a profile that says "keychain" must find it there.
-        Keychain::write(p, password, this,
+        Keychain::write(p, password, qApp,
                         [save, note](Result<void> stored) { note(stored ? save() : stored); });
     }
 }

@@ -111,8 +111,4 @@ private:
     QString m_profileNote;
 };
 
-// A string a POSIX shell reads as one word: as it is when it is plain, else
-// in single quotes.
-QString shellQuoted(const QString &word);
-
 } // namespace ferry::gui

@@ -48,7 +48,27 @@ ProviderPage::Checked checkProvider(const ConnectionString &where, const QString
                           .arg(db->displayName());
             return c;
         }
-        wanted = queues->first();
+        // The queue this database is the root of; a node of another queue
+        // is no provider for a leaf.
+        QStringList roots;
+        for (const QString &q : *queues) {
+            auto node = loadNodeInfo(*db, q);
+            if (!node) {
+                c.error = node.error().toString();
+                return c;
+            }
+            if (node->has_value() && node->value().type == NodeType::Root)
+                roots << q;
+        }
+        if (roots.size() > 1) {
+            c.error = QStringLiteral("%1 is the root of queues %2: open the config of the one "
+                                     "you want and add the leaf from its cascade")
+                          .arg(db->displayName(), QStringLiteral("'")
+                                                      + roots.join(QStringLiteral("', '"))
+                                                      + QStringLiteral("'"));
+            return c;
+        }
+        wanted = roots.isEmpty() ? queues->first() : roots.first();
     }
     auto node = requireNode(*db, wanted);
     if (!node) {
@@ -192,6 +212,7 @@ void ProviderPage::check()
     const ConnectionString where = connection();
     const QString queue = known ? m_nodes.at(i).queue : QString();
     const quint64 generation = ++m_generation;
+    const quint64 run = ++m_checkRun;
     m_checking = true;
     m_ok = false;
     m_check->setEnabled(false);
@@ -200,13 +221,16 @@ void ProviderPage::check()
     emit completeChanged();
     runAsync<Checked>(
         this, [where, queue] { return checkProvider(where, queue); },
-        [this, generation](const Checked &c) {
-            if (generation != m_generation)
-                return;
-            m_checking = false;
-            m_check->setEnabled(true);
-            m_busy->hide();
-            onChecked(c);
+        [this, generation, run](const Checked &c) {
+            // The last check started has ended: not busy, whatever it found.
+            if (run == m_checkRun) {
+                m_checking = false;
+                m_check->setEnabled(true);
+                m_busy->hide();
+            }
+            // A result for a connection edited or switched since is dropped.
+            if (generation == m_generation)
+                onChecked(c);
             emit completeChanged();
         });
 }

@@ -49,7 +49,8 @@ private:
     QLabel *m_result = nullptr;
     bool m_checking = false;
     bool m_ok = false;
-    quint64 m_generation = 0;
+    quint64 m_generation = 0; // bumped by every edit and every check
+    quint64 m_checkRun = 0;   // the last check started
     QString m_queue;
     QString m_nodeName;
     QStringList m_nodeNames;

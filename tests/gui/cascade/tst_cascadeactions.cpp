@@ -391,10 +391,13 @@ void TestCascadeActions::wizardSignalsCarryTheNode()
     QCOMPARE(rootWizard->size(), left);
     rootWizard->reject();
 
+    // A leaf's provider is the root: Add Leaf is the root's.
     selectNode(kLeafNode);
+    QVERIFY(!action("actionAddLeaf")->isEnabled());
+    selectNode(kRootNode);
     action("actionAddLeaf")->trigger();
     QCOMPARE(addLeaf.count(), 1);
-    QCOMPARE(addLeaf.last().at(0).toString(), kLeafNode);
+    QCOMPARE(addLeaf.last().at(0).toString(), kRootNode);
     auto *leafWizard = m_window->findChild<NewLeafWizard *>();
     QVERIFY(leafWizard);
     QTRY_VERIFY(leafWizard->isVisible());
@@ -448,8 +451,12 @@ void TestCascadeActions::contextMenusOfferWhatTheNodeAllows()
             offered << a->objectName();
     }
     QCOMPARE(offered,
-             (QStringList{QStringLiteral("actionAddLeaf"), QStringLiteral("actionAddTables"),
-                          QStringLiteral("actionPauseNode"), QStringLiteral("actionDropNode")}));
+             (QStringList{QStringLiteral("actionAddTables"), QStringLiteral("actionPauseNode"),
+                          QStringLiteral("actionDropNode")}));
+    // Add Leaf is shown, disabled, and says why.
+    QVERIFY(menu->actions().contains(action("actionAddLeaf")));
+    QVERIFY2(action("actionAddLeaf")->toolTip().contains(QStringLiteral("the root")),
+             qPrintable(action("actionAddLeaf")->toolTip()));
     saveScreenshot(menu, QStringLiteral("cascade-actions-menu.png"));
     menu->close();
 

@@ -89,6 +89,10 @@ private slots:
     void failedCreateUndoesWhatItMade();
     void leafCancelAtEveryPageLeavesNothing();
     void createNodeUndoesSchemaAndReplacedConfig();
+    void foreignFerrySchemaIsKept();
+    void undoFailuresAreReported();
+    void providerEditedWhileChecking();
+    void providerQueueTypedByHand();
 
 private:
     ConnectionString as(const QString &user, const QString &db) const;
@@ -148,8 +152,8 @@ void TestNodeWizards::initTestCase()
     m_registry = std::make_unique<WorkerRegistry>();
     m_cluster = std::make_unique<PgCluster>();
     QVERIFY_RESULT(m_cluster->start());
-    for (const char *db :
-         {"rootdb", "plaindb", "canceldb", "leafdb", "faildb", "leafcancel", "undodb"})
+    for (const char *db : {"rootdb", "plaindb", "canceldb", "leafdb", "faildb", "leafcancel",
+                           "undodb", "foreigndb", "undofaildb", "tworoots", "mixeddb"})
         QVERIFY_RESULT(m_cluster->createDatabase(QLatin1String(db)));
     QVERIFY_RESULT(sql(QStringLiteral("postgres"), QStringLiteral("CREATE ROLE plain LOGIN")));
 }
@@ -801,6 +805,185 @@ void TestNodeWizards::createNodeUndoesSchemaAndReplacedConfig()
     QFile file(configPath);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), QByteArray("[ferry]\n# the user's own\n"));
+}
+
+// A schema named ferry that is not Ferry's: refused by the privileges check
+// and by Create, and never dropped by Create's undo.
+void TestNodeWizards::foreignFerrySchemaIsKept()
+{
+    QVERIFY_RESULT(sql(QStringLiteral("foreigndb"),
+                       QStringLiteral("CREATE SCHEMA ferry; CREATE TABLE ferry.precious (id int); "
+                                      "INSERT INTO ferry.precious VALUES (1)")));
+    const ConnectionString db = as(QStringLiteral("postgres"), QStringLiteral("foreigndb"));
+    auto privileges = checkNodePrivileges(db, NodeKind::Root, kQueue);
+    QVERIFY_RESULT(privileges);
+    QVERIFY(!privileges->sufficient());
+    bool refused = false;
+    for (const PrivilegeCheck &c : privileges->checks) {
+        if (c.needed && !c.granted && c.what.contains(QStringLiteral("is not Ferry's")))
+            refused = c.missing.contains(QStringLiteral("rename it or use another database"));
+    }
+    QVERIFY(refused);
+    // The wizard says so on its privileges page, and Next waits.
+    {
+        NewRootWizard wizard(m_store.get(), nullptr, m_registry.get());
+        wizard.show();
+        QVERIFY(connect(wizard, QStringLiteral("foreigndb")));
+        QVERIFY(clickNext(wizard));
+        child<QLineEdit>(&wizard, "namesNode")->setText(QStringLiteral("foreign"));
+        QVERIFY(clickNext(wizard));
+        auto *page = child<PrivilegesPage>(&wizard, "privilegesPage");
+        QVERIFY(QTest::qWaitFor([page] { return !page->isChecking(); }, kWaitMs));
+        QVERIFY(!page->isComplete());
+        QVERIFY2(page->listText().contains(QStringLiteral("is not Ferry's")),
+                 qPrintable(page->listText()));
+        QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled());
+        shoot(wizard, QStringLiteral("wizard-root-4-privileges-foreign-schema"));
+        wizard.reject();
+    }
+
+    NodeCreation c;
+    c.kind = NodeKind::Root;
+    c.setup.db = db;
+    c.setup.queue = kQueue;
+    c.setup.nodeName = QStringLiteral("foreign");
+    c.setup.workerName = QStringLiteral("foreign_job");
+    c.configPath = m_dir.filePath(QStringLiteral("foreign.ini"));
+    c.config.jobName = QStringLiteral("foreign_job");
+    c.config.db = db;
+    c.config.queueName = kQueue;
+    QStringList notUndone;
+    auto node = createNode(c, &notUndone);
+    QVERIFY(!node.ok());
+    QVERIFY2(node.error().toString().contains(QStringLiteral("is not Ferry's")),
+             qPrintable(node.error().toString()));
+    QVERIFY2(notUndone.isEmpty(), qPrintable(notUndone.join(QLatin1Char(' '))));
+    QVERIFY(!QFile::exists(c.configPath));
+    auto kept
+        = sql(QStringLiteral("foreigndb"), QStringLiteral("SELECT count(*) FROM ferry.precious"));
+    QVERIFY_RESULT(kept);
+    QCOMPARE(kept->text(0, 0), QStringLiteral("1"));
+}
+
+// An undo step that fails is reported, not swallowed: here the server
+// refuses DROP SCHEMA.
+void TestNodeWizards::undoFailuresAreReported()
+{
+    QVERIFY_RESULT(
+        sql(QStringLiteral("undofaildb"),
+            QStringLiteral("CREATE FUNCTION no_drop() RETURNS event_trigger LANGUAGE plpgsql AS "
+                           "$$BEGIN RAISE EXCEPTION 'schemas stay here'; END$$; "
+                           "CREATE EVENT TRIGGER no_drop ON ddl_command_start "
+                           "WHEN TAG IN ('DROP SCHEMA') EXECUTE FUNCTION no_drop()")));
+    NodeCreation c;
+    c.kind = NodeKind::Root;
+    c.setup.db = as(QStringLiteral("postgres"), QStringLiteral("undofaildb"));
+    // A queue the queue table refuses: createRoot fails after it installed the schema.
+    c.setup.queue = QStringLiteral("no spaces allowed");
+    c.setup.nodeName = QStringLiteral("undofail");
+    c.setup.workerName = QStringLiteral("undofail_job");
+    c.configPath = m_dir.filePath(QStringLiteral("undofail.ini"));
+    c.config.jobName = QStringLiteral("undofail_job");
+    c.config.db = c.setup.db;
+    c.config.queueName = kQueue;
+    QStringList notUndone;
+    auto node = createNode(c, &notUndone);
+    QVERIFY(!node.ok());
+    QCOMPARE(notUndone.size(), 1);
+    QVERIFY2(notUndone.first().contains(QStringLiteral("schema ferry")),
+             qPrintable(notUndone.first()));
+    QVERIFY2(notUndone.first().contains(QStringLiteral("schemas stay here")),
+             qPrintable(notUndone.first()));
+    QVERIFY(!QFile::exists(c.configPath));
+    QVERIFY_RESULT(sql(QStringLiteral("undofaildb"), QStringLiteral("DROP EVENT TRIGGER no_drop")));
+}
+
+// Typing in the connection while Check Provider runs: the check still ends
+// (busy gone, Check enabled again), and its result, stale, is not applied.
+void TestNodeWizards::providerEditedWhileChecking()
+{
+    NewLeafWizard wizard(m_store.get(), cascade(), nullptr, m_registry.get());
+    wizard.show();
+    auto *provider = child<ProviderPage>(&wizard, "providerPage");
+    QVERIFY(QTest::qWaitFor([provider] { return provider->isComplete(); }, kWaitMs));
+    auto *nodeBox = child<QComboBox>(&wizard, "providerNode");
+    nodeBox->setCurrentIndex(nodeBox->count() - 1); // Another node: enter its connection
+    auto *edit = child<QLineEdit>(&wizard, "providerConnection");
+    edit->setText(as(QStringLiteral("postgres"), QStringLiteral("rootdb")).toString());
+    auto *check = child<QAbstractButton>(&wizard, "providerCheck");
+    check->click();
+    QVERIFY(provider->isChecking());
+    QVERIFY(!check->isEnabled());
+    edit->setText(edit->text() + QStringLiteral(" ")); // the user types on while it checks
+    QVERIFY2(QTest::qWaitFor([provider] { return !provider->isChecking(); }, kWaitMs),
+             "Check Provider never ends");
+    QVERIFY(check->isEnabled());
+    QVERIFY(!child<QWidget>(&wizard, "providerBusy")->isVisible());
+    QVERIFY(!provider->isComplete()); // checked before the edit: not for what is shown
+    check->click();
+    QVERIFY(QTest::qWaitFor([provider] { return !provider->isChecking(); }, kWaitMs));
+    QVERIFY2(provider->isComplete(), qPrintable(provider->resultText()));
+    // Switched to a known node while a check runs: that node's check wins.
+    nodeBox->setCurrentIndex(nodeBox->count() - 1);
+    edit->setText(as(QStringLiteral("postgres"), QStringLiteral("leafdb")).toString());
+    check->click();
+    nodeBox->setCurrentIndex(0);
+    QVERIFY(QTest::qWaitFor([provider] { return !provider->isChecking(); }, kWaitMs));
+    QVERIFY2(provider->isComplete(), qPrintable(provider->resultText()));
+    QVERIFY(check->isEnabled());
+    wizard.reject();
+}
+
+// A connection typed by hand names no queue: the one this database is the
+// root of is taken, and several are refused, by name.
+void TestNodeWizards::providerQueueTypedByHand()
+{
+    NodeSetup alpha;
+    alpha.db = as(QStringLiteral("postgres"), QStringLiteral("tworoots"));
+    alpha.queue = QStringLiteral("alpha");
+    alpha.nodeName = QStringLiteral("alpha_root");
+    alpha.workerName = QStringLiteral("alpha_job");
+    QVERIFY_RESULT(NodeAdmin::createRoot(alpha));
+    NodeSetup beta = alpha;
+    beta.queue = QStringLiteral("beta");
+    beta.nodeName = QStringLiteral("beta_root");
+    beta.workerName = QStringLiteral("beta_job");
+    QVERIFY_RESULT(NodeAdmin::createRoot(beta));
+    // mixeddb: a leaf of alpha (the first queue by name) and the root of zeta.
+    NodeSetup leaf;
+    leaf.db = as(QStringLiteral("postgres"), QStringLiteral("mixeddb"));
+    leaf.location = leaf.db;
+    leaf.provider = alpha.db;
+    leaf.queue = QStringLiteral("alpha");
+    leaf.nodeName = QStringLiteral("alpha_leaf");
+    leaf.workerName = QStringLiteral("alpha_leaf_job");
+    QVERIFY_RESULT(NodeAdmin::createLeaf(leaf));
+    NodeSetup zeta;
+    zeta.db = leaf.db;
+    zeta.queue = QStringLiteral("zeta");
+    zeta.nodeName = QStringLiteral("zeta_root");
+    zeta.workerName = QStringLiteral("zeta_job");
+    QVERIFY_RESULT(NodeAdmin::createRoot(zeta));
+
+    NewLeafWizard wizard(m_store.get(), {}, nullptr, m_registry.get());
+    wizard.show();
+    auto *provider = child<ProviderPage>(&wizard, "providerPage");
+    auto *connection = child<QLineEdit>(&wizard, "providerConnection");
+    connection->setText(leaf.db.toString());
+    child<QAbstractButton>(&wizard, "providerCheck")->click();
+    QVERIFY(QTest::qWaitFor([provider] { return !provider->isChecking(); }, kWaitMs));
+    QVERIFY2(provider->isComplete(), qPrintable(provider->resultText()));
+    QCOMPARE(provider->queue(), QStringLiteral("zeta"));
+    QCOMPARE(provider->nodeName(), QStringLiteral("zeta_root"));
+
+    connection->setText(alpha.db.toString());
+    child<QAbstractButton>(&wizard, "providerCheck")->click();
+    QVERIFY(QTest::qWaitFor([provider] { return !provider->isChecking(); }, kWaitMs));
+    QVERIFY(!provider->isComplete());
+    QVERIFY2(provider->resultText().contains(QStringLiteral("'alpha', 'beta'")),
+             qPrintable(provider->resultText()));
+    shoot(wizard, QStringLiteral("wizard-leaf-1-provider-several-queues"));
+    wizard.reject();
 }
 
 QTEST_MAIN(TestNodeWizards)
