@@ -242,12 +242,25 @@ void TestAddTablesWizard::leafTreeShowsWhatCannotBeAdded()
     info->setCheckState(AddTablesTablesPage::NameColumn, Qt::Unchecked);
     QCOMPARE(schema->checkState(AddTablesTablesPage::NameColumn), Qt::Unchecked);
 
-    // The filter hides what does not match.
+    // The filter hides what does not match; the schema's box then ticks
+    // only the tables it shows.
+    QTreeWidgetItem *login
+        = page->tableItem(QStringLiteral("digoal_01"), QStringLiteral("login_rec"));
+    QVERIFY(login);
     page->filter()->setText(QStringLiteral("user"));
     QVERIFY(!info->isHidden());
     QVERIFY(noKey->isHidden());
+    QVERIFY(login->isHidden());
+    schema->setCheckState(AddTablesTablesPage::NameColumn, Qt::Checked);
+    QCOMPARE(info->checkState(AddTablesTablesPage::NameColumn), Qt::Checked);
+    QCOMPARE(login->checkState(AddTablesTablesPage::NameColumn), Qt::Unchecked);
+    QCOMPARE(wizard->mappings().size(), 1);
+    QCOMPARE(wizard->mappings().first().table.name, QStringLiteral("user_info"));
     page->filter()->clear();
     QVERIFY(!noKey->isHidden());
+    QCOMPARE(schema->checkState(AddTablesTablesPage::NameColumn), Qt::PartiallyChecked);
+    info->setCheckState(AddTablesTablesPage::NameColumn, Qt::Unchecked);
+    QVERIFY(wizard->mappings().isEmpty());
 
     // Every field says what it is for; no Alt+letter answers twice.
     for (const char *name : {"addTablesFilter", "addTablesTree", "addTablesReload"}) {
