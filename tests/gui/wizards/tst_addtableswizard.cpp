@@ -508,6 +508,53 @@ void TestAddTablesWizard::severalTablesAllOrNone()
     QVERIFY2(twice.error().message().contains(QStringLiteral("chosen twice")),
              qPrintable(twice.error().message()));
 
+    // A failure inside the transaction, after the first table's --create
+    // ran: a policy of the leaf's (an event trigger) refuses the second's
+    // CREATE TABLE. Nothing of the first remains, not even its new schema.
+    auto root = m_f->sql(m_f->rootDb());
+    QVERIFY_RESULT(root);
+    QVERIFY_RESULT(
+        root->exec(QStringLiteral("CREATE TABLE digoal_01.later (id int PRIMARY KEY, note text)")));
+    auto rootInfo = requireNode(*root, QStringLiteral("q"));
+    QVERIFY_RESULT(rootInfo);
+    QVERIFY_RESULT(
+        TableRegistry(*root, *rootInfo).add({{QStringLiteral("digoal_01.later"), {}}}, nullptr));
+    QVERIFY_RESULT(m_f->run(
+        m_f->leafDb(),
+        {QStringLiteral(
+             "CREATE FUNCTION public.refuse_later() RETURNS event_trigger LANGUAGE plpgsql AS $$ "
+             "BEGIN IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() WHERE "
+             "object_identity = 'digoal_03.later') THEN RAISE EXCEPTION 'no table later in "
+             "digoal_03 (login_rec made: %)', CASE WHEN to_regclass('digoal_03.login_rec') IS "
+             "NULL THEN 'no' ELSE 'yes' END; "
+             "END IF; END $$"),
+         QStringLiteral("CREATE EVENT TRIGGER refuse_later ON ddl_command_end WHEN TAG IN "
+                        "('CREATE TABLE') EXECUTE FUNCTION public.refuse_later()")}));
+    AddTableOptions first = create;
+    first.destTable = QStringLiteral("digoal_03.login_rec");
+    AddTableOptions second = create;
+    second.destTable = QStringLiteral("digoal_03.later");
+    auto inside = registry.add({{QStringLiteral("digoal_01.login_rec"), first},
+                                {QStringLiteral("digoal_01.later"), second}},
+                               &*provider);
+    QVERIFY_RESULT(
+        m_f->run(m_f->leafDb(), {QStringLiteral("DROP EVENT TRIGGER refuse_later"),
+                                 QStringLiteral("DROP FUNCTION public.refuse_later()")}));
+    QVERIFY(!inside);
+    // The first table's DDL had run when the second's failed.
+    QVERIFY2(inside.error().toString().contains(
+                 QStringLiteral("no table later in digoal_03 (login_rec made: yes)")),
+             qPrintable(inside.error().toString()));
+    QVERIFY2(inside.error().toString().contains(QStringLiteral("nothing was added")),
+             qPrintable(inside.error().toString()));
+    QCOMPARE(leafTables(),
+             QStringLiteral("digoal_01.user_info>digoal_02.user_info1|userid < 1000"));
+    QCOMPARE(m_f->value(m_f->leafDb(),
+                        QStringLiteral("SELECT to_regclass('digoal_03.login_rec') IS NULL AND "
+                                       "to_regnamespace('digoal_03') IS NULL"))
+                 .value(),
+             QStringLiteral("t"));
+
     // Each with its own options, in one transaction.
     AddTableOptions where = create;
     where.condition = QStringLiteral("id > 10");
