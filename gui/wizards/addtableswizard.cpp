@@ -19,12 +19,14 @@ void setWrappedText(QLabel *label, const QString &text)
     label->setMinimumHeight(text.isEmpty() ? 0 : label->heightForWidth(width));
 }
 
-AddTablesWizard::AddTablesWizard(const JobConfig &node, QWidget *parent)
+AddTablesWizard::AddTablesWizard(const JobConfig &node, QWidget *parent, const QString &otherNode)
     : QWizard(parent)
     , m_config(node)
+    , m_otherNode(otherNode)
 {
     setObjectName(QStringLiteral("addTablesWizard"));
-    setWindowTitle(tr("Add Tables — %1").arg(node.jobName()));
+    // The node's name once read (its own config's job until then).
+    setWindowTitle(tr("Add Tables — %1").arg(otherNode.isEmpty() ? node.jobName() : otherNode));
     setWizardStyle(QWizard::ClassicStyle);
     setOption(QWizard::NoBackButtonOnStartPage);
     m_tablesPage = new AddTablesTablesPage(this);
@@ -46,9 +48,10 @@ AddTablesWizard::AddTablesWizard(const JobConfig &node, QWidget *parent)
         ->setToolTip(tr("Add the tables in one transaction; the node's worker then copies them"));
 }
 
-AddTablesWizard *AddTablesWizard::open(QWidget *parent, const JobConfig &node)
+AddTablesWizard *
+AddTablesWizard::open(QWidget *parent, const JobConfig &node, const QString &otherNode)
 {
-    auto *wizard = new AddTablesWizard(node, parent);
+    auto *wizard = new AddTablesWizard(node, parent, otherNode);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     wizard->QWizard::open();
     return wizard;
@@ -79,6 +82,7 @@ void AddTablesWizard::loadCatalog()
             if (reply.ok) {
                 m_node = reply.info;
                 m_catalog = reply.tables;
+                setWindowTitle(tr("Add Tables — %1").arg(m_node.name));
             }
             setBusy(false);
             emit catalogLoaded();
@@ -126,9 +130,22 @@ QList<TableChoice> AddTablesWizard::choices() const
     return out;
 }
 
+QString AddTablesWizard::commandConfig() const
+{
+    return m_otherNode.isEmpty() ? m_config.path() : m_otherNode + QStringLiteral(".ini");
+}
+
+QString AddTablesWizard::commandConfigNote() const
+{
+    if (m_otherNode.isEmpty())
+        return {};
+    return tr("%1 stands for node %2's config: run these commands with it.")
+        .arg(commandConfig(), m_otherNode);
+}
+
 QStringList AddTablesWizard::commands() const
 {
-    return addTableCommands(m_config.path(), choices());
+    return addTableCommands(commandConfig(), choices());
 }
 
 void AddTablesWizard::validateCondition(int index)
