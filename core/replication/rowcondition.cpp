@@ -79,6 +79,11 @@ Result<CheckedCondition> checkConditionOn(Connection &provider,
     if (!tx)
         return tx.error();
     const auto onSource = [&](const Error &e) {
+        // A table another session holds, under the caller's lock_timeout:
+        // the caller tells that apart by its SQLSTATE.
+        if (e.sqlState() == QLatin1String("55P03"))
+            return Error(e).withContext(
+                QStringLiteral("--copy-condition on the provider's %1").arg(qualified));
         return refused(QStringLiteral("fails on the provider's %1: %2")
                            .arg(qualified, e.message().simplified()));
     };

@@ -92,12 +92,14 @@ readTableCatalog(Connection &node, const NodeInfo &info, Connection &provider)
     return out;
 }
 
-Result<ConditionRows> checkRowCondition(Connection &provider,
-                                        const QString &schema,
-                                        const QString &name,
-                                        const QString &condition,
-                                        int timeoutMs,
-                                        qint64 limit)
+namespace {
+
+Result<ConditionRows> checkRowConditionNow(Connection &provider,
+                                           const QString &schema,
+                                           const QString &name,
+                                           const QString &condition,
+                                           int timeoutMs,
+                                           qint64 limit)
 {
     const QString qualified = provider.quoteQualified(schema, name);
     if (auto r = checkConditionOn(provider, qualified, name, condition); !r)
@@ -138,6 +140,34 @@ Result<ConditionRows> checkRowCondition(Connection &provider,
                             .value(QStringLiteral("Plan Rows"))
                             .toDouble();
     return ConditionRows{qint64(rows), ConditionRows::Kind::Estimate};
+}
+
+} // namespace
+
+Result<ConditionRows> checkRowCondition(Connection &provider,
+                                        const QString &schema,
+                                        const QString &name,
+                                        const QString &condition,
+                                        int timeoutMs,
+                                        qint64 limit,
+                                        int lockTimeoutMs)
+{
+    // A table another session holds (ALTER TABLE, VACUUM FULL, LOCK) would
+    // keep the check waiting for ever: every statement below waits at most
+    // lockTimeoutMs, and the session gets its own setting back.
+    auto previous
+        = provider.exec(QStringLiteral("SELECT pg_catalog.current_setting('lock_timeout'), "
+                                       "pg_catalog.set_config('lock_timeout', $1, false)"),
+                        {QString::number(lockTimeoutMs)});
+    if (!previous)
+        return previous.error();
+    const QString kept = previous->text(0, 0);
+    auto result = checkRowConditionNow(provider, schema, name, condition, timeoutMs, limit);
+    if (auto r = provider.exec(
+            QStringLiteral("SELECT pg_catalog.set_config('lock_timeout', $1, false)"), {kept});
+        !r && result)
+        return r.error();
+    return result;
 }
 
 QString tableArgument(const QString &schema, const QString &name)

@@ -45,13 +45,16 @@ struct ConditionRows
 // Checks `condition` on the provider's table as add-table does
 // (checkConditionOn: the same one-line error), then counts the rows that
 // match, stopping at `limit` and giving the planner's estimate when the
-// count takes more than `timeoutMs`.
+// count takes more than `timeoutMs`. No statement waits more than
+// `lockTimeoutMs` for a lock another session holds on the table: the error
+// then has SQLSTATE 55P03 (lock_not_available).
 Result<ConditionRows> checkRowCondition(Connection &provider,
                                         const QString &schema,
                                         const QString &name,
                                         const QString &condition,
                                         int timeoutMs = 3000,
-                                        qint64 limit = 1000000);
+                                        qint64 limit = 1000000,
+                                        int lockTimeoutMs = 5000);
 
 // "schema.table" as add-table reads it: plain names as they are, others
 // double-quoted.

@@ -160,10 +160,11 @@ void AddTablesWizard::validateCondition(int index)
         return;
     setBusy(true);
     const JobConfig config = m_config;
+    const int lockTimeoutMs = m_lockTimeoutMs;
     runAsync<AddTablesConditionReply>(
         this,
-        [config, schema, name, condition] {
-            return checkAddTablesCondition(config, schema, name, condition);
+        [config, schema, name, condition, lockTimeoutMs] {
+            return checkAddTablesCondition(config, schema, name, condition, lockTimeoutMs);
         },
         [this, index, schema, name, condition](const AddTablesConditionReply &reply) {
             setBusy(false);

@@ -89,6 +89,8 @@ public:
     void loadCatalog();
     // Checks mappings()[index]'s condition on the provider and counts its rows.
     void validateCondition(int index);
+    // How long Validate waits for a lock another session holds on the table.
+    void setLockTimeout(int ms) { m_lockTimeoutMs = ms; }
 
     int nextId() const override;
     void accept() override; // Finish: adds the tables, then closes

@@ -52,6 +52,7 @@ private slots:
     void leafTreeShowsWhatCannotBeAdded();
     void cancelOnEveryPageAddsNothing();
     void malformedConditionKeepsNextDisabled();
+    void validateGivesUpOnALockedTable();
     void mappedTableIsAddedAndCopied();
     void failedFinishStaysOpenAndAddsNothing();
     void severalTablesAllOrNone();
@@ -337,6 +338,45 @@ void TestAddTablesWizard::malformedConditionKeepsNextDisabled()
     QCOMPARE(leafTables(), QString());
 }
 
+void TestAddTablesWizard::validateGivesUpOnALockedTable()
+{
+    // Another session holds login_rec (an ALTER TABLE, VACUUM FULL): Validate
+    // gives up after its lock timeout with a one-line error, not for ever.
+    auto locker = m_f->sql(m_f->rootDb());
+    QVERIFY_RESULT(locker);
+    QVERIFY_RESULT(locker->exec(QStringLiteral("BEGIN")));
+    QVERIFY_RESULT(
+        locker->exec(QStringLiteral("LOCK TABLE digoal_01.login_rec IN ACCESS EXCLUSIVE MODE")));
+    QPointer<AddTablesWizard> wizard = openWizard(m_f->leafIni());
+    QVERIFY(wizard);
+    wizard->setLockTimeout(300);
+    wizard->tablesPage()
+        ->tableItem(QStringLiteral("digoal_01"), QStringLiteral("login_rec"))
+        ->setCheckState(AddTablesTablesPage::NameColumn, Qt::Checked);
+    QVERIFY(next(wizard));
+    AddTablesMappingPage *page = wizard->mappingPage();
+    QTest::keyClicks(page->condition(), QStringLiteral("id > 10"));
+    QSignalSpy checked(wizard.data(), &AddTablesWizard::conditionChecked);
+    page->validateButton()->click();
+    QVERIFY(checked.wait(20000));
+    const QString busy = page->conditionResult()->text();
+    QCOMPARE(busy, QStringLiteral("digoal_01.login_rec is busy on the provider: another session "
+                                  "holds a lock on it; press Validate again once that session "
+                                  "is done"));
+    QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled());
+    saveScreenshot(wizard, QStringLiteral("wizard-tables-5-busy.png"));
+    // Once that session is done, the same Validate counts.
+    QVERIFY_RESULT(locker->exec(QStringLiteral("ROLLBACK")));
+    page->validateButton()->click();
+    QVERIFY(checked.wait(20000));
+    QCOMPARE(page->conditionResult()->text(),
+             QStringLiteral("0 row(s) of digoal_01.login_rec match"));
+    QVERIFY(wizard->button(QWizard::NextButton)->isEnabled());
+    wizard->reject();
+    QTRY_VERIFY(!wizard);
+    QCOMPARE(leafTables(), QString());
+}
+
 void TestAddTablesWizard::mappedTableIsAddedAndCopied()
 {
     QPointer<AddTablesWizard> wizard = openWizard(m_f->leafIni());
@@ -593,6 +633,8 @@ void TestAddTablesWizard::conditionCountStopsAtItsLimit()
     QVERIFY_RESULT(exact);
     QCOMPARE(exact->rows, 999);
     QVERIFY(exact->kind == ConditionRows::Kind::Exact);
+    // The session gets its own lock_timeout back.
+    QCOMPARE(root->exec(QStringLiteral("SHOW lock_timeout"))->text(0, 0), QStringLiteral("0"));
     // A huge table answers "more than N" rather than counting on.
     auto many = checkRowCondition(*root, QStringLiteral("digoal_01"), QStringLiteral("user_info"),
                                   QStringLiteral("userid < 1000"), 3000, 100);
