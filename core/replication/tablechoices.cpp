@@ -14,16 +14,6 @@ namespace ferry {
 
 namespace {
 
-QString identifierArgument(const QString &name)
-{
-    static const QRegularExpression plain(QStringLiteral("^[a-z_][a-z0-9_$]*$"));
-    if (plain.match(name).hasMatch())
-        return name;
-    QString quoted = name;
-    quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
-}
-
 QString key(const QString &schema, const QString &name)
 {
     return schema + QChar(0) + name;
@@ -170,6 +160,16 @@ Result<ConditionRows> checkRowCondition(Connection &provider,
     return result;
 }
 
+QString identifierArgument(const QString &name)
+{
+    static const QRegularExpression plain(QStringLiteral("^[a-z_][a-z0-9_$]*$"));
+    if (plain.match(name).hasMatch())
+        return name;
+    QString quoted = name;
+    quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+    return QLatin1Char('"') + quoted + QLatin1Char('"');
+}
+
 QString tableArgument(const QString &schema, const QString &name)
 {
     return identifierArgument(schema) + QLatin1Char('.') + identifierArgument(name);
@@ -187,12 +187,8 @@ QStringList addTableCommands(const QString &configPath, const QList<TableChoice>
             options.append(QStringLiteral("--dest-table=") + o.destTable);
         if (!o.condition.trimmed().isEmpty())
             options.append(QStringLiteral("--copy-condition=") + o.condition.trimmed());
-        if (!o.columns.isEmpty()) {
-            QStringList columns;
-            for (const QString &column : o.columns)
-                columns.append(identifierArgument(column));
-            options.append(QStringLiteral("--columns=") + columns.join(QLatin1Char(',')));
-        }
+        if (!o.columns.isEmpty())
+            options.append(QStringLiteral("--columns=") + o.columns.join(QLatin1Char(',')));
         if (o.createFull)
             options.append(QStringLiteral("--create-full"));
         else if (o.create)

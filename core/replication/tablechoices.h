@@ -56,13 +56,19 @@ Result<ConditionRows> checkRowCondition(Connection &provider,
                                         qint64 limit = 1000000,
                                         int lockTimeoutMs = 5000);
 
+// A name as add-table reads it (a --columns entry, a part of "schema.table"):
+// plain lower-case names as they are, others double-quoted, as PostgreSQL
+// would otherwise fold them to lower case.
+QString identifierArgument(const QString &name);
+
 // "schema.table" as add-table reads it: plain names as they are, others
 // double-quoted.
 QString tableArgument(const QString &schema, const QString &name);
 
 // The `ferry CONFIG add-table ...` command lines that add `choices`, quoted
 // for a POSIX shell: the tables without options in one command, each other
-// in a command of its own.
+// in a command of its own. Each choice's columns are shown as given: the
+// arguments add-table reads (identifierArgument()), as Finish passes them.
 QStringList addTableCommands(const QString &configPath, const QList<TableChoice> &choices);
 
 } // namespace ferry

@@ -120,8 +120,12 @@ QList<TableChoice> AddTablesWizard::choices() const
             if (m.destSchema != m.table.schema || m.destName != m.table.name)
                 c.options.destTable = tableArgument(m.destSchema, m.destName);
             c.options.condition = m.condition.trimmed();
-            if (m.columns.size() != m.table.columns.size())
-                c.options.columns = m.columns;
+            // Quoted as add-table reads them ("Id" would fold to id), the
+            // same text the Summary's command shows.
+            if (m.columns.size() != m.table.columns.size()) {
+                for (const QString &column : m.columns)
+                    c.options.columns.append(identifierArgument(column));
+            }
             c.options.create = m.create && !m.createFull;
             c.options.createFull = m.create && m.createFull;
         }

@@ -6,11 +6,16 @@
 // its reason, a malformed row condition keeps Next disabled, user_info goes
 // into digoal_02.user_info1 where userid < 1000 (Validate counts 999 rows)
 // and the leaf's worker copies only those rows; Cancel on every page adds
-// nothing; several tables are added all or none.
+// nothing; several tables are added all or none (also when the second
+// table's --create fails inside the transaction); a schema's box ticks only
+// the tables the filter shows; Validate gives up on a table another session
+// locks; a table with mixed-case columns ("Id", "Name" beside name) is added
+// and copied with a subset of them.
 //
 // With FERRY_SCREENSHOT_DIR set, saves wizard-tables-1-tables.png,
 // wizard-tables-2-mapping.png, wizard-tables-3-summary.png and
-// wizard-tables-4-refused.png (Finish refused, the error on the page) there.
+// wizard-tables-4-refused.png (Finish refused, the error on the page) and
+// wizard-tables-5-busy.png (Validate on a locked table) there.
 #include "cascadefixture.h"
 #include "mnemonics.h"
 #include "replication/tablechoices.h"
@@ -58,6 +63,7 @@ private slots:
     void severalTablesAllOrNone();
     void commandLinesAreQuotedForTheShell();
     void conditionCountStopsAtItsLimit();
+    void mixedCaseColumnsAreAddedAndCopied();
 
 private:
     // A wizard for `ini`, shown, its catalog read.
@@ -610,7 +616,8 @@ void TestAddTablesWizard::commandLinesAreQuotedForTheShell()
     AddTableOptions odd;
     odd.destTable = tableArgument(QStringLiteral("My Schema"), QStringLiteral("it's"));
     odd.condition = QStringLiteral("note <> 'x'");
-    odd.columns = {QStringLiteral("id"), QStringLiteral("Mixed")};
+    odd.columns
+        = {identifierArgument(QStringLiteral("id")), identifierArgument(QStringLiteral("Mixed"))};
     odd.createFull = true;
     const QStringList lines
         = addTableCommands(QStringLiteral("/etc/ferry/leaf 1.ini"), {{QStringLiteral("a.t1"), {}},
@@ -647,6 +654,74 @@ void TestAddTablesWizard::conditionCountStopsAtItsLimit()
                             QStringLiteral("userid < random() * 10"));
     QVERIFY(!volatileCall);
     QVERIFY(!volatileCall.error().message().contains(QLatin1Char('\n')));
+}
+
+void TestAddTablesWizard::mixedCaseColumnsAreAddedAndCopied()
+{
+    // "Id" and "Name" keep their capitals; name is another column.
+    QVERIFY_RESULT(m_f->run(
+        m_f->rootDb(),
+        {QStringLiteral("CREATE TABLE digoal_01.\"Mixed\" (\"Id\" int PRIMARY KEY, \"Name\" text, "
+                        "name text, extra text)"),
+         QStringLiteral("INSERT INTO digoal_01.\"Mixed\" SELECT g, 'N' || g, 'n' || g, 'x' FROM "
+                        "generate_series(1, 3) g")}));
+    // The root captures it.
+    QPointer<AddTablesWizard> wizard = openWizard(m_f->rootIni());
+    QVERIFY(wizard);
+    QTreeWidgetItem *item
+        = wizard->tablesPage()->tableItem(QStringLiteral("digoal_01"), QStringLiteral("Mixed"));
+    QVERIFY(item);
+    item->setCheckState(AddTablesTablesPage::NameColumn, Qt::Checked);
+    QVERIFY(next(wizard));
+    QSignalSpy rootAdded(wizard.data(), &AddTablesWizard::tablesAdded);
+    wizard->button(QWizard::FinishButton)->click();
+    QVERIFY(rootAdded.wait(20000));
+    QTRY_VERIFY(!wizard);
+
+    // The leaf keeps "Id" and "Name", not name nor extra.
+    wizard = openWizard(m_f->leafIni());
+    QVERIFY(wizard);
+    item = wizard->tablesPage()->tableItem(QStringLiteral("digoal_01"), QStringLiteral("Mixed"));
+    QVERIFY(item);
+    item->setCheckState(AddTablesTablesPage::NameColumn, Qt::Checked);
+    QVERIFY(next(wizard));
+    QListWidget *columns = wizard->mappingPage()->columnList();
+    QCOMPARE(columns->count(), 4);
+    QCOMPARE(columns->item(2)->text(), QStringLiteral("name"));
+    columns->item(2)->setCheckState(Qt::Unchecked);
+    QCOMPARE(columns->item(3)->text(), QStringLiteral("extra"));
+    columns->item(3)->setCheckState(Qt::Unchecked);
+    QVERIFY(next(wizard));
+    QCOMPARE(wizard->currentId(), int(AddTablesWizard::SummaryPage));
+    // Finish passes the columns as the command shows them.
+    const QStringList passed = wizard->choices().first().options.columns;
+    QCOMPARE(passed, QStringList({QStringLiteral("\"Id\""), QStringLiteral("\"Name\"")}));
+    QCOMPARE(wizard->summaryPage()->commandBox()->toPlainText(),
+             QStringLiteral("ferry %1 add-table 'digoal_01.\"Mixed\"' '--columns=%2' --create")
+                 .arg(m_f->leafIni(), passed.join(QLatin1Char(','))));
+    QSignalSpy added(wizard.data(), &AddTablesWizard::tablesAdded);
+    QSignalSpy failed(wizard.data(), &AddTablesWizard::addFailed);
+    wizard->button(QWizard::FinishButton)->click();
+    QVERIFY(QTest::qWaitFor([&] { return !added.isEmpty() || !failed.isEmpty(); }, 20000));
+    QVERIFY2(failed.isEmpty(),
+             failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    QTRY_VERIFY(!wizard);
+    QCOMPARE(m_f->value(m_f->leafDb(), QStringLiteral("SELECT array_to_string(column_list, ',') "
+                                                      "FROM ferry.node_table WHERE source_name = "
+                                                      "'Mixed'"))
+                 .value(),
+             QStringLiteral("Id,Name"));
+
+    // The leaf's worker copies those columns' values.
+    QVERIFY_RESULT(m_f->waitSynced(QStringLiteral("leaf"), QStringLiteral("q"), 30000));
+    QCOMPARE(m_f->value(m_f->leafDb(),
+                        QStringLiteral("SELECT string_agg(\"Id\" || ':' || \"Name\", ',' ORDER BY "
+                                       "\"Id\") || ' ' || (SELECT string_agg(column_name, ',' "
+                                       "ORDER BY ordinal_position) FROM "
+                                       "information_schema.columns WHERE table_name = 'Mixed') "
+                                       "FROM digoal_01.\"Mixed\""))
+                 .value(),
+             QStringLiteral("1:N1,2:N2,3:N3 Id,Name"));
 }
 
 QTEST_MAIN(TestAddTablesWizard)
