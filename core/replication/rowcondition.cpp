@@ -79,13 +79,13 @@ Result<CheckedCondition> checkConditionOn(Connection &provider,
     if (!tx)
         return tx.error();
     const auto onSource = [&](const Error &e) {
+        const Error why = refused(QStringLiteral("fails on the provider's %1: %2")
+                                      .arg(qualified, e.message().simplified()));
         // A table another session holds, under the caller's lock_timeout:
-        // the caller tells that apart by its SQLSTATE.
+        // the same text, with the SQLSTATE the caller tells it apart by.
         if (e.sqlState() == QLatin1String("55P03"))
-            return Error(e).withContext(
-                QStringLiteral("--copy-condition on the provider's %1").arg(qualified));
-        return refused(QStringLiteral("fails on the provider's %1: %2")
-                           .arg(qualified, e.message().simplified()));
+            return Error::fromServer(e.sqlState(), why.message());
+        return why;
     };
     const QString quotedAlias = provider.quoteIdentifier(alias);
     // Parsed as the copy will run it (syntax, column names, a boolean), and
