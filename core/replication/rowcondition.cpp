@@ -79,8 +79,13 @@ Result<CheckedCondition> checkConditionOn(Connection &provider,
     if (!tx)
         return tx.error();
     const auto onSource = [&](const Error &e) {
-        return refused(QStringLiteral("fails on the provider's %1: %2")
-                           .arg(qualified, e.message().simplified()));
+        const Error why = refused(QStringLiteral("fails on the provider's %1: %2")
+                                      .arg(qualified, e.message().simplified()));
+        // A table another session holds, under the caller's lock_timeout:
+        // the same text, with the SQLSTATE the caller tells it apart by.
+        if (e.sqlState() == QLatin1String("55P03"))
+            return Error::fromServer(e.sqlState(), why.message());
+        return why;
     };
     const QString quotedAlias = provider.quoteIdentifier(alias);
     // Parsed as the copy will run it (syntax, column names, a boolean), and

@@ -14,16 +14,6 @@ namespace ferry {
 
 namespace {
 
-QString identifierArgument(const QString &name)
-{
-    static const QRegularExpression plain(QStringLiteral("^[a-z_][a-z0-9_$]*$"));
-    if (plain.match(name).hasMatch())
-        return name;
-    QString quoted = name;
-    quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
-}
-
 QString key(const QString &schema, const QString &name)
 {
     return schema + QChar(0) + name;
@@ -92,12 +82,14 @@ readTableCatalog(Connection &node, const NodeInfo &info, Connection &provider)
     return out;
 }
 
-Result<ConditionRows> checkRowCondition(Connection &provider,
-                                        const QString &schema,
-                                        const QString &name,
-                                        const QString &condition,
-                                        int timeoutMs,
-                                        qint64 limit)
+namespace {
+
+Result<ConditionRows> checkRowConditionNow(Connection &provider,
+                                           const QString &schema,
+                                           const QString &name,
+                                           const QString &condition,
+                                           int timeoutMs,
+                                           qint64 limit)
 {
     const QString qualified = provider.quoteQualified(schema, name);
     if (auto r = checkConditionOn(provider, qualified, name, condition); !r)
@@ -140,6 +132,44 @@ Result<ConditionRows> checkRowCondition(Connection &provider,
     return ConditionRows{qint64(rows), ConditionRows::Kind::Estimate};
 }
 
+} // namespace
+
+Result<ConditionRows> checkRowCondition(Connection &provider,
+                                        const QString &schema,
+                                        const QString &name,
+                                        const QString &condition,
+                                        int timeoutMs,
+                                        qint64 limit,
+                                        int lockTimeoutMs)
+{
+    // A table another session holds (ALTER TABLE, VACUUM FULL, LOCK) would
+    // keep the check waiting for ever: every statement below waits at most
+    // lockTimeoutMs, and the session gets its own setting back.
+    auto previous
+        = provider.exec(QStringLiteral("SELECT pg_catalog.current_setting('lock_timeout'), "
+                                       "pg_catalog.set_config('lock_timeout', $1, false)"),
+                        {QString::number(lockTimeoutMs)});
+    if (!previous)
+        return previous.error();
+    const QString kept = previous->text(0, 0);
+    auto result = checkRowConditionNow(provider, schema, name, condition, timeoutMs, limit);
+    if (auto r = provider.exec(
+            QStringLiteral("SELECT pg_catalog.set_config('lock_timeout', $1, false)"), {kept});
+        !r && result)
+        return r.error();
+    return result;
+}
+
+QString identifierArgument(const QString &name)
+{
+    static const QRegularExpression plain(QStringLiteral("^[a-z_][a-z0-9_$]*$"));
+    if (plain.match(name).hasMatch())
+        return name;
+    QString quoted = name;
+    quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+    return QLatin1Char('"') + quoted + QLatin1Char('"');
+}
+
 QString tableArgument(const QString &schema, const QString &name)
 {
     return identifierArgument(schema) + QLatin1Char('.') + identifierArgument(name);
@@ -157,12 +187,8 @@ QStringList addTableCommands(const QString &configPath, const QList<TableChoice>
             options.append(QStringLiteral("--dest-table=") + o.destTable);
         if (!o.condition.trimmed().isEmpty())
             options.append(QStringLiteral("--copy-condition=") + o.condition.trimmed());
-        if (!o.columns.isEmpty()) {
-            QStringList columns;
-            for (const QString &column : o.columns)
-                columns.append(identifierArgument(column));
-            options.append(QStringLiteral("--columns=") + columns.join(QLatin1Char(',')));
-        }
+        if (!o.columns.isEmpty())
+            options.append(QStringLiteral("--columns=") + o.columns.join(QLatin1Char(',')));
         if (o.createFull)
             options.append(QStringLiteral("--create-full"));
         else if (o.create)

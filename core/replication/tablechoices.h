@@ -45,13 +45,21 @@ struct ConditionRows
 // Checks `condition` on the provider's table as add-table does
 // (checkConditionOn: the same one-line error), then counts the rows that
 // match, stopping at `limit` and giving the planner's estimate when the
-// count takes more than `timeoutMs`.
+// count takes more than `timeoutMs`. No statement waits more than
+// `lockTimeoutMs` for a lock another session holds on the table: the error
+// then has SQLSTATE 55P03 (lock_not_available).
 Result<ConditionRows> checkRowCondition(Connection &provider,
                                         const QString &schema,
                                         const QString &name,
                                         const QString &condition,
                                         int timeoutMs = 3000,
-                                        qint64 limit = 1000000);
+                                        qint64 limit = 1000000,
+                                        int lockTimeoutMs = 5000);
+
+// A name as add-table reads it (a --columns entry, a part of "schema.table"):
+// plain lower-case names as they are, others double-quoted, as PostgreSQL
+// would otherwise fold them to lower case.
+QString identifierArgument(const QString &name);
 
 // "schema.table" as add-table reads it: plain names as they are, others
 // double-quoted.
@@ -59,7 +67,8 @@ QString tableArgument(const QString &schema, const QString &name);
 
 // The `ferry CONFIG add-table ...` command lines that add `choices`, quoted
 // for a POSIX shell: the tables without options in one command, each other
-// in a command of its own.
+// in a command of its own. Each choice's columns are shown as given: the
+// arguments add-table reads (identifierArgument()), as Finish passes them.
 QStringList addTableCommands(const QString &configPath, const QList<TableChoice> &choices);
 
 } // namespace ferry

@@ -474,7 +474,9 @@ Result<QList<TableCandidate>> rootTableCandidates(Connection &root)
         "SELECT n.nspname, c.relname, ferry._primary_key(c.oid) IS NOT NULL, c.relkind = 'p', "
         "(SELECT string_agg(p.relid::pg_catalog.regclass::pg_catalog.text, ', ' ORDER BY "
         "p.relid::pg_catalog.regclass::pg_catalog.text) FROM pg_catalog.pg_partition_tree("
-        "c.oid) p WHERE p.isleaf), c.reltuples::pg_catalog.int8 "
+        "c.oid) p WHERE p.isleaf), CASE WHEN c.reltuples < 0 OR (c.reltuples = 0 AND "
+        "c.relpages = 0 AND pg_catalog.current_setting('server_version_num')::pg_catalog.int4 "
+        "< 140000) THEN -1 ELSE c.reltuples::pg_catalog.int8 END "
         "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "WHERE c.relkind IN ('r', 'p') AND c.relpersistence = 'p' "
         "AND n.nspname <> 'ferry' AND n.nspname <> 'information_schema' "
@@ -489,7 +491,9 @@ Result<QList<TableCandidate>> rootTableCandidates(Connection &root)
         t.hasPrimaryKey = r->toBool(i, 2);
         t.partitioned = r->toBool(i, 3);
         t.partitions = r->isNull(i, 4) ? QString() : r->text(i, 4);
-        t.rowEstimate = r->toInt64(i, 5); // -1: never analyzed
+        // -1: never analyzed. Before PostgreSQL 14 reltuples is 0 then, as
+        // for an empty table: without a page counted either, it is unknown.
+        t.rowEstimate = r->toInt64(i, 5);
         out.append(t);
     }
     return out;

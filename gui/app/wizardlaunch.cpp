@@ -82,8 +82,11 @@ void MainWindow::openAddTablesWizard(const QString &nodeName)
             statusBar()->showMessage(where.error().toString(), kWizardMessageMs);
             return;
         }
+        // Another node is reached with the open config's settings and its
+        // db: the wizard's commands then name that node's own config.
         const JobConfig config = m_cascadeView->monitor()->config().withDb(*where);
-        AddTablesWizard *wizard = AddTablesWizard::open(this, config);
+        const bool own = node.name == status.localNode;
+        AddTablesWizard *wizard = AddTablesWizard::open(this, config, own ? QString() : node.name);
         keepDialogGeometry(wizard, m_store, QStringLiteral("addTablesWizard"));
         // The copies start: the cascade's table list shows their progress.
         connect(wizard, &AddTablesWizard::tablesAdded, this, [this](const QStringList &tables) {

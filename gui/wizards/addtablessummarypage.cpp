@@ -37,6 +37,13 @@ AddTablesSummaryPage::AddTablesSummaryPage(AddTablesWizard *wizard)
     m_copy = new QPushButton(tr("&Copy"), this);
     m_copy->setObjectName(QStringLiteral("addTablesCopy"));
     m_copy->setToolTip(tr("Copy the commands to the clipboard"));
+    m_configNote = new QLabel(this);
+    m_configNote->setObjectName(QStringLiteral("addTablesConfigNote"));
+    m_configNote->setWordWrap(true);
+    // Its height is reserved before the page has its width: the text stays
+    // under the commands, the room to spare below it.
+    m_configNote->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_configNote->hide();
     m_busy = new QProgressBar(this);
     m_busy->setObjectName(QStringLiteral("addTablesAddBusy"));
     m_busy->setRange(0, 0);
@@ -57,6 +64,7 @@ AddTablesSummaryPage::AddTablesSummaryPage(AddTablesWizard *wizard)
     layout->addWidget(m_what);
     layout->addLayout(copyRow);
     layout->addWidget(m_commands, 1);
+    layout->addWidget(m_configNote);
     layout->addWidget(m_busy);
     layout->addWidget(m_error);
     setTabOrder(m_commands, m_copy);
@@ -87,6 +95,9 @@ void AddTablesSummaryPage::initializePage()
                              nullptr, count)
                               .arg(node));
     m_commands->setPlainText(m_wizard->commands().join(QLatin1Char('\n')));
+    const QString note = m_wizard->commandConfigNote();
+    m_configNote->setVisible(!note.isEmpty());
+    setWrappedText(m_configNote, note);
     setWrappedText(m_error, QString());
 }
 

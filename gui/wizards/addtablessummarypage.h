@@ -27,12 +27,15 @@ public:
     QPlainTextEdit *commandBox() const { return m_commands; }
     QPushButton *copyButton() const { return m_copy; }
     QLabel *errorLabel() const { return m_error; }
+    // Under the commands when they name another node's config.
+    QLabel *configNote() const { return m_configNote; }
 
 private:
     AddTablesWizard *m_wizard;
     QLabel *m_what = nullptr;
     QPlainTextEdit *m_commands = nullptr;
     QPushButton *m_copy = nullptr;
+    QLabel *m_configNote = nullptr;
     QProgressBar *m_busy = nullptr;
     QLabel *m_error = nullptr;
 };

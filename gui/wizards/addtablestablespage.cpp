@@ -184,11 +184,12 @@ void AddTablesTablesPage::syncSchemaBox(QTreeWidgetItem *schema)
 {
     if (!(schema->flags() & Qt::ItemIsUserCheckable))
         return;
+    // It shows, and acts on, the tables the filter shows.
     int checked = 0;
     int addable = 0;
     for (int j = 0; j < schema->childCount(); ++j) {
         QTreeWidgetItem *t = schema->child(j);
-        if (!(t->flags() & Qt::ItemIsUserCheckable))
+        if (!(t->flags() & Qt::ItemIsUserCheckable) || t->isHidden())
             continue;
         ++addable;
         checked += t->checkState(NameColumn) == Qt::Checked ? 1 : 0;
@@ -205,15 +206,16 @@ void AddTablesTablesPage::onItemChanged(QTreeWidgetItem *item)
 {
     if (m_filling)
         return;
-    // Tables without a primary key and added ones are left out of a schema's
-    // box (Qt's auto-tristate would check them too).
+    // Tables without a primary key, added ones and those the filter hides
+    // are left out of a schema's box (Qt's auto-tristate would check them too).
     if (item && !item->parent()) {
         const Qt::CheckState state = item->checkState(NameColumn);
         if (state != Qt::PartiallyChecked) {
             m_filling = true;
             for (int j = 0; j < item->childCount(); ++j) {
-                if (item->child(j)->flags() & Qt::ItemIsUserCheckable)
-                    item->child(j)->setCheckState(NameColumn, state);
+                QTreeWidgetItem *t = item->child(j);
+                if ((t->flags() & Qt::ItemIsUserCheckable) && !t->isHidden())
+                    t->setCheckState(NameColumn, state);
             }
             m_filling = false;
         }
@@ -252,6 +254,7 @@ void AddTablesTablesPage::applyFilter()
             any = any || shown;
         }
         s->setHidden(!any);
+        syncSchemaBox(s);
     }
 }
 

@@ -2,6 +2,8 @@
 
 #include "cascade/node.h"
 
+#include <QCoreApplication>
+
 #include <optional>
 
 namespace ferry::gui {
@@ -61,7 +63,8 @@ AddTablesCatalogReply readAddTablesCatalog(const JobConfig &config)
 AddTablesConditionReply checkAddTablesCondition(const JobConfig &config,
                                                 const QString &schema,
                                                 const QString &name,
-                                                const QString &condition)
+                                                const QString &condition,
+                                                int lockTimeoutMs)
 {
     AddTablesConditionReply reply;
     auto opened = openNodeAndProvider(config);
@@ -69,9 +72,16 @@ AddTablesConditionReply checkAddTablesCondition(const JobConfig &config,
         reply.error = opened.error().toString();
         return reply;
     }
-    auto rows = checkRowCondition(opened->source(), schema, name, condition);
+    auto rows = checkRowCondition(opened->source(), schema, name, condition, 3000, 1000000,
+                                  lockTimeoutMs);
     if (!rows) {
-        reply.error = rows.error().message();
+        reply.error = rows.error().sqlState() == QLatin1String("55P03")
+                          ? QCoreApplication::translate(
+                                "AddTablesWizard", "%1 is busy on the provider: another session "
+                                                   "holds a lock on it; press Validate again once "
+                                                   "that session is done")
+                                .arg(tableArgument(schema, name))
+                          : rows.error().message();
         return reply;
     }
     reply.ok = true;

@@ -28,11 +28,14 @@ struct AddTablesConditionReply
     QString error;
     ConditionRows rows;
 };
-// checkRowCondition() on the provider of `info`'s node.
+// checkRowCondition() on the provider of `config`'s node, waiting at most
+// `lockTimeoutMs` for a lock another session holds on the table (then a
+// one-line error saying the table is busy).
 AddTablesConditionReply checkAddTablesCondition(const JobConfig &config,
                                                 const QString &schema,
                                                 const QString &name,
-                                                const QString &condition);
+                                                const QString &condition,
+                                                int lockTimeoutMs);
 
 struct AddTablesReply
 {

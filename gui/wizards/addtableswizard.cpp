@@ -19,12 +19,14 @@ void setWrappedText(QLabel *label, const QString &text)
     label->setMinimumHeight(text.isEmpty() ? 0 : label->heightForWidth(width));
 }
 
-AddTablesWizard::AddTablesWizard(const JobConfig &node, QWidget *parent)
+AddTablesWizard::AddTablesWizard(const JobConfig &node, QWidget *parent, const QString &otherNode)
     : QWizard(parent)
     , m_config(node)
+    , m_otherNode(otherNode)
 {
     setObjectName(QStringLiteral("addTablesWizard"));
-    setWindowTitle(tr("Add Tables — %1").arg(node.jobName()));
+    // The node's name once read (its own config's job until then).
+    setWindowTitle(tr("Add Tables — %1").arg(otherNode.isEmpty() ? node.jobName() : otherNode));
     setWizardStyle(QWizard::ClassicStyle);
     setOption(QWizard::NoBackButtonOnStartPage);
     m_tablesPage = new AddTablesTablesPage(this);
@@ -46,9 +48,10 @@ AddTablesWizard::AddTablesWizard(const JobConfig &node, QWidget *parent)
         ->setToolTip(tr("Add the tables in one transaction; the node's worker then copies them"));
 }
 
-AddTablesWizard *AddTablesWizard::open(QWidget *parent, const JobConfig &node)
+AddTablesWizard *
+AddTablesWizard::open(QWidget *parent, const JobConfig &node, const QString &otherNode)
 {
-    auto *wizard = new AddTablesWizard(node, parent);
+    auto *wizard = new AddTablesWizard(node, parent, otherNode);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     wizard->QWizard::open();
     return wizard;
@@ -79,6 +82,7 @@ void AddTablesWizard::loadCatalog()
             if (reply.ok) {
                 m_node = reply.info;
                 m_catalog = reply.tables;
+                setWindowTitle(tr("Add Tables — %1").arg(m_node.name));
             }
             setBusy(false);
             emit catalogLoaded();
@@ -116,8 +120,12 @@ QList<TableChoice> AddTablesWizard::choices() const
             if (m.destSchema != m.table.schema || m.destName != m.table.name)
                 c.options.destTable = tableArgument(m.destSchema, m.destName);
             c.options.condition = m.condition.trimmed();
-            if (m.columns.size() != m.table.columns.size())
-                c.options.columns = m.columns;
+            // Quoted as add-table reads them ("Id" would fold to id), the
+            // same text the Summary's command shows.
+            if (m.columns.size() != m.table.columns.size()) {
+                for (const QString &column : m.columns)
+                    c.options.columns.append(identifierArgument(column));
+            }
             c.options.create = m.create && !m.createFull;
             c.options.createFull = m.create && m.createFull;
         }
@@ -126,9 +134,22 @@ QList<TableChoice> AddTablesWizard::choices() const
     return out;
 }
 
+QString AddTablesWizard::commandConfig() const
+{
+    return m_otherNode.isEmpty() ? m_config.path() : m_otherNode + QStringLiteral(".ini");
+}
+
+QString AddTablesWizard::commandConfigNote() const
+{
+    if (m_otherNode.isEmpty())
+        return {};
+    return tr("%1 stands for node %2's config: run these commands with it.")
+        .arg(commandConfig(), m_otherNode);
+}
+
 QStringList AddTablesWizard::commands() const
 {
-    return addTableCommands(m_config.path(), choices());
+    return addTableCommands(commandConfig(), choices());
 }
 
 void AddTablesWizard::validateCondition(int index)
@@ -143,10 +164,11 @@ void AddTablesWizard::validateCondition(int index)
         return;
     setBusy(true);
     const JobConfig config = m_config;
+    const int lockTimeoutMs = m_lockTimeoutMs;
     runAsync<AddTablesConditionReply>(
         this,
-        [config, schema, name, condition] {
-            return checkAddTablesCondition(config, schema, name, condition);
+        [config, schema, name, condition, lockTimeoutMs] {
+            return checkAddTablesCondition(config, schema, name, condition, lockTimeoutMs);
         },
         [this, index, schema, name, condition](const AddTablesConditionReply &reply) {
             setBusy(false);

@@ -52,13 +52,25 @@ class AddTablesWizard : public QWizard
 public:
     enum PageId { TablesPage, MappingPage, SummaryPage };
 
-    explicit AddTablesWizard(const JobConfig &node, QWidget *parent = nullptr);
+    // `node` reaches the node. `otherNode` names the node when `node` is
+    // another node's config pointed at its database (the main window's open
+    // config): its path and job are not this node's, so the commands name
+    // OTHERNODE.ini and say so. Empty: `node` is the node's own config.
+    explicit AddTablesWizard(const JobConfig &node,
+                             QWidget *parent = nullptr,
+                             const QString &otherNode = QString());
 
     // Shows a wizard for `node` with open(), never exec(): the window behind
     // it keeps refreshing. It deletes itself when closed.
-    static AddTablesWizard *open(QWidget *parent, const JobConfig &node);
+    static AddTablesWizard *
+    open(QWidget *parent, const JobConfig &node, const QString &otherNode = QString());
 
     const JobConfig &config() const { return m_config; }
+    // The node's config as the commands name it: config()'s path, or
+    // NODE.ini for another node.
+    QString commandConfig() const;
+    // Set when config() is not the node's own: what commandConfig() stands for.
+    QString commandConfigNote() const;
     const NodeInfo &node() const { return m_node; }
     bool isRoot() const { return m_node.type == NodeType::Root; }
     bool isCatalogLoaded() const { return m_loaded; }
@@ -77,6 +89,8 @@ public:
     void loadCatalog();
     // Checks mappings()[index]'s condition on the provider and counts its rows.
     void validateCondition(int index);
+    // How long Validate waits for a lock another session holds on the table.
+    void setLockTimeout(int ms) { m_lockTimeoutMs = ms; }
 
     int nextId() const override;
     void accept() override; // Finish: adds the tables, then closes
@@ -99,12 +113,14 @@ private:
     void setBusy(bool busy);
 
     JobConfig m_config;
+    QString m_otherNode;
     NodeInfo m_node;
     bool m_loaded = false;
     QString m_catalogError;
     QList<CatalogTable> m_catalog;
     QList<AddTablesMapping> m_mappings;
     bool m_busy = false;
+    int m_lockTimeoutMs = 5000;
     bool m_adding = false;
     bool m_added = false;
     QString m_addError;

@@ -23,6 +23,7 @@
 #include "rootandleaf.h"
 #include "storetestutil.h"
 #include "testutil.h"
+#include "wizards/addtablessummarypage.h"
 #include "wizards/addtableswizard.h"
 #include "wizards/nodeleafwizard.h"
 #include "wizards/noderootwizard.h"
@@ -32,9 +33,11 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSettings>
@@ -417,6 +420,14 @@ void TestCascadeActions::wizardSignalsCarryTheNode()
     QTRY_VERIFY_WITH_TIMEOUT(tablesWizard->isCatalogLoaded(), kTimeoutMs);
     QCOMPARE(tablesWizard->node().name, kRootNode);
     QCOMPARE(tablesWizard->catalogError(), QString());
+    QCOMPARE(tablesWizard->windowTitle(), QStringLiteral("Add Tables — %1").arg(kRootNode));
+    // The open config's own node: its commands name that config.
+    QVERIFY(!tablesWizard->catalog().isEmpty());
+    tablesWizard->setChosen({tablesWizard->catalog().first()});
+    QVERIFY2(tablesWizard->commands().value(0).startsWith(
+                 QStringLiteral("ferry %1 add-table ").arg(m_rootIni)),
+             qPrintable(tablesWizard->commands().join(QLatin1Char('\n'))));
+    QCOMPARE(tablesWizard->commandConfigNote(), QString());
     tablesWizard->reject();
     QTRY_VERIFY(!m_window->findChild<AddTablesWizard *>()); // deleted on close
 
@@ -435,6 +446,25 @@ void TestCascadeActions::wizardSignalsCarryTheNode()
     QTRY_VERIFY_WITH_TIMEOUT(leafTables->isCatalogLoaded(), kTimeoutMs);
     QCOMPARE(leafTables->node().name, kLeafNode);
     QCOMPARE(leafTables->catalogError(), QString());
+    // Another node than the open config's: the title and the commands name
+    // that node (its config, NODE.ini, is not at hand here), and say so.
+    QCOMPARE(leafTables->windowTitle(), QStringLiteral("Add Tables — %1").arg(kLeafNode));
+    QVERIFY(!leafTables->catalog().isEmpty());
+    leafTables->setChosen({leafTables->catalog().first()});
+    leafTables->next(); // Mapping
+    leafTables->next(); // Summary
+    QCOMPARE(leafTables->currentId(), int(AddTablesWizard::SummaryPage));
+    const QString commands = leafTables->summaryPage()->commandBox()->toPlainText();
+    QVERIFY2(commands.startsWith(QStringLiteral("ferry %1.ini add-table ").arg(kLeafNode)),
+             qPrintable(commands));
+    QVERIFY2(!commands.contains(m_rootIni), qPrintable(commands));
+    QLabel *note = leafTables->summaryPage()->configNote();
+    QVERIFY(note->isVisible());
+    QCOMPARE(note->text(), QStringLiteral("%1.ini stands for node %1's config: run these commands "
+                                          "with it.")
+                               .arg(kLeafNode));
+    if (const QString dir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR"); !dir.isEmpty())
+        QVERIFY(leafTables->grab().save(dir + QStringLiteral("/wizard-tables-other-node.png")));
     leafTables->reject();
 }
 

@@ -6,11 +6,16 @@
 // its reason, a malformed row condition keeps Next disabled, user_info goes
 // into digoal_02.user_info1 where userid < 1000 (Validate counts 999 rows)
 // and the leaf's worker copies only those rows; Cancel on every page adds
-// nothing; several tables are added all or none.
+// nothing; several tables are added all or none (also when the second
+// table's --create fails inside the transaction); a schema's box ticks only
+// the tables the filter shows; Validate gives up on a table another session
+// locks; a table with mixed-case columns ("Id", "Name" beside name) is added
+// and copied with a subset of them.
 //
 // With FERRY_SCREENSHOT_DIR set, saves wizard-tables-1-tables.png,
 // wizard-tables-2-mapping.png, wizard-tables-3-summary.png and
-// wizard-tables-4-refused.png (Finish refused, the error on the page) there.
+// wizard-tables-4-refused.png (Finish refused, the error on the page) and
+// wizard-tables-5-busy.png (Validate on a locked table) there.
 #include "cascadefixture.h"
 #include "mnemonics.h"
 #include "replication/tablechoices.h"
@@ -52,11 +57,13 @@ private slots:
     void leafTreeShowsWhatCannotBeAdded();
     void cancelOnEveryPageAddsNothing();
     void malformedConditionKeepsNextDisabled();
+    void validateGivesUpOnALockedTable();
     void mappedTableIsAddedAndCopied();
     void failedFinishStaysOpenAndAddsNothing();
     void severalTablesAllOrNone();
     void commandLinesAreQuotedForTheShell();
     void conditionCountStopsAtItsLimit();
+    void mixedCaseColumnsAreAddedAndCopied();
 
 private:
     // A wizard for `ini`, shown, its catalog read.
@@ -242,12 +249,25 @@ void TestAddTablesWizard::leafTreeShowsWhatCannotBeAdded()
     info->setCheckState(AddTablesTablesPage::NameColumn, Qt::Unchecked);
     QCOMPARE(schema->checkState(AddTablesTablesPage::NameColumn), Qt::Unchecked);
 
-    // The filter hides what does not match.
+    // The filter hides what does not match; the schema's box then ticks
+    // only the tables it shows.
+    QTreeWidgetItem *login
+        = page->tableItem(QStringLiteral("digoal_01"), QStringLiteral("login_rec"));
+    QVERIFY(login);
     page->filter()->setText(QStringLiteral("user"));
     QVERIFY(!info->isHidden());
     QVERIFY(noKey->isHidden());
+    QVERIFY(login->isHidden());
+    schema->setCheckState(AddTablesTablesPage::NameColumn, Qt::Checked);
+    QCOMPARE(info->checkState(AddTablesTablesPage::NameColumn), Qt::Checked);
+    QCOMPARE(login->checkState(AddTablesTablesPage::NameColumn), Qt::Unchecked);
+    QCOMPARE(wizard->mappings().size(), 1);
+    QCOMPARE(wizard->mappings().first().table.name, QStringLiteral("user_info"));
     page->filter()->clear();
     QVERIFY(!noKey->isHidden());
+    QCOMPARE(schema->checkState(AddTablesTablesPage::NameColumn), Qt::PartiallyChecked);
+    info->setCheckState(AddTablesTablesPage::NameColumn, Qt::Unchecked);
+    QVERIFY(wizard->mappings().isEmpty());
 
     // Every field says what it is for; no Alt+letter answers twice.
     for (const char *name : {"addTablesFilter", "addTablesTree", "addTablesReload"}) {
@@ -319,6 +339,45 @@ void TestAddTablesWizard::malformedConditionKeepsNextDisabled()
                                      QStringLiteral("--copy-condition=userid < 1000 and")});
     QVERIFY(cli.exitCode != 0);
     QVERIFY2(cli.err.contains(error), qPrintable(cli.err + QStringLiteral(" / ") + error));
+    wizard->reject();
+    QTRY_VERIFY(!wizard);
+    QCOMPARE(leafTables(), QString());
+}
+
+void TestAddTablesWizard::validateGivesUpOnALockedTable()
+{
+    // Another session holds login_rec (an ALTER TABLE, VACUUM FULL): Validate
+    // gives up after its lock timeout with a one-line error, not for ever.
+    auto locker = m_f->sql(m_f->rootDb());
+    QVERIFY_RESULT(locker);
+    QVERIFY_RESULT(locker->exec(QStringLiteral("BEGIN")));
+    QVERIFY_RESULT(
+        locker->exec(QStringLiteral("LOCK TABLE digoal_01.login_rec IN ACCESS EXCLUSIVE MODE")));
+    QPointer<AddTablesWizard> wizard = openWizard(m_f->leafIni());
+    QVERIFY(wizard);
+    wizard->setLockTimeout(300);
+    wizard->tablesPage()
+        ->tableItem(QStringLiteral("digoal_01"), QStringLiteral("login_rec"))
+        ->setCheckState(AddTablesTablesPage::NameColumn, Qt::Checked);
+    QVERIFY(next(wizard));
+    AddTablesMappingPage *page = wizard->mappingPage();
+    QTest::keyClicks(page->condition(), QStringLiteral("id > 10"));
+    QSignalSpy checked(wizard.data(), &AddTablesWizard::conditionChecked);
+    page->validateButton()->click();
+    QVERIFY(checked.wait(20000));
+    const QString busy = page->conditionResult()->text();
+    QCOMPARE(busy, QStringLiteral("digoal_01.login_rec is busy on the provider: another session "
+                                  "holds a lock on it; press Validate again once that session "
+                                  "is done"));
+    QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled());
+    saveScreenshot(wizard, QStringLiteral("wizard-tables-5-busy.png"));
+    // Once that session is done, the same Validate counts.
+    QVERIFY_RESULT(locker->exec(QStringLiteral("ROLLBACK")));
+    page->validateButton()->click();
+    QVERIFY(checked.wait(20000));
+    QCOMPARE(page->conditionResult()->text(),
+             QStringLiteral("0 row(s) of digoal_01.login_rec match"));
+    QVERIFY(wizard->button(QWizard::NextButton)->isEnabled());
     wizard->reject();
     QTRY_VERIFY(!wizard);
     QCOMPARE(leafTables(), QString());
@@ -495,6 +554,53 @@ void TestAddTablesWizard::severalTablesAllOrNone()
     QVERIFY2(twice.error().message().contains(QStringLiteral("chosen twice")),
              qPrintable(twice.error().message()));
 
+    // A failure inside the transaction, after the first table's --create
+    // ran: a policy of the leaf's (an event trigger) refuses the second's
+    // CREATE TABLE. Nothing of the first remains, not even its new schema.
+    auto root = m_f->sql(m_f->rootDb());
+    QVERIFY_RESULT(root);
+    QVERIFY_RESULT(
+        root->exec(QStringLiteral("CREATE TABLE digoal_01.later (id int PRIMARY KEY, note text)")));
+    auto rootInfo = requireNode(*root, QStringLiteral("q"));
+    QVERIFY_RESULT(rootInfo);
+    QVERIFY_RESULT(
+        TableRegistry(*root, *rootInfo).add({{QStringLiteral("digoal_01.later"), {}}}, nullptr));
+    QVERIFY_RESULT(m_f->run(
+        m_f->leafDb(),
+        {QStringLiteral(
+             "CREATE FUNCTION public.refuse_later() RETURNS event_trigger LANGUAGE plpgsql AS $$ "
+             "BEGIN IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() WHERE "
+             "object_identity = 'digoal_03.later') THEN RAISE EXCEPTION 'no table later in "
+             "digoal_03 (login_rec made: %)', CASE WHEN to_regclass('digoal_03.login_rec') IS "
+             "NULL THEN 'no' ELSE 'yes' END; "
+             "END IF; END $$"),
+         QStringLiteral("CREATE EVENT TRIGGER refuse_later ON ddl_command_end WHEN TAG IN "
+                        "('CREATE TABLE') EXECUTE FUNCTION public.refuse_later()")}));
+    AddTableOptions first = create;
+    first.destTable = QStringLiteral("digoal_03.login_rec");
+    AddTableOptions second = create;
+    second.destTable = QStringLiteral("digoal_03.later");
+    auto inside = registry.add({{QStringLiteral("digoal_01.login_rec"), first},
+                                {QStringLiteral("digoal_01.later"), second}},
+                               &*provider);
+    QVERIFY_RESULT(
+        m_f->run(m_f->leafDb(), {QStringLiteral("DROP EVENT TRIGGER refuse_later"),
+                                 QStringLiteral("DROP FUNCTION public.refuse_later()")}));
+    QVERIFY(!inside);
+    // The first table's DDL had run when the second's failed.
+    QVERIFY2(inside.error().toString().contains(
+                 QStringLiteral("no table later in digoal_03 (login_rec made: yes)")),
+             qPrintable(inside.error().toString()));
+    QVERIFY2(inside.error().toString().contains(QStringLiteral("nothing was added")),
+             qPrintable(inside.error().toString()));
+    QCOMPARE(leafTables(),
+             QStringLiteral("digoal_01.user_info>digoal_02.user_info1|userid < 1000"));
+    QCOMPARE(m_f->value(m_f->leafDb(),
+                        QStringLiteral("SELECT to_regclass('digoal_03.login_rec') IS NULL AND "
+                                       "to_regnamespace('digoal_03') IS NULL"))
+                 .value(),
+             QStringLiteral("t"));
+
     // Each with its own options, in one transaction.
     AddTableOptions where = create;
     where.condition = QStringLiteral("id > 10");
@@ -510,7 +616,8 @@ void TestAddTablesWizard::commandLinesAreQuotedForTheShell()
     AddTableOptions odd;
     odd.destTable = tableArgument(QStringLiteral("My Schema"), QStringLiteral("it's"));
     odd.condition = QStringLiteral("note <> 'x'");
-    odd.columns = {QStringLiteral("id"), QStringLiteral("Mixed")};
+    odd.columns
+        = {identifierArgument(QStringLiteral("id")), identifierArgument(QStringLiteral("Mixed"))};
     odd.createFull = true;
     const QStringList lines
         = addTableCommands(QStringLiteral("/etc/ferry/leaf 1.ini"), {{QStringLiteral("a.t1"), {}},
@@ -533,6 +640,8 @@ void TestAddTablesWizard::conditionCountStopsAtItsLimit()
     QVERIFY_RESULT(exact);
     QCOMPARE(exact->rows, 999);
     QVERIFY(exact->kind == ConditionRows::Kind::Exact);
+    // The session gets its own lock_timeout back.
+    QCOMPARE(root->exec(QStringLiteral("SHOW lock_timeout"))->text(0, 0), QStringLiteral("0"));
     // A huge table answers "more than N" rather than counting on.
     auto many = checkRowCondition(*root, QStringLiteral("digoal_01"), QStringLiteral("user_info"),
                                   QStringLiteral("userid < 1000"), 3000, 100);
@@ -545,6 +654,74 @@ void TestAddTablesWizard::conditionCountStopsAtItsLimit()
                             QStringLiteral("userid < random() * 10"));
     QVERIFY(!volatileCall);
     QVERIFY(!volatileCall.error().message().contains(QLatin1Char('\n')));
+}
+
+void TestAddTablesWizard::mixedCaseColumnsAreAddedAndCopied()
+{
+    // "Id" and "Name" keep their capitals; name is another column.
+    QVERIFY_RESULT(m_f->run(
+        m_f->rootDb(),
+        {QStringLiteral("CREATE TABLE digoal_01.\"Mixed\" (\"Id\" int PRIMARY KEY, \"Name\" text, "
+                        "name text, extra text)"),
+         QStringLiteral("INSERT INTO digoal_01.\"Mixed\" SELECT g, 'N' || g, 'n' || g, 'x' FROM "
+                        "generate_series(1, 3) g")}));
+    // The root captures it.
+    QPointer<AddTablesWizard> wizard = openWizard(m_f->rootIni());
+    QVERIFY(wizard);
+    QTreeWidgetItem *item
+        = wizard->tablesPage()->tableItem(QStringLiteral("digoal_01"), QStringLiteral("Mixed"));
+    QVERIFY(item);
+    item->setCheckState(AddTablesTablesPage::NameColumn, Qt::Checked);
+    QVERIFY(next(wizard));
+    QSignalSpy rootAdded(wizard.data(), &AddTablesWizard::tablesAdded);
+    wizard->button(QWizard::FinishButton)->click();
+    QVERIFY(rootAdded.wait(20000));
+    QTRY_VERIFY(!wizard);
+
+    // The leaf keeps "Id" and "Name", not name nor extra.
+    wizard = openWizard(m_f->leafIni());
+    QVERIFY(wizard);
+    item = wizard->tablesPage()->tableItem(QStringLiteral("digoal_01"), QStringLiteral("Mixed"));
+    QVERIFY(item);
+    item->setCheckState(AddTablesTablesPage::NameColumn, Qt::Checked);
+    QVERIFY(next(wizard));
+    QListWidget *columns = wizard->mappingPage()->columnList();
+    QCOMPARE(columns->count(), 4);
+    QCOMPARE(columns->item(2)->text(), QStringLiteral("name"));
+    columns->item(2)->setCheckState(Qt::Unchecked);
+    QCOMPARE(columns->item(3)->text(), QStringLiteral("extra"));
+    columns->item(3)->setCheckState(Qt::Unchecked);
+    QVERIFY(next(wizard));
+    QCOMPARE(wizard->currentId(), int(AddTablesWizard::SummaryPage));
+    // Finish passes the columns as the command shows them.
+    const QStringList passed = wizard->choices().first().options.columns;
+    QCOMPARE(passed, QStringList({QStringLiteral("\"Id\""), QStringLiteral("\"Name\"")}));
+    QCOMPARE(wizard->summaryPage()->commandBox()->toPlainText(),
+             QStringLiteral("ferry %1 add-table 'digoal_01.\"Mixed\"' '--columns=%2' --create")
+                 .arg(m_f->leafIni(), passed.join(QLatin1Char(','))));
+    QSignalSpy added(wizard.data(), &AddTablesWizard::tablesAdded);
+    QSignalSpy failed(wizard.data(), &AddTablesWizard::addFailed);
+    wizard->button(QWizard::FinishButton)->click();
+    QVERIFY(QTest::qWaitFor([&] { return !added.isEmpty() || !failed.isEmpty(); }, 20000));
+    QVERIFY2(failed.isEmpty(),
+             failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    QTRY_VERIFY(!wizard);
+    QCOMPARE(m_f->value(m_f->leafDb(), QStringLiteral("SELECT array_to_string(column_list, ',') "
+                                                      "FROM ferry.node_table WHERE source_name = "
+                                                      "'Mixed'"))
+                 .value(),
+             QStringLiteral("Id,Name"));
+
+    // The leaf's worker copies those columns' values.
+    QVERIFY_RESULT(m_f->waitSynced(QStringLiteral("leaf"), QStringLiteral("q"), 30000));
+    QCOMPARE(m_f->value(m_f->leafDb(),
+                        QStringLiteral("SELECT string_agg(\"Id\" || ':' || \"Name\", ',' ORDER BY "
+                                       "\"Id\") || ' ' || (SELECT string_agg(column_name, ',' "
+                                       "ORDER BY ordinal_position) FROM "
+                                       "information_schema.columns WHERE table_name = 'Mixed') "
+                                       "FROM digoal_01.\"Mixed\""))
+                 .value(),
+             QStringLiteral("1:N1,2:N2,3:N3 Id,Name"));
 }
 
 QTEST_MAIN(TestAddTablesWizard)
