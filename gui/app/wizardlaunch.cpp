@@ -89,12 +89,15 @@ void MainWindow::openAddTablesWizard(const QString &nodeName)
         AddTablesWizard *wizard = AddTablesWizard::open(this, config, own ? QString() : node.name);
         keepDialogGeometry(wizard, m_store, QStringLiteral("addTablesWizard"));
         // The copies start: the cascade's table list shows their progress.
-        connect(wizard, &AddTablesWizard::tablesAdded, this, [this](const QStringList &tables) {
-            statusBar()->showMessage(tr("Tables added: %1").arg(tables.join(QStringLiteral(", "))),
-                                     kWizardMessageMs);
-            m_tabs->setCurrentWidget(m_cascadeView);
-            m_cascadeView->refreshNow();
-        });
+        connect(wizard, &AddTablesWizard::tablesAdded, this,
+                [this, nodeName](const QStringList &tables) {
+                    statusBar()->showMessage(
+                        tr("Tables added: %1").arg(tables.join(QStringLiteral(", "))),
+                        kWizardMessageMs);
+                    m_tabs->setCurrentWidget(m_cascadeView);
+                    m_cascadeView->showNode(nodeName);
+                    m_cascadeView->refreshNow();
+                });
         return;
     }
     statusBar()->showMessage(tr("Node %1 is no longer in the cascade; press Refresh").arg(nodeName),

@@ -42,6 +42,8 @@ public:
 
     // The user's Refresh: also tries again where a login was refused.
     void refreshNow();
+    // Selects `name` in the tree, its tables in the detail below.
+    void showNode(const QString &name) { selectNode(name); }
     int refreshInterval() const;
     void setRefreshInterval(int seconds);
 

@@ -465,6 +465,13 @@ void TestCascadeActions::wizardSignalsCarryTheNode()
                                .arg(kLeafNode));
     if (const QString dir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR"); !dir.isEmpty())
         QVERIFY(leafTables->grab().save(dir + QStringLiteral("/wizard-tables-other-node.png")));
+    // Once tables are added the window shows that node's table list, where
+    // their copies show (the wizard's signal as Finish sends it).
+    selectNode(kRootNode);
+    m_window->tabs()->setCurrentIndex(1);
+    emit leafTables->tablesAdded({QStringLiteral("digoal_01.user_extra")});
+    QCOMPARE(m_window->tabs()->currentWidget(), m_window->cascadeView());
+    QTRY_COMPARE(actions()->currentNode(), kLeafNode);
     leafTables->reject();
 }
 
