@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AddTablesWizard</name>
+    <message>
+        <source>%1 is busy on the provider: another session holds a lock on it; press Validate again once that session is done</source>
+        <translation>%1 在提供者上正忙：另一个会话持有它的锁；等该会话结束后再按“验证”</translation>
+    </message>
+</context>
+<context>
     <name>CommandLine</name>
     <message>
         <source>Ferry desktop manager: queue-based logical replication for PostgreSQL.</source>
@@ -74,6 +81,37 @@
     <message>
         <source>Ferry runs already but did not answer in time; look for its window or tray icon.</source>
         <translation>Ferry 已在运行，但未及时响应；请查找它的窗口或托盘图标。</translation>
+    </message>
+</context>
+<context>
+    <name>NodeCreation</name>
+    <message>
+        <source>config file %1 was not removed: %2</source>
+        <translation>配置文件 %1 未被删除：%2</translation>
+    </message>
+    <message>
+        <source>config file %1 was not put back as it was: %2</source>
+        <translation>配置文件 %1 未能恢复原样：%2</translation>
+    </message>
+    <message>
+        <source>config file %1 was put back without its old mode: %2</source>
+        <translation>配置文件 %1 已恢复，但未恢复其原有权限：%2</translation>
+    </message>
+    <message>
+        <source>schema ferry this Create made is still there: %1</source>
+        <translation>本次创建所建的模式 ferry 仍然存在：%1</translation>
+    </message>
+    <message>
+        <source>schema ferry exists in database %1 and is not Ferry&apos;s: rename it or use another database</source>
+        <translation>数据库 %1 中已有模式 ferry，但它不属于 Ferry：请将其改名，或使用另一个数据库</translation>
+    </message>
+    <message>
+        <source>cannot read %1 to keep it: %2</source>
+        <translation>无法读取 %1 以保留它：%2</translation>
+    </message>
+    <message>
+        <source>database %1 this Create made is still there: %2</source>
+        <translation>本次创建所建的数据库 %1 仍然存在：%2</translation>
     </message>
 </context>
 <context>
@@ -405,6 +443,10 @@
         <source>about %1 rows of %2 match (the planner&apos;s estimate: counting them took too long)</source>
         <translation>%2 中约有 %1 行符合条件（规划器的估计值：精确计数耗时过长）</translation>
     </message>
+    <message>
+        <source>%1 stands for node %2&apos;s config: run these commands with it.</source>
+        <translation>%1 代表节点 %2 的配置：请用它运行这些命令。</translation>
+    </message>
 </context>
 <context>
     <name>ferry::gui::CascadeActions</name>
@@ -541,10 +583,6 @@
         <translation>添加叶子节点(&amp;L)…</translation>
     </message>
     <message>
-        <source>Add a leaf node that replicates from the selected node</source>
-        <translation>添加一个从所选节点复制的叶子节点</translation>
-    </message>
-    <message>
         <source>Add &amp;Tables…</source>
         <translation>添加表(&amp;T)…</translation>
     </message>
@@ -591,6 +629,14 @@
     <message>
         <source>Remove the selected node from the cascade; its tables keep their rows</source>
         <translation>从级联中删除所选节点；其表保留现有的行</translation>
+    </message>
+    <message>
+        <source>A leaf&apos;s provider is the root: select the root to add a leaf</source>
+        <translation>叶子节点的提供者是根节点：请选择根节点来添加叶子节点</translation>
+    </message>
+    <message>
+        <source>Add a leaf node that replicates from the selected root</source>
+        <translation>添加一个从所选根节点复制的叶子节点</translation>
     </message>
 </context>
 <context>
@@ -2966,6 +3012,10 @@
     <message>
         <source>Nothing was made: %1</source>
         <translation>未创建任何内容：%1</translation>
+    </message>
+    <message>
+        <source>Create failed: %1. Not undone: %2</source>
+        <translation>创建失败：%1。未能撤销：%2</translation>
     </message>
 </context>
 <context>
