@@ -3142,6 +3142,10 @@
         <source>Something the node needs is missing (marked needed above): have a superuser run the statements below, or choose another database, then press Re-check.</source>
         <translation>缺少节点所需的权限（上方标为“必需”）：请让超级用户运行下方的语句，或选择其他数据库，然后点击“重新检查”。</translation>
     </message>
+    <message>
+        <source>Something the node needs is missing (marked needed above): do what it says, or choose another database, then press Re-check.</source>
+        <translation>节点所需的某项缺失（上面标为“需要”）：请按其说明处理，或选择另一个数据库，然后按“重新检查”。</translation>
+    </message>
 </context>
 <context>
     <name>ferry::gui::ProfileDialog</name>

@@ -153,8 +153,11 @@ void PrivilegesPage::show(const Result<NodePrivileges> &checked)
                                     "the limits noted.")
                                      .arg(checked->role)
                                : tr("Role %1 may do everything the node needs.").arg(checked->role))
-            : tr("Something the node needs is missing (marked needed above): have a superuser "
-                 "run the statements below, or choose another database, then press Re-check."));
+        : !checked->grants().isEmpty()
+            ? tr("Something the node needs is missing (marked needed above): have a superuser "
+                 "run the statements below, or choose another database, then press Re-check.")
+            : tr("Something the node needs is missing (marked needed above): do what it says, "
+                 "or choose another database, then press Re-check."));
 }
 
 } // namespace ferry::gui
