@@ -3,7 +3,8 @@
 // and systemctl are never run: the menu's runner records the command line and
 // answers as the test says. No server: nothing here reads a database.
 //
-// With FERRY_SCREENSHOT_DIR set, saves install-service.png there.
+// With FERRY_SCREENSHOT_DIR set, saves install-service.png there; the dialog
+// as the tests see it goes to /tmp/install-service-*.png.
 #include "config/jobconfig.h"
 #include "workers/serviceinstall.h"
 #include "workers/serviceinstalldialog.h"
@@ -14,6 +15,7 @@
 #include <QClipboard>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMainWindow>
@@ -49,11 +51,13 @@ T *shown(const QString &name)
     return nullptr;
 }
 
-// Saves `widget` as `name` in FERRY_SCREENSHOT_DIR, else in /tmp.
-bool saveShot(QWidget *widget, const QString &name)
+// Saves `widget` as /tmp/`name`, or, for the docs (`docs`), in
+// FERRY_SCREENSHOT_DIR when set.
+bool saveShot(QWidget *widget, const QString &name, bool docs = false)
 {
     QTest::qWait(50);
-    const QString dir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR", QStringLiteral("/tmp"));
+    const QString dir = docs ? qEnvironmentVariable("FERRY_SCREENSHOT_DIR", QStringLiteral("/tmp"))
+                             : QStringLiteral("/tmp");
     return widget->grab().save(QDir(dir).filePath(name));
 }
 
@@ -242,12 +246,29 @@ void TestServiceInstall::confirmationNamesFileAndCommands()
     QVERIFY(!QFile::exists(target));
     QVERIFY(m_runs.isEmpty());
 
-    QVERIFY(saveShot(dialog, QStringLiteral("install-service.png")));
+    QVERIFY(saveShot(dialog, QStringLiteral("install-service-test.png")));
 
     auto *copy = dialog->findChild<QPushButton *>(QStringLiteral("installServiceCopyCommands"));
     QVERIFY(copy);
     copy->click();
     QCOMPARE(QApplication::clipboard()->text(), commands->toPlainText());
+    dialog->close();
+
+    // For the docs: the paths a user sees (nothing is written before asking).
+    ServiceInstallOptions real = options(false);
+    real.configFolder = QStringLiteral("/etc/ferry");
+    const QByteArray tmp = qgetenv("TMPDIR");
+    qputenv("TMPDIR", "/tmp");
+    auto *docs
+        = new ServiceInstallDialog(*JobConfig::load(m_configPath), real, false, m_window.get());
+    qputenv("TMPDIR", tmp);
+    docs->open();
+    QVERIFY(saveShot(docs, QStringLiteral("install-service.png"), true));
+    QVERIFY(docs->stagedFile().startsWith(QStringLiteral("/tmp/ferry-service-")));
+    const QString stagingDir = QFileInfo(docs->stagedFile()).path();
+    docs->close();
+    QApplication::processEvents();
+    QVERIFY(!QFileInfo::exists(stagingDir)); // closed unanswered: nothing left behind
 }
 
 void TestServiceInstall::writtenConfigHasNoPasswordAndServicePaths()
