@@ -8,9 +8,21 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 
+#include <pwd.h>
 #include <unistd.h>
 
 namespace ferry::gui {
+
+namespace {
+
+// libpq's default user: this process's login name, not $USER.
+QString osUserName()
+{
+    const passwd *entry = ::getpwuid(::geteuid());
+    return entry ? QString::fromLocal8Bit(entry->pw_name) : QString();
+}
+
+} // namespace
 
 ServiceInstallOptions ServiceInstallOptions::systemDefaults()
 {
@@ -76,7 +88,7 @@ ServicePlan servicePlan(const JobConfig &config, const ServiceInstallOptions &op
     ConnectionString db = config.db();
     QString user = db.value(QStringLiteral("user"));
     if (user.isEmpty())
-        user = qEnvironmentVariable("PGUSER", qEnvironmentVariable("USER"));
+        user = qEnvironmentVariable("PGUSER", osUserName());
     if (!user.isEmpty() && !db.contains(QStringLiteral("user")))
         db.set(QStringLiteral("user"), user);
     QString dbname = db.value(QStringLiteral("dbname"));

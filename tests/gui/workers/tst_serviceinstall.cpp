@@ -26,6 +26,8 @@
 #include <QTest>
 
 #include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
 
 using namespace ferry;
 using namespace ferry::gui;
@@ -75,6 +77,7 @@ private slots:
     void offeredOnlyWithTheUnitAndAConfig();
     void confirmationNamesFileAndCommands();
     void writtenConfigHasNoPasswordAndServicePaths();
+    void serviceLogsInAsThisSessionsRole();
     void pkexecRunsTheExactCommand();
     void pkexecFailureShowsOneLine();
     void existingFileIsReplacedOnlyAfterAsking();
@@ -189,6 +192,9 @@ void TestServiceInstall::offeredOnlyWithTheUnitAndAConfig()
     auto *action = m_menu->findChild<QAction *>(QStringLiteral("actionInstallService"));
     QVERIFY(action);
     QVERIFY(action->isEnabled());
+    m_menu->popup(QPoint(0, 0));
+    QVERIFY(saveShot(m_menu, QStringLiteral("install-service-menu.png")));
+    m_menu->hide();
 
     QVERIFY(QFile::remove(m_unit));
     m_menu->setServiceInstallOptions(options(false));
@@ -309,6 +315,36 @@ void TestServiceInstall::writtenConfigHasNoPasswordAndServicePaths()
     QApplication::processEvents();
     QVERIFY(QFile::exists(staged)); // kept for the commands shown
     QDir(QFileInfo(staged).path()).removeRecursively();
+}
+
+void TestServiceInstall::serviceLogsInAsThisSessionsRole()
+{
+    // Without user= libpq takes the OS user: ferry for the service, not the
+    // user who set the job up here.
+    const QString bare = m_dir.filePath(QStringLiteral("bare.ini"));
+    QFile file(bare);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("[ferry]\njob_name = bare_job\ndb = port=5433\nqueue_name = replika\n");
+    file.close();
+    const QByteArray pguser = qgetenv("PGUSER");
+    const QByteArray pgdatabase = qgetenv("PGDATABASE");
+    qunsetenv("PGUSER");
+    qputenv("PGDATABASE", "digoal_02");
+    const passwd *entry = ::getpwuid(::geteuid());
+    QVERIFY(entry);
+    const QString user = QString::fromLocal8Bit(entry->pw_name);
+    const ServicePlan plan = servicePlan(*JobConfig::load(bare), options(false));
+    qputenv("PGUSER", pguser);
+    qputenv("PGDATABASE", pgdatabase);
+    if (pguser.isNull())
+        qunsetenv("PGUSER");
+    if (pgdatabase.isNull())
+        qunsetenv("PGDATABASE");
+
+    QCOMPARE(plan.job.db.value(QStringLiteral("user")), user);
+    QCOMPARE(plan.job.db.value(QStringLiteral("dbname")), QStringLiteral("digoal_02"));
+    QCOMPARE(plan.pgpassLine, QStringLiteral("localhost:5433:digoal_02:%1:").arg(user));
+    QCOMPARE(plan.target, QDir(m_etc).filePath(QStringLiteral("bare_job.ini")));
 }
 
 void TestServiceInstall::pkexecRunsTheExactCommand()
