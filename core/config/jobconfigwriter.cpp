@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
+#include <QStringList>
 
 namespace ferry {
 
@@ -46,12 +47,17 @@ QByteArray newJobConfigText(const NewJobConfig &job)
         text += QStringLiteral("logfile = %1\n").arg(escaped(job.logFile));
     if (!job.pidFile.isEmpty())
         text += QStringLiteral("pidfile = %1\n").arg(escaped(job.pidFile));
+    for (const auto &[key, value] : job.settings)
+        text += QStringLiteral("%1 = %2\n").arg(key, escaped(value));
     return text.toUtf8();
 }
 
 Result<void> writeNewJobConfig(const QString &path, const NewJobConfig &job, bool replace)
 {
-    for (const QString &value : {job.jobName, job.queueName, job.logFile, job.pidFile}) {
+    QStringList values = {job.jobName, job.queueName, job.logFile, job.pidFile};
+    for (const auto &[key, value] : job.settings)
+        values << key << value;
+    for (const QString &value : std::as_const(values)) {
         if (value.contains(QLatin1Char('\n')) || value.contains(QLatin1Char('\r')))
             return Error(ErrorKind::Usage, QStringLiteral("a config value may not span lines"));
     }

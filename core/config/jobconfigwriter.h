@@ -4,7 +4,10 @@
 #include "util/result.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
+
+#include <utility>
 
 namespace ferry {
 
@@ -17,6 +20,8 @@ struct NewJobConfig
     QString queueName;
     QString logFile; // empty: the default (~/log/JOB.log)
     QString pidFile; // empty: the default (~/pid/JOB.pid)
+    // Further keys (key, value), written after those in this order.
+    QList<std::pair<QString, QString>> settings;
 };
 
 // The file's text. Values are written as given, '%' doubled so none is read

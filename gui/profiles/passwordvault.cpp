@@ -24,14 +24,6 @@ QString pgpassHost(const ConnectionProfile &p)
     return p.host;
 }
 
-QString linePrefix(const ConnectionProfile &p)
-{
-    using PgPass::escapeField;
-    return QStringLiteral("%1:%2:%3:%4:")
-        .arg(escapeField(pgpassHost(p)), QString::number(p.port), escapeField(p.dbname),
-             escapeField(p.user));
-}
-
 Result<QStringList> readLines(const QString &path)
 {
     QFile file(path);
@@ -69,6 +61,13 @@ QString PgPass::path()
 {
     const QString env = qEnvironmentVariable("PGPASSFILE");
     return env.isEmpty() ? QDir::homePath() + QStringLiteral("/.pgpass") : env;
+}
+
+QString PgPass::linePrefix(const ConnectionProfile &p)
+{
+    return QStringLiteral("%1:%2:%3:%4:")
+        .arg(escapeField(pgpassHost(p)), QString::number(p.port), escapeField(p.dbname),
+             escapeField(p.user));
 }
 
 QString PgPass::escapeField(const QString &field)

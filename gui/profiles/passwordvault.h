@@ -20,6 +20,8 @@ Result<void> store(const ConnectionProfile &profile, const QString &password);
 Result<void> remove(const ConnectionProfile &profile);
 // The line's fields as libpq matches them.
 QString escapeField(const QString &field);
+// The profile's line up to its password: "host:port:database:user:".
+QString linePrefix(const ConnectionProfile &profile);
 } // namespace PgPass
 
 // Passwords in the system keychain (Secret Service, KWallet, macOS Keychain,

@@ -5,10 +5,12 @@
 #include "common/messagebox.h"
 #include "config/jobconfig.h"
 #include "tray/traycontroller.h"
+#include "workers/serviceinstalldialog.h"
 #include "workers/workerregistry.h"
 
 #include <QCloseEvent>
 #include <QEvent>
+#include <QFileInfo>
 #include <QMainWindow>
 #include <QMessageBox>
 #include <QPushButton>
@@ -28,6 +30,7 @@ WorkerMenu::WorkerMenu(LocalStore *store, CascadeMonitor *monitor, QWidget *pare
     , m_store(store)
     , m_monitor(monitor)
     , m_control(new WorkerControl(nullptr, this))
+    , m_serviceOptions(ServiceInstallOptions::systemDefaults())
 {
     setObjectName(QStringLiteral("menuWorker"));
     setToolTipsVisible(true); // the state line's tooltip holds the last failure
@@ -48,6 +51,7 @@ WorkerMenu::WorkerMenu(LocalStore *store, CascadeMonitor *monitor, QWidget *pare
     addSeparator();
     m_keepAction = add(QStringLiteral("actionKeepInBackground"));
     m_keepAction->setCheckable(true);
+    m_installServiceAction = add(QStringLiteral("actionInstallService"));
     addSeparator();
     m_hideAction = add(QStringLiteral("actionHideToTray"));
     m_closeToTrayAction = add(QStringLiteral("actionCloseToTray"));
@@ -68,6 +72,7 @@ WorkerMenu::WorkerMenu(LocalStore *store, CascadeMonitor *monitor, QWidget *pare
         if (TrayController *tray = TrayController::instance())
             tray->reloadConfigs();
     });
+    connect(m_installServiceAction, &QAction::triggered, this, &WorkerMenu::openServiceInstall);
     connect(m_hideAction, &QAction::triggered, this, &WorkerMenu::hideToTray);
     connect(m_closeToTrayAction, &QAction::toggled, this, [this](bool on) {
         if (m_store)
@@ -96,6 +101,41 @@ void WorkerMenu::setConfig(const JobConfig &config)
     else
         m_control->setConfig(config);
     updateActions();
+}
+
+void WorkerMenu::setServiceInstallOptions(const ServiceInstallOptions &options)
+{
+    m_serviceOptions = options;
+    updateActions();
+}
+
+QString WorkerMenu::serviceInstallProblem() const
+{
+    if (!QFileInfo(m_serviceOptions.unitPath).isFile())
+        return tr("Install Ferry's package to run workers as services: there is no %1.")
+            .arg(m_serviceOptions.unitPath);
+    if (!m_control->hasConfig())
+        return tr("Open a job's CONFIG.ini (File > Open Config…) to run its worker as a service.");
+    return serviceNameProblem(m_control->config().jobName());
+}
+
+void WorkerMenu::openServiceInstall()
+{
+    if (m_serviceDialog) {
+        m_serviceDialog->raise();
+        m_serviceDialog->activateWindow();
+        return;
+    }
+    if (!serviceInstallProblem().isEmpty())
+        return;
+    const WorkerControl::Mode mode = m_control->mode();
+    const bool runs = mode == WorkerControl::Mode::RunningHere
+                      || mode == WorkerControl::Mode::Daemon
+                      || mode == WorkerControl::Mode::Starting;
+    auto *dialog
+        = new ServiceInstallDialog(m_control->config(), m_serviceOptions, runs, parentWidget());
+    m_serviceDialog = dialog;
+    dialog->open();
 }
 
 void WorkerMenu::clearConfig()
@@ -273,6 +313,10 @@ void WorkerMenu::updateActions()
     m_pauseAction->setEnabled(m_control->canPause());
     m_resumeAction->setEnabled(m_control->canResume());
     m_keepAction->setEnabled(open);
+    const QString serviceProblem = serviceInstallProblem();
+    m_installServiceAction->setEnabled(serviceProblem.isEmpty());
+    m_installServiceAction->setToolTip(
+        serviceProblem.isEmpty() ? m_installServiceAction->statusTip() : serviceProblem);
     {
         const QSignalBlocker blocker(m_keepAction);
         m_keepAction->setChecked(
@@ -301,6 +345,9 @@ void WorkerMenu::retranslateUi()
     m_keepAction->setText(tr("&Keep Worker Running in Background"));
     m_keepAction->setStatusTip(
         tr("Run this worker from the tray whenever Ferry runs there (ferry-gui --tray)"));
+    m_installServiceAction->setText(tr("&Install as a Service…"));
+    m_installServiceAction->setStatusTip(
+        tr("Run this worker as the system service ferry-worker@NAME, started at boot"));
     m_hideAction->setText(tr("&Hide to Tray"));
     m_hideAction->setStatusTip(tr("Hide the window; the background workers keep running"));
     m_closeToTrayAction->setText(tr("&Close to Tray"));

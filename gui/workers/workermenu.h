@@ -1,6 +1,7 @@
 #pragma once
 
 #include "workers/quitconfirmation.h"
+#include "workers/serviceinstall.h"
 #include "workers/workercontrol.h"
 
 #include <QMenu>
@@ -26,6 +27,11 @@ class LocalStore;
 // state line's tooltip. A connection profile opened without a CONFIG.ini of
 // a node Ferry knows has no worker here: the state line says so.
 //
+// Install as a Service… (ServiceInstallDialog) runs the open config's worker
+// as ferry-worker@NAME: offered where the package's unit file exists, for a
+// config whose job_name can name an instance; otherwise disabled with a
+// tooltip that says why.
+//
 // It lives in its own class so the window only hands it the open config and
 // asks it about closing.
 class WorkerMenu : public QMenu
@@ -42,6 +48,11 @@ public:
     void setConfig(const JobConfig &config);
     void clearConfig();
     WorkerControl *control() const { return m_control; }
+
+    // Where the service's unit and configs live and how root is reached
+    // (ServiceInstallOptions::systemDefaults() unless set).
+    void setServiceInstallOptions(const ServiceInstallOptions &options);
+    const ServiceInstallOptions &serviceInstallOptions() const { return m_serviceOptions; }
 
     // For the window's closeEvent(): true when the window stays (the event is
     // then ignored). A close the user asked for on the window's frame hides
@@ -63,6 +74,9 @@ private:
     void updateActions();
     void hideToTray();
     void askStop();
+    void openServiceInstall();
+    // Why Install as a Service is not offered now; empty when it is.
+    QString serviceInstallProblem() const;
     void askQuit();
     void answerQuit(QuitConfirmation::Choice choice);
     void showFailure(WorkerControl::Action action, const QString &reason, const QString &advice);
@@ -79,11 +93,14 @@ private:
     QAction *m_keepAction = nullptr;
     QAction *m_hideAction = nullptr;
     QAction *m_closeToTrayAction = nullptr;
+    QAction *m_installServiceAction = nullptr;
+    ServiceInstallOptions m_serviceOptions;
     bool m_profileWithoutJob = false; // setConfig() got a config without a path
     bool m_quitConfirmed = false;
     QPointer<QMessageBox> m_stopBox;
     QPointer<QMessageBox> m_quitBox;
     QPointer<QMessageBox> m_errorBox;
+    QPointer<QDialog> m_serviceDialog;
 };
 
 } // namespace ferry::gui

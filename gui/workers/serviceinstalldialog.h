@@ -1,0 +1,68 @@
+#pragma once
+
+#include "workers/serviceinstall.h"
+
+#include <QDialog>
+#include <QPointer>
+
+class QLabel;
+class QLineEdit;
+class QMessageBox;
+class QPlainTextEdit;
+class QPushButton;
+
+namespace ferry::gui {
+
+// Worker > Install as a Service…: asks before anything is written, naming
+// the service's config file (CONFIG_FOLDER/NAME.ini, no password, the
+// service's own log and pidfile), the ~ferry/.pgpass line to add (without the
+// password) and the commands that install and start ferry-worker@NAME. Its
+// button then writes the file: in place when Ferry runs as root (and runs
+// systemctl), else to a private temporary folder, and runs `install` and
+// `systemctl enable --now` through pkexec where it exists, or leaves the
+// commands to copy into a terminal. An existing NAME.ini is replaced only
+// after a second question ("confirmReplaceServiceConfig"). A failure shows in
+// one line under the commands.
+class ServiceInstallDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    ServiceInstallDialog(const JobConfig &config,
+                         const ServiceInstallOptions &options,
+                         bool workerRuns,
+                         QWidget *parent = nullptr);
+    ~ServiceInstallDialog() override;
+
+    const ServicePlan &plan() const { return m_plan; }
+    // Where the config is written before `install` copies it (not privileged).
+    QString stagedFile() const { return m_staged; }
+    QStringList commands() const { return m_commands; }
+
+    // What the Install button does.
+    void install();
+
+private:
+    enum class Target { Absent, Exists, Unknown };
+    Target targetState() const;
+    void proceed(bool replace);
+    void askReplace();
+    void writeInPlace(bool replace);
+    void runThroughPkexec(bool replace);
+    void ran(int exitCode, const QString &error, bool throughPkexec);
+    void showResult(const QString &text, bool failed);
+
+    ServiceInstallOptions m_options;
+    ServicePlan m_plan;
+    QString m_stagingDir;
+    QString m_staged;
+    QStringList m_commands;
+    bool m_written = false;
+    bool m_running = false;
+    QLabel *m_result = nullptr;
+    QPushButton *m_install = nullptr;
+    QPushButton *m_close = nullptr;
+    QPointer<QMessageBox> m_replaceBox;
+};
+
+} // namespace ferry::gui

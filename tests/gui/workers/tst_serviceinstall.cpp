@@ -1,0 +1,501 @@
+// Worker > Install as a Service… with a real CONFIG.ini (a password in its db
+// line) and the unit file and /etc/ferry made in a temporary folder; pkexec
+// and systemctl are never run: the menu's runner records the command line and
+// answers as the test says. No server: nothing here reads a database.
+//
+// With FERRY_SCREENSHOT_DIR set, saves install-service.png there; the dialog
+// as the tests see it goes to /tmp/install-service-*.png.
+#include "config/jobconfig.h"
+#include "workers/serviceinstall.h"
+#include "workers/serviceinstalldialog.h"
+#include "workers/workermenu.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMainWindow>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+using namespace ferry;
+using namespace ferry::gui;
+
+namespace {
+
+const QString kJob = QStringLiteral("leaf_job");
+const QString kPassword = QStringLiteral("s3cret-pw");
+
+struct Run
+{
+    QString program;
+    QStringList arguments;
+};
+
+template<typename T>
+T *shown(const QString &name)
+{
+    for (QWidget *widget : QApplication::topLevelWidgets()) {
+        if (widget->objectName() == name && widget->isVisible())
+            return qobject_cast<T *>(widget);
+    }
+    return nullptr;
+}
+
+// Saves `widget` as /tmp/`name`, or, for the docs (`docs`), in
+// FERRY_SCREENSHOT_DIR when set.
+bool saveShot(QWidget *widget, const QString &name, bool docs = false)
+{
+    QTest::qWait(50);
+    const QString dir = docs ? qEnvironmentVariable("FERRY_SCREENSHOT_DIR", QStringLiteral("/tmp"))
+                             : QStringLiteral("/tmp");
+    return widget->grab().save(QDir(dir).filePath(name));
+}
+
+} // namespace
+
+class TestServiceInstall : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void offeredOnlyWithTheUnitAndAConfig();
+    void confirmationNamesFileAndCommands();
+    void writtenConfigHasNoPasswordAndServicePaths();
+    void serviceLogsInAsThisSessionsRole();
+    void pkexecRunsTheExactCommand();
+    void pkexecFailureShowsOneLine();
+    void existingFileIsReplacedOnlyAfterAsking();
+    void hiddenExistingFileIsAskedAboutAfterPkexec();
+    void rootWritesInPlaceOnlyWithGroupFerry();
+
+private:
+    // Opens the dialog from the menu; null when it did not show.
+    ServiceInstallDialog *openDialog();
+    ServiceInstallOptions options(bool pkexec) const;
+
+    QTemporaryDir m_dir;
+    QString m_configPath;
+    QString m_unit;
+    QString m_etc;
+    std::unique_ptr<QMainWindow> m_window;
+    WorkerMenu *m_menu = nullptr;
+    QList<Run> m_runs;
+    int m_answerCode = 0;
+    QString m_answerError;
+};
+
+void TestServiceInstall::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    // The dialog's staging folders, kept after a failed install, go with m_dir.
+    QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("tmp"))));
+    qputenv("TMPDIR", QFile::encodeName(m_dir.filePath(QStringLiteral("tmp"))));
+    m_configPath = m_dir.filePath(QStringLiteral("leaf.ini"));
+    QFile file(m_configPath);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QStringLiteral("[ferry]\n"
+                              "job_name = %1\n"
+                              "db = host=db1.example.com port=5433 dbname=digoal_02 user=repl "
+                              "password=%2\n"
+                              "queue_name = replika\n"
+                              "logfile = %3/leaf_job.log\n"
+                              "pidfile = %3/leaf_job.pid\n"
+                              "loop_delay = 0.25\n"
+                              "parallel_copies = 3\n")
+                   .arg(kJob, kPassword, m_dir.path())
+                   .toUtf8());
+    file.close();
+    QVERIFY(JobConfig::load(m_configPath));
+    m_unit = m_dir.filePath(QStringLiteral("ferry-worker@.service"));
+    m_etc = m_dir.filePath(QStringLiteral("etc-ferry"));
+}
+
+void TestServiceInstall::init()
+{
+    QFile::remove(m_unit);
+    QDir(m_etc).removeRecursively();
+    QVERIFY(QDir().mkpath(m_etc));
+    QFile unit(m_unit);
+    QVERIFY(unit.open(QIODevice::WriteOnly));
+    unit.write("[Service]\nExecStart=/usr/bin/ferry /etc/ferry/%i.ini worker\n");
+    unit.close();
+    m_runs.clear();
+    m_answerCode = 0;
+    m_answerError.clear();
+    m_window = std::make_unique<QMainWindow>();
+    m_window->resize(800, 600);
+    m_menu = new WorkerMenu(nullptr, nullptr, m_window.get());
+    m_menu->setServiceInstallOptions(options(false));
+    m_menu->setConfig(*JobConfig::load(m_configPath));
+    m_window->show();
+}
+
+void TestServiceInstall::cleanup()
+{
+    for (QWidget *widget : QApplication::topLevelWidgets()) {
+        if (qobject_cast<QDialog *>(widget))
+            widget->close();
+    }
+    m_window.reset();
+    QApplication::processEvents();
+}
+
+ServiceInstallOptions TestServiceInstall::options(bool pkexec) const
+{
+    ServiceInstallOptions o;
+    o.unitPath = m_unit;
+    o.configFolder = m_etc;
+    o.pkexecProgram = pkexec ? QStringLiteral("/usr/bin/pkexec") : QString();
+    o.privileged = false;
+    auto *self = const_cast<TestServiceInstall *>(this);
+    o.runner = [self](const QString &program, const QStringList &arguments, QObject *,
+                      std::function<void(int, const QString &)> done) {
+        self->m_runs.append({program, arguments});
+        done(self->m_answerCode, self->m_answerError);
+    };
+    return o;
+}
+
+ServiceInstallDialog *TestServiceInstall::openDialog()
+{
+    auto *action = m_menu->findChild<QAction *>(QStringLiteral("actionInstallService"));
+    if (!action || !action->isEnabled())
+        return nullptr;
+    action->trigger();
+    ServiceInstallDialog *dialog = nullptr;
+    (void)QTest::qWaitFor(
+        [&dialog] {
+            return (dialog = shown<ServiceInstallDialog>(QStringLiteral("installServiceDialog")));
+        },
+        3000);
+    return dialog;
+}
+
+void TestServiceInstall::offeredOnlyWithTheUnitAndAConfig()
+{
+    auto *action = m_menu->findChild<QAction *>(QStringLiteral("actionInstallService"));
+    QVERIFY(action);
+    QVERIFY(action->isEnabled());
+    m_menu->popup(QPoint(0, 0));
+    QVERIFY(saveShot(m_menu, QStringLiteral("install-service-menu.png")));
+    m_menu->hide();
+
+    QVERIFY(QFile::remove(m_unit));
+    m_menu->setServiceInstallOptions(options(false));
+    QVERIFY(!action->isEnabled());
+    QVERIFY2(action->toolTip().contains(m_unit), qPrintable(action->toolTip()));
+
+    QVERIFY(QFile(m_unit).open(QIODevice::WriteOnly)); // the package installed it
+    m_menu->setServiceInstallOptions(options(false));
+    QVERIFY(action->isEnabled());
+
+    m_menu->clearConfig();
+    QVERIFY(!action->isEnabled());
+    QVERIFY2(action->toolTip().contains(QStringLiteral("CONFIG.ini")),
+             qPrintable(action->toolTip()));
+
+    // job_name allows ':' and '@'; a unit's instance here does not.
+    const QString odd = m_dir.filePath(QStringLiteral("odd.ini"));
+    QFile file(odd);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("[ferry]\njob_name = a:b\ndb = dbname=x\nqueue_name = q\n");
+    file.close();
+    m_menu->setConfig(*JobConfig::load(odd));
+    QVERIFY(!action->isEnabled());
+    QVERIFY2(action->toolTip().contains(QStringLiteral("a:b")), qPrintable(action->toolTip()));
+}
+
+void TestServiceInstall::confirmationNamesFileAndCommands()
+{
+    ServiceInstallDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    QVERIFY(dialog->isModal() || dialog->windowModality() != Qt::NonModal);
+    const QString target = QDir(m_etc).filePath(kJob + QStringLiteral(".ini"));
+    const QString staged = dialog->stagedFile();
+    QVERIFY(staged.endsWith(QStringLiteral("/leaf_job.ini")));
+
+    auto *question = dialog->findChild<QLabel *>(QStringLiteral("installServiceQuestion"));
+    auto *details = dialog->findChild<QLabel *>(QStringLiteral("installServiceDetails"));
+    auto *commands = dialog->findChild<QPlainTextEdit *>(QStringLiteral("installServiceCommands"));
+    auto *pgpass = dialog->findChild<QLineEdit *>(QStringLiteral("installServicePgpass"));
+    QVERIFY(question && details && commands && pgpass);
+    QVERIFY(question->text().contains(QStringLiteral("ferry-worker@leaf_job")));
+    QVERIFY2(details->text().contains(target), qPrintable(details->text()));
+    QVERIFY(details->text().contains(QStringLiteral("/var/log/ferry/leaf_job.log")));
+    QVERIFY(details->text().contains(QStringLiteral("/run/ferry/leaf_job.pid")));
+    QVERIFY(details->text().contains(QStringLiteral("without the password")));
+    QCOMPARE(commands->toPlainText(),
+             QStringLiteral("sudo install -m 0640 -o root -g ferry %1 %2\n"
+                            "sudo systemctl enable --now ferry-worker@leaf_job")
+                 .arg(staged, target));
+    QCOMPARE(pgpass->text(), QStringLiteral("db1.example.com:5433:digoal_02:repl:"));
+    QVERIFY(!pgpass->text().contains(kPassword));
+
+    // Asking writes nothing.
+    QVERIFY(!QFile::exists(staged));
+    QVERIFY(!QFile::exists(target));
+    QVERIFY(m_runs.isEmpty());
+
+    QVERIFY(saveShot(dialog, QStringLiteral("install-service-test.png")));
+
+    auto *copy = dialog->findChild<QPushButton *>(QStringLiteral("installServiceCopyCommands"));
+    QVERIFY(copy);
+    copy->click();
+    QCOMPARE(QApplication::clipboard()->text(), commands->toPlainText());
+    dialog->close();
+
+    // For the docs: the paths a user sees (nothing is written before asking).
+    ServiceInstallOptions real = options(false);
+    real.configFolder = QStringLiteral("/etc/ferry");
+    const QByteArray tmp = qgetenv("TMPDIR");
+    qputenv("TMPDIR", "/tmp");
+    auto *docs
+        = new ServiceInstallDialog(*JobConfig::load(m_configPath), real, false, m_window.get());
+    qputenv("TMPDIR", tmp);
+    docs->open();
+    QVERIFY(saveShot(docs, QStringLiteral("install-service.png"), true));
+    QVERIFY(docs->stagedFile().startsWith(QStringLiteral("/tmp/ferry-service-")));
+    const QString stagingDir = QFileInfo(docs->stagedFile()).path();
+    docs->close();
+    QApplication::processEvents();
+    QVERIFY(!QFileInfo::exists(stagingDir)); // closed unanswered: nothing left behind
+}
+
+void TestServiceInstall::writtenConfigHasNoPasswordAndServicePaths()
+{
+    ServiceInstallDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    const QString staged = dialog->stagedFile();
+    auto *confirm = dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"));
+    QVERIFY(confirm);
+    confirm->click();
+
+    QVERIFY(QFile::exists(staged));
+    QFile file(staged);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY2(!text.contains(kPassword.toUtf8()), text.constData());
+    QVERIFY(!text.contains("password="));
+    auto loaded = JobConfig::load(staged);
+    QVERIFY2(loaded, loaded ? "" : qPrintable(loaded.error().message()));
+    QCOMPARE(loaded->jobName(), kJob);
+    QCOMPARE(loaded->queueName(), QStringLiteral("replika"));
+    QCOMPARE(loaded->logFile(), QStringLiteral("/var/log/ferry/leaf_job.log"));
+    QCOMPARE(loaded->pidFile(), QStringLiteral("/run/ferry/leaf_job.pid"));
+    QCOMPARE(loaded->db().value(QStringLiteral("host")), QStringLiteral("db1.example.com"));
+    QCOMPARE(loaded->db().value(QStringLiteral("user")), QStringLiteral("repl"));
+    QVERIFY(!loaded->db().contains(QStringLiteral("password")));
+    QCOMPARE(loaded->loopDelay(), 0.25);
+    QCOMPARE(loaded->parallelCopies(), 3);
+
+    // Not root and no pkexec: the commands are the user's to run.
+    QVERIFY(m_runs.isEmpty());
+    QVERIFY(!QFile::exists(QDir(m_etc).filePath(kJob + QStringLiteral(".ini"))));
+    auto *result = dialog->findChild<QLabel *>(QStringLiteral("installServiceResult"));
+    QVERIFY(result && result->isVisible());
+    QVERIFY2(result->text().contains(staged), qPrintable(result->text()));
+    QVERIFY(saveShot(dialog, QStringLiteral("install-service-written.png")));
+    dialog->close();
+    QApplication::processEvents();
+    QVERIFY(QFile::exists(staged)); // kept for the commands shown
+    QDir(QFileInfo(staged).path()).removeRecursively();
+}
+
+void TestServiceInstall::serviceLogsInAsThisSessionsRole()
+{
+    // Without user= libpq takes the OS user: ferry for the service, not the
+    // user who set the job up here.
+    const QString bare = m_dir.filePath(QStringLiteral("bare.ini"));
+    QFile file(bare);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("[ferry]\njob_name = bare_job\ndb = port=5433\nqueue_name = replika\n");
+    file.close();
+    const QByteArray pguser = qgetenv("PGUSER");
+    const QByteArray pgdatabase = qgetenv("PGDATABASE");
+    qunsetenv("PGUSER");
+    qputenv("PGDATABASE", "digoal_02");
+    const passwd *entry = ::getpwuid(::geteuid());
+    QVERIFY(entry);
+    const QString user = QString::fromLocal8Bit(entry->pw_name);
+    const ServicePlan plan = servicePlan(*JobConfig::load(bare), options(false));
+    qputenv("PGUSER", pguser);
+    qputenv("PGDATABASE", pgdatabase);
+    if (pguser.isNull())
+        qunsetenv("PGUSER");
+    if (pgdatabase.isNull())
+        qunsetenv("PGDATABASE");
+
+    QCOMPARE(plan.job.db.value(QStringLiteral("user")), user);
+    QCOMPARE(plan.job.db.value(QStringLiteral("dbname")), QStringLiteral("digoal_02"));
+    QCOMPARE(plan.pgpassLine, QStringLiteral("localhost:5433:digoal_02:%1:").arg(user));
+    QCOMPARE(plan.target, QDir(m_etc).filePath(QStringLiteral("bare_job.ini")));
+}
+
+void TestServiceInstall::pkexecRunsTheExactCommand()
+{
+    m_menu->setServiceInstallOptions(options(true));
+    ServiceInstallDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    const QString staged = dialog->stagedFile();
+    const QString target = QDir(m_etc).filePath(kJob + QStringLiteral(".ini"));
+    dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"))->click();
+
+    QCOMPARE(m_runs.size(), 1);
+    QCOMPARE(m_runs[0].program, QStringLiteral("/usr/bin/pkexec"));
+    QCOMPARE(m_runs[0].arguments,
+             QStringList({QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                          QStringLiteral("[ ! -e %2 ] || exit 17; install -m 0640 -o root -g "
+                                         "ferry %1 %2 && systemctl enable --now "
+                                         "ferry-worker@leaf_job")
+                              .arg(staged, target)}));
+    auto *result = dialog->findChild<QLabel *>(QStringLiteral("installServiceResult"));
+    QVERIFY2(
+        result->text().contains(QStringLiteral("ferry-worker@leaf_job is enabled and started")),
+        qPrintable(result->text()));
+    QVERIFY(!QFile::exists(staged)); // installed: the copy is gone
+    QVERIFY(
+        !dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"))->isEnabled());
+}
+
+void TestServiceInstall::pkexecFailureShowsOneLine()
+{
+    m_menu->setServiceInstallOptions(options(true));
+    m_answerCode = 127;
+    m_answerError = QStringLiteral("Error executing command as another user: Not authorized");
+    ServiceInstallDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    auto *confirm = dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"));
+    confirm->click();
+    QCOMPARE(m_runs.size(), 1);
+    auto *result = dialog->findChild<QLabel *>(QStringLiteral("installServiceResult"));
+    QVERIFY(result->isVisible());
+    QVERIFY2(result->text().contains(m_answerError), qPrintable(result->text()));
+    QVERIFY(!result->text().contains(QLatin1Char('\n')));
+    QVERIFY(confirm->isEnabled()); // may be tried again
+    QVERIFY(saveShot(dialog, QStringLiteral("install-service-failed.png")));
+
+    m_answerCode = 1;
+    m_answerError = QStringLiteral("Failed to enable unit: Unit ferry-worker@leaf_job.service "
+                                   "does not exist.");
+    confirm->click();
+    QCOMPARE(m_runs.size(), 2);
+    QVERIFY2(result->text().contains(m_answerError), qPrintable(result->text()));
+    QVERIFY(result->text().contains(QStringLiteral("journalctl -u ferry-worker@leaf_job")));
+    QVERIFY(!result->text().contains(QLatin1Char('\n')));
+}
+
+void TestServiceInstall::existingFileIsReplacedOnlyAfterAsking()
+{
+    m_menu->setServiceInstallOptions(options(true));
+    const QString target = QDir(m_etc).filePath(kJob + QStringLiteral(".ini"));
+    QFile old(target);
+    QVERIFY(old.open(QIODevice::WriteOnly));
+    old.write("[ferry]\n# the service's own\n");
+    old.close();
+
+    ServiceInstallDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    auto *details = dialog->findChild<QLabel *>(QStringLiteral("installServiceDetails"));
+    QVERIFY2(details->text().contains(QStringLiteral("exists already")),
+             qPrintable(details->text()));
+    auto *confirm = dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"));
+
+    confirm->click();
+    QMessageBox *box = nullptr;
+    QVERIFY(QTest::qWaitFor(
+        [&box] {
+            return (box = shown<QMessageBox>(QStringLiteral("confirmReplaceServiceConfig")));
+        },
+        3000));
+    QVERIFY(box->text().contains(target));
+    QVERIFY(m_runs.isEmpty());
+    box->findChild<QPushButton *>(QStringLiteral("confirmReplaceServiceConfigCancel"))->click();
+    QApplication::processEvents();
+    QVERIFY(m_runs.isEmpty());
+
+    confirm->click();
+    QVERIFY(QTest::qWaitFor(
+        [&box] {
+            return (box = shown<QMessageBox>(QStringLiteral("confirmReplaceServiceConfig")));
+        },
+        3000));
+    box->findChild<QPushButton *>(QStringLiteral("confirmReplaceServiceConfigReplace"))->click();
+    QTRY_COMPARE_WITH_TIMEOUT(m_runs.size(), 1, 3000);
+    // Replacing was answered: no guard against the existing file.
+    QCOMPARE(m_runs[0].arguments.value(2),
+             QStringLiteral("install -m 0640 -o root -g ferry %1 %2 && systemctl enable --now "
+                            "ferry-worker@leaf_job")
+                 .arg(dialog->stagedFile(), target));
+}
+
+void TestServiceInstall::hiddenExistingFileIsAskedAboutAfterPkexec()
+{
+    // /etc/ferry is 0750 root:ferry: the user cannot see NAME.ini; the
+    // script's guard tells (exit 17) and the user is asked.
+    m_menu->setServiceInstallOptions(options(true));
+    m_answerCode = 17;
+    ServiceInstallDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"))->click();
+    QCOMPARE(m_runs.size(), 1);
+    QVERIFY(m_runs[0].arguments.value(2).startsWith(QStringLiteral("[ ! -e ")));
+    QMessageBox *box = nullptr;
+    QVERIFY(QTest::qWaitFor(
+        [&box] {
+            return (box = shown<QMessageBox>(QStringLiteral("confirmReplaceServiceConfig")));
+        },
+        3000));
+    m_answerCode = 0;
+    box->findChild<QPushButton *>(QStringLiteral("confirmReplaceServiceConfigReplace"))->click();
+    QTRY_COMPARE_WITH_TIMEOUT(m_runs.size(), 2, 3000);
+    QVERIFY(m_runs[1].arguments.value(2).startsWith(QStringLiteral("install -m 0640")));
+}
+
+void TestServiceInstall::rootWritesInPlaceOnlyWithGroupFerry()
+{
+    ServiceInstallOptions o = options(true);
+    o.privileged = true;
+    m_menu->setServiceInstallOptions(o);
+    const QString target = QDir(m_etc).filePath(kJob + QStringLiteral(".ini"));
+    ServiceInstallDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    QVERIFY(dialog->stagedFile().isEmpty());
+    QCOMPARE(dialog->findChild<QPlainTextEdit *>(QStringLiteral("installServiceCommands"))
+                 ->toPlainText(),
+             QStringLiteral("systemctl enable --now ferry-worker@leaf_job"));
+    dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"))->click();
+    auto *result = dialog->findChild<QLabel *>(QStringLiteral("installServiceResult"));
+    if (!::getgrnam("ferry")) {
+        // The service's user cannot read a file it has no group for.
+        QVERIFY2(result->text().contains(QStringLiteral("no group ferry")),
+                 qPrintable(result->text()));
+        QVERIFY(!QFile::exists(target));
+        QVERIFY(m_runs.isEmpty());
+        return;
+    }
+    QVERIFY(JobConfig::load(target));
+    QCOMPARE(QFileInfo(target).group(), QStringLiteral("ferry"));
+    QCOMPARE(m_runs.size(), 1);
+    QCOMPARE(m_runs[0].program, QStringLiteral("systemctl"));
+    QCOMPARE(m_runs[0].arguments, QStringList({QStringLiteral("enable"), QStringLiteral("--now"),
+                                               QStringLiteral("ferry-worker@leaf_job")}));
+}
+
+QTEST_MAIN(TestServiceInstall)
+#include "tst_serviceinstall.moc"
