@@ -3491,6 +3491,124 @@
     </message>
 </context>
 <context>
+    <name>ferry::gui::ServiceInstall</name>
+    <message>
+        <source>job_name %1 cannot name a service: use only letters, digits, &apos;_&apos;, &apos;.&apos; or &apos;-&apos; (not first &apos;.&apos;)</source>
+        <translation>job_name %1 不能用作服务名：只能使用字母、数字、&apos;_&apos;、&apos;.&apos; 或 &apos;-&apos;（首字符不能是 &apos;.&apos;）</translation>
+    </message>
+</context>
+<context>
+    <name>ferry::gui::ServiceInstallDialog</name>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Install as a Service</source>
+        <translation>安装为服务</translation>
+    </message>
+    <message>
+        <source>Run the worker of job %1 as the system service %2?</source>
+        <translation>将作业 %1 的工作进程作为系统服务 %2 运行？</translation>
+    </message>
+    <message>
+        <source>Ferry writes %1 from %2, without the password. The service logs to %3 and keeps its pidfile in %4.</source>
+        <translation>Ferry 将根据 %2 写入 %1（不含密码）。该服务的日志写入 %3，pid 文件保存在 %4。</translation>
+    </message>
+    <message>
+        <source>%1 exists already: Ferry asks before replacing it.</source>
+        <translation>%1 已存在：Ferry 会在替换前询问。</translation>
+    </message>
+    <message>
+        <source>Ferry cannot look into %1: if %2 is there, the install command replaces it.</source>
+        <translation>Ferry 无法查看 %1 的内容：如果 %2 已存在，安装命令会替换它。</translation>
+    </message>
+    <message>
+        <source>This worker runs now: stop it before the service starts, as a node has one worker at a time.</source>
+        <translation>该工作进程正在运行：请在服务启动前停止它，因为一个节点同一时间只能有一个工作进程。</translation>
+    </message>
+    <message>
+        <source>The service runs as user ferry and reads its password from ~ferry/.pgpass (mode 0600). Add this line there, with the password at its end:</source>
+        <translation>该服务以用户 ferry 运行，从 ~ferry/.pgpass（权限 0600）读取密码。请把这一行加入该文件，并在末尾加上密码：</translation>
+    </message>
+    <message>
+        <source>Install writes the file and runs:</source>
+        <translation>安装会写入该文件并运行：</translation>
+    </message>
+    <message>
+        <source>Install asks for root&apos;s rights (pkexec) and runs what these commands do; you may run them in a terminal instead:</source>
+        <translation>安装会请求 root 权限（pkexec）并执行这些命令所做的事；你也可以改为在终端中运行它们：</translation>
+    </message>
+    <message>
+        <source>Write Config saves the file to %1; then run these commands in a terminal:</source>
+        <translation>“写入配置”会把文件保存到 %1；然后请在终端中运行这些命令：</translation>
+    </message>
+    <message>
+        <source>&amp;Install</source>
+        <translation>安装(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Write Config</source>
+        <translation>写入配置(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Replace Service Config</source>
+        <translation>替换服务配置</translation>
+    </message>
+    <message>
+        <source>%1 exists already. Replace it?</source>
+        <translation>%1 已存在。要替换它吗？</translation>
+    </message>
+    <message>
+        <source>The service %1 reads it at its next start or reload.</source>
+        <translation>服务 %1 会在下次启动或重新加载时读取它。</translation>
+    </message>
+    <message>
+        <source>&amp;Replace</source>
+        <translation>替换(&amp;R)</translation>
+    </message>
+    <message>
+        <source>The service&apos;s config could not be written: %1.</source>
+        <translation>无法写入该服务的配置：%1。</translation>
+    </message>
+    <message>
+        <source>Wrote %1: run the commands above in a terminal to install and start the service.</source>
+        <translation>已写入 %1：请在终端中运行上面的命令来安装并启动该服务。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>There is no group ferry: install Ferry&apos;s package, which makes it and the service&apos;s user.</source>
+        <translation>没有 ferry 组：请安装 Ferry 的软件包，它会创建该组和服务用户。</translation>
+    </message>
+    <message>
+        <source>%1 was written, but could not be given to group ferry (mode 0640): run chgrp ferry and chmod 0640 on it.</source>
+        <translation>已写入 %1，但无法将其交给 ferry 组（权限 0640）：请对它运行 chgrp ferry 和 chmod 0640。</translation>
+    </message>
+    <message>
+        <source>Wrote %1: run the command above to enable and start the service.</source>
+        <translation>已写入 %1：请运行上面的命令来启用并启动该服务。</translation>
+    </message>
+    <message>
+        <source>%1 is enabled and started; it logs to %2.</source>
+        <translation>%1 已启用并启动；其日志写入 %2。</translation>
+    </message>
+    <message>
+        <source>exit code %1</source>
+        <translation>退出码 %1</translation>
+    </message>
+    <message>
+        <source>pkexec did not give root&apos;s rights (%1): nothing was installed; run the commands above in a terminal.</source>
+        <translation>pkexec 未授予 root 权限（%1）：没有安装任何内容；请在终端中运行上面的命令。</translation>
+    </message>
+    <message>
+        <source>The service was not started: %1. See journalctl -u %2.</source>
+        <translation>服务未启动：%1。请查看 journalctl -u %2。</translation>
+    </message>
+</context>
+<context>
     <name>ferry::gui::TrayController</name>
     <message>
         <source>%1 — cannot use the config</source>
@@ -3796,6 +3914,22 @@
     <message>
         <source>Ferry knows no CONFIG.ini of this node: open the job&apos;s CONFIG.ini (File &gt; Open Config…) to start, stop, pause or resume its worker here.</source>
         <translation>Ferry 不知道此节点的 CONFIG.ini：请打开该作业的 CONFIG.ini（文件 &gt; 打开配置…），以便在此启动、停止、暂停或恢复其工作进程。</translation>
+    </message>
+    <message>
+        <source>Install Ferry&apos;s package to run workers as services: there is no %1.</source>
+        <translation>要以服务方式运行工作进程，请安装 Ferry 的软件包：找不到 %1。</translation>
+    </message>
+    <message>
+        <source>Open a job&apos;s CONFIG.ini (File &gt; Open Config…) to run its worker as a service.</source>
+        <translation>请打开一个作业的 CONFIG.ini（文件 &gt; 打开配置…），才能将其工作进程作为服务运行。</translation>
+    </message>
+    <message>
+        <source>&amp;Install as a Service…</source>
+        <translation>安装为服务(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Run this worker as the system service ferry-worker@NAME, started at boot</source>
+        <translation>将此工作进程作为系统服务 ferry-worker@NAME 运行，开机时启动</translation>
     </message>
 </context>
 </TS>
