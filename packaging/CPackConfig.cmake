@@ -8,11 +8,14 @@ set(CPACK_PACKAGE_VENDOR "Ferry developers")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "Trigger-based, queue-based logical replication for PostgreSQL")
+# Lines under 80 columns: the .deb's extended description shows them as they are.
 set(CPACK_PACKAGE_DESCRIPTION
-    "Ferry replicates PostgreSQL tables through a queue: triggers on the source tables \
-record every change, and workers apply the changes to the other nodes of a cascade \
-in order, in the tradition of PgQ and Londiste 3. The package holds the command line \
-tool and daemon `ferry` and the desktop manager `ferry-gui`.")
+    "Ferry replicates PostgreSQL tables through a queue: triggers on the source
+tables record every change, and workers apply the changes to the other nodes
+of a cascade in order, in the tradition of PgQ and Londiste 3. The package
+holds the command line tool and daemon ferry, the desktop manager ferry-gui
+and the systemd service ferry-worker@ that runs a worker as the system user
+ferry.")
 set(CPACK_PACKAGE_HOMEPAGE_URL "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_PACKAGE_CONTACT "Ferry developers <ferry@ferry.invalid>")
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "ferry")
@@ -20,8 +23,11 @@ set(CPACK_PACKAGE_FILE_NAME "${CPACK_PACKAGE_NAME}-${CPACK_PACKAGE_VERSION}-${CM
 set(CPACK_STRIP_FILES ON)
 # Both packages hold the tree as installed on a Debian system: /usr/... and the
 # unit under /lib/systemd/system (an absolute path, hence DESTDIR staging).
-set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
+# The tarball unpacks onto / (`tar -C / -xzf`), like the .deb.
 set(CPACK_SET_DESTDIR ON)
+set(CPACK_INSTALL_PREFIX "/usr")
+set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
+set(CPACK_INCLUDE_TOPLEVEL_DIRECTORY OFF)
 set(CPACK_GENERATOR "DEB;TGZ")
 set(CPACK_SOURCE_GENERATOR "TGZ")
 set(CPACK_SOURCE_IGNORE_FILES "/build/" "/\\\\.git/" "/\\\\.cache/")

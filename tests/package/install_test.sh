@@ -35,13 +35,15 @@ PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5,5n | tail -n 
 
 WORK=$(mktemp -d /var/tmp/ferry-install-test.XXXXXX)
 chmod 755 "$WORK"
-PGDATA_DIR=$WORK/data
+# The server's folder: the postgres OS user writes there (PostgreSQL refuses root).
+PG_DIR=$WORK/pg
+PGDATA_DIR=$PG_DIR/data
 ROOT_INI=/etc/ferry/itest_root.ini
 LEAF_INI=/etc/ferry/itest_leaf.ini
 WORKER_PIDS=()
 INSTALLED=0
 
-as_pg() { (cd "$WORK" && runuser -u postgres -- "$@"); }
+as_pg() { (cd "$PG_DIR" && runuser -u postgres -- "$@"); }
 
 cleanup() {
     local rc=$?
@@ -55,7 +57,7 @@ cleanup() {
         as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate -w stop >/dev/null 2>&1
     fi
     if [ "$rc" -ne 0 ]; then
-        for f in /var/log/ferry/*.log "$WORK"/*.log "$WORK"/*.out; do
+        for f in /var/log/ferry/*.log "$WORK"/*.log "$WORK"/*.out "$PG_DIR"/*.log; do
             [ -f "$f" ] && { say "--- tail of $f"; tail -n 20 "$f" >&2; }
         done
     fi
@@ -86,7 +88,7 @@ desktop-file-validate "$WORK/unpacked/usr/share/applications/io.ferry.Ferry.desk
     || die "desktop-file-validate found errors"
 appstreamcli validate --no-net --pedantic "$WORK/unpacked/usr/share/metainfo/io.ferry.Ferry.metainfo.xml" >"$WORK/appstream.txt" 2>&1 \
     || { cat "$WORK/appstream.txt" >&2; die "appstreamcli validate found errors"; }
-grep -E '^[EWI]:' "$WORK/appstream.txt" | sed 's/^/install-test: appstream: /' >&2 || true
+grep -E '^[EWIP]:' "$WORK/appstream.txt" | sed 's/^/install-test: appstream: /' >&2 || true
 # The metainfo names the desktop file the package ships.
 DESKTOP_ID=$(sed -n 's:.*<launchable type="desktop-id">\(.*\)</launchable>.*:\1:p' \
     "$WORK/unpacked/usr/share/metainfo/io.ferry.Ferry.metainfo.xml")
@@ -150,6 +152,7 @@ KILL_SIGNAL=$(unit_line KillSignal x)
 [ "$KILL_SIGNAL" = SIGTERM ] || die "the unit stops with $KILL_SIGNAL, the worker stops cleanly on SIGTERM"
 
 # --- a root -> leaf replication with the installed files ---------------------------
+install -d -o postgres -g postgres -m 0755 "$PG_DIR"
 as_pg "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres -A trust -E UTF8 --locale=C.UTF-8 -N >"$WORK/initdb.log" 2>&1 \
     || { cat "$WORK/initdb.log" >&2; die "initdb failed"; }
 printf "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nfsync = off\n" \
@@ -158,7 +161,7 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 PORT=
 for candidate in $(seq 5640 5739); do
     port_in_use "$candidate" && continue
-    if as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$WORK/postgres.log" -o "-p $candidate" -w -t 60 start >/dev/null 2>&1; then
+    if as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$PG_DIR/postgres.log" -o "-p $candidate" -w -t 60 start >/dev/null 2>&1; then
         PORT=$candidate
         break
     fi
@@ -230,12 +233,16 @@ for _ in $(seq 1 50); do
     sleep 0.2
 done
 grep -q 'reloaded config' "$WORK/itest_leaf.out" || die "the leaf worker did not reload its config"
-# Stop, as systemctl stop does: KillSignal to the main process, a clean exit.
+# Stop, as systemctl stop does: KillSignal to the main process (the worker,
+# whose pid its pidfile holds; runuser only waits for it), then a clean exit.
+for name in itest_root itest_leaf; do
+    wpid=$(head -n 1 "/run/ferry/$name.pid")
+    [ "$(readlink "/proc/$wpid/exe")" = /usr/bin/ferry ] || die "pidfile of $name names $wpid, not a ferry process"
+    kill "-${KILL_SIGNAL#SIG}" "$wpid"
+done
 for i in "${!WORKER_PIDS[@]}"; do
-    pid=${WORKER_PIDS[$i]}
-    kill "-${KILL_SIGNAL#SIG}" "$pid"
     rc=0
-    wait "$pid" || rc=$?
+    wait "${WORKER_PIDS[$i]}" || rc=$?
     [ "$rc" -eq 0 ] || die "a worker exited with status $rc on $KILL_SIGNAL"
     unset "WORKER_PIDS[$i]"
 done
@@ -251,7 +258,8 @@ left=()
 while read -r path; do
     # Shared folders (/usr, /usr/share/icons/...) stay; every file and every
     # folder of Ferry's own must be gone.
-    if [ -d "$path" ] && [ ! -L "$path" ]; then
+    # (/lib is a link to /usr/lib on Debian 12.)
+    if [ -d "$path" ]; then
         case "$path" in *ferry*) left+=("$path") ;; esac
     elif [ -e "$path" ] || [ -L "$path" ]; then
         left+=("$path")
