@@ -1,6 +1,6 @@
 // Renders the application's SVG icon to a square PNG at build time, for the
 // hicolor NxN sizes of the package: svgtopng IN.svg SIZE OUT.png
-#include <QGuiApplication>
+#include <QCoreApplication>
 #include <QImage>
 #include <QImageReader>
 #include <QTextStream>
@@ -30,10 +30,9 @@ bool hasInk(const QImage &image)
 
 int main(int argc, char **argv)
 {
-    // No display at build time.
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QGuiApplication app(argc, argv);
+    // No display at build time, nor any need of one: the icon has no text, and
+    // QImage paints without a platform plugin.
+    QCoreApplication app(argc, argv);
     const QStringList args = QCoreApplication::arguments();
     bool sizeOk = false;
     const int size = args.size() == 4 ? args.at(2).toInt(&sizeOk) : 0;
