@@ -102,6 +102,13 @@ while read -r tag; do
     grep -q -- "$tag" "$SOURCE_DIR/packaging/LINT-NOTES.md" \
         || die "lintian warning $tag is not explained in packaging/LINT-NOTES.md"
 done < <(sed -n 's/^W: [^:]*: \([a-z0-9-]*\).*/\1/p' "$WORK/lintian.txt" | sort -u)
+# The tarball of the same build holds the same files.
+TGZ=$(ls "$(dirname "$DEB")"/ferry-*.tar.gz 2>/dev/null | head -n 1 || true)
+if [ -n "$TGZ" ]; then
+    diff <(dpkg-deb -c "$DEB" | awk '$6 !~ /\/$/ {sub(/^\.\//, "", $6); print $6}' | sort) \
+        <(tar tzf "$TGZ" | grep -v '/$' | sort) >&2 \
+        || die "$(basename "$TGZ") does not hold the files of the .deb"
+fi
 say "lint: passed ($(grep -c '^W:' "$WORK/lintian.txt" || true) lintian warnings, explained)"
 
 # --- install ---------------------------------------------------------------------
