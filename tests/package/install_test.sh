@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# The package as a user meets it, on this machine, as root:
+#   lint   desktop-file-validate, appstreamcli validate --no-net, lintian
+#          (errors fail; warnings are printed, packaging/LINT-NOTES.md says why
+#          each is left)
+#   install  apt-get install ./ferry_*.deb; the ferry user, /etc/ferry
+#   run    a root -> leaf replication with installed files only: configs in
+#          /etc/ferry, the workers started with the unit's own ExecStart line as
+#          the ferry user (systemd does not run in CI), reload with its
+#          ExecReload line, stop with its KillSignal
+#   purge  apt-get purge: no file of the package remains, user data (the job
+#          configs) stays
+# Usage: install_test.sh PACKAGE.deb SOURCE_DIR
+set -euo pipefail
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
+
+say() { printf 'install-test: %s\n' "$*" >&2; }
+die() { say "FAILED: $*"; exit 1; }
+
+DEB=${1:?usage: install_test.sh PACKAGE.deb SOURCE_DIR}
+SOURCE_DIR=${2:?usage: install_test.sh PACKAGE.deb SOURCE_DIR}
+case "$DEB" in /*) ;; *) DEB=$PWD/$DEB ;; esac
+[ -f "$DEB" ] || die "no package at $DEB; build it with ./run package"
+[ "$(id -u)" -eq 0 ] || die "run as root: it installs and purges the package"
+# Never replace or purge a Ferry someone installed for real.
+if dpkg-query -W -f='${Status}' ferry 2>/dev/null | grep -q 'installed'; then
+    die "the package ferry is installed on this machine already; remove it first"
+fi
+USER_EXISTED=0
+getent passwd ferry >/dev/null && USER_EXISTED=1
+START=$SECONDS
+
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5,5n | tail -n 1)
+[ -x "$PGBIN/initdb" ] || die "no PostgreSQL server binaries (run ./run deps)"
+
+WORK=$(mktemp -d /var/tmp/ferry-install-test.XXXXXX)
+chmod 755 "$WORK"
+# The server's folder: the postgres OS user writes there (PostgreSQL refuses root).
+PG_DIR=$WORK/pg
+PGDATA_DIR=$PG_DIR/data
+ROOT_INI=/etc/ferry/itest_root.ini
+LEAF_INI=/etc/ferry/itest_leaf.ini
+WORKER_PIDS=()
+INSTALLED=0
+
+as_pg() { (cd "$PG_DIR" && runuser -u postgres -- "$@"); }
+
+cleanup() {
+    local rc=$?
+    trap - EXIT
+    set +e
+    local pid
+    for pid in "${WORKER_PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    if [ -f "$PGDATA_DIR/postmaster.pid" ]; then
+        as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate -w stop >/dev/null 2>&1
+    fi
+    if [ "$rc" -ne 0 ]; then
+        for f in /var/log/ferry/*.log "$WORK"/*.log "$WORK"/*.out "$PG_DIR"/*.log; do
+            [ -f "$f" ] && { say "--- tail of $f"; tail -n 20 "$f" >&2; }
+        done
+    fi
+    if [ "$INSTALLED" -eq 1 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq ferry >/dev/null 2>&1
+    fi
+    rm -f "$ROOT_INI" "$LEAF_INI"
+    rmdir /etc/ferry 2>/dev/null
+    # The package keeps its system user on purge; the test leaves none behind.
+    if [ "$USER_EXISTED" -eq 0 ] && getent passwd ferry >/dev/null; then
+        userdel ferry 2>/dev/null
+        getent group ferry >/dev/null && groupdel ferry 2>/dev/null
+    fi
+    rm -rf "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+
+# --- lint ----------------------------------------------------------------------
+say "package: $(basename "$DEB")"
+dpkg-deb -x "$DEB" "$WORK/unpacked"
+DEPENDS=$(dpkg-deb -f "$DEB" Depends)
+say "Depends: $DEPENDS"
+for lib in libqt6core6 libqt6widgets6 libpq5 libc6 adduser; do
+    grep -q "\b$lib\b" <<<"$DEPENDS" || die "Depends lacks $lib (dpkg-shlibdeps did not run?)"
+done
+desktop-file-validate "$WORK/unpacked/usr/share/applications/io.ferry.Ferry.desktop" \
+    || die "desktop-file-validate found errors"
+appstreamcli validate --no-net --pedantic "$WORK/unpacked/usr/share/metainfo/io.ferry.Ferry.metainfo.xml" >"$WORK/appstream.txt" 2>&1 \
+    || { cat "$WORK/appstream.txt" >&2; die "appstreamcli validate found errors"; }
+grep -E '^[EWIP]:' "$WORK/appstream.txt" | sed 's/^/install-test: appstream: /' >&2 || true
+# The metainfo names the desktop file the package ships.
+DESKTOP_ID=$(sed -n 's:.*<launchable type="desktop-id">\(.*\)</launchable>.*:\1:p' \
+    "$WORK/unpacked/usr/share/metainfo/io.ferry.Ferry.metainfo.xml")
+[ -f "$WORK/unpacked/usr/share/applications/$DESKTOP_ID" ] \
+    || die "the metainfo's launchable $DESKTOP_ID is not in the package"
+lintian --fail-on error --tag-display-limit 0 "$DEB" >"$WORK/lintian.txt" 2>&1 \
+    || { cat "$WORK/lintian.txt" >&2; die "lintian found errors"; }
+sed 's/^/install-test: lintian: /' "$WORK/lintian.txt" >&2
+# Every warning left is explained in LINT-NOTES.md.
+while read -r tag; do
+    grep -q -- "$tag" "$SOURCE_DIR/packaging/LINT-NOTES.md" \
+        || die "lintian warning $tag is not explained in packaging/LINT-NOTES.md"
+done < <(sed -n 's/^W: [^:]*: \([a-z0-9-]*\).*/\1/p' "$WORK/lintian.txt" | sort -u)
+# The tarball of the same build holds the same files.
+TGZ=$(ls "$(dirname "$DEB")"/ferry-*.tar.gz 2>/dev/null | head -n 1 || true)
+if [ -n "$TGZ" ]; then
+    diff <(dpkg-deb -c "$DEB" | awk '$6 !~ /\/$/ {sub(/^\.\//, "", $6); print $6}' | sort) \
+        <(tar tzf "$TGZ" | grep -v '/$' | sort) >&2 \
+        || die "$(basename "$TGZ") does not hold the files of the .deb"
+fi
+say "lint: passed ($(grep -c '^W:' "$WORK/lintian.txt" || true) lintian warnings, explained)"
+
+# --- install ---------------------------------------------------------------------
+INSTALLED=1
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$DEB" >"$WORK/apt-install.log" 2>&1 \
+    || { cat "$WORK/apt-install.log" >&2; die "apt-get install failed"; }
+[ "$(command -v ferry)" = /usr/bin/ferry ] || die "ferry is not /usr/bin/ferry"
+[ -x /usr/bin/ferry-gui ] || die "no /usr/bin/ferry-gui"
+say "installed: $(ferry --version | head -n 1)"
+dpkg -L ferry | sort >"$WORK/files.txt"
+getent passwd ferry | grep -q ':/var/lib/ferry:' || die "no system user ferry with home /var/lib/ferry"
+[ "$(stat -c '%U:%G %a' /etc/ferry)" = "root:ferry 750" ] \
+    || die "/etc/ferry is $(stat -c '%U:%G %a' /etc/ferry), not root:ferry 750"
+[ "$(stat -c '%U:%G' /var/log/ferry)" = "ferry:ferry" ] || die "/var/log/ferry is not ferry's"
+# The scripts for DBAs to read are those the binary embeds (tst_sqlfiles) and
+# those of the source tree.
+for f in "$SOURCE_DIR"/sql/[0-9][0-9][0-9]_*.sql; do
+    cmp -s "$f" "/usr/share/ferry/sql/$(basename "$f")" || die "/usr/share/ferry/sql/$(basename "$f") differs from $f"
+done
+[ "$(ls /usr/share/ferry/sql | wc -l)" -eq "$(ls "$SOURCE_DIR"/sql/[0-9][0-9][0-9]_*.sql | wc -l)" ] \
+    || die "/usr/share/ferry/sql holds other scripts than sql/"
+for size in 48x48 64x64 128x128 256x256; do
+    file "/usr/share/icons/hicolor/$size/apps/io.ferry.Ferry.png" | grep -q "PNG image data, ${size/x/ x }" \
+        || die "no ${size} PNG icon"
+done
+[ -f /usr/share/icons/hicolor/scalable/apps/io.ferry.Ferry.svg ] || die "no SVG icon"
+ferry-gui --version >/dev/null || die "ferry-gui --version failed"
+# The GUI's zh_CN translation is embedded in the binary (:/i18n), so the
+# installed binary speaks Chinese with no file beside it: its --help in zh_CN
+# is not the English one and holds Chinese text.
+GUI_HELP_EN=$(ferry-gui --lang en --help 2>&1) || die "ferry-gui --help failed"
+GUI_HELP_ZH=$(ferry-gui --lang zh_CN --help 2>&1) || die "ferry-gui --lang zh_CN --help failed"
+[ "$GUI_HELP_ZH" != "$GUI_HELP_EN" ] && grep -qP '[\x{4e00}-\x{9fff}]' <<<"$GUI_HELP_ZH" \
+    || die "the installed ferry-gui does not speak zh_CN: $GUI_HELP_ZH"
+
+UNIT=/lib/systemd/system/ferry-worker@.service
+[ -f "$UNIT" ] || die "no $UNIT"
+if command -v systemd-analyze >/dev/null; then
+    cp "$UNIT" "$WORK/ferry-worker@itest.service"
+    systemd-analyze verify --man=no "$WORK/ferry-worker@itest.service" >"$WORK/verify.txt" 2>&1 \
+        || { cat "$WORK/verify.txt" >&2; die "systemd-analyze verify rejects the unit"; }
+fi
+unit_line() { # KEY NAME: the unit's KEY= value with %i as NAME
+    sed -n "s/^$1=//p" "$UNIT" | sed "s/%i/$2/g"
+}
+[ "$(unit_line User x)" = ferry ] || die "the unit does not run as ferry"
+KILL_SIGNAL=$(unit_line KillSignal x)
+[ "$KILL_SIGNAL" = SIGTERM ] || die "the unit stops with $KILL_SIGNAL, the worker stops cleanly on SIGTERM"
+
+# --- a root -> leaf replication with the installed files ---------------------------
+install -d -o postgres -g postgres -m 0755 "$PG_DIR"
+as_pg "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres -A trust -E UTF8 --locale=C.UTF-8 -N >"$WORK/initdb.log" 2>&1 \
+    || { cat "$WORK/initdb.log" >&2; die "initdb failed"; }
+printf "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nfsync = off\n" \
+    | as_pg tee -a "$PGDATA_DIR/postgresql.conf" >/dev/null
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+PORT=
+for candidate in $(seq 5640 5739); do
+    port_in_use "$candidate" && continue
+    if as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$PG_DIR/postgres.log" -o "-p $candidate" -w -t 60 start >/dev/null 2>&1; then
+        PORT=$candidate
+        break
+    fi
+done
+[ -n "$PORT" ] || die "the throwaway PostgreSQL did not start"
+psql_do() { "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres "$@"; }
+psql_do -d postgres -c 'CREATE DATABASE itest_root' -c 'CREATE DATABASE itest_leaf' >/dev/null
+for db in itest_root itest_leaf; do
+    psql_do -d "$db" -c 'CREATE TABLE public.orders (id int PRIMARY KEY, item text NOT NULL)' >/dev/null
+done
+psql_do -d itest_root -c "INSERT INTO public.orders SELECT g, 'before ' || g FROM generate_series(1, 100) g" >/dev/null
+say "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
+
+ROOT_DB="host=127.0.0.1 port=$PORT user=postgres dbname=itest_root"
+LEAF_DB="host=127.0.0.1 port=$PORT user=postgres dbname=itest_leaf"
+write_config() { # FILE JOB DB
+    cat >"$1" <<EOF
+[ferry]
+job_name = $2
+db = $3
+queue_name = itest
+logfile = /var/log/ferry/$2.log
+pidfile = /run/ferry/$2.pid
+loop_delay = 0.2
+ticker_period = 0.2
+EOF
+    chown root:ferry "$1"
+    chmod 640 "$1"
+}
+write_config "$ROOT_INI" itest_root "$ROOT_DB"
+write_config "$LEAF_INI" itest_leaf "$LEAF_DB"
+# What RuntimeDirectory=ferry makes under systemd.
+install -d -o ferry -g ferry -m 0755 /run/ferry
+
+as_ferry() { (cd /var/lib/ferry && runuser -u ferry -- "$@"); }
+as_ferry ferry -q "$ROOT_INI" create-root itest_root "$ROOT_DB" || die "create-root failed"
+as_ferry ferry -q "$LEAF_INI" create-leaf itest_leaf "$LEAF_DB" --provider="$ROOT_DB" || die "create-leaf failed"
+as_ferry ferry -q "$ROOT_INI" add-table public.orders || die "add-table on the root failed"
+as_ferry ferry -q "$LEAF_INI" add-table public.orders || die "add-table on the leaf failed"
+
+# The workers, with the unit's command lines (word-split as systemd does here:
+# no quotes in them).
+start_worker() { # NAME
+    local -a cmd
+    read -r -a cmd <<<"$(unit_line ExecStart "$1")"
+    (cd /var/lib/ferry && exec runuser -u ferry -- "${cmd[@]}") >"$WORK/$1.out" 2>&1 &
+    WORKER_PIDS+=("$!")
+}
+start_worker itest_root
+start_worker itest_leaf
+as_ferry ferry -q "$LEAF_INI" wait-sync --timeout=60 || die "the leaf did not copy its table in 60 s"
+psql_do -d itest_root -c "INSERT INTO public.orders SELECT g, 'after ' || g FROM generate_series(101, 150) g" \
+    -c "UPDATE public.orders SET item = 'changed' WHERE id = 7" >/dev/null
+leaf_rows() { psql_do -d itest_leaf -c "SELECT count(*) || '/' || count(*) FILTER (WHERE item = 'changed') FROM public.orders"; }
+for _ in $(seq 1 150); do
+    [ "$(leaf_rows)" = "150/1" ] && break
+    sleep 0.2
+done
+[ "$(leaf_rows)" = "150/1" ] || die "the leaf holds $(leaf_rows) rows/changed, not 150/1, 30 s after the root's changes"
+say "replication: the leaf copied 100 rows and applied 50 inserts and 1 update"
+
+# Reload, as systemctl reload does.
+read -r -a reload_cmd <<<"$(unit_line ExecReload itest_leaf)"
+as_ferry "${reload_cmd[@]}" || die "ExecReload (${reload_cmd[*]}) failed"
+# The worker's own answer on its stderr (the journal, under systemd), not the
+# operator's note that ferry -r writes to the logfile.
+for _ in $(seq 1 50); do
+    grep -q 'reloaded config' "$WORK/itest_leaf.out" && break
+    sleep 0.2
+done
+grep -q 'reloaded config' "$WORK/itest_leaf.out" || die "the leaf worker did not reload its config"
+# Stop, as systemctl stop does: KillSignal to the main process (the worker,
+# whose pid its pidfile holds; runuser only waits for it), then a clean exit.
+for name in itest_root itest_leaf; do
+    wpid=$(head -n 1 "/run/ferry/$name.pid")
+    [ "$(readlink "/proc/$wpid/exe")" = /usr/bin/ferry ] || die "pidfile of $name names $wpid, not a ferry process"
+    kill "-${KILL_SIGNAL#SIG}" "$wpid"
+done
+for i in "${!WORKER_PIDS[@]}"; do
+    rc=0
+    wait "${WORKER_PIDS[$i]}" || rc=$?
+    [ "$rc" -eq 0 ] || die "a worker exited with status $rc on $KILL_SIGNAL"
+    unset "WORKER_PIDS[$i]"
+done
+[ ! -e /run/ferry/itest_leaf.pid ] || die "the leaf worker left its pidfile"
+say "service commands: ExecStart ran as ferry, ExecReload reloaded, $KILL_SIGNAL stopped both cleanly"
+as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null
+
+# --- purge -------------------------------------------------------------------------
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq ferry >"$WORK/apt-purge.log" 2>&1 \
+    || { cat "$WORK/apt-purge.log" >&2; die "apt-get purge failed"; }
+INSTALLED=0
+left=()
+while read -r path; do
+    # Shared folders (/usr, /usr/share/icons/...) stay; every file and every
+    # folder of Ferry's own must be gone.
+    # (/lib is a link to /usr/lib on Debian 12.)
+    if [ -d "$path" ]; then
+        case "$path" in *ferry*) left+=("$path") ;; esac
+    elif [ -e "$path" ] || [ -L "$path" ]; then
+        left+=("$path")
+    fi
+done <"$WORK/files.txt"
+for path in /var/log/ferry /run/ferry /var/lib/ferry; do
+    [ -e "$path" ] && left+=("$path")
+done
+[ "${#left[@]}" -eq 0 ] || die "after purge these remain: ${left[*]}"
+# The job configs are the user's: kept.
+[ "$(ls /etc/ferry)" = "$(printf 'itest_leaf.ini\nitest_root.ini')" ] \
+    || die "/etc/ferry after purge holds '$(ls /etc/ferry 2>&1)', not just the two job configs"
+say "purge: no file of the package remains; the job configs in /etc/ferry stay (user data)"
+say "passed in $((SECONDS - START)) s"
