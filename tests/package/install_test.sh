@@ -23,9 +23,12 @@ case "$DEB" in /*) ;; *) DEB=$PWD/$DEB ;; esac
 [ -f "$DEB" ] || die "no package at $DEB; build it with ./run package"
 [ "$(id -u)" -eq 0 ] || die "run as root: it installs and purges the package"
 # Never replace or purge a Ferry someone installed for real.
-if dpkg-query -W -f='${Status}' ferry 2>/dev/null | grep -q 'installed'; then
-    die "the package ferry is installed on this machine already; remove it first"
-fi
+# Any trace of the package (installed, or removed with its configs kept) is
+# an administrator's: the purge below would take their services' links too.
+case "$(dpkg-query -W -f='${db:Status-Abbrev}' ferry 2>/dev/null || true)" in
+"" | un* | pn*) ;;
+*) die "the package ferry is on this machine already (dpkg -l ferry); purge it first" ;;
+esac
 USER_EXISTED=0
 getent passwd ferry >/dev/null && USER_EXISTED=1
 START=$SECONDS
@@ -200,8 +203,10 @@ EOF
 }
 write_config "$ROOT_INI" itest_root "$ROOT_DB"
 write_config "$LEAF_INI" itest_leaf "$LEAF_DB"
-# What RuntimeDirectory=ferry makes under systemd.
-install -d -o ferry -g ferry -m 0755 /run/ferry
+# The postinst made the pidfiles' folder (tmpfiles.d makes it at each boot).
+[ "$(stat -c '%U:%G %a' /run/ferry 2>/dev/null)" = "ferry:ferry 755" ] \
+    || die "the package did not make /run/ferry (ferry:ferry 755)"
+[ -f /usr/lib/tmpfiles.d/ferry.conf ] || die "no /usr/lib/tmpfiles.d/ferry.conf"
 
 as_ferry() { (cd /var/lib/ferry && runuser -u ferry -- "$@"); }
 as_ferry ferry -q "$ROOT_INI" create-root itest_root "$ROOT_DB" || die "create-root failed"
