@@ -4,7 +4,6 @@
 #include "app/mainwindow.h"
 #include "cascade/cascademodel.h"
 #include "cascade/cascademonitor.h"
-#include "cascade/cascadereader.h"
 #include "cascade/cascadeview.h"
 #include "common/dialoggeometry.h"
 #include "wizards/addtableswizard.h"
@@ -19,16 +18,6 @@ namespace ferry::gui {
 namespace {
 
 constexpr int kWizardMessageMs = 8000;
-
-// A node of the open cascade as this window reaches it: the open config's
-// db for its own node, else the location its root keeps (password from
-// .pgpass), as the status reads do.
-Result<ConnectionString> nodeConnection(const CascadeView *view, const NodeStatus &node)
-{
-    if (node.name == view->model()->status().localNode)
-        return view->monitor()->config().db();
-    return memberLocation(node.location);
-}
 
 } // namespace
 
@@ -53,7 +42,7 @@ void MainWindow::openNewLeafWizard(const QString &providerNode)
     QList<KnownNode> nodes;
     const CascadeStatus &status = m_cascadeView->model()->status();
     for (const NodeStatus &node : status.nodes) {
-        auto where = nodeConnection(m_cascadeView, node);
+        auto where = m_cascadeView->nodeConnection(node);
         if (!where)
             continue;
         KnownNode known{node.name, status.queue, node.type == NodeType::Root, *where};
@@ -77,7 +66,7 @@ void MainWindow::openAddTablesWizard(const QString &nodeName)
     for (const NodeStatus &node : status.nodes) {
         if (node.name != nodeName)
             continue;
-        auto where = nodeConnection(m_cascadeView, node);
+        auto where = m_cascadeView->nodeConnection(node);
         if (!where) {
             statusBar()->showMessage(where.error().toString(), kWizardMessageMs);
             return;

@@ -34,6 +34,25 @@ namespace ferry::gui {
 
 namespace {
 
+// The CLI's remove-table and resync (cli/nodecommands.cpp onTables): one
+// registry call on the chosen tables of the node at `db`.
+auto onTables(const QStringList &tables,
+              Result<QStringList> (TableRegistry::*call)(const QStringList &))
+{
+    return [tables, call](const ConnectionString &db, const QString &queue) -> Result<void> {
+        auto c = Connection::open(db);
+        if (!c)
+            return c.error();
+        auto info = requireNode(*c, queue);
+        if (!info)
+            return info.error();
+        TableRegistry registry(*c, *info);
+        if (auto done = (registry.*call)(tables); !done)
+            return done.error();
+        return {};
+    };
+}
+
 bool isPaused(const NodeStatus &node)
 {
     return node.warnings.contains(QStringLiteral("paused"));
@@ -263,17 +282,7 @@ void CascadeActions::removeTables()
                 run(Kind::RemoveTables, target,
                     tr("Removing %1 from %2…").arg(tables.join(QStringLiteral(", ")), target.name),
                     tr("Removed %1 from %2.").arg(tables.join(QStringLiteral(", ")), target.name),
-                    [tables](const ConnectionString &db, const QString &queue) -> Result<void> {
-                        auto c = Connection::open(db);
-                        if (!c)
-                            return c.error();
-                        auto info = requireNode(*c, queue);
-                        if (!info)
-                            return info.error();
-                        if (auto removed = TableRegistry(*c, *info).remove(tables); !removed)
-                            return removed.error();
-                        return {};
-                    });
+                    onTables(tables, &TableRegistry::remove));
             });
 }
 
@@ -296,17 +305,7 @@ void CascadeActions::resyncTables()
             run(Kind::ResyncTables, target,
                 tr("Resyncing %1 on %2…").arg(tables.join(QStringLiteral(", ")), target.name),
                 tr("%1 on %2: copying again.").arg(tables.join(QStringLiteral(", ")), target.name),
-                [tables](const ConnectionString &db, const QString &queue) -> Result<void> {
-                    auto c = Connection::open(db);
-                    if (!c)
-                        return c.error();
-                    auto info = requireNode(*c, queue);
-                    if (!info)
-                        return info.error();
-                    if (auto done = TableRegistry(*c, *info).resync(tables); !done)
-                        return done.error();
-                    return {};
-                });
+                onTables(tables, &TableRegistry::resync));
         });
 }
 
@@ -367,13 +366,10 @@ void CascadeActions::run(
     updateEnabled();
     emit message(doing);
     const JobConfig config = m_view->monitor()->config();
-    const bool local = node.name == m_view->model()->status().localNode;
     const QString what = doing;
-    // The node is reached as the status reads reach it (the config's db for its
-    // own node, else the location the root keeps, the password from .pgpass):
-    // an action is offered only on a node those reads reach.
-    Result<ConnectionString> where
-        = local ? Result<ConnectionString>(config.db()) : memberLocation(node.location);
+    // The node is reached as the status reads reach it: an action is offered
+    // only on a node those reads reach.
+    Result<ConnectionString> where = m_view->nodeConnection(node);
     if (!where) {
         fail(kind, what, where.error());
         return;

@@ -304,6 +304,13 @@ void CascadeView::onDetail(const NodeDetail &detail)
     }
 }
 
+Result<ConnectionString> CascadeView::nodeConnection(const NodeStatus &node) const
+{
+    if (node.name == m_model->status().localNode)
+        return m_monitor->config().db();
+    return memberLocation(node.location);
+}
+
 void CascadeView::selectNode(const QString &name)
 {
     const QModelIndex index = m_model->indexOfNode(name);

@@ -44,6 +44,10 @@ public:
     void refreshNow();
     // Selects `name` in the tree, its tables in the detail below.
     void showNode(const QString &name) { selectNode(name); }
+    // Where the window reaches a node of the open cascade, as the status reads
+    // do: the open config's db for its own node (a profile's keychain password
+    // included), else the location the root keeps (password from .pgpass).
+    Result<ConnectionString> nodeConnection(const NodeStatus &node) const;
     int refreshInterval() const;
     void setRefreshInterval(int seconds);
 
