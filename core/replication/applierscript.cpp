@@ -3,6 +3,7 @@
 // node's names, once, in the batch's transaction.
 #include "applier.h"
 
+#include "replication/scriptexecute.h"
 #include "replication/scriptrewrite.h"
 #include "replication/tableregistry.h"
 
@@ -112,21 +113,8 @@ Result<void> Applier::applyScript(const Batch &batch,
     // keeps those it subscribes.
     // Matched by the provider's table id (R1: a table renamed on the root
     // since the script ran there is still the same table).
-    QList<ScriptTable> replicated;
-    QList<const TableMapping *> here; // per entry of `replicated`: this node's table
-    for (const QJsonValue &v : data.value(QStringLiteral("tables")).toArray()) {
-        const QJsonArray entry = v.toArray();
-        ScriptTable t;
-        t.sourceSchema = entry.at(0).toString();
-        t.sourceName = entry.at(1).toString();
-        const auto m = tables.constFind(entry.at(2).toInt());
-        if (m != tables.cend()) {
-            t.destSchema = m->targetSchema;
-            t.destName = m->targetName;
-        }
-        here.append(m != tables.cend() ? &*m : nullptr);
-        replicated.append(t);
-    }
+    const QJsonArray entries = data.value(QStringLiteral("tables")).toArray();
+    const QList<ScriptTable> replicated = scriptTablesHere(entries, tables);
     auto statements = rewriteScript(data.value(QStringLiteral("sql")).toString(), replicated);
     if (!statements)
         return std::move(statements.error().withContext(what));
@@ -140,10 +128,11 @@ Result<void> Applier::applyScript(const Batch &batch,
         if (s.skipped())
             continue;
         for (const int k : s.tables) {
-            const TableMapping *m = here.at(k);
-            const QString shown
-                = m ? displayTableName(m_node, m->targetSchema, m->targetName) : QString();
-            if (m && m->holdEvents && !inCopy.contains(shown))
+            const auto m = tables.constFind(entries.at(k).toArray().at(2).toInt());
+            if (m == tables.cend() || !m->holdEvents)
+                continue;
+            const QString shown = displayTableName(m_node, m->targetSchema, m->targetName);
+            if (!inCopy.contains(shown))
                 inCopy.append(shown);
         }
     }

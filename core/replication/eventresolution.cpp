@@ -5,6 +5,7 @@
 #include "queue/batchreader.h"
 #include "replication/eventsql.h"
 #include "replication/failuretext.h"
+#include "replication/scriptexecute.h"
 #include "replication/scriptrewrite.h"
 #include "replication/tablemapping.h"
 #include "replication/tableregistry.h"
@@ -150,7 +151,8 @@ struct EventResolution::Found
 {
     QueuedEvent event;
     TableMapping mapping;
-    QString destSchema; // the node's table; empty when it has none for the event's
+    QHash<int, TableMapping> applied; // every table as this node applies it, by id
+    QString destSchema;               // the node's table; empty when it has none for the event's
     QString destName;
     QString table; // for messages: the node's name, else the provider's
     QString key;
@@ -217,8 +219,8 @@ Result<EventResolution::Found> EventResolution::find(Connection &provider, qint6
     auto nodeTables = TableRegistry(m_node, m_info).list();
     if (!nodeTables)
         return nodeTables.error();
-    const QHash<int, TableMapping> applied = TableRegistry::appliedMappings(*mappings, *nodeTables);
-    if (const auto here = applied.constFind(event.tableId); here != applied.cend())
+    f.applied = TableRegistry::appliedMappings(*mappings, *nodeTables);
+    if (const auto here = f.applied.constFind(event.tableId); here != f.applied.cend())
         f.mapping = *here;
     auto dest = m_node.exec(QStringLiteral("SELECT dest_schema, dest_name FROM ferry.node_table "
                                            "WHERE queue_name = $1 AND source_table_id = $2"),
@@ -246,30 +248,13 @@ Result<EventResolution::Found> EventResolution::find(Connection &provider, qint6
     return f;
 }
 
-Result<QString> EventResolution::scriptHere(const QByteArray &eventData)
+QString EventResolution::scriptHere(const QByteArray &eventData,
+                                    const QHash<int, TableMapping> &tables) const
 {
     const QJsonObject data = QJsonDocument::fromJson(eventData).object();
     const QString script = data.value(QStringLiteral("sql")).toString();
-    auto here = m_node.exec(QStringLiteral("SELECT source_table_id::pg_catalog.text, dest_schema, "
-                                           "dest_name FROM ferry.node_table WHERE queue_name = $1"),
-                            {m_info.queue});
-    if (!here)
-        return here.error();
-    QList<ScriptTable> tables;
-    for (const QJsonValue &v : data.value(QStringLiteral("tables")).toArray()) {
-        const QJsonArray entry = v.toArray();
-        ScriptTable t;
-        t.sourceSchema = entry.at(0).toString();
-        t.sourceName = entry.at(1).toString();
-        for (int i = 0; i < here->rowCount(); ++i) {
-            if (here->text(i, 0) == QString::number(entry.at(2).toInt())) {
-                t.destSchema = here->text(i, 1);
-                t.destName = here->text(i, 2);
-            }
-        }
-        tables.append(t);
-    }
-    auto rewritten = rewriteScript(script, tables);
+    auto rewritten = rewriteScript(
+        script, scriptTablesHere(data.value(QStringLiteral("tables")).toArray(), tables));
     if (!rewritten)
         return QStringLiteral("-- Ferry cannot rewrite this script for node '%1' for sure:\n-- "
                               "%2\n-- Edit it to this node's names:\n%3")
@@ -304,10 +289,7 @@ Result<QueuedEventContent> EventResolution::describe(qint64 eventId)
     content.key = found->key;
     content.data = QString::fromUtf8(found->event.data);
     if (found->event.op == 'E') {
-        auto script = scriptHere(found->event.data);
-        if (!script)
-            return script.error();
-        content.sql = *script;
+        content.sql = scriptHere(found->event.data, found->applied);
         return content;
     }
     if (found->destName.isEmpty())

@@ -2,6 +2,7 @@
 
 #include "cascade/node.h"
 #include "db/connection.h"
+#include "replication/tablemapping.h"
 
 #include <QDateTime>
 
@@ -79,7 +80,7 @@ private:
     Result<EventFix> record(qint64 eventId, const QString &replacement);
     // A script event's SQL as it would run here (rewritten to this node's
     // names; where that is unsure, the script as the root ran it, with why).
-    Result<QString> scriptHere(const QByteArray &eventData);
+    QString scriptHere(const QByteArray &eventData, const QHash<int, TableMapping> &tables) const;
 
     Connection &m_node;
     NodeInfo m_info;

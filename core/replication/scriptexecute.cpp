@@ -215,6 +215,24 @@ Result<QList<ScriptTable>> scriptTablesOf(Connection &root, Connection &node, co
     return out;
 }
 
+QList<ScriptTable> scriptTablesHere(const QJsonArray &entries,
+                                    const QHash<int, TableMapping> &tables)
+{
+    QList<ScriptTable> out;
+    for (const QJsonValue &v : entries) {
+        const QJsonArray entry = v.toArray();
+        ScriptTable t;
+        t.sourceSchema = entry.at(0).toString();
+        t.sourceName = entry.at(1).toString();
+        if (const auto m = tables.constFind(entry.at(2).toInt()); m != tables.cend()) {
+            t.destSchema = m->targetSchema;
+            t.destName = m->targetName;
+        }
+        out.append(t);
+    }
+    return out;
+}
+
 Result<ScriptPlan> planScript(Connection &root, const QString &queue, const ScriptFile &file)
 {
     auto rootNode = requireRoot(root, queue);

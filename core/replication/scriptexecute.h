@@ -3,8 +3,10 @@
 #include "cascade/node.h"
 #include "db/connection.h"
 #include "replication/scriptrewrite.h"
+#include "replication/tablemapping.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QList>
 #include <QString>
 
@@ -49,6 +51,14 @@ executeScript(Connection &root, const QString &queue, const ScriptFile &file, bo
 // with where `node` keeps it (empty where it does not subscribe it): what
 // rewriteScript() maps a script with on that node.
 Result<QList<ScriptTable>> scriptTablesOf(Connection &root, Connection &node, const QString &queue);
+
+// The tables an 'E' event's script was written against (its "tables": one
+// [schema, name, table id] each, as the root had them), each where this node
+// keeps it by the provider's table id (`tables`, the node's applied
+// mappings); no destination where the node does not subscribe it. What the
+// Applier rewrites the script against, and Edit and Apply too.
+QList<ScriptTable> scriptTablesHere(const QJsonArray &entries,
+                                    const QHash<int, TableMapping> &tables);
 
 // How a script would run on one node of the cascade (execute --dry-run).
 struct NodeScriptPlan
