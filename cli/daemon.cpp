@@ -155,6 +155,11 @@ Result<Daemonized> daemonize(const QString &logFile)
     return daemon;
 }
 
+bool runBySystemd()
+{
+    return !qEnvironmentVariableIsEmpty("INVOCATION_ID") && !::isatty(STDERR_FILENO);
+}
+
 void notifyDaemonReady()
 {
     tell('R' + QByteArray::number(qint64(::getpid())));

@@ -36,6 +36,13 @@ struct Daemonized
 // or thread pool), as with any fork().
 Result<Daemonized> daemonize(const QString &logFile);
 
+// True when systemd runs this process as a service: it sets INVOCATION_ID for
+// a service's processes, and stderr is then no terminal (a shell started from
+// a service that leaked the variable still has its terminal). Such a job has
+// nobody to read an error at start, and systemd would restart it: it waits
+// out what it can (a refused login) instead of exiting.
+bool runBySystemd();
+
 // In the daemon: the job runs (pidfile locked, start-up checks passed), so
 // the calling process may exit 0. Does nothing outside a daemon or when the
 // word was already given.

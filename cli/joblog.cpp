@@ -2,6 +2,7 @@
 
 #include "util/joblogfile.h"
 
+#include <QDebug>
 #include <QLoggingCategory>
 #include <QTextStream>
 
@@ -13,6 +14,8 @@ namespace ferry::cli {
 namespace {
 
 std::atomic<int> g_verbosity{int(Verbosity::Normal)};
+// Set once, before the job starts its threads; lives until exit.
+std::atomic<const JobLogFile *> g_copy{nullptr};
 
 void handleMessage(QtMsgType type, const QMessageLogContext &, const QString &message)
 {
@@ -23,7 +26,10 @@ void handleMessage(QtMsgType type, const QMessageLogContext &, const QString &me
         return;
     // One write() per line: lines of several threads do not interleave, and
     // appends to the logfile stay whole.
-    writeFully(STDERR_FILENO, formatJobLogLine(type, message) + '\n');
+    const QByteArray line = formatJobLogLine(type, message);
+    writeFully(STDERR_FILENO, line + '\n');
+    if (const JobLogFile *copy = g_copy.load())
+        copy->writeLine(line);
 }
 
 void handleCommandMessage(QtMsgType type, const QMessageLogContext &, const QString &message)
@@ -60,6 +66,21 @@ void installJobLogHandler(Verbosity verbosity)
     if (verbosity == Verbosity::Verbose)
         QLoggingCategory::setFilterRules(QStringLiteral("ferry.*.debug=true"));
     qInstallMessageHandler(handleMessage);
+}
+
+void copyJobLogTo(const QString &logFile)
+{
+    if (logFile.isEmpty() || g_copy.load())
+        return;
+    Result<std::shared_ptr<JobLogFile>> opened = JobLogFile::open(logFile);
+    if (!opened) {
+        qWarning().noquote() << opened.error().toString()
+                             << QStringLiteral("- the job logs to stderr only");
+        return;
+    }
+    static std::shared_ptr<JobLogFile> kept; // the handler may run until exit
+    kept = std::move(opened).value();
+    g_copy.store(kept.get());
 }
 
 void noteOperatorAction(const JobConfig &config, OperatorNote note)

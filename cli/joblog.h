@@ -23,6 +23,13 @@ namespace ferry::cli {
 // given: callers mask connection strings (ConnectionString::masked()) first.
 void installJobLogHandler(Verbosity verbosity);
 
+// A job in the foreground (a terminal, or a service whose stderr is the
+// journal) writes its lines to stderr and appends them to its `logfile`
+// too, as a daemon does: the log is where ferry-gui's log tail and an
+// operator look, however the job was started. A logfile that cannot be
+// opened is a warning; the job runs on with stderr alone.
+void copyJobLogTo(const QString &logFile);
+
 // Messages of the short commands (create-root, add-table, status, ...):
 // warnings and errors as "ferry: warning: ..." on stderr, like the
 // command's own errors; INFO and DEBUG lines only with -v.

@@ -75,6 +75,9 @@ int runHere(const CommandLine &line,
             bool inDaemon)
 {
     installJobLogHandler(line.verbosity);
+    installReloadSignalHandler(); // before the pidfile names this process
+    if (!inDaemon)                // a daemon's stderr is its logfile already
+        copyJobLogTo(config.logFile());
     const auto cannotStart = [inDaemon](const Error &error) {
         if (!inDaemon)
             return fail(error.toString());
@@ -106,7 +109,8 @@ int runHere(const CommandLine &line,
             return cannotStart(ready.error());
     }
 
-    // Only now: a signal during the checks above ends the process at once.
+    // Only now: SIGINT or SIGTERM during the checks above ends the process at
+    // once (a SIGHUP waits for the loop).
     installJobSignalHandlers();
     qInfo().noquote() << QStringLiteral("%1: %2 started%3")
                              .arg(config.jobName(), commandName,

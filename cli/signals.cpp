@@ -36,11 +36,15 @@ void install(int sig, void (*handler)(int))
 
 } // namespace
 
+void installReloadSignalHandler()
+{
+    install(SIGHUP, onReloadSignal);
+}
+
 void installJobSignalHandlers()
 {
     g_stop.store(false);
-    g_reload.store(false);
-    g_interrupt.store(false);
+    g_interrupt.store(g_reload.load());
     install(SIGINT, onStopSignal);
     install(SIGTERM, onStopSignal);
     install(SIGHUP, onReloadSignal);

@@ -22,7 +22,14 @@ namespace ferry::cli {
 // The handlers only store to lock-free atomics (async-signal-safe) and are
 // installed with SA_RESTART, so blocking calls are not cut short by them.
 
-// Installs the handlers (again: idempotent) and clears every flag.
+// The SIGHUP handler alone, before the pidfile is written: whoever finds the
+// job through it may ask for a reload while the job still connects, and that
+// must not end it. The request waits until the job's loop takes it.
+void installReloadSignalHandler();
+
+// Installs the handlers (again: idempotent) and clears the stop request; a
+// reload asked for since installReloadSignalHandler() stays pending (and
+// raises interruptFlag(), so the first loop takes it at once).
 void installJobSignalHandlers();
 
 // True once SIGINT or SIGTERM arrived; stays true.

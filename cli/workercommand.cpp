@@ -1,5 +1,6 @@
 #include "workercommand.h"
 
+#include "daemon.h"
 #include "dispatcher.h"
 #include "jobrunner.h"
 #include "signals.h"
@@ -13,11 +14,13 @@ namespace ferry::cli {
 
 namespace {
 
-int work(const JobConfig &start)
+int work(const JobConfig &start, bool waitForLogin)
 {
     JobConfig config = start;
     while (!stopRequested()) {
-        NodeWorker worker(NodeWorker::optionsFor(config));
+        WorkerOptions options = NodeWorker::optionsFor(config);
+        options.waitForLogin = waitForLogin;
+        NodeWorker worker(options);
         auto r = worker.run(interruptFlag());
         if (!r) {
             qCritical().noquote() << r.error().toString();
@@ -34,10 +37,13 @@ int work(const JobConfig &start)
 
 int runWorker(const CommandLine &line, const JobConfig &config)
 {
+    // In a terminal (or with -d, whose terminal waits for the word) a refused
+    // login ends the worker with the reason; under systemd it is waited out.
+    const bool waitForLogin = line.daemon == DaemonAction::None && runBySystemd();
     return runJob(
         line, config, QStringLiteral("worker"),
-        [&config]() { return NodeWorker::checkStart(config); },
-        [&config]() { return work(config); });
+        [&config, waitForLogin]() { return NodeWorker::checkStart(config, waitForLogin); },
+        [&config, waitForLogin]() { return work(config, waitForLogin); });
 }
 
 } // namespace ferry::cli

@@ -37,7 +37,7 @@ QString JobConfig::templateText()
         "# (one on the provider, one here), while batches go on (default 1)\n"
         "#parallel_copies = 1\n"
         "\n"
-        "# compare/repair: longest time in seconds a table may stay locked (default 10)\n"
+        "# seconds a leaf waits for a table's lock when it starts its copy (default 10)\n"
         "#lock_timeout = 10\n"
         "\n"
         "# seconds a leaf waits before it tries a failed batch again, doubling up to\n"

@@ -70,7 +70,7 @@ WorkerOptions NodeWorker::optionsFor(const JobConfig &config)
     return o;
 }
 
-Result<void> NodeWorker::checkStart(const JobConfig &config)
+Result<void> NodeWorker::checkStart(const JobConfig &config, bool waitForLogin)
 {
     auto db = Connection::open(config.db());
     if (!db) {
@@ -78,6 +78,8 @@ Result<void> NodeWorker::checkStart(const JobConfig &config)
             qWarning().noquote() << db.error().toString() << "- the worker keeps trying";
             return {};
         }
+        if (db.error().kind() == ErrorKind::Auth && waitForLogin)
+            return {}; // run() says it, once, and waits
         return db.error();
     }
     auto node = requireNode(*db, config.queueName());
@@ -176,6 +178,12 @@ Result<void> NodeWorker::run(const std::atomic_bool &stop)
         auto started = start();
         if (started)
             break;
+        if (started.error().kind() == ErrorKind::Auth && m_options.waitForLogin) {
+            m_refused.wait(started.error(), m_options.authRetryMs, stop);
+            if (stop.load())
+                return {}; // a stop, or a reload: it tries again at once
+            continue;
+        }
         if (!isConnectionError(started.error()))
             return started.error();
         qCWarning(lcCore).noquote() << QStringLiteral("%1 - retrying in %2 ms")

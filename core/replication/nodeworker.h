@@ -49,6 +49,11 @@ struct WorkerOptions
     // A refused login (a wrong password) is said once and tried again this
     // rarely: every few seconds could lock the role out (a reload tries at once).
     int authRetryMs = RefusedLogin::kRetryMs;
+    // A refused first login is waited out as a later one is, rather than
+    // ending the worker: a service has nobody at a terminal to read the
+    // error, and a service manager restarting it would log in again and
+    // again (`ferry worker` under systemd sets this).
+    bool waitForLogin = false;
     // A leaf brings its sequences up to the root's values at most this often.
     int sequenceSyncMs = 1000;
 };
@@ -82,12 +87,13 @@ public:
     // worker is reported as started: a refused login, not a node, a node of
     // another queue, a worker already running for the node. An unreachable database passes
     // with a warning (the worker keeps trying: it may be starting up with
-    // the machine).
-    static Result<void> checkStart(const JobConfig &config);
+    // the machine), and so does a refused login with waitForLogin.
+    static Result<void> checkStart(const JobConfig &config, bool waitForLogin = false);
 
     // Runs until stop is set (checked at least every 100 ms). Fails only
-    // when the worker cannot start: its login is refused, the database is not
-    // a node of the queue, or another worker runs for it.
+    // when the worker cannot start: its login is refused (unless
+    // waitForLogin), the database is not a node of the queue, or another
+    // worker runs for it.
     Result<void> run(const std::atomic_bool &stop);
 
 private:

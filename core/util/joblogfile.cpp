@@ -112,7 +112,12 @@ void JobLogFile::write(QtMsgType type, const QString &message) const
 {
     if (type == QtDebugMsg)
         return;
-    writeFully(m_fd, formatJobLogLine(type, message) + '\n');
+    writeLine(formatJobLogLine(type, message));
+}
+
+void JobLogFile::writeLine(const QByteArray &line) const
+{
+    writeFully(m_fd, line + '\n');
 }
 
 std::shared_ptr<JobLogFile> JobLogFile::current()

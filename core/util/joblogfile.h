@@ -42,6 +42,8 @@ public:
     // One line as formatJobLogLine() makes it. DEBUG messages are dropped, as
     // the CLI drops them without -v.
     void write(QtMsgType type, const QString &message) const;
+    // A line made already (formatJobLogLine), in one write() with its newline.
+    void writeLine(const QByteArray &line) const;
 
     // The file the calling thread's Qt messages go to (see JobLogScope); null
     // when they go to the process's message handler.
