@@ -3,10 +3,12 @@
 #include "util/joblogfile.h"
 
 #include <QDebug>
+#include <QFile>
 #include <QLoggingCategory>
 #include <QTextStream>
 
 #include <atomic>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace ferry::cli {
@@ -71,6 +73,14 @@ void installJobLogHandler(Verbosity verbosity)
 void copyJobLogTo(const QString &logFile)
 {
     if (logFile.isEmpty() || g_copy.load())
+        return;
+    // `ferry CONFIG worker 2>>LOGFILE` (or a supervisor doing the same): the
+    // lines reach the file already; a copy would write each twice.
+    struct stat err = {};
+    struct stat file = {};
+    if (::fstat(STDERR_FILENO, &err) == 0
+        && ::stat(QFile::encodeName(logFile).constData(), &file) == 0 && err.st_dev == file.st_dev
+        && err.st_ino == file.st_ino)
         return;
     Result<std::shared_ptr<JobLogFile>> opened = JobLogFile::open(logFile);
     if (!opened) {

@@ -27,7 +27,8 @@ void installJobLogHandler(Verbosity verbosity);
 // journal) writes its lines to stderr and appends them to its `logfile`
 // too, as a daemon does: the log is where ferry-gui's log tail and an
 // operator look, however the job was started. A logfile that cannot be
-// opened is a warning; the job runs on with stderr alone.
+// opened is a warning; the job runs on with stderr alone. Nothing is copied
+// when stderr is that file already (`2>>LOGFILE`).
 void copyJobLogTo(const QString &logFile);
 
 // Messages of the short commands (create-root, add-table, status, ...):
