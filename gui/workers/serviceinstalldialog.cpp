@@ -121,6 +121,7 @@ ServiceInstallDialog::ServiceInstallDialog(const JobConfig &config,
     connection->setFont(fixed);
     auto *problems = new QLabel((m_plan.refusals + m_plan.warnings).join(QLatin1Char('\n')), this);
     problems->setObjectName(QStringLiteral("installServiceProblems"));
+    problems->setTextFormat(Qt::PlainText); // paths and values, never markup
     problems->setWordWrap(true);
     problems->setTextInteractionFlags(Qt::TextSelectableByMouse);
     problems->setStyleSheet(m_plan.refusals.isEmpty()
