@@ -142,6 +142,36 @@ QString ConnectionString::masked() const
     return render(true);
 }
 
+ConnectionString ConnectionString::withEnvironment() const
+{
+    ConnectionString completed = *this;
+    // PQconndefaults() applies libpq's own precedence: PGSERVICE's file,
+    // then PG* variables, then compiled defaults (the login name for user).
+    std::unique_ptr<PQconninfoOption, OptionsDeleter> defaults(PQconndefaults());
+    if (!defaults)
+        return completed;
+    static const QStringList notCarried
+        = {QStringLiteral("passfile"), QStringLiteral("service"), QStringLiteral("servicefile")};
+    for (const PQconninfoOption *o = defaults.get(); o->keyword; ++o) {
+        const QString keyword = QString::fromUtf8(o->keyword);
+        if (!o->val || !*o->val || contains(keyword) || isSecretKeyword(keyword)
+            || notCarried.contains(keyword))
+            continue;
+        const bool fromEnvironment = o->envvar && qEnvironmentVariableIsSet(o->envvar);
+        // A compiled default is the same for every process of this libpq.
+        if (!fromEnvironment && o->compiled && qstrcmp(o->val, o->compiled) == 0)
+            continue;
+        completed.set(keyword, QString::fromUtf8(o->val));
+    }
+    const auto rank = [](const Param &p) {
+        const qsizetype i = leadingKeywords().indexOf(p.first);
+        return i < 0 ? leadingKeywords().size() : i;
+    };
+    std::stable_sort(completed.m_params.begin(), completed.m_params.end(),
+                     [&rank](const Param &a, const Param &b) { return rank(a) < rank(b); });
+    return completed;
+}
+
 QString ConnectionString::displayName() const
 {
     QString host = value(QStringLiteral("host"));

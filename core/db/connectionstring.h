@@ -40,6 +40,13 @@ public:
     // Same, with every secret value replaced by "********".
     QString masked() const;
 
+    // This string as libpq completes it in this process, for a process that
+    // has not its environment (a service): every parameter it does not set
+    // that libpq takes from here added (PG* variables, the values of the
+    // service PGSERVICE names, the login name as user). Never adds a secret,
+    // passfile, service or servicefile; compiled-in defaults are left out.
+    ConnectionString withEnvironment() const;
+
     // "user@host:port/dbname", for titles and log prefixes.
     QString displayName() const;
 

@@ -8,18 +8,81 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 
-#include <pwd.h>
 #include <unistd.h>
 
 namespace ferry::gui {
 
 namespace {
 
-// libpq's default user: this process's login name, not $USER.
-QString osUserName()
+// What the unit hides from the service: ProtectHome=yes and PrivateTmp=yes.
+bool hiddenFromService(const QString &path)
 {
-    const passwd *entry = ::getpwuid(::geteuid());
-    return entry ? QString::fromLocal8Bit(entry->pw_name) : QString();
+    const QString clean = QDir::cleanPath(path) + QLatin1Char('/');
+    for (const char *folder : {"/home/", "/root/", "/run/user/", "/tmp/", "/var/tmp/"}) {
+        if (clean.startsWith(QLatin1String(folder)))
+            return true;
+    }
+    return false;
+}
+
+// Why `db` (the service's, completed) would not connect from the service as
+// from this session; refusals where it would reach elsewhere or check the
+// server less, warnings where it would fail to connect (a drop-in may lift
+// the unit's ProtectHome or PrivateTmp).
+void checkServiceConnection(const ConnectionString &own,
+                            const ConnectionString &db,
+                            ServicePlan &plan)
+{
+    if (own.contains(QStringLiteral("service")))
+        plan.refusals << QCoreApplication::translate(
+                             "ferry::gui::ServiceInstall",
+                             "db names service=%1, which user ferry may find elsewhere or "
+                             "not at all: write that service's host, port, dbname and user "
+                             "into db in the config instead.")
+                             .arg(own.value(QStringLiteral("service")));
+    // Files libpq reads: the service resolves a relative path from another
+    // folder and does not see /home or /tmp.
+    const QStringList verifying
+        = {QStringLiteral("sslrootcert"), QStringLiteral("sslcrl"), QStringLiteral("sslcrldir")};
+    for (const QString &keyword :
+         verifying
+             + QStringList{QStringLiteral("sslcert"), QStringLiteral("sslkey"),
+                           QStringLiteral("passfile")}) {
+        const QString path = db.value(keyword);
+        if (path.isEmpty()
+            || (keyword == QLatin1String("sslrootcert") && path == QLatin1String("system")))
+            continue;
+        if (QDir::isRelativePath(path))
+            plan.refusals << QCoreApplication::translate(
+                                 "ferry::gui::ServiceInstall",
+                                 "%1=%2 is a relative path, which the service would read "
+                                 "from another folder: write its absolute path into db in "
+                                 "the config.")
+                                 .arg(keyword, path);
+        else if (hiddenFromService(path) && verifying.contains(keyword))
+            plan.refusals << QCoreApplication::translate(
+                                 "ferry::gui::ServiceInstall",
+                                 "%1=%2 is under /home or /tmp, which the service does not "
+                                 "see, so it would not check the server as here: copy the "
+                                 "file to /etc/ferry and write that path into db.")
+                                 .arg(keyword, path);
+        else if (hiddenFromService(path))
+            plan.warnings << QCoreApplication::translate(
+                                 "ferry::gui::ServiceInstall",
+                                 "%1=%2 is under /home or /tmp, which the service does not "
+                                 "see (ProtectHome, PrivateTmp): copy the file to /etc/ferry "
+                                 "and write that path into db.")
+                                 .arg(keyword, path);
+    }
+    for (const QString &host : db.value(QStringLiteral("host")).split(QLatin1Char(','))) {
+        if (host.startsWith(QLatin1Char('/')) && hiddenFromService(host))
+            plan.warnings << QCoreApplication::translate(
+                                 "ferry::gui::ServiceInstall",
+                                 "host=%1 is a socket folder the service does not see "
+                                 "(PrivateTmp): write the server's address or "
+                                 "/var/run/postgresql into db instead.")
+                                 .arg(host);
+    }
 }
 
 } // namespace
@@ -83,19 +146,22 @@ ServicePlan servicePlan(const JobConfig &config, const ServiceInstallOptions &op
     plan.unit = QStringLiteral("ferry-worker@") + plan.name;
     plan.target = QDir(options.configFolder).filePath(plan.name + QStringLiteral(".ini"));
 
-    // The service runs as user ferry without this session's environment: it
-    // logs in as the role and database this config reaches from here.
-    ConnectionString db = config.db();
-    QString user = db.value(QStringLiteral("user"));
-    if (user.isEmpty())
-        user = qEnvironmentVariable("PGUSER", osUserName());
-    if (!user.isEmpty() && !db.contains(QStringLiteral("user")))
-        db.set(QStringLiteral("user"), user);
-    QString dbname = db.value(QStringLiteral("dbname"));
-    if (dbname.isEmpty())
-        dbname = qEnvironmentVariable("PGDATABASE", user);
-    if (!dbname.isEmpty() && !db.contains(QStringLiteral("dbname")))
-        db.set(QStringLiteral("dbname"), dbname);
+    // The service runs as user ferry without this session's environment:
+    // every parameter libpq takes from it here is written out, no secret.
+    const ConnectionString own = config.db();
+    ConnectionString db = own.withEnvironment();
+    for (const auto &param : own.params()) {
+        if (ConnectionString::isSecretKeyword(param.first))
+            db.remove(param.first);
+    }
+    const QString user = db.value(QStringLiteral("user"));
+    // libpq's dbname defaults to the user when it connects (after a service's).
+    if (!db.contains(QStringLiteral("dbname")) && !db.contains(QStringLiteral("service"))
+        && !user.isEmpty())
+        db.set(QStringLiteral("dbname"), user);
+    const QString dbname = db.value(QStringLiteral("dbname"));
+    plan.connection = db.toString();
+    checkServiceConnection(own, db, plan);
 
     plan.job.jobName = plan.name;
     plan.job.db = db; // newJobConfigText() leaves the password out
@@ -114,12 +180,16 @@ ServicePlan servicePlan(const JobConfig &config, const ServiceInstallOptions &op
         {QStringLiteral("retry_delay"), number(config.retryDelay())},
     };
 
+    // .pgpass is matched against the first host the service tries.
+    const auto first = [&db](const char *keyword) {
+        return db.value(QLatin1String(keyword)).section(QLatin1Char(','), 0, 0);
+    };
     ConnectionProfile profile;
-    profile.host = db.value(QStringLiteral("host"));
+    profile.host = first("host");
     if (profile.host.isEmpty())
-        profile.host = db.value(QStringLiteral("hostaddr"));
+        profile.host = first("hostaddr");
     bool ok = false;
-    const int port = db.value(QStringLiteral("port")).toInt(&ok);
+    const int port = first("port").toInt(&ok);
     profile.port = ok ? port : 5432;
     profile.dbname = dbname;
     profile.user = user;
@@ -137,14 +207,35 @@ QString shellQuoted(const QString &value)
     return QLatin1Char('\'') + quoted + QLatin1Char('\'');
 }
 
-QStringList serviceCommands(const ServicePlan &plan, const QString &staged, bool privileged)
+QStringList
+serviceCommands(const ServicePlan &plan, const QString &staged, bool privileged, bool start)
 {
-    const QString enable = QStringLiteral("systemctl enable --now ") + plan.unit;
+    const QString enable
+        = (start ? QStringLiteral("systemctl enable --now ") : QStringLiteral("systemctl enable "))
+          + shellQuoted(plan.unit);
     if (privileged)
         return {enable};
     return {QStringLiteral("sudo install -m 0640 -o root -g ferry %1 %2")
                 .arg(shellQuoted(staged), shellQuoted(plan.target)),
             QStringLiteral("sudo ") + enable};
+}
+
+QString pkexecScript(const ServicePlan &plan, const QString &staged, bool replace, bool start)
+{
+    const QString target = shellQuoted(plan.target);
+    const QString source = shellQuoted(staged);
+    QString script;
+    if (!replace) // the folder may hold a NAME.ini this user cannot see
+        script = QStringLiteral("[ ! -e %1 ] || exit %2; ").arg(target).arg(kServiceExistsExit);
+    // Root copies what the path names: never a symlink another process of
+    // this user swapped in for the staged file.
+    script += QStringLiteral("[ -f %1 ] && [ ! -L %1 ] || exit %2; ")
+                  .arg(source)
+                  .arg(kServiceStagedNotFileExit);
+    script += QStringLiteral("install -m 0640 -o root -g ferry %1 %2 && systemctl enable %3%4")
+                  .arg(source, target, start ? QStringLiteral("--now ") : QString(),
+                       shellQuoted(plan.unit));
+    return script;
 }
 
 } // namespace ferry::gui

@@ -35,6 +35,9 @@ struct ServiceInstallOptions
     // This process is root: it writes the file and runs systemctl itself.
     bool privileged = false;
     CommandRunner runner;
+    // How long after `systemctl enable --now` Ferry asks whether the service
+    // still runs: a refused login ends the worker at once.
+    int settleMs = 2000;
 
     // pkexec from PATH, privileged when running as root, a QProcess runner.
     static ServiceInstallOptions systemDefaults();
@@ -58,13 +61,31 @@ struct ServicePlan
     QString target;     // CONFIG_FOLDER/NAME.ini
     NewJobConfig job;   // the service's config: no password, its own log and pidfile
     QString pgpassLine; // ~ferry/.pgpass's line up to the password
+    // The connection the service makes (job.db: the config's db completed
+    // with this session's libpq environment, no secret).
+    QString connection;
+    // Why the service would not connect as this session does, one line each,
+    // translated: refusals forbid installing, warnings are shown.
+    QStringList refusals;
+    QStringList warnings;
 };
 
 ServicePlan servicePlan(const JobConfig &config, const ServiceInstallOptions &options);
 
 // The commands a user runs as root (with `sudo` unless privileged) after the
-// config was written to `staged` (ignored when privileged: written in place).
-QStringList serviceCommands(const ServicePlan &plan, const QString &staged, bool privileged);
+// config was written to `staged` (ignored when privileged: written in place);
+// `start`: enable --now, else enable only.
+QStringList
+serviceCommands(const ServicePlan &plan, const QString &staged, bool privileged, bool start = true);
+
+// The exit codes of pkexecScript() when NAME.ini exists and may not be
+// replaced, and when `staged` is not a regular file (a symlink swapped in).
+constexpr int kServiceExistsExit = 17;
+constexpr int kServiceStagedNotFileExit = 18;
+
+// What `pkexec /bin/sh -c` runs as root: copies `staged` (only a regular
+// file, never a symlink) to the plan's target and enables the unit.
+QString pkexecScript(const ServicePlan &plan, const QString &staged, bool replace, bool start);
 
 // `value` quoted for a POSIX shell where it needs to be.
 QString shellQuoted(const QString &value);

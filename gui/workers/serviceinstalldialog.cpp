@@ -3,6 +3,7 @@
 #include "common/messagebox.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -10,13 +11,14 @@
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QGridLayout>
-#include <QLayout>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <grp.h>
@@ -25,9 +27,6 @@
 namespace ferry::gui {
 
 namespace {
-
-// The exit code of the pkexec script when NAME.ini exists and may not be replaced.
-constexpr int kExistsExit = 17;
 
 QPushButton *copyButton(QWidget *parent, const QString &name, std::function<QString()> text)
 {
@@ -54,13 +53,12 @@ ServiceInstallDialog::ServiceInstallDialog(const JobConfig &config,
     setWindowTitle(tr("Install as a Service"));
 
     if (!m_options.privileged) {
-        // Private to this user until `install` copies it as root.
+        // Private to this user (mode 0700) until `install` copies it as root.
         QTemporaryDir dir(QDir(QDir::tempPath()).filePath(QStringLiteral("ferry-service-XXXXXX")));
         dir.setAutoRemove(false);
         m_stagingDir = dir.path();
         m_staged = QDir(m_stagingDir).filePath(m_plan.name + QStringLiteral(".ini"));
     }
-    m_commands = serviceCommands(m_plan, m_staged, m_options.privileged);
     const bool pkexec = !m_options.privileged && !m_options.pkexecProgram.isEmpty();
 
     auto *question = new QLabel(
@@ -109,6 +107,34 @@ ServiceInstallDialog::ServiceInstallDialog(const JobConfig &config,
     const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     pgpass->setFont(fixed);
 
+    auto *connectionLabel = new QLabel(
+        tr("The service connects with this, taken from the config and this session's PG* "
+           "environment:"),
+        this);
+    connectionLabel->setWordWrap(true);
+    // All of it in sight, wrapped between keyword=value pairs.
+    auto *connection = new QLabel(m_plan.connection, this);
+    connection->setObjectName(QStringLiteral("installServiceConnection"));
+    connection->setTextFormat(Qt::PlainText);
+    connection->setWordWrap(true);
+    connection->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    connection->setFont(fixed);
+    auto *problems = new QLabel((m_plan.refusals + m_plan.warnings).join(QLatin1Char('\n')), this);
+    problems->setObjectName(QStringLiteral("installServiceProblems"));
+    problems->setTextFormat(Qt::PlainText); // paths and values, never markup
+    problems->setWordWrap(true);
+    problems->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    problems->setStyleSheet(m_plan.refusals.isEmpty()
+                                ? QStringLiteral("QLabel { color: #8a5300; }")
+                                : QStringLiteral("QLabel { color: #a4262c; }"));
+    problems->setVisible(!problems->text().isEmpty());
+
+    m_startNow = new QCheckBox(tr("&Start it now (uncheck to start it yourself once ~ferry/.pgpass "
+                                  "has the password)"),
+                               this);
+    m_startNow->setObjectName(QStringLiteral("installServiceStartNow"));
+    m_startNow->setChecked(true);
+
     QString commandsText;
     if (m_options.privileged)
         commandsText = tr("Install writes the file and runs:");
@@ -122,7 +148,10 @@ ServiceInstallDialog::ServiceInstallDialog(const JobConfig &config,
     auto *commandsLabel = new QLabel(commandsText, this);
     commandsLabel->setObjectName(QStringLiteral("installServiceCommandsLabel"));
     commandsLabel->setWordWrap(true);
-    auto *commands = new QPlainTextEdit(m_commands.join(QLatin1Char('\n')), this);
+    auto *commands = new QPlainTextEdit(this);
+    m_commandsView = commands;
+    updateCommands();
+    connect(m_startNow, &QCheckBox::toggled, this, &ServiceInstallDialog::updateCommands);
     commands->setObjectName(QStringLiteral("installServiceCommands"));
     commands->setReadOnly(true);
     commands->setFont(fixed);
@@ -144,6 +173,10 @@ ServiceInstallDialog::ServiceInstallDialog(const JobConfig &config,
                              QDialogButtonBox::ActionRole);
     m_install->setObjectName(QStringLiteral("installServiceConfirm"));
     m_install->setDefault(true);
+    if (!m_plan.refusals.isEmpty()) {
+        m_install->setEnabled(false);
+        m_install->setToolTip(m_plan.refusals.constFirst());
+    }
     m_close = buttons->addButton(QDialogButtonBox::Cancel);
     m_close->setObjectName(QStringLiteral("installServiceClose"));
     connect(m_install, &QPushButton::clicked, this, &ServiceInstallDialog::install);
@@ -167,11 +200,19 @@ ServiceInstallDialog::ServiceInstallDialog(const JobConfig &config,
     layout->addWidget(pgpassLabel);
     layout->addLayout(grid);
     layout->addSpacing(6);
+    layout->addWidget(connectionLabel);
+    layout->addWidget(connection);
+    layout->addWidget(problems);
+    layout->addSpacing(6);
+    layout->addWidget(m_startNow);
     layout->addWidget(commandsLabel);
     layout->addLayout(commandsGrid);
     layout->addWidget(m_result);
     layout->addWidget(buttons);
-    resize(qMax(titleWidth(windowTitle()), 680), sizeHint().height());
+    // The height the wrapped labels need at this width, not at the narrowest.
+    const int width = qMax(titleWidth(windowTitle()), 680);
+    layout->activate();
+    resize(width, qMax(layout->totalHeightForWidth(width), minimumSizeHint().height()));
 }
 
 ServiceInstallDialog::~ServiceInstallDialog()
@@ -190,9 +231,15 @@ ServiceInstallDialog::Target ServiceInstallDialog::targetState() const
     return QFileInfo::exists(m_plan.target) ? Target::Exists : Target::Absent;
 }
 
+void ServiceInstallDialog::updateCommands()
+{
+    m_commands = serviceCommands(m_plan, m_staged, m_options.privileged, m_startNow->isChecked());
+    m_commandsView->setPlainText(m_commands.join(QLatin1Char('\n')));
+}
+
 void ServiceInstallDialog::install()
 {
-    if (m_running)
+    if (m_running || !m_plan.refusals.isEmpty())
         return;
     if (targetState() == Target::Exists)
         askReplace();
@@ -246,11 +293,16 @@ void ServiceInstallDialog::proceed(bool replace)
         runThroughPkexec(replace);
         return;
     }
-    showResult(tr("Wrote %1: run the commands above in a terminal to install and start the "
-                  "service.")
-                   .arg(QDir::toNativeSeparators(m_staged)),
+    showResult(m_startNow->isChecked()
+                   ? tr("Wrote %1: run the commands above in a terminal to install and start the "
+                        "service.")
+                         .arg(QDir::toNativeSeparators(m_staged))
+                   : tr("Wrote %1: run the commands above in a terminal to install the service; "
+                        "start it once ~ferry/.pgpass has the password.")
+                         .arg(QDir::toNativeSeparators(m_staged)),
                false);
     m_install->setEnabled(false);
+    m_startNow->setEnabled(false);
     m_close->setText(tr("Close"));
 }
 
@@ -282,15 +334,17 @@ void ServiceInstallDialog::writeInPlace(bool replace)
         return;
     }
     if (!m_options.runner) {
-        showResult(tr("Wrote %1: run the command above to enable and start the service.")
-                       .arg(m_plan.target),
+        showResult(tr("Wrote %1: run the command above to enable the service.").arg(m_plan.target),
                    false);
         return;
     }
     m_running = true;
     m_install->setEnabled(false);
-    m_options.runner(QStringLiteral("systemctl"),
-                     {QStringLiteral("enable"), QStringLiteral("--now"), m_plan.unit}, this,
+    m_startNow->setEnabled(false);
+    QStringList arguments = {QStringLiteral("enable"), m_plan.unit};
+    if (m_startNow->isChecked())
+        arguments.insert(1, QStringLiteral("--now"));
+    m_options.runner(QStringLiteral("systemctl"), arguments, this,
                      [self = QPointer<ServiceInstallDialog>(this)](int code, const QString &error) {
                          if (self)
                              self->ran(code, error, false);
@@ -299,17 +353,14 @@ void ServiceInstallDialog::writeInPlace(bool replace)
 
 void ServiceInstallDialog::runThroughPkexec(bool replace)
 {
-    const QString target = shellQuoted(m_plan.target);
-    QString script;
-    if (!replace) // the folder may hold a NAME.ini this user cannot see
-        script = QStringLiteral("[ ! -e %1 ] || exit %2; ").arg(target).arg(kExistsExit);
-    script += QStringLiteral("install -m 0640 -o root -g ferry %1 %2 && systemctl enable --now %3")
-                  .arg(shellQuoted(m_staged), target, m_plan.unit);
     m_running = true;
     m_install->setEnabled(false);
+    m_startNow->setEnabled(false);
     m_result->hide();
     m_options.runner(m_options.pkexecProgram,
-                     {QStringLiteral("/bin/sh"), QStringLiteral("-c"), script}, this,
+                     {QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                      pkexecScript(m_plan, m_staged, replace, m_startNow->isChecked())},
+                     this,
                      [self = QPointer<ServiceInstallDialog>(this)](int code, const QString &error) {
                          if (self)
                              self->ran(code, error, true);
@@ -320,20 +371,34 @@ void ServiceInstallDialog::ran(int exitCode, const QString &error, bool throughP
 {
     m_running = false;
     m_install->setEnabled(true);
+    m_startNow->setEnabled(true);
     if (exitCode == 0) {
         if (!m_stagingDir.isEmpty()) {
             QDir(m_stagingDir).removeRecursively();
             m_written = false;
         }
-        showResult(
-            tr("%1 is enabled and started; it logs to %2.").arg(m_plan.unit, m_plan.job.logFile),
-            false);
         m_install->setEnabled(false);
+        m_startNow->setEnabled(false);
         m_close->setText(tr("Close"));
+        if (!m_startNow->isChecked()) {
+            showResult(tr("%1 is enabled, not started: once ~ferry/.pgpass has the password, run "
+                          "sudo systemctl start %1.")
+                           .arg(m_plan.unit),
+                       false);
+            return;
+        }
+        checkRunning();
         return;
     }
-    if (throughPkexec && exitCode == kExistsExit) {
+    if (throughPkexec && exitCode == kServiceExistsExit) {
         askReplace();
+        return;
+    }
+    if (throughPkexec && exitCode == kServiceStagedNotFileExit) {
+        showResult(tr("%1 was no longer a regular file, so nothing was installed: close this "
+                      "dialog and install again.")
+                       .arg(QDir::toNativeSeparators(m_staged)),
+                   true);
         return;
     }
     const QString reason = error.isEmpty() ? tr("exit code %1").arg(exitCode) : error;
@@ -346,6 +411,41 @@ void ServiceInstallDialog::ran(int exitCode, const QString &error, bool throughP
         showResult(
             tr("The service was not started: %1. See journalctl -u %2.").arg(reason, m_plan.unit),
             true);
+}
+
+void ServiceInstallDialog::checkRunning()
+{
+    // A worker whose login is refused ends at once: enabled is not running.
+    m_running = true;
+    showResult(tr("%1 is enabled and started; checking that it runs…").arg(m_plan.unit), false);
+    QTimer::singleShot(m_options.settleMs, this, [this] {
+        m_options.runner(
+            QStringLiteral("systemctl"), {QStringLiteral("is-active"), m_plan.unit}, this,
+            [self = QPointer<ServiceInstallDialog>(this)](int code, const QString &error) {
+                if (self)
+                    self->checked(code, error);
+            });
+    });
+}
+
+void ServiceInstallDialog::checked(int exitCode, const QString &error)
+{
+    m_running = false;
+    if (exitCode == 0)
+        showResult(
+            tr("%1 is enabled and running; it logs to %2.").arg(m_plan.unit, m_plan.job.logFile),
+            false);
+    else if (exitCode < 0)
+        showResult(tr("%1 is enabled and started, but systemctl is-active did not answer (%2): "
+                      "see systemctl status %1.")
+                       .arg(m_plan.unit, error.isEmpty() ? tr("no answer") : error),
+                   true);
+    else
+        showResult(tr("%1 is enabled but not running: see journalctl -u %1; if its login was "
+                      "refused, add the password to ~ferry/.pgpass and run sudo systemctl "
+                      "restart %1.")
+                       .arg(m_plan.unit),
+                   true);
 }
 
 void ServiceInstallDialog::showResult(const QString &text, bool failed)

@@ -5,6 +5,7 @@
 #include <QDialog>
 #include <QPointer>
 
+class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QMessageBox;
@@ -16,11 +17,16 @@ namespace ferry::gui {
 // Worker > Install as a Service…: asks before anything is written, naming
 // the service's config file (CONFIG_FOLDER/NAME.ini, no password, the
 // service's own log and pidfile), the ~ferry/.pgpass line to add (without the
-// password) and the commands that install and start ferry-worker@NAME. Its
+// password), the connection the service makes (the config's db completed
+// with this session's libpq environment; a setting it cannot carry over is
+// refused or warned about in one line each) and the commands that install and
+// start ferry-worker@NAME ("Start it now" unchecked: enable only). Its
 // button then writes the file: in place when Ferry runs as root (and runs
 // systemctl), else to a private temporary folder, and runs `install` and
 // `systemctl enable --now` through pkexec where it exists, or leaves the
-// commands to copy into a terminal. An existing NAME.ini is replaced only
+// commands to copy into a terminal. After `systemctl enable --now` it asks
+// `systemctl is-active` (settleMs later) and says whether the worker runs. An
+// existing NAME.ini is replaced only
 // after a second question ("confirmReplaceServiceConfig"). A failure shows in
 // one line under the commands.
 class ServiceInstallDialog : public QDialog
@@ -50,6 +56,9 @@ private:
     void writeInPlace(bool replace);
     void runThroughPkexec(bool replace);
     void ran(int exitCode, const QString &error, bool throughPkexec);
+    void checkRunning();
+    void checked(int exitCode, const QString &error);
+    void updateCommands();
     void showResult(const QString &text, bool failed);
 
     ServiceInstallOptions m_options;
@@ -59,6 +68,8 @@ private:
     QStringList m_commands;
     bool m_written = false;
     bool m_running = false;
+    QPlainTextEdit *m_commandsView = nullptr;
+    QCheckBox *m_startNow = nullptr;
     QLabel *m_result = nullptr;
     QPushButton *m_install = nullptr;
     QPushButton *m_close = nullptr;

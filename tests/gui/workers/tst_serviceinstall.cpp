@@ -12,6 +12,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QDir>
 #include <QFile>
@@ -21,6 +22,8 @@
 #include <QMainWindow>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPointer>
+#include <QProcess>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
@@ -41,6 +44,31 @@ struct Run
 {
     QString program;
     QStringList arguments;
+};
+
+// Sets environment variables for one scope; restores them after.
+class EnvGuard
+{
+public:
+    EnvGuard(std::initializer_list<std::pair<const char *, QByteArray>> values)
+    {
+        for (const auto &[name, value] : values) {
+            m_saved.append({name, qgetenv(name)});
+            qputenv(name, value);
+        }
+    }
+    ~EnvGuard()
+    {
+        for (const auto &[name, value] : m_saved) {
+            if (value.isNull())
+                qunsetenv(name);
+            else
+                qputenv(name, value);
+        }
+    }
+
+private:
+    QList<std::pair<const char *, QByteArray>> m_saved;
 };
 
 template<typename T>
@@ -83,11 +111,18 @@ private slots:
     void existingFileIsReplacedOnlyAfterAsking();
     void hiddenExistingFileIsAskedAboutAfterPkexec();
     void rootWritesInPlaceOnlyWithGroupFerry();
+    void sessionEnvironmentIsWrittenOut();
+    void pgserviceIsResolvedAsLibpqDoes();
+    void settingsTheServiceCannotUseAreRefused();
+    void workerThatDiesIsReportedNotRunning();
+    void enableOnlyDoesNotStart();
+    void scriptCopiesOnlyARegularFile();
 
 private:
     // Opens the dialog from the menu; null when it did not show.
     ServiceInstallDialog *openDialog();
     ServiceInstallOptions options(bool pkexec) const;
+    QString writeConfig(const QString &name, const QString &db) const;
 
     QTemporaryDir m_dir;
     QString m_configPath;
@@ -98,11 +133,17 @@ private:
     QList<Run> m_runs;
     int m_answerCode = 0;
     QString m_answerError;
+    int m_activeCode = 0; // systemctl is-active: 0 active, 3 not
 };
 
 void TestServiceInstall::initTestCase()
 {
     QVERIFY(m_dir.isValid());
+    // The session's libpq environment is what the tests set, nothing else.
+    for (const QString &name : QProcess::systemEnvironment()) {
+        if (name.startsWith(QStringLiteral("PG")))
+            qunsetenv(qPrintable(name.section(QLatin1Char('='), 0, 0)));
+    }
     // The dialog's staging folders, kept after a failed install, go with m_dir.
     QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("tmp"))));
     qputenv("TMPDIR", QFile::encodeName(m_dir.filePath(QStringLiteral("tmp"))));
@@ -138,6 +179,7 @@ void TestServiceInstall::init()
     m_runs.clear();
     m_answerCode = 0;
     m_answerError.clear();
+    m_activeCode = 0;
     m_window = std::make_unique<QMainWindow>();
     m_window->resize(800, 600);
     m_menu = new WorkerMenu(nullptr, nullptr, m_window.get());
@@ -163,13 +205,29 @@ ServiceInstallOptions TestServiceInstall::options(bool pkexec) const
     o.configFolder = m_etc;
     o.pkexecProgram = pkexec ? QStringLiteral("/usr/bin/pkexec") : QString();
     o.privileged = false;
+    o.settleMs = 10;
     auto *self = const_cast<TestServiceInstall *>(this);
     o.runner = [self](const QString &program, const QStringList &arguments, QObject *,
                       std::function<void(int, const QString &)> done) {
         self->m_runs.append({program, arguments});
-        done(self->m_answerCode, self->m_answerError);
+        if (arguments.value(0) == QLatin1String("is-active"))
+            done(self->m_activeCode, QString());
+        else
+            done(self->m_answerCode, self->m_answerError);
     };
     return o;
+}
+
+QString TestServiceInstall::writeConfig(const QString &name, const QString &db) const
+{
+    const QString path = m_dir.filePath(name + QStringLiteral(".ini"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write(QStringLiteral("[ferry]\njob_name = %1\ndb = %2\nqueue_name = replika\n")
+                   .arg(name, db)
+                   .toUtf8());
+    return path;
 }
 
 ServiceInstallDialog *TestServiceInstall::openDialog()
@@ -354,19 +412,29 @@ void TestServiceInstall::pkexecRunsTheExactCommand()
     QVERIFY(dialog);
     const QString staged = dialog->stagedFile();
     const QString target = QDir(m_etc).filePath(kJob + QStringLiteral(".ini"));
+    // Only this user may put a file where root copies from.
+    const QFileDevice::Permissions folder = QFileInfo(QFileInfo(staged).path()).permissions();
+    QCOMPARE(folder & (QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner),
+             QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QCOMPARE(folder & 0x0077, 0); // nothing for group or others
     dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"))->click();
 
     QCOMPARE(m_runs.size(), 1);
     QCOMPARE(m_runs[0].program, QStringLiteral("/usr/bin/pkexec"));
     QCOMPARE(m_runs[0].arguments,
              QStringList({QStringLiteral("/bin/sh"), QStringLiteral("-c"),
-                          QStringLiteral("[ ! -e %2 ] || exit 17; install -m 0640 -o root -g "
-                                         "ferry %1 %2 && systemctl enable --now "
-                                         "ferry-worker@leaf_job")
+                          QStringLiteral("[ ! -e %2 ] || exit 17; [ -f %1 ] && [ ! -L %1 ] || "
+                                         "exit 18; install -m 0640 -o root -g ferry %1 %2 && "
+                                         "systemctl enable --now ferry-worker@leaf_job")
                               .arg(staged, target)}));
+    // Then, without root, whether the worker still runs.
+    QTRY_COMPARE_WITH_TIMEOUT(m_runs.size(), 2, 3000);
+    QCOMPARE(m_runs[1].program, QStringLiteral("systemctl"));
+    QCOMPARE(m_runs[1].arguments,
+             QStringList({QStringLiteral("is-active"), QStringLiteral("ferry-worker@leaf_job")}));
     auto *result = dialog->findChild<QLabel *>(QStringLiteral("installServiceResult"));
-    QVERIFY2(
-        result->text().contains(QStringLiteral("ferry-worker@leaf_job is enabled and started")),
+    QTRY_VERIFY2(
+        result->text().contains(QStringLiteral("ferry-worker@leaf_job is enabled and running")),
         qPrintable(result->text()));
     QVERIFY(!QFile::exists(staged)); // installed: the copy is gone
     QVERIFY(
@@ -439,8 +507,8 @@ void TestServiceInstall::existingFileIsReplacedOnlyAfterAsking()
     QTRY_COMPARE_WITH_TIMEOUT(m_runs.size(), 1, 3000);
     // Replacing was answered: no guard against the existing file.
     QCOMPARE(m_runs[0].arguments.value(2),
-             QStringLiteral("install -m 0640 -o root -g ferry %1 %2 && systemctl enable --now "
-                            "ferry-worker@leaf_job")
+             QStringLiteral("[ -f %1 ] && [ ! -L %1 ] || exit 18; install -m 0640 -o root -g "
+                            "ferry %1 %2 && systemctl enable --now ferry-worker@leaf_job")
                  .arg(dialog->stagedFile(), target));
 }
 
@@ -464,7 +532,7 @@ void TestServiceInstall::hiddenExistingFileIsAskedAboutAfterPkexec()
     m_answerCode = 0;
     box->findChild<QPushButton *>(QStringLiteral("confirmReplaceServiceConfigReplace"))->click();
     QTRY_COMPARE_WITH_TIMEOUT(m_runs.size(), 2, 3000);
-    QVERIFY(m_runs[1].arguments.value(2).startsWith(QStringLiteral("install -m 0640")));
+    QVERIFY(m_runs[1].arguments.value(2).startsWith(QStringLiteral("[ -f ")));
 }
 
 void TestServiceInstall::rootWritesInPlaceOnlyWithGroupFerry()
@@ -495,6 +563,247 @@ void TestServiceInstall::rootWritesInPlaceOnlyWithGroupFerry()
     QCOMPARE(m_runs[0].program, QStringLiteral("systemctl"));
     QCOMPARE(m_runs[0].arguments, QStringList({QStringLiteral("enable"), QStringLiteral("--now"),
                                                QStringLiteral("ferry-worker@leaf_job")}));
+    QTRY_COMPARE_WITH_TIMEOUT(m_runs.size(), 2, 3000);
+    QCOMPARE(m_runs[1].arguments.value(0), QStringLiteral("is-active"));
+    QTRY_VERIFY(result->text().contains(QStringLiteral("enabled and running")));
+}
+
+void TestServiceInstall::sessionEnvironmentIsWrittenOut()
+{
+    // The worker started here reaches the server PGHOST names, with the TLS
+    // PGSSLMODE asks for; the service has none of this environment.
+    const QString config
+        = writeConfig(QStringLiteral("env_job"), QStringLiteral("port=5433 dbname=digoal_02"));
+    const EnvGuard env({{"PGHOST", "db9.example.com"},
+                        {"PGPORT", "6000"}, // the config's port wins, as in libpq
+                        {"PGUSER", "repl"},
+                        {"PGSSLMODE", "verify-full"},
+                        {"PGSSLROOTCERT", "/etc/ssl/certs/pg-root.crt"},
+                        {"PGOPTIONS", "-c search_path=ferry"},
+                        {"PGCONNECT_TIMEOUT", "7"},
+                        {"PGTARGETSESSIONATTRS", "read-write"},
+                        {"PGPASSWORD", kPassword.toUtf8()},
+                        {"PGPASSFILE", "/home/someone/.pgpass"}});
+    const ServicePlan plan = servicePlan(*JobConfig::load(config), options(true));
+    const ConnectionString &db = plan.job.db;
+    QCOMPARE(db.value(QStringLiteral("host")), QStringLiteral("db9.example.com"));
+    QCOMPARE(db.value(QStringLiteral("port")), QStringLiteral("5433"));
+    QCOMPARE(db.value(QStringLiteral("dbname")), QStringLiteral("digoal_02"));
+    QCOMPARE(db.value(QStringLiteral("user")), QStringLiteral("repl"));
+    QCOMPARE(db.value(QStringLiteral("sslmode")), QStringLiteral("verify-full"));
+    QCOMPARE(db.value(QStringLiteral("sslrootcert")), QStringLiteral("/etc/ssl/certs/pg-root.crt"));
+    QCOMPARE(db.value(QStringLiteral("options")), QStringLiteral("-c search_path=ferry"));
+    QCOMPARE(db.value(QStringLiteral("connect_timeout")), QStringLiteral("7"));
+    QCOMPARE(db.value(QStringLiteral("target_session_attrs")), QStringLiteral("read-write"));
+    QVERIFY(!db.contains(QStringLiteral("password")));
+    QVERIFY(!db.contains(QStringLiteral("passfile")));
+    QVERIFY2(plan.refusals.isEmpty(), qPrintable(plan.refusals.join(QLatin1Char('\n'))));
+    QVERIFY2(plan.warnings.isEmpty(), qPrintable(plan.warnings.join(QLatin1Char('\n'))));
+    QCOMPARE(plan.pgpassLine, QStringLiteral("db9.example.com:5433:digoal_02:repl:"));
+
+    // The dialog shows that connection; the written file holds it.
+    m_menu->setServiceInstallOptions(options(true));
+    m_menu->setConfig(*JobConfig::load(config));
+    ServiceInstallDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    auto *connection = dialog->findChild<QLabel *>(QStringLiteral("installServiceConnection"));
+    QVERIFY(connection);
+    QCOMPARE(connection->text(), db.toString());
+    QVERIFY(!connection->text().contains(kPassword));
+    QVERIFY(connection->text().startsWith(QStringLiteral("host=db9.example.com port=5433")));
+    QCOMPARE(dialog->findChild<QLineEdit *>(QStringLiteral("installServicePgpass"))->text(),
+             plan.pgpassLine);
+    QVERIFY(!dialog->findChild<QLabel *>(QStringLiteral("installServiceProblems"))->isVisible());
+    QVERIFY(saveShot(dialog, QStringLiteral("install-service-connection.png")));
+    m_answerCode = 1; // keep the staged file to read
+    dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"))->click();
+    const auto written = JobConfig::load(dialog->stagedFile());
+    QVERIFY(written);
+    QCOMPARE(written->db().toString(), db.toString());
+    QFile file(dialog->stagedFile());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(!file.readAll().contains(kPassword.toUtf8()));
+}
+
+void TestServiceInstall::pgserviceIsResolvedAsLibpqDoes()
+{
+    // The service's user has not this user's service file: its values are
+    // written out, over the PG* variables as libpq ranks them.
+    const QString serviceFile = m_dir.filePath(QStringLiteral("pg_service.conf"));
+    QFile file(serviceFile);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("[prod]\nhost=svc.example.com\nsslmode=require\ndbname=digoal_02\n");
+    file.close();
+    const QString config = writeConfig(QStringLiteral("svc_job"), QStringLiteral("user=repl"));
+    const EnvGuard env({{"PGSERVICEFILE", QFile::encodeName(serviceFile)},
+                        {"PGSERVICE", "prod"},
+                        {"PGHOST", "other.example.com"},
+                        {"PGPORT", "5439"}});
+    const ServicePlan plan = servicePlan(*JobConfig::load(config), options(true));
+    QCOMPARE(plan.job.db.toString(),
+             QStringLiteral("host=svc.example.com port=5439 dbname=digoal_02 user=repl "
+                            "sslmode=require"));
+    QVERIFY(plan.refusals.isEmpty());
+    QCOMPARE(plan.pgpassLine, QStringLiteral("svc.example.com:5439:digoal_02:repl:"));
+}
+
+void TestServiceInstall::settingsTheServiceCannotUseAreRefused()
+{
+    m_menu->setServiceInstallOptions(options(true));
+    // service= in the config: the service's user may find another definition.
+    m_menu->setConfig(*JobConfig::load(
+        writeConfig(QStringLiteral("named_job"), QStringLiteral("service=prod user=repl"))));
+    ServiceInstallDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    auto *problems = dialog->findChild<QLabel *>(QStringLiteral("installServiceProblems"));
+    auto *confirm = dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"));
+    QVERIFY(problems && confirm);
+    QVERIFY(problems->isVisible());
+    QVERIFY2(problems->text().contains(QStringLiteral("service=prod")),
+             qPrintable(problems->text()));
+    QVERIFY(!confirm->isEnabled());
+    QVERIFY(saveShot(dialog, QStringLiteral("install-service-refused.png")));
+    dialog->install(); // not even when asked directly
+    QVERIFY(m_runs.isEmpty());
+    QVERIFY(!QFile::exists(dialog->stagedFile()));
+    const QPointer<ServiceInstallDialog> refused = dialog;
+    dialog->close();
+    QTRY_VERIFY(!refused);
+
+    // A relative certificate, and one under /home the unit hides: the
+    // service would check the server otherwise, or not at all.
+    const QString relative
+        = writeConfig(QStringLiteral("rel_job"), QStringLiteral("host=db1 sslmode=require "
+                                                                "sslrootcert=certs/root.crt"));
+    ServicePlan plan = servicePlan(*JobConfig::load(relative), options(true));
+    QCOMPARE(plan.refusals.size(), 1);
+    QVERIFY2(plan.refusals[0].contains(QStringLiteral("sslrootcert=certs/root.crt")),
+             qPrintable(plan.refusals[0]));
+    const QString plain = writeConfig(QStringLiteral("home_job"), QStringLiteral("host=db1"));
+    {
+        const EnvGuard env({{"PGSSLROOTCERT", "/home/dba/.postgresql/root.crt"}});
+        plan = servicePlan(*JobConfig::load(plain), options(true));
+    }
+    QCOMPARE(plan.refusals.size(), 1);
+    QVERIFY2(
+        plan.refusals[0].contains(QStringLiteral("sslrootcert=/home/dba/.postgresql/root.crt")),
+        qPrintable(plan.refusals[0]));
+
+    // A socket folder under /tmp and a client key under /home: the service
+    // fails to connect (a drop-in may lift PrivateTmp): warned, not refused.
+    const EnvGuard env({{"PGHOST", "/tmp"}, {"PGSSLKEY", "/home/dba/.postgresql/ferry.key"}});
+    m_menu->setConfig(*JobConfig::load(
+        writeConfig(QStringLiteral("tmp_job"), QStringLiteral("port=5432 dbname=digoal_02"))));
+    dialog = openDialog();
+    QVERIFY(dialog);
+    problems = dialog->findChild<QLabel *>(QStringLiteral("installServiceProblems"));
+    confirm = dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"));
+    QVERIFY(problems->isVisible());
+    QVERIFY2(problems->text().contains(QStringLiteral("host=/tmp")), qPrintable(problems->text()));
+    QVERIFY(problems->text().contains(QStringLiteral("sslkey=/home/dba/.postgresql/ferry.key")));
+    QCOMPARE(problems->text().count(QLatin1Char('\n')), 1); // one line each
+    QVERIFY(confirm->isEnabled());
+    QVERIFY(saveShot(dialog, QStringLiteral("install-service-warnings.png")));
+}
+
+void TestServiceInstall::workerThatDiesIsReportedNotRunning()
+{
+    // enable --now succeeds, but a refused login ends the worker at once.
+    m_menu->setServiceInstallOptions(options(true));
+    m_activeCode = 3;
+    ServiceInstallDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"))->click();
+    QTRY_COMPARE_WITH_TIMEOUT(m_runs.size(), 2, 3000);
+    QCOMPARE(m_runs[1].arguments,
+             QStringList({QStringLiteral("is-active"), QStringLiteral("ferry-worker@leaf_job")}));
+    auto *result = dialog->findChild<QLabel *>(QStringLiteral("installServiceResult"));
+    QTRY_VERIFY2(result->text().contains(QStringLiteral("enabled but not running")),
+                 qPrintable(result->text()));
+    QVERIFY(result->text().contains(QStringLiteral("journalctl -u ferry-worker@leaf_job")));
+    QVERIFY(result->text().contains(QStringLiteral("~ferry/.pgpass")));
+    QVERIFY(!result->text().contains(QStringLiteral("running;")));
+    QVERIFY(!result->text().contains(QLatin1Char('\n')));
+    QVERIFY(saveShot(dialog, QStringLiteral("install-service-not-running.png")));
+}
+
+void TestServiceInstall::enableOnlyDoesNotStart()
+{
+    m_menu->setServiceInstallOptions(options(true));
+    ServiceInstallDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    auto *startNow = dialog->findChild<QCheckBox *>(QStringLiteral("installServiceStartNow"));
+    auto *commands = dialog->findChild<QPlainTextEdit *>(QStringLiteral("installServiceCommands"));
+    QVERIFY(startNow && commands);
+    QVERIFY(startNow->isChecked());
+    startNow->setChecked(false);
+    QVERIFY2(commands->toPlainText().endsWith(
+                 QStringLiteral("\nsudo systemctl enable ferry-worker@leaf_job")),
+             qPrintable(commands->toPlainText()));
+    dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"))->click();
+    QCOMPARE(m_runs.size(), 1);
+    QVERIFY2(m_runs[0].arguments.value(2).endsWith(
+                 QStringLiteral("&& systemctl enable ferry-worker@leaf_job")),
+             qPrintable(m_runs[0].arguments.value(2)));
+    auto *result = dialog->findChild<QLabel *>(QStringLiteral("installServiceResult"));
+    QVERIFY2(result->text().contains(QStringLiteral("enabled, not started")),
+             qPrintable(result->text()));
+    QVERIFY(result->text().contains(QStringLiteral("systemctl start ferry-worker@leaf_job")));
+    QTest::qWait(50);
+    QCOMPARE(m_runs.size(), 1); // nothing started, nothing to check
+}
+
+void TestServiceInstall::scriptCopiesOnlyARegularFile()
+{
+    // The script as /bin/sh runs it, with install and systemctl replaced by
+    // scripts that record what they were given.
+    const QString bin = m_dir.filePath(QStringLiteral("fakebin"));
+    const QString record = m_dir.filePath(QStringLiteral("ran.txt"));
+    QVERIFY(QDir().mkpath(bin));
+    for (const QString &tool : {QStringLiteral("install"), QStringLiteral("systemctl")}) {
+        QFile fake(QDir(bin).filePath(tool));
+        QVERIFY(fake.open(QIODevice::WriteOnly));
+        fake.write(QStringLiteral("#!/bin/sh\necho %1 \"$@\" >> %2\n").arg(tool, record).toUtf8());
+        fake.close();
+        QVERIFY(fake.setPermissions(fake.permissions() | QFileDevice::ExeOwner));
+    }
+    ServicePlan plan = servicePlan(*JobConfig::load(m_configPath), options(true));
+    plan.unit = QStringLiteral("ferry-worker@odd name"); // quoted though names are checked
+    const QString staging = m_dir.filePath(QStringLiteral("staging"));
+    QVERIFY(QDir().mkpath(staging));
+    const QString staged = QDir(staging).filePath(QStringLiteral("leaf_job.ini"));
+    const auto run = [&] {
+        QFile::remove(record);
+        QProcess sh;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("PATH"), bin + QStringLiteral(":/usr/bin:/bin"));
+        sh.setProcessEnvironment(environment);
+        sh.start(QStringLiteral("/bin/sh"),
+                 {QStringLiteral("-c"), pkexecScript(plan, staged, true, true)});
+        sh.waitForFinished(5000);
+        return sh.exitCode();
+    };
+
+    // A symlink swapped in for the staged file: root copies nothing.
+    QVERIFY(QFile::link(QStringLiteral("/etc/passwd"), staged));
+    QCOMPARE(run(), kServiceStagedNotFileExit);
+    QVERIFY(!QFile::exists(record));
+    QFile::remove(staged);
+    QCOMPARE(run(), kServiceStagedNotFileExit); // and nothing there: neither
+    QVERIFY(!QFile::exists(record));
+
+    QFile regular(staged);
+    QVERIFY(regular.open(QIODevice::WriteOnly));
+    regular.close();
+    QCOMPARE(run(), 0);
+    QFile ran(record);
+    QVERIFY(ran.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(ran.readAll()),
+             QStringLiteral("install -m 0640 -o root -g ferry %1 %2\n"
+                            "systemctl enable --now ferry-worker@odd name\n")
+                 .arg(staged, plan.target));
+    QVERIFY(pkexecScript(plan, staged, true, true)
+                .endsWith(QStringLiteral("systemctl enable --now 'ferry-worker@odd name'")));
 }
 
 QTEST_MAIN(TestServiceInstall)
