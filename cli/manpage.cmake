@@ -2,7 +2,7 @@
 # page cannot drift from `ferry --help` and `ferry --ini`:
 #   cmake -DFERRY=path/to/ferry -DOUTPUT=ferry.1 [-DGZIP_OUTPUT=ferry.1.gz] -P manpage.cmake
 # Sections: NAME, SYNOPSIS, DESCRIPTION, OPTIONS, COMMANDS, EXIT STATUS,
-# FILES (the CONFIG.ini template), SEE ALSO.
+# FILES (the CONFIG.ini template and the package's files), SEE ALSO.
 
 cmake_minimum_required(VERSION 3.25)
 
@@ -163,13 +163,47 @@ prints it:
 .nf
 ${files}.fi
 .RE
+.PP
+Installed from the package ferry:
+.TP
+.I /etc/ferry/NAME.ini
+The job config of the service
+.BR ferry\\-worker@NAME ,
+which runs
+.B ferry /etc/ferry/NAME.ini worker
+as the system user ferry (\\fBsystemctl enable \\-\\-now ferry\\-worker@NAME\\fR).
+Readable by the group ferry; purging the package keeps it.
+.TP
+.I /var/log/ferry
+The services' log files
+.RI ( \"logfile = /var/log/ferry/NAME.log\" ).
+.TP
+.I /run/ferry
+Their pidfiles
+.RI ( \"pidfile = /run/ferry/NAME.pid\" ),
+made again at each boot.
+.B ferry \\-r
+finds a worker by the pidfile its config names now: after changing
+.BR pidfile ,
+restart the service instead of reloading it.
+.TP
+.I /usr/share/ferry/sql
+The SQL that ferry installs into each database, for DBAs to read;
+.B ferry
+installs the copy built into it.
+.TP
+.I ~ferry/.pgpass
+.RI ( /var/lib/ferry/.pgpass )
+The passwords of the services' connections (mode 0600, owned by ferry),
+which keeps them out of the job configs.
 .SH SEE ALSO
 .BR psql (1),
-.BR pg_ctl (1)
+.BR pg_ctl (1),
+.BR systemctl (1),
+.BR systemd.exec (5)
 .PP
 .B ferry\\-gui
-is the desktop manager for the same jobs. The user guide and the command
-reference are docs/guide.md and docs/cli.md in Ferry's sources.
+(package ferry\\-gui) is the desktop manager for the same jobs.
 ")
 
 if(DEFINED GZIP_OUTPUT)

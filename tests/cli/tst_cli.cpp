@@ -31,6 +31,7 @@ private slots:
     void iniTemplateIsAConfig();
     void configProblems_data();
     void configProblems();
+    void reloadWithoutItsPidfile();
 
 private:
     QString writeConfig(const QString &name, const QByteArray &text);
@@ -470,6 +471,37 @@ void TestCli::configProblems()
     QCOMPARE(run.exitCode, exitCode);
     QCOMPARE(run.out, QString());
     QCOMPARE(run.err, err);
+}
+
+void TestCli::reloadWithoutItsPidfile()
+{
+    // -r finds the job through the pidfile the config names now: when nobody
+    // holds it (the job is not running, or started with another pidfile),
+    // the one line says a restart is needed, not only that nothing runs.
+    const QString pidFile = m_dir.filePath(QStringLiteral("moved.pid"));
+    const QString config
+        = writeConfig(QStringLiteral("moved.ini"),
+                      "[ferry]\njob_name = moved\ndb = host=h dbname=d\nqueue_name = q\npidfile = "
+                          + pidFile.toUtf8() + "\n");
+    QVERIFY(!config.isEmpty());
+    for (const char *command : {"worker", "ticker"}) {
+        const Run run = runFerry({QStringLiteral("-r"), config, QLatin1String(command)});
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(run.out, QString());
+        QCOMPARE(run.err,
+                 QStringLiteral("ferry: job moved is not running with pidfile %1 (no process holds "
+                                "it); if `pidfile` in %2 changed since the job started, a reload "
+                                "cannot find it: restart it instead (stop it through the old "
+                                "pidfile, then start it)\n")
+                     .arg(pidFile, config));
+    }
+    QVERIFY(!QFileInfo::exists(pidFile));
+    // Other commands refuse -r as before.
+    const Run status = runFerry({QStringLiteral("-r"), config, QStringLiteral("status")});
+    QCOMPARE(status.exitCode, 2);
+    QVERIFY2(status.err.startsWith(
+                 QLatin1String("ferry: -d, -s and -r go with worker and ticker only\n")),
+             qPrintable(status.err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
