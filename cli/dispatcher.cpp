@@ -6,7 +6,6 @@
 #include "joblog.h"
 #include "nodecommands.h"
 #include "quoting.h"
-#include "reloadcheck.h"
 #include "tickercommand.h"
 #include "workercommand.h"
 
@@ -50,8 +49,6 @@ int runCommand(const CommandLine &line)
         return fail(QStringLiteral("command %1 is not built yet in this version")
                         .arg(quoteArgument(line.command)));
     }
-    if (const std::optional<QString> missing = reloadTargetMissing(line, config.value()))
-        return fail(*missing);
     if (line.command == QLatin1String("ticker"))
         return runTicker(line, config.value());
     if (line.command == QLatin1String("worker"))

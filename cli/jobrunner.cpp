@@ -7,6 +7,7 @@
 #include "util/pidfile.h"
 
 #include <QDebug>
+#include <QFileInfo>
 #include <QTextStream>
 
 #include <csignal>
@@ -23,10 +24,32 @@ void say(const CommandLine &line, const QString &text)
         QTextStream(stderr) << QStringLiteral("ferry: ") << text << Qt::endl;
 }
 
+// -r with a pidfile nobody holds: the job may still run with the pidfile it
+// started with (an administrator changed `pidfile`, then reloaded), which a
+// reload cannot find; only a restart can. The packaged unit ferry-worker@NAME
+// runs /etc/ferry/NAME.ini: its restart command is named.
+QString reloadTargetMissing(const CommandLine &line, const JobConfig &config)
+{
+    const QFileInfo configFile(line.configPath);
+    const bool service = line.command == QLatin1String("worker")
+                         && configFile.absolutePath() == QLatin1String("/etc/ferry")
+                         && configFile.suffix() == QLatin1String("ini");
+    const QString restart = service
+                                ? QStringLiteral("systemctl restart ferry-worker@%1")
+                                      .arg(configFile.completeBaseName())
+                                : QStringLiteral("stop it through the old pidfile, then start it");
+    return QStringLiteral("job %1 is not running with pidfile %2 (no process holds it); if "
+                          "`pidfile` in %3 changed since the job started, a reload cannot find "
+                          "it: restart it instead (%4)")
+        .arg(config.jobName(), config.pidFile(), line.configPath, restart);
+}
+
 // The one-line text of a pidfile error from -s or -r.
-QString signalFailure(const JobConfig &config, const Error &error)
+QString signalFailure(const CommandLine &line, const JobConfig &config, const Error &error)
 {
     if (error.kind() == ErrorKind::Usage) { // nothing holds the pidfile
+        if (line.daemon == DaemonAction::Reload)
+            return reloadTargetMissing(line, config);
         return QStringLiteral("job %1 is not running (no process holds pidfile %2)")
             .arg(config.jobName(), config.pidFile());
     }
@@ -54,13 +77,13 @@ int signalJob(const CommandLine &line, const JobConfig &config, const QString &c
     if (stop) {
         const Result<qint64> pid = PidFile::stop(config.pidFile(), kStopTimeoutMs);
         if (!pid)
-            return fail(signalFailure(config, pid.error()));
+            return fail(signalFailure(line, config, pid.error()));
         say(line, QStringLiteral("stopped %1 (pid %2)").arg(config.jobName()).arg(*pid));
         return ExitSuccess;
     }
     const Result<qint64> pid = PidFile::signal(config.pidFile(), SIGHUP);
     if (!pid)
-        return fail(signalFailure(config, pid.error()));
+        return fail(signalFailure(line, config, pid.error()));
     say(line,
         QStringLiteral("asked %1 (pid %2) to reload its config").arg(config.jobName()).arg(*pid));
     return ExitSuccess;

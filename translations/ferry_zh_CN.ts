@@ -3496,6 +3496,26 @@
         <source>job_name %1 cannot name a service: use only letters, digits, &apos;_&apos;, &apos;.&apos; or &apos;-&apos; (not first &apos;.&apos;)</source>
         <translation>job_name %1 不能用作服务名：只能使用字母、数字、&apos;_&apos;、&apos;.&apos; 或 &apos;-&apos;（首字符不能是 &apos;.&apos;）</translation>
     </message>
+    <message>
+        <source>db names service=%1, which user ferry may find elsewhere or not at all: write that service&apos;s host, port, dbname and user into db in the config instead.</source>
+        <translation>db 指定了 service=%1，用户 ferry 可能在别处找到它，或根本找不到：请改为把该服务的 host、port、dbname 和 user 写入配置的 db。</translation>
+    </message>
+    <message>
+        <source>%1=%2 is a relative path, which the service would read from another folder: write its absolute path into db in the config.</source>
+        <translation>%1=%2 是相对路径，服务会从另一个文件夹读取它：请把它的绝对路径写入配置的 db。</translation>
+    </message>
+    <message>
+        <source>%1=%2 is under /home or /tmp, which the service does not see, so it would not check the server as here: copy the file to /etc/ferry and write that path into db.</source>
+        <translation>%1=%2 位于 /home 或 /tmp 下，服务看不到这些目录，因此不会像这里一样校验服务器：请把该文件复制到 /etc/ferry，并把该路径写入 db。</translation>
+    </message>
+    <message>
+        <source>%1=%2 is under /home or /tmp, which the service does not see (ProtectHome, PrivateTmp): copy the file to /etc/ferry and write that path into db.</source>
+        <translation>%1=%2 位于 /home 或 /tmp 下，服务看不到这些目录（ProtectHome、PrivateTmp）：请把该文件复制到 /etc/ferry，并把该路径写入 db。</translation>
+    </message>
+    <message>
+        <source>host=%1 is a socket folder the service does not see (PrivateTmp): write the server&apos;s address or /var/run/postgresql into db instead.</source>
+        <translation>host=%1 是服务看不到的套接字目录（PrivateTmp）：请改为把服务器地址或 /var/run/postgresql 写入 db。</translation>
+    </message>
 </context>
 <context>
     <name>ferry::gui::ServiceInstallDialog</name>
@@ -3588,14 +3608,6 @@
         <translation>已写入 %1，但无法将其交给 ferry 组（权限 0640）：请对它运行 chgrp ferry 和 chmod 0640。</translation>
     </message>
     <message>
-        <source>Wrote %1: run the command above to enable and start the service.</source>
-        <translation>已写入 %1：请运行上面的命令来启用并启动该服务。</translation>
-    </message>
-    <message>
-        <source>%1 is enabled and started; it logs to %2.</source>
-        <translation>%1 已启用并启动；其日志写入 %2。</translation>
-    </message>
-    <message>
         <source>exit code %1</source>
         <translation>退出码 %1</translation>
     </message>
@@ -3606,6 +3618,50 @@
     <message>
         <source>The service was not started: %1. See journalctl -u %2.</source>
         <translation>服务未启动：%1。请查看 journalctl -u %2。</translation>
+    </message>
+    <message>
+        <source>The service connects with this, taken from the config and this session&apos;s PG* environment:</source>
+        <translation>服务将使用以下连接，取自配置和本会话的 PG* 环境变量：</translation>
+    </message>
+    <message>
+        <source>&amp;Start it now (uncheck to start it yourself once ~ferry/.pgpass has the password)</source>
+        <translation>立即启动(&amp;S)（取消勾选则在 ~ferry/.pgpass 中有密码后自行启动）</translation>
+    </message>
+    <message>
+        <source>Wrote %1: run the commands above in a terminal to install the service; start it once ~ferry/.pgpass has the password.</source>
+        <translation>已写入 %1：请在终端中运行上面的命令来安装服务；~ferry/.pgpass 中有密码后再启动它。</translation>
+    </message>
+    <message>
+        <source>Wrote %1: run the command above to enable the service.</source>
+        <translation>已写入 %1：请运行上面的命令来启用服务。</translation>
+    </message>
+    <message>
+        <source>%1 is enabled, not started: once ~ferry/.pgpass has the password, run sudo systemctl start %1.</source>
+        <translation>%1 已启用，未启动：~ferry/.pgpass 中有密码后，运行 sudo systemctl start %1。</translation>
+    </message>
+    <message>
+        <source>%1 was no longer a regular file, so nothing was installed: close this dialog and install again.</source>
+        <translation>%1 已不再是普通文件，因此未安装任何内容：请关闭此对话框并重新安装。</translation>
+    </message>
+    <message>
+        <source>%1 is enabled and started; checking that it runs…</source>
+        <translation>%1 已启用并启动；正在检查它是否在运行…</translation>
+    </message>
+    <message>
+        <source>%1 is enabled and running; it logs to %2 and the journal. If its login is refused it waits and says so there: add the password to ~ferry/.pgpass and run sudo systemctl reload %1.</source>
+        <translation>%1 已启用并在运行；日志写入 %2 和 journal。如果登录被拒绝，它会等待并在那里说明：请把密码加入 ~ferry/.pgpass，然后运行 sudo systemctl reload %1。</translation>
+    </message>
+    <message>
+        <source>%1 is enabled and started, but systemctl is-active did not answer (%2): see systemctl status %1.</source>
+        <translation>%1 已启用并启动，但 systemctl is-active 没有回答（%2）：请查看 systemctl status %1。</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>无回答</translation>
+    </message>
+    <message>
+        <source>%1 is enabled but not running: journalctl -u %1 says why; once it is fixed, run sudo systemctl restart %1.</source>
+        <translation>%1 已启用但未在运行：journalctl -u %1 会说明原因；修复后运行 sudo systemctl restart %1。</translation>
     </message>
 </context>
 <context>

@@ -415,7 +415,8 @@ void ServiceInstallDialog::ran(int exitCode, const QString &error, bool throughP
 
 void ServiceInstallDialog::checkRunning()
 {
-    // A worker whose login is refused ends at once: enabled is not running.
+    // A worker that cannot run (no node there, another worker on it) ends at
+    // once: enabled is not running. A refused login it waits out, running.
     m_running = true;
     showResult(tr("%1 is enabled and started; checking that it runs…").arg(m_plan.unit), false);
     QTimer::singleShot(m_options.settleMs, this, [this] {
@@ -433,7 +434,10 @@ void ServiceInstallDialog::checked(int exitCode, const QString &error)
     m_running = false;
     if (exitCode == 0)
         showResult(
-            tr("%1 is enabled and running; it logs to %2.").arg(m_plan.unit, m_plan.job.logFile),
+            tr("%1 is enabled and running; it logs to %2 and the journal. If its login is "
+               "refused it waits and says so there: add the password to ~ferry/.pgpass and run "
+               "sudo systemctl reload %1.")
+                .arg(m_plan.unit, m_plan.job.logFile),
             false);
     else if (exitCode < 0)
         showResult(tr("%1 is enabled and started, but systemctl is-active did not answer (%2): "
@@ -441,9 +445,8 @@ void ServiceInstallDialog::checked(int exitCode, const QString &error)
                        .arg(m_plan.unit, error.isEmpty() ? tr("no answer") : error),
                    true);
     else
-        showResult(tr("%1 is enabled but not running: see journalctl -u %1; if its login was "
-                      "refused, add the password to ~ferry/.pgpass and run sudo systemctl "
-                      "restart %1.")
+        showResult(tr("%1 is enabled but not running: journalctl -u %1 says why; once it is "
+                      "fixed, run sudo systemctl restart %1.")
                        .arg(m_plan.unit),
                    true);
 }

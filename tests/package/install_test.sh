@@ -282,11 +282,12 @@ as_ferry ferry -q "$ROOT_INI" add-table public.orders || die "add-table on the r
 as_ferry ferry -q "$LEAF_INI" add-table public.orders || die "add-table on the leaf failed"
 
 # The workers, with the unit's command lines (word-split as systemd does here:
-# no quotes in them).
+# no quotes in them), and INVOCATION_ID, which systemd sets for a service.
 start_worker() { # NAME
     local -a cmd
     read -r -a cmd <<<"$(unit_line ExecStart "$1")"
-    (cd /var/lib/ferry && exec runuser -u ferry -- "${cmd[@]}") >"$WORK/$1.out" 2>&1 &
+    (cd /var/lib/ferry && exec runuser -u ferry -- env INVOCATION_ID="itest$RANDOM" "${cmd[@]}") \
+        >"$WORK/$1.out" 2>&1 &
     WORKER_PIDS+=("$!")
 }
 start_worker itest_root
@@ -312,6 +313,9 @@ for _ in $(seq 1 50); do
     sleep 0.2
 done
 grep -q 'reloaded config' "$WORK/itest_leaf.out" || die "the leaf worker did not reload its config"
+# The same lines in its logfile, where ferry-gui's log tail reads them.
+grep -qF "$(grep -m 1 'reloaded config' "$WORK/itest_leaf.out")" /var/log/ferry/itest_leaf.log \
+    || die "the worker's lines are not in /var/log/ferry/itest_leaf.log"
 # After a change of `pidfile` the reload cannot find the worker: it fails
 # with one line that says to restart the service instead.
 sed -i 's|^pidfile = .*|pidfile = /run/ferry/itest_leaf-moved.pid|' "$LEAF_INI"
