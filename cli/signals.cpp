@@ -44,7 +44,10 @@ void installReloadSignalHandler()
 void installJobSignalHandlers()
 {
     g_stop.store(false);
-    g_interrupt.store(g_reload.load());
+    g_interrupt.store(false);
+    // After the store: a SIGHUP between a load and the store is not lost.
+    if (g_reload.load())
+        g_interrupt.store(true);
     install(SIGINT, onStopSignal);
     install(SIGTERM, onStopSignal);
     install(SIGHUP, onReloadSignal);

@@ -40,10 +40,15 @@ int runWorker(const CommandLine &line, const JobConfig &config)
     // In a terminal (or with -d, whose terminal waits for the word) a refused
     // login ends the worker with the reason; under systemd it is waited out.
     const bool waitForLogin = line.daemon == DaemonAction::None && runBySystemd();
-    return runJob(
-        line, config, QStringLiteral("worker"),
-        [&config, waitForLogin]() { return NodeWorker::checkStart(config, waitForLogin); },
-        [&config, waitForLogin]() { return work(config, waitForLogin); });
+    // Under systemd nobody waits for the start-up checks' word (no -d), and
+    // run() makes the same checks: one login, not two, when it is refused.
+    std::function<Result<void>()> startup;
+    if (!waitForLogin)
+        startup = [&config]() {
+            return NodeWorker::checkStart(config);
+        };
+    return runJob(line, config, QStringLiteral("worker"), startup,
+                  [&config, waitForLogin]() { return work(config, waitForLogin); });
 }
 
 } // namespace ferry::cli

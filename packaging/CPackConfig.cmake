@@ -73,18 +73,24 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # adduser: the postinst creates the system user of the worker service.
 set(CPACK_DEBIAN_FERRY_PACKAGE_DEPENDS "adduser")
+set(CPACK_DEBIAN_FERRY_PACKAGE_RECOMMENDS "logrotate")
 set(CPACK_DEBIAN_FERRY_PACKAGE_SUGGESTS "postgresql, ferry-gui")
 # The same version of ferry: the GUI runs `ferry -d` workers and installs
 # services of the ferry package's unit. Qt loads the SVG icon engine as a
 # plugin, which dpkg-shlibdeps cannot see, so it is named here.
 set(CPACK_DEBIAN_GUI_PACKAGE_DEPENDS "ferry (= ${CPACK_PACKAGE_VERSION}), libqt6svg6")
+# Up to 0.1.0 one package, ferry, held ferry-gui's files too: ferry-gui takes
+# them over from it (Replaces), and is not unpacked beside it (Breaks), so the
+# two new packages install over the old one in either order.
+set(CPACK_DEBIAN_GUI_PACKAGE_BREAKS "ferry (<< 0.1.1~)")
+set(CPACK_DEBIAN_GUI_PACKAGE_REPLACES "ferry (<< 0.1.1~)")
 set(CPACK_DEBIAN_GUI_PACKAGE_RECOMMENDS "qt6-translations-l10n")
 set(CPACK_DEBIAN_GUI_PACKAGE_SUGGESTS "fonts-noto-cjk")
 
 # The system user, the folders of configs and logs, and what purge removes
 # (docs/DESIGN.md, "Packages"): ferry's only; ferry-gui has no maintainer script.
 set(CPACK_DEBIAN_FERRY_PACKAGE_CONTROL_EXTRA
-    "${CMAKE_CURRENT_LIST_DIR}/debian/postinst;${CMAKE_CURRENT_LIST_DIR}/debian/prerm;${CMAKE_CURRENT_LIST_DIR}/debian/postrm")
+    "${CMAKE_CURRENT_LIST_DIR}/debian/postinst;${CMAKE_CURRENT_LIST_DIR}/debian/prerm;${CMAKE_CURRENT_LIST_DIR}/debian/postrm;${CMAKE_CURRENT_LIST_DIR}/debian/conffiles")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
 include(CPack)

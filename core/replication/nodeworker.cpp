@@ -70,7 +70,7 @@ WorkerOptions NodeWorker::optionsFor(const JobConfig &config)
     return o;
 }
 
-Result<void> NodeWorker::checkStart(const JobConfig &config, bool waitForLogin)
+Result<void> NodeWorker::checkStart(const JobConfig &config)
 {
     auto db = Connection::open(config.db());
     if (!db) {
@@ -78,8 +78,6 @@ Result<void> NodeWorker::checkStart(const JobConfig &config, bool waitForLogin)
             qWarning().noquote() << db.error().toString() << "- the worker keeps trying";
             return {};
         }
-        if (db.error().kind() == ErrorKind::Auth && waitForLogin)
-            return {}; // run() says it, once, and waits
         return db.error();
     }
     auto node = requireNode(*db, config.queueName());

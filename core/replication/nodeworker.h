@@ -87,8 +87,8 @@ public:
     // worker is reported as started: a refused login, not a node, a node of
     // another queue, a worker already running for the node. An unreachable database passes
     // with a warning (the worker keeps trying: it may be starting up with
-    // the machine), and so does a refused login with waitForLogin.
-    static Result<void> checkStart(const JobConfig &config, bool waitForLogin = false);
+    // the machine).
+    static Result<void> checkStart(const JobConfig &config);
 
     // Runs until stop is set (checked at least every 100 ms). Fails only
     // when the worker cannot start: its login is refused (unless

@@ -316,6 +316,25 @@ grep -q 'reloaded config' "$WORK/itest_leaf.out" || die "the leaf worker did not
 # The same lines in its logfile, where ferry-gui's log tail reads them.
 grep -qF "$(grep -m 1 'reloaded config' "$WORK/itest_leaf.out")" /var/log/ferry/itest_leaf.log \
     || die "the worker's lines are not in /var/log/ferry/itest_leaf.log"
+# logrotate (/etc/logrotate.d/ferry, a conffile) rotates a running worker's
+# log: copytruncate, and the worker's next line starts the emptied file.
+[ -f /etc/logrotate.d/ferry ] || die "no /etc/logrotate.d/ferry"
+grep -qx /etc/logrotate.d/ferry /var/lib/dpkg/info/ferry.conffiles \
+    || die "/etc/logrotate.d/ferry is not a conffile of ferry"
+LOG_LINES=$(wc -l </var/log/ferry/itest_leaf.log)
+logrotate -f -s "$WORK/logrotate.state" /etc/logrotate.d/ferry >"$WORK/logrotate.txt" 2>&1 \
+    || { cat "$WORK/logrotate.txt" >&2; die "logrotate of /var/log/ferry failed"; }
+[ "$(wc -l </var/log/ferry/itest_leaf.log.1)" -ge "$LOG_LINES" ] && [ ! -s /var/log/ferry/itest_leaf.log ] \
+    || die "logrotate did not rotate /var/log/ferry/itest_leaf.log"
+as_ferry "${reload_cmd[@]}" 2>/dev/null || die "ExecReload after logrotate failed"
+for _ in $(seq 1 50); do
+    grep -q 'reloaded config' /var/log/ferry/itest_leaf.log && break
+    sleep 0.2
+done
+head -c 2 /var/log/ferry/itest_leaf.log | grep -q '^20' && ! grep -qaP '\x00' /var/log/ferry/itest_leaf.log \
+    && grep -q 'reloaded config' /var/log/ferry/itest_leaf.log \
+    || die "after logrotate the worker's log does not start with its next line: $(head -c 200 /var/log/ferry/itest_leaf.log | cat -v)"
+say "logrotate: $LOG_LINES lines rotated to itest_leaf.log.1; the running worker writes on at the start of itest_leaf.log"
 # After a change of `pidfile` the reload cannot find the worker: it fails
 # with one line that says to restart the service instead.
 sed -i 's|^pidfile = .*|pidfile = /run/ferry/itest_leaf-moved.pid|' "$LEAF_INI"
@@ -413,5 +432,33 @@ done
 [ "$(ls /etc/ferry)" = "$(printf 'itest_leaf.ini\nitest_root.ini')" ] \
     || die "/etc/ferry after purge holds '$(ls /etc/ferry 2>&1)', not just the two job configs"
 say "purge: no file of the packages remains; the job configs in /etc/ferry stay (user data)"
+
+# --- over the single package of 0.1.0 --------------------------------------------------
+# Up to 0.1.0 one package, ferry, held ferry-gui's files too. A stand-in for
+# it (its file list, no scripts) is replaced by the two packages, unpacked in
+# the order dpkg -i takes ferry*.deb (ferry-gui first, the harder one).
+OLD=$WORK/old-ferry
+for f in /usr/bin/ferry /usr/bin/ferry-gui /usr/share/applications/io.ferry.Ferry.desktop \
+    /usr/share/icons/hicolor/scalable/apps/io.ferry.Ferry.svg; do
+    install -D -m 0644 /dev/null "$OLD$f"
+done
+install -d "$OLD/DEBIAN"
+printf 'Package: ferry\nVersion: 0.1.0\nArchitecture: %s\nMaintainer: test <test@ferry.invalid>\nDescription: stand-in for the single ferry package of 0.1.0\n' \
+    "$(dpkg --print-architecture)" >"$OLD/DEBIAN/control"
+dpkg-deb -b --root-owner-group "$OLD" "$WORK/ferry_0.1.0_old.deb" >/dev/null || die "cannot build the stand-in of ferry 0.1.0"
+INSTALLED=1
+dpkg -i "$WORK/ferry_0.1.0_old.deb" >"$WORK/dpkg-old.log" 2>&1 || { cat "$WORK/dpkg-old.log" >&2; die "the stand-in of ferry 0.1.0 did not install"; }
+DEBIAN_FRONTEND=noninteractive dpkg -i "$GUI_DEB" "$DEB" >"$WORK/dpkg-over-old.log" 2>&1 \
+    || { cat "$WORK/dpkg-over-old.log" >&2; die "ferry-gui and ferry do not install over the single package ferry 0.1.0"; }
+for pkg in ferry ferry-gui; do
+    [ "$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' "$pkg")" = "ii  $VERSION" ] \
+        || die "$pkg is not installed at $VERSION over ferry 0.1.0: $(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' "$pkg")"
+done
+[ "$(dpkg -S /usr/bin/ferry-gui)" = "ferry-gui: /usr/bin/ferry-gui" ] || die "/usr/bin/ferry-gui is $(dpkg -S /usr/bin/ferry-gui)"
+ferry-gui --version >/dev/null || die "ferry-gui over ferry 0.1.0 does not run"
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -q ferry ferry-gui >"$WORK/apt-purge2.log" 2>&1 \
+    || { cat "$WORK/apt-purge2.log" >&2; die "apt-get purge after the upgrade failed"; }
+INSTALLED=0
+say "upgrade: ferry-gui and ferry $VERSION installed over the single package ferry 0.1.0, ferry-gui first"
 check_lintian
 say "passed in $((SECONDS - START)) s"
