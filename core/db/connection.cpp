@@ -128,6 +128,9 @@ ConnectionString Connection::sessionConnectionString(const ConnectionString &con
         if (!environment.isEmpty())
             completed.set(QStringLiteral("options"), environment);
     }
+    // In libpq's order, as a config that holds it reads back.
+    if (auto ordered = ConnectionString::parse(completed.toString()))
+        return *ordered;
     return completed;
 }
 
