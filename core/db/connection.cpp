@@ -92,6 +92,48 @@ Result<Connection> Connection::open(const ConnectionString &connectionString)
     return connect();
 }
 
+namespace {
+
+struct SessionParam
+{
+    const char *keyword;
+    const char *value;
+};
+
+// What every session sets itself, so libpq takes none of these from PG*
+// variables or a service file. Before the string: it may override them.
+// TCP keepalives notice a peer that vanished (a pulled cable, a killed VM)
+// within about a minute instead of the kernel's two hours.
+constexpr SessionParam kBeforeString[] = {
+    {"connect_timeout", "10"}, {"fallback_application_name", "ferry"},
+    {"keepalives_idle", "30"}, {"keepalives_interval", "10"},
+    {"keepalives_count", "3"},
+};
+// After the string: they override it (options: sessionOptions()).
+constexpr SessionParam kAfterString[] = {{"client_encoding", "UTF8"}, {"options", nullptr}};
+
+} // namespace
+
+ConnectionString Connection::sessionConnectionString(const ConnectionString &connectionString)
+{
+    QStringList setHere;
+    for (const SessionParam &param : kBeforeString)
+        setHere << QLatin1String(param.keyword);
+    for (const SessionParam &param : kAfterString)
+        setHere << QLatin1String(param.keyword);
+    ConnectionString completed = connectionString.withEnvironment(setHere);
+    // sessionOptions() reads PGOPTIONS, never a service file's options.
+    if (!connectionString.contains(QStringLiteral("options"))) {
+        const QString environment = QString::fromLocal8Bit(qgetenv("PGOPTIONS")).trimmed();
+        if (!environment.isEmpty())
+            completed.set(QStringLiteral("options"), environment);
+    }
+    // In libpq's order, as a config that holds it reads back.
+    if (auto ordered = ConnectionString::parse(completed.toString()))
+        return *ordered;
+    return completed;
+}
+
 QString Connection::sessionOptions(const ConnectionString &connectionString)
 {
     QString user = connectionString.value(QStringLiteral("options"));
@@ -117,22 +159,24 @@ Result<void> Connection::connect()
     // path (public, before PostgreSQL 15) is never picked instead of the
     // built-in one. The user's own server options are kept in front.
     const QByteArray options = sessionOptions(m_connectionString).toUtf8();
-    // TCP keepalives notice a peer that vanished (a pulled cable, a killed
-    // VM) within about a minute instead of the kernel's two hours.
-    const char *keywords[] = {"connect_timeout",
-                              "fallback_application_name",
-                              "keepalives_idle",
-                              "keepalives_interval",
-                              "keepalives_count",
-                              "dbname",
-                              "client_encoding",
-                              "options",
-                              nullptr};
-    const char *values[] = {
-        "10", "ferry", "30", "10", "3", conninfo.constData(), "UTF8", options.constData(), nullptr};
+    std::vector<const char *> keywords;
+    std::vector<const char *> values;
+    for (const SessionParam &param : kBeforeString) {
+        keywords.push_back(param.keyword);
+        values.push_back(param.value);
+    }
+    keywords.push_back("dbname");
+    values.push_back(conninfo.constData());
+    for (const SessionParam &param : kAfterString) {
+        keywords.push_back(param.keyword);
+        values.push_back(qstrcmp(param.keyword, "options") == 0 ? options.constData()
+                                                                : param.value);
+    }
+    keywords.push_back(nullptr);
+    values.push_back(nullptr);
     // The old session goes first: it may hold locks the new one must take.
     m_conn.reset();
-    m_conn.reset(PQconnectdbParams(keywords, values, 1));
+    m_conn.reset(PQconnectdbParams(keywords.data(), values.data(), 1));
     if (!m_conn)
         return Error(ErrorKind::Internal, QStringLiteral("out of memory opening a connection"));
     if (PQstatus(m_conn.get()) != CONNECTION_OK) {

@@ -108,6 +108,12 @@ public:
     // The server options a session starts with: the string's own `options`
     // (or PGOPTIONS), then the pinned search_path.
     static QString sessionOptions(const ConnectionString &connectionString);
+    // `connectionString` as a session in this process connects with it, for
+    // a process without this environment (a service): withEnvironment()
+    // without what connect() sets itself (connect_timeout, keepalives,
+    // fallback_application_name, client_encoding), options only from
+    // PGOPTIONS, as sessionOptions() reads it.
+    static ConnectionString sessionConnectionString(const ConnectionString &connectionString);
 
 private:
     struct Finish

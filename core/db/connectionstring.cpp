@@ -142,7 +142,7 @@ QString ConnectionString::masked() const
     return render(true);
 }
 
-ConnectionString ConnectionString::withEnvironment() const
+ConnectionString ConnectionString::withEnvironment(const QStringList &ignored) const
 {
     ConnectionString completed = *this;
     // PQconndefaults() applies libpq's own precedence: PGSERVICE's file,
@@ -155,7 +155,7 @@ ConnectionString ConnectionString::withEnvironment() const
     for (const PQconninfoOption *o = defaults.get(); o->keyword; ++o) {
         const QString keyword = QString::fromUtf8(o->keyword);
         if (!o->val || !*o->val || contains(keyword) || isSecretKeyword(keyword)
-            || notCarried.contains(keyword))
+            || notCarried.contains(keyword) || ignored.contains(keyword))
             continue;
         const bool fromEnvironment = o->envvar && qEnvironmentVariableIsSet(o->envvar);
         // A compiled default is the same for every process of this libpq.

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <QStringList>
 
 namespace ferry {
 
@@ -44,8 +45,9 @@ public:
     // has not its environment (a service): every parameter it does not set
     // that libpq takes from here added (PG* variables, the values of the
     // service PGSERVICE names, the login name as user). Never adds a secret,
-    // passfile, service or servicefile; compiled-in defaults are left out.
-    ConnectionString withEnvironment() const;
+    // passfile, service or servicefile, nor a keyword in `ignored` (what the
+    // caller sets itself); compiled-in defaults are left out.
+    ConnectionString withEnvironment(const QStringList &ignored = {}) const;
 
     // "user@host:port/dbname", for titles and log prefixes.
     QString displayName() const;

@@ -1,13 +1,17 @@
 #include "workers/serviceinstall.h"
 
+#include "db/connection.h"
 #include "profiles/passwordvault.h"
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
 
+#include <pwd.h>
 #include <unistd.h>
 
 namespace ferry::gui {
@@ -23,6 +27,69 @@ bool hiddenFromService(const QString &path)
             return true;
     }
     return false;
+}
+
+// The home folder libpq reads ~/.postgresql from (pqGetHomeDirectory): $HOME,
+// else the passwd entry's.
+QString libpqHome()
+{
+    const QByteArray home = qgetenv("HOME");
+    if (!home.isEmpty())
+        return QFile::decodeName(home);
+    const passwd *entry = ::getpwuid(::geteuid());
+    return entry ? QFile::decodeName(entry->pw_dir) : QString();
+}
+
+// libpq's files in this user's ~/.postgresql used where db names none: user
+// ferry has none, so the service would check the server less (refused) or
+// not present this user's certificate (warned).
+void checkDefaultSslFiles(const ConnectionString &db, ServicePlan &plan)
+{
+    const QString home = libpqHome();
+    if (db.value(QStringLiteral("sslmode")) == QLatin1String("disable") || home.isEmpty())
+        return;
+    const QDir folder(QDir(home).filePath(QStringLiteral(".postgresql")));
+    const auto present = [&folder](const char *name) {
+        const QString path = folder.filePath(QLatin1String(name));
+        return QFileInfo::exists(path) ? path : QString();
+    };
+    const QString rootCert = db.value(QStringLiteral("sslrootcert"));
+    const QString defaultRoot = rootCert.isEmpty() ? present("root.crt") : QString();
+    if (!defaultRoot.isEmpty())
+        plan.refusals << QCoreApplication::translate(
+                             "ferry::gui::ServiceInstall",
+                             "%1 makes this session check the server's certificate, which the "
+                             "service would not: copy it to /etc/ferry and write "
+                             "sslrootcert=/etc/ferry/root.crt into db (or sslrootcert=system "
+                             "for the system's CAs).")
+                             .arg(defaultRoot);
+    // libpq reads the default CRL with a root certificate file, not with
+    // the system's CAs.
+    const bool rootFile
+        = !defaultRoot.isEmpty() || (!rootCert.isEmpty() && rootCert != QLatin1String("system"));
+    if (rootFile && !db.contains(QStringLiteral("sslcrl"))
+        && !db.contains(QStringLiteral("sslcrldir"))) {
+        if (const QString crl = present("root.crl"); !crl.isEmpty())
+            plan.refusals << QCoreApplication::translate(
+                                 "ferry::gui::ServiceInstall",
+                                 "%1 makes this session refuse a revoked server certificate, "
+                                 "which the service would not: copy it to /etc/ferry and write "
+                                 "sslcrl=/etc/ferry/root.crl into db.")
+                                 .arg(crl);
+    }
+    const std::pair<const char *, const char *> client[]
+        = {{"sslcert", "postgresql.crt"}, {"sslkey", "postgresql.key"}};
+    for (const auto &[keyword, name] : client) {
+        if (db.contains(QLatin1String(keyword)))
+            continue;
+        if (const QString path = present(name); !path.isEmpty())
+            plan.warnings << QCoreApplication::translate(
+                                 "ferry::gui::ServiceInstall",
+                                 "%1 is what this session presents to the server, which the "
+                                 "service would not: copy it to /etc/ferry (readable by user "
+                                 "ferry) and write %2=/etc/ferry/%3 into db.")
+                                 .arg(path, QLatin1String(keyword), QLatin1String(name));
+    }
 }
 
 // Why `db` (the service's, completed) would not connect from the service as
@@ -74,6 +141,15 @@ void checkServiceConnection(const ConnectionString &own,
                                  "and write that path into db.")
                                  .arg(keyword, path);
     }
+    checkDefaultSslFiles(db, plan);
+    if (const QString passfile = db.value(QStringLiteral("passfile"));
+        !passfile.isEmpty() && !QDir::isRelativePath(passfile))
+        plan.warnings << QCoreApplication::translate(
+                             "ferry::gui::ServiceInstall",
+                             "The service reads its password from passfile=%1, not "
+                             "~ferry/.pgpass: user ferry must own it (mode 0600), or libpq "
+                             "does not read it.")
+                             .arg(passfile);
     for (const QString &host : db.value(QStringLiteral("host")).split(QLatin1Char(','))) {
         if (host.startsWith(QLatin1Char('/')) && hiddenFromService(host))
             plan.warnings << QCoreApplication::translate(
@@ -147,9 +223,10 @@ ServicePlan servicePlan(const JobConfig &config, const ServiceInstallOptions &op
     plan.target = QDir(options.configFolder).filePath(plan.name + QStringLiteral(".ini"));
 
     // The service runs as user ferry without this session's environment:
-    // every parameter libpq takes from it here is written out, no secret.
+    // every parameter libpq takes from it here is written out, no secret,
+    // and none the session sets itself (the service's sets them the same).
     const ConnectionString own = config.db();
-    ConnectionString db = own.withEnvironment();
+    ConnectionString db = Connection::sessionConnectionString(own);
     for (const auto &param : own.params()) {
         if (ConnectionString::isSecretKeyword(param.first))
             db.remove(param.first);
@@ -194,6 +271,10 @@ ServicePlan servicePlan(const JobConfig &config, const ServiceInstallOptions &op
     profile.dbname = dbname;
     profile.user = user;
     plan.pgpassLine = PgPass::linePrefix(profile);
+    // libpq reads db's passfile instead of ~/.pgpass.
+    plan.passfile = db.value(QStringLiteral("passfile"));
+    if (plan.passfile.isEmpty())
+        plan.passfile = QStringLiteral("~ferry/.pgpass");
     return plan;
 }
 
@@ -220,21 +301,33 @@ serviceCommands(const ServicePlan &plan, const QString &staged, bool privileged,
             QStringLiteral("sudo ") + enable};
 }
 
-QString pkexecScript(const ServicePlan &plan, const QString &staged, bool replace, bool start)
+QString pkexecScript(const ServicePlan &plan, bool replace, bool start)
 {
     const QString target = shellQuoted(plan.target);
-    const QString source = shellQuoted(staged);
-    QString script;
+    const QString folder = shellQuoted(QFileInfo(plan.target).path());
+    // Root reads nothing a user may write: the config (no secret) is in the
+    // script, written into a file only root can open until it is in place.
+    // Put together, not with arg(): a path or the config may hold "%1".
+    const auto code = [](int exitCode) {
+        return QStringLiteral(" || exit ") + QString::number(exitCode) + QStringLiteral("; ");
+    };
+    QString script = QStringLiteral("umask 077; ");
     if (!replace) // the folder may hold a NAME.ini this user cannot see
-        script = QStringLiteral("[ ! -e %1 ] || exit %2; ").arg(target).arg(kServiceExistsExit);
-    // Root copies what the path names: never a symlink another process of
-    // this user swapped in for the staged file.
-    script += QStringLiteral("[ -f %1 ] && [ ! -L %1 ] || exit %2; ")
-                  .arg(source)
-                  .arg(kServiceStagedNotFileExit);
-    script += QStringLiteral("install -m 0640 -o root -g ferry %1 %2 && systemctl enable %3%4")
-                  .arg(source, target, start ? QStringLiteral("--now ") : QString(),
-                       shellQuoted(plan.unit));
+        script
+            += QStringLiteral("[ ! -e ") + target + QStringLiteral(" ]") + code(kServiceExistsExit);
+    script += QStringLiteral("tmp=$(mktemp ") + folder + QStringLiteral("/.")
+              + shellQuoted(QFileInfo(plan.target).fileName()) + QStringLiteral(".XXXXXX)")
+              + code(kServiceWriteFailedExit);
+    script += QStringLiteral("{ printf '%s' ")
+              + shellQuoted(QString::fromUtf8(newJobConfigText(plan.job)))
+              + QStringLiteral(" > \"$tmp\" && chown root:ferry \"$tmp\" && chmod 0640 \"$tmp\" "
+                               "&& mv -f \"$tmp\" ")
+              + target + QStringLiteral("; } || { rm -f \"$tmp\"; exit ")
+              + QString::number(kServiceWriteFailedExit) + QStringLiteral("; }; ");
+    script += QStringLiteral("command -v systemctl > /dev/null") + code(kServiceNoSystemctlExit);
+    script += QStringLiteral("systemctl enable ") + (start ? QStringLiteral("--now ") : QString())
+              + shellQuoted(plan.unit) + QStringLiteral(" || exit ")
+              + QString::number(kServiceEnableFailedExit);
     return script;
 }
 

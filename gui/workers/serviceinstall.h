@@ -36,7 +36,8 @@ struct ServiceInstallOptions
     bool privileged = false;
     CommandRunner runner;
     // How long after `systemctl enable --now` Ferry asks whether the service
-    // still runs: a refused login ends the worker at once.
+    // still runs: a worker that cannot run (no node, another worker) ends at
+    // once.
     int settleMs = 2000;
 
     // pkexec from PATH, privileged when running as root, a QProcess runner.
@@ -60,7 +61,10 @@ struct ServicePlan
     QString unit;       // ferry-worker@NAME
     QString target;     // CONFIG_FOLDER/NAME.ini
     NewJobConfig job;   // the service's config: no password, its own log and pidfile
-    QString pgpassLine; // ~ferry/.pgpass's line up to the password
+    QString pgpassLine; // the passfile's line up to the password
+    // Where the service's libpq reads the password: ~ferry/.pgpass, or the
+    // passfile db names.
+    QString passfile;
     // The connection the service makes (job.db: the config's db completed
     // with this session's libpq environment, no secret).
     QString connection;
@@ -78,14 +82,21 @@ ServicePlan servicePlan(const JobConfig &config, const ServiceInstallOptions &op
 QStringList
 serviceCommands(const ServicePlan &plan, const QString &staged, bool privileged, bool start = true);
 
-// The exit codes of pkexecScript() when NAME.ini exists and may not be
-// replaced, and when `staged` is not a regular file (a symlink swapped in).
+// The exit codes of pkexecScript(), one for each step that failed:
+// NAME.ini exists and may not be replaced (nothing was written), NAME.ini
+// could not be written (nothing was installed), there is no systemctl (the
+// config was installed, nothing enabled), `systemctl enable` failed (the
+// config was installed). pkexec itself ends with 126 or 127 when it gave no
+// root's rights.
 constexpr int kServiceExistsExit = 17;
-constexpr int kServiceStagedNotFileExit = 18;
+constexpr int kServiceWriteFailedExit = 19;
+constexpr int kServiceNoSystemctlExit = 20;
+constexpr int kServiceEnableFailedExit = 21;
 
-// What `pkexec /bin/sh -c` runs as root: copies `staged` (only a regular
-// file, never a symlink) to the plan's target and enables the unit.
-QString pkexecScript(const ServicePlan &plan, const QString &staged, bool replace, bool start);
+// What `pkexec /bin/sh -c` runs as root: writes the plan's config, held in
+// the script itself, to its target (root:ferry 0640, through a temporary
+// file only root can open) and enables the unit (`start`: --now).
+QString pkexecScript(const ServicePlan &plan, bool replace, bool start);
 
 // `value` quoted for a POSIX shell where it needs to be.
 QString shellQuoted(const QString &value);

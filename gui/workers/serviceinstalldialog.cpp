@@ -97,8 +97,9 @@ ServiceInstallDialog::ServiceInstallDialog(const JobConfig &config,
     detailLabel->setWordWrap(true);
 
     auto *pgpassLabel = new QLabel(
-        tr("The service runs as user ferry and reads its password from ~ferry/.pgpass (mode "
-           "0600). Add this line there, with the password at its end:"),
+        tr("The service runs as user ferry and reads its password from %1 (mode 0600). Add "
+           "this line there, with the password at its end:")
+            .arg(m_plan.passfile),
         this);
     pgpassLabel->setWordWrap(true);
     auto *pgpass = new QLineEdit(m_plan.pgpassLine, this);
@@ -129,9 +130,10 @@ ServiceInstallDialog::ServiceInstallDialog(const JobConfig &config,
                                 : QStringLiteral("QLabel { color: #a4262c; }"));
     problems->setVisible(!problems->text().isEmpty());
 
-    m_startNow = new QCheckBox(tr("&Start it now (uncheck to start it yourself once ~ferry/.pgpass "
-                                  "has the password)"),
-                               this);
+    m_startNow
+        = new QCheckBox(tr("&Start it now (uncheck to start it yourself once %1 has the password)")
+                            .arg(m_plan.passfile),
+                        this);
     m_startNow->setObjectName(QStringLiteral("installServiceStartNow"));
     m_startNow->setChecked(true);
 
@@ -298,8 +300,8 @@ void ServiceInstallDialog::proceed(bool replace)
                         "service.")
                          .arg(QDir::toNativeSeparators(m_staged))
                    : tr("Wrote %1: run the commands above in a terminal to install the service; "
-                        "start it once ~ferry/.pgpass has the password.")
-                         .arg(QDir::toNativeSeparators(m_staged)),
+                        "start it once %2 has the password.")
+                         .arg(QDir::toNativeSeparators(m_staged), m_plan.passfile),
                false);
     m_install->setEnabled(false);
     m_startNow->setEnabled(false);
@@ -359,7 +361,7 @@ void ServiceInstallDialog::runThroughPkexec(bool replace)
     m_result->hide();
     m_options.runner(m_options.pkexecProgram,
                      {QStringLiteral("/bin/sh"), QStringLiteral("-c"),
-                      pkexecScript(m_plan, m_staged, replace, m_startNow->isChecked())},
+                      pkexecScript(m_plan, replace, m_startNow->isChecked())},
                      this,
                      [self = QPointer<ServiceInstallDialog>(this)](int code, const QString &error) {
                          if (self)
@@ -381,9 +383,9 @@ void ServiceInstallDialog::ran(int exitCode, const QString &error, bool throughP
         m_startNow->setEnabled(false);
         m_close->setText(tr("Close"));
         if (!m_startNow->isChecked()) {
-            showResult(tr("%1 is enabled, not started: once ~ferry/.pgpass has the password, run "
+            showResult(tr("%1 is enabled, not started: once %2 has the password, run "
                           "sudo systemctl start %1.")
-                           .arg(m_plan.unit),
+                           .arg(m_plan.unit, m_plan.passfile),
                        false);
             return;
         }
@@ -394,23 +396,63 @@ void ServiceInstallDialog::ran(int exitCode, const QString &error, bool throughP
         askReplace();
         return;
     }
-    if (throughPkexec && exitCode == kServiceStagedNotFileExit) {
-        showResult(tr("%1 was no longer a regular file, so nothing was installed: close this "
-                      "dialog and install again.")
-                       .arg(QDir::toNativeSeparators(m_staged)),
-                   true);
+    const QString reason = error.isEmpty() ? tr("exit code %1").arg(exitCode) : error;
+    const QString enable = m_startNow->isChecked()
+                               ? QStringLiteral("sudo systemctl enable --now ") + m_plan.unit
+                               : QStringLiteral("sudo systemctl enable ") + m_plan.unit;
+    if (!throughPkexec) {
+        // Root here: the config is in place, systemctl ran (or did not start).
+        if (exitCode < 0)
+            showResult(tr("%1 is written, but systemctl could not be run (%2), so %3 is not "
+                          "enabled: where systemd runs, run %4.")
+                           .arg(m_plan.target, reason, m_plan.unit, enable),
+                       true);
+        else
+            showResult(tr("%1 is written, but systemctl failed (%2), so %3 may not be enabled "
+                          "or started: see systemctl status %3 and journalctl -u %3.")
+                           .arg(m_plan.target, reason, m_plan.unit),
+                       true);
         return;
     }
-    const QString reason = error.isEmpty() ? tr("exit code %1").arg(exitCode) : error;
-    if (throughPkexec && (exitCode == 126 || exitCode == 127 || exitCode < 0))
+    switch (exitCode) {
+    case kServiceWriteFailedExit:
+        showResult(tr("Root could not write %1 (%2): nothing was installed; check that %3 "
+                      "exists (Ferry's package makes it) and install again.")
+                       .arg(m_plan.target, reason, m_options.configFolder),
+                   true);
+        return;
+    case kServiceNoSystemctlExit:
+        showResult(tr("%1 is installed, but there is no systemctl, so %2 is not enabled: "
+                      "where systemd runs, run %3.")
+                       .arg(m_plan.target, m_plan.unit, enable),
+                   true);
+        return;
+    case kServiceEnableFailedExit:
+        showResult(tr("%1 is installed, but systemctl failed (%2), so %3 may not be enabled or "
+                      "started: see systemctl status %3 and journalctl -u %3.")
+                       .arg(m_plan.target, reason, m_plan.unit),
+                   true);
+        return;
+    case 126:
+    case 127:
         showResult(tr("pkexec did not give root's rights (%1): nothing was installed; run the "
                       "commands above in a terminal.")
                        .arg(reason),
                    true);
-    else
-        showResult(
-            tr("The service was not started: %1. See journalctl -u %2.").arg(reason, m_plan.unit),
-            true);
+        return;
+    default:
+        if (exitCode < 0)
+            showResult(tr("pkexec could not be run (%1): nothing was installed; run the commands "
+                          "above in a terminal.")
+                           .arg(reason),
+                       true);
+        else
+            showResult(tr("Installing as root ended with exit code %1 (%2): see whether %3 "
+                          "exists and systemctl status %4.")
+                           .arg(QString::number(exitCode), reason, m_plan.target, m_plan.unit),
+                       true);
+        return;
+    }
 }
 
 void ServiceInstallDialog::checkRunning()
@@ -433,12 +475,11 @@ void ServiceInstallDialog::checked(int exitCode, const QString &error)
 {
     m_running = false;
     if (exitCode == 0)
-        showResult(
-            tr("%1 is enabled and running; it logs to %2 and the journal. If its login is "
-               "refused it waits and says so there: add the password to ~ferry/.pgpass and run "
-               "sudo systemctl reload %1.")
-                .arg(m_plan.unit, m_plan.job.logFile),
-            false);
+        showResult(tr("%1 is enabled and running; it logs to %2 and the journal. If its login is "
+                      "refused it waits and says so there: add the password to %3 and run "
+                      "sudo systemctl reload %1.")
+                       .arg(m_plan.unit, m_plan.job.logFile, m_plan.passfile),
+                   false);
     else if (exitCode < 0)
         showResult(tr("%1 is enabled and started, but systemctl is-active did not answer (%2): "
                       "see systemctl status %1.")

@@ -16,15 +16,17 @@ namespace ferry::gui {
 
 // Worker > Install as a Service…: asks before anything is written, naming
 // the service's config file (CONFIG_FOLDER/NAME.ini, no password, the
-// service's own log and pidfile), the ~ferry/.pgpass line to add (without the
-// password), the connection the service makes (the config's db completed
-// with this session's libpq environment; a setting it cannot carry over is
-// refused or warned about in one line each) and the commands that install and
-// start ferry-worker@NAME ("Start it now" unchecked: enable only). Its
-// button then writes the file: in place when Ferry runs as root (and runs
-// systemctl), else to a private temporary folder, and runs `install` and
-// `systemctl enable --now` through pkexec where it exists, or leaves the
-// commands to copy into a terminal. After `systemctl enable --now` it asks
+// service's own log and pidfile), the line to add to ~ferry/.pgpass (or to
+// the passfile db names) without the password, the connection the service
+// makes (the config's db completed with this session's libpq environment; a
+// setting it cannot carry over is refused or warned about in one line each)
+// and the commands that install and start ferry-worker@NAME ("Start it now"
+// unchecked: enable only). Its button then writes the file: in place when
+// Ferry runs as root (and runs systemctl), else to a private temporary
+// folder for the commands shown, and runs through pkexec, where it exists, a
+// script that holds the config itself and writes and enables it as root (each
+// failed step its own exit code and message), or leaves the commands to copy
+// into a terminal. After `systemctl enable --now` it asks
 // `systemctl is-active` (settleMs later) and says whether the worker runs. An
 // existing NAME.ini is replaced only
 // after a second question ("confirmReplaceServiceConfig"). A failure shows in
@@ -41,7 +43,7 @@ public:
     ~ServiceInstallDialog() override;
 
     const ServicePlan &plan() const { return m_plan; }
-    // Where the config is written before `install` copies it (not privileged).
+    // Where the config is written for the commands shown (not privileged).
     QString stagedFile() const { return m_staged; }
     QStringList commands() const { return m_commands; }
 

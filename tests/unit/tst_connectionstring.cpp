@@ -1,6 +1,10 @@
+#include "db/connection.h"
 #include "db/connectionstring.h"
 #include "testutil.h"
 
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using ferry::ConnectionString;
@@ -24,6 +28,7 @@ private slots:
     void displayName_data();
     void displayName();
     void setAndRemove();
+    void sessionStringLeavesOutWhatTheSessionSets();
 };
 
 void TestConnectionString::parsesBothForms_data()
@@ -262,6 +267,55 @@ void TestConnectionString::setAndRemove()
     cs->remove(QStringLiteral("host"));
     QCOMPARE(cs->toString(), QStringLiteral("dbname=other sslmode=require"));
     QVERIFY(!cs->contains(QStringLiteral("host")));
+}
+
+void TestConnectionString::sessionStringLeavesOutWhatTheSessionSets()
+{
+    // A session sets connect_timeout, keepalives, client_encoding and
+    // options itself, so libpq takes them neither from PG* variables nor
+    // from a service file: a service given them would connect otherwise.
+    for (const QString &name : QProcess::systemEnvironment()) {
+        if (name.startsWith(QStringLiteral("PG")))
+            qunsetenv(qPrintable(name.section(QLatin1Char('='), 0, 0)));
+    }
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString serviceFile = dir.filePath(QStringLiteral("pg_service.conf"));
+    QFile file(serviceFile);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("[svc]\nport=6001\nconnect_timeout=3\nkeepalives_idle=99\n"
+               "options=-c work_mem=64kB\nclient_encoding=LATIN1\n");
+    file.close();
+    qputenv("PGSERVICEFILE", QFile::encodeName(serviceFile));
+    qputenv("PGSERVICE", "svc");
+    qputenv("PGHOST", "h9");
+    qputenv("PGCONNECT_TIMEOUT", "7");
+    qputenv("PGCLIENTENCODING", "SQL_ASCII");
+    qputenv("PGAPPNAME", "nightly");
+    qputenv("PGUSER", "repl");
+
+    auto own = ConnectionString::parse(QStringLiteral("dbname=d"));
+    QVERIFY_RESULT(own);
+    // What libpq alone would complete, and what the session really uses.
+    QVERIFY(own->withEnvironment().contains(QStringLiteral("connect_timeout")));
+    QCOMPARE(ferry::Connection::sessionConnectionString(*own).toString(),
+             QStringLiteral("host=h9 port=6001 dbname=d user=repl application_name=nightly"));
+
+    // Options come from PGOPTIONS only, as Connection::sessionOptions reads them.
+    qputenv("PGOPTIONS", " -c work_mem=1MB ");
+    QCOMPARE(ferry::Connection::sessionConnectionString(*own).value(QStringLiteral("options")),
+             QStringLiteral("-c work_mem=1MB"));
+
+    // The string's own values stay: the session uses them.
+    auto set = ConnectionString::parse(
+        QStringLiteral("dbname=d connect_timeout=5 options='-c work_mem=2MB'"));
+    QVERIFY_RESULT(set);
+    const ConnectionString session = ferry::Connection::sessionConnectionString(*set);
+    QCOMPARE(session.value(QStringLiteral("connect_timeout")), QStringLiteral("5"));
+    QCOMPARE(session.value(QStringLiteral("options")), QStringLiteral("-c work_mem=2MB"));
+    for (const char *name : {"PGSERVICEFILE", "PGSERVICE", "PGHOST", "PGCONNECT_TIMEOUT",
+                             "PGCLIENTENCODING", "PGAPPNAME", "PGOPTIONS", "PGUSER"})
+        qunsetenv(name);
 }
 
 QTEST_GUILESS_MAIN(TestConnectionString)

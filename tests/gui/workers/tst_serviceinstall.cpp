@@ -6,6 +6,7 @@
 // With FERRY_SCREENSHOT_DIR set, saves install-service.png there; the dialog
 // as the tests see it goes to /tmp/install-service-*.png.
 #include "config/jobconfig.h"
+#include "config/jobconfigwriter.h"
 #include "workers/serviceinstall.h"
 #include "workers/serviceinstalldialog.h"
 #include "workers/workermenu.h"
@@ -25,11 +26,13 @@
 #include <QPointer>
 #include <QProcess>
 #include <QPushButton>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <grp.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace ferry;
@@ -116,7 +119,10 @@ private slots:
     void settingsTheServiceCannotUseAreRefused();
     void workerThatDiesIsReportedNotRunning();
     void enableOnlyDoesNotStart();
-    void scriptCopiesOnlyARegularFile();
+    void scriptWritesTheConfigAsRoot();
+    void scriptStepsHaveTheirOwnExitCodes();
+    void defaultSslFilesOfThisUserAreRefused();
+    void passfileIsNamedInTheHint();
 
 private:
     // Opens the dialog from the menu; null when it did not show.
@@ -147,6 +153,9 @@ void TestServiceInstall::initTestCase()
     // The dialog's staging folders, kept after a failed install, go with m_dir.
     QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("tmp"))));
     qputenv("TMPDIR", QFile::encodeName(m_dir.filePath(QStringLiteral("tmp"))));
+    // libpq's ~/.postgresql is the test's (libpq 15 reads $HOME first).
+    QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("home"))));
+    qputenv("HOME", QFile::encodeName(m_dir.filePath(QStringLiteral("home"))));
     m_configPath = m_dir.filePath(QStringLiteral("leaf.ini"));
     QFile file(m_configPath);
     QVERIFY(file.open(QIODevice::WriteOnly));
@@ -421,12 +430,16 @@ void TestServiceInstall::pkexecRunsTheExactCommand()
 
     QCOMPARE(m_runs.size(), 1);
     QCOMPARE(m_runs[0].program, QStringLiteral("/usr/bin/pkexec"));
-    QCOMPARE(m_runs[0].arguments,
-             QStringList({QStringLiteral("/bin/sh"), QStringLiteral("-c"),
-                          QStringLiteral("[ ! -e %2 ] || exit 17; [ -f %1 ] && [ ! -L %1 ] || "
-                                         "exit 18; install -m 0640 -o root -g ferry %1 %2 && "
-                                         "systemctl enable --now ferry-worker@leaf_job")
-                              .arg(staged, target)}));
+    QCOMPARE(m_runs[0].arguments, QStringList({QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                                               pkexecScript(dialog->plan(), false, true)}));
+    // Root reads nothing from this user's files: the config is in the script.
+    const QString script = m_runs[0].arguments.value(2);
+    QVERIFY2(script.startsWith(QStringLiteral("umask 077; [ ! -e %1 ] || exit 17; ").arg(target)),
+             qPrintable(script));
+    QVERIFY(!script.contains(staged));
+    QVERIFY(!script.contains(QFileInfo(staged).path()));
+    QVERIFY(script.contains(QStringLiteral("queue_name = replika")));
+    QVERIFY(!script.contains(kPassword));
     // Then, without root, whether the worker still runs.
     QTRY_COMPARE_WITH_TIMEOUT(m_runs.size(), 2, 3000);
     QCOMPARE(m_runs[1].program, QStringLiteral("systemctl"));
@@ -458,13 +471,39 @@ void TestServiceInstall::pkexecFailureShowsOneLine()
     QVERIFY(confirm->isEnabled()); // may be tried again
     QVERIFY(saveShot(dialog, QStringLiteral("install-service-failed.png")));
 
-    m_answerCode = 1;
+    QVERIFY(result->text().contains(QStringLiteral("nothing was installed")));
+
+    // Each step of the script has its code: the text says what was done.
+    const QString target = QDir(m_etc).filePath(kJob + QStringLiteral(".ini"));
+    m_answerCode = kServiceEnableFailedExit;
     m_answerError = QStringLiteral("Failed to enable unit: Unit ferry-worker@leaf_job.service "
                                    "does not exist.");
     confirm->click();
     QCOMPARE(m_runs.size(), 2);
     QVERIFY2(result->text().contains(m_answerError), qPrintable(result->text()));
+    QVERIFY(result->text().contains(QStringLiteral("%1 is installed").arg(target)));
     QVERIFY(result->text().contains(QStringLiteral("journalctl -u ferry-worker@leaf_job")));
+    QVERIFY(!result->text().contains(QLatin1Char('\n')));
+
+    // /bin/sh's 127 for a missing systemctl is no refusal of pkexec's.
+    m_answerCode = kServiceNoSystemctlExit;
+    m_answerError.clear();
+    confirm->click();
+    QVERIFY2(result->text().contains(
+                 QStringLiteral("%1 is installed, but there is no systemctl").arg(target)),
+             qPrintable(result->text()));
+    QVERIFY(result->text().contains(
+        QStringLiteral("run sudo systemctl enable --now ferry-worker@leaf_job")));
+    QVERIFY(!result->text().contains(QStringLiteral("pkexec")));
+    QVERIFY(saveShot(dialog, QStringLiteral("install-service-no-systemctl.png")));
+
+    m_answerCode = kServiceWriteFailedExit;
+    m_answerError = QStringLiteral("mktemp: failed to create file via template");
+    confirm->click();
+    QVERIFY2(result->text().contains(QStringLiteral("nothing was installed")),
+             qPrintable(result->text()));
+    QVERIFY(result->text().contains(m_answerError));
+    QVERIFY(result->text().contains(m_etc));
     QVERIFY(!result->text().contains(QLatin1Char('\n')));
 }
 
@@ -506,10 +545,8 @@ void TestServiceInstall::existingFileIsReplacedOnlyAfterAsking()
     box->findChild<QPushButton *>(QStringLiteral("confirmReplaceServiceConfigReplace"))->click();
     QTRY_COMPARE_WITH_TIMEOUT(m_runs.size(), 1, 3000);
     // Replacing was answered: no guard against the existing file.
-    QCOMPARE(m_runs[0].arguments.value(2),
-             QStringLiteral("[ -f %1 ] && [ ! -L %1 ] || exit 18; install -m 0640 -o root -g "
-                            "ferry %1 %2 && systemctl enable --now ferry-worker@leaf_job")
-                 .arg(dialog->stagedFile(), target));
+    QCOMPARE(m_runs[0].arguments.value(2), pkexecScript(dialog->plan(), true, true));
+    QVERIFY(!m_runs[0].arguments.value(2).contains(QStringLiteral("[ ! -e ")));
 }
 
 void TestServiceInstall::hiddenExistingFileIsAskedAboutAfterPkexec()
@@ -522,7 +559,7 @@ void TestServiceInstall::hiddenExistingFileIsAskedAboutAfterPkexec()
     QVERIFY(dialog);
     dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"))->click();
     QCOMPARE(m_runs.size(), 1);
-    QVERIFY(m_runs[0].arguments.value(2).startsWith(QStringLiteral("[ ! -e ")));
+    QVERIFY(m_runs[0].arguments.value(2).startsWith(QStringLiteral("umask 077; [ ! -e ")));
     QMessageBox *box = nullptr;
     QVERIFY(QTest::qWaitFor(
         [&box] {
@@ -532,7 +569,7 @@ void TestServiceInstall::hiddenExistingFileIsAskedAboutAfterPkexec()
     m_answerCode = 0;
     box->findChild<QPushButton *>(QStringLiteral("confirmReplaceServiceConfigReplace"))->click();
     QTRY_COMPARE_WITH_TIMEOUT(m_runs.size(), 2, 3000);
-    QVERIFY(m_runs[1].arguments.value(2).startsWith(QStringLiteral("[ -f ")));
+    QVERIFY(!m_runs[1].arguments.value(2).contains(QStringLiteral("[ ! -e ")));
 }
 
 void TestServiceInstall::rootWritesInPlaceOnlyWithGroupFerry()
@@ -580,7 +617,8 @@ void TestServiceInstall::sessionEnvironmentIsWrittenOut()
                         {"PGSSLMODE", "verify-full"},
                         {"PGSSLROOTCERT", "/etc/ssl/certs/pg-root.crt"},
                         {"PGOPTIONS", "-c search_path=ferry"},
-                        {"PGCONNECT_TIMEOUT", "7"},
+                        {"PGCONNECT_TIMEOUT", "7"}, // the session sets its own
+                        {"PGCLIENTENCODING", "LATIN1"},
                         {"PGTARGETSESSIONATTRS", "read-write"},
                         {"PGPASSWORD", kPassword.toUtf8()},
                         {"PGPASSFILE", "/home/someone/.pgpass"}});
@@ -593,7 +631,8 @@ void TestServiceInstall::sessionEnvironmentIsWrittenOut()
     QCOMPARE(db.value(QStringLiteral("sslmode")), QStringLiteral("verify-full"));
     QCOMPARE(db.value(QStringLiteral("sslrootcert")), QStringLiteral("/etc/ssl/certs/pg-root.crt"));
     QCOMPARE(db.value(QStringLiteral("options")), QStringLiteral("-c search_path=ferry"));
-    QCOMPARE(db.value(QStringLiteral("connect_timeout")), QStringLiteral("7"));
+    QVERIFY(!db.contains(QStringLiteral("connect_timeout")));
+    QVERIFY(!db.contains(QStringLiteral("client_encoding")));
     QCOMPARE(db.value(QStringLiteral("target_session_attrs")), QStringLiteral("read-write"));
     QVERIFY(!db.contains(QStringLiteral("password")));
     QVERIFY(!db.contains(QStringLiteral("passfile")));
@@ -632,7 +671,8 @@ void TestServiceInstall::pgserviceIsResolvedAsLibpqDoes()
     const QString serviceFile = m_dir.filePath(QStringLiteral("pg_service.conf"));
     QFile file(serviceFile);
     QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("[prod]\nhost=svc.example.com\nsslmode=require\ndbname=digoal_02\n");
+    file.write("[prod]\nhost=svc.example.com\nsslmode=require\ndbname=digoal_02\n"
+               "connect_timeout=3\noptions=-c work_mem=64kB\n"); // the session's own win
     file.close();
     const QString config = writeConfig(QStringLiteral("svc_job"), QStringLiteral("user=repl"));
     const EnvGuard env({{"PGSERVICEFILE", QFile::encodeName(serviceFile)},
@@ -744,7 +784,7 @@ void TestServiceInstall::enableOnlyDoesNotStart()
     dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"))->click();
     QCOMPARE(m_runs.size(), 1);
     QVERIFY2(m_runs[0].arguments.value(2).endsWith(
-                 QStringLiteral("&& systemctl enable ferry-worker@leaf_job")),
+                 QStringLiteral("; systemctl enable ferry-worker@leaf_job || exit 21")),
              qPrintable(m_runs[0].arguments.value(2)));
     auto *result = dialog->findChild<QLabel *>(QStringLiteral("installServiceResult"));
     QVERIFY2(result->text().contains(QStringLiteral("enabled, not started")),
@@ -754,57 +794,227 @@ void TestServiceInstall::enableOnlyDoesNotStart()
     QCOMPARE(m_runs.size(), 1); // nothing started, nothing to check
 }
 
-void TestServiceInstall::scriptCopiesOnlyARegularFile()
+namespace {
+
+// `script` as /bin/sh runs it, with PATH only `bin` (plus /usr/bin:/bin
+// unless `only`).
+int runScript(const QString &script, const QString &bin, bool only = false)
 {
-    // The script as /bin/sh runs it, with install and systemctl replaced by
-    // scripts that record what they were given.
+    QProcess sh;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("PATH"), only ? bin : bin + QStringLiteral(":/usr/bin:/bin"));
+    sh.setProcessEnvironment(environment);
+    sh.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), script});
+    sh.waitForFinished(5000);
+    return sh.exitStatus() == QProcess::NormalExit ? sh.exitCode() : -1;
+}
+
+bool writeTool(const QString &path, const QByteArray &text)
+{
+    QFile tool(path);
+    if (!tool.open(QIODevice::WriteOnly))
+        return false;
+    tool.write(text);
+    tool.close();
+    return tool.setPermissions(tool.permissions() | QFileDevice::ExeOwner);
+}
+
+} // namespace
+
+void TestServiceInstall::scriptWritesTheConfigAsRoot()
+{
+    // The script as /bin/sh runs it, with chown and systemctl replaced by
+    // scripts that record what they were given (this test is not root).
     const QString bin = m_dir.filePath(QStringLiteral("fakebin"));
     const QString record = m_dir.filePath(QStringLiteral("ran.txt"));
     QVERIFY(QDir().mkpath(bin));
-    for (const QString &tool : {QStringLiteral("install"), QStringLiteral("systemctl")}) {
-        QFile fake(QDir(bin).filePath(tool));
-        QVERIFY(fake.open(QIODevice::WriteOnly));
-        fake.write(QStringLiteral("#!/bin/sh\necho %1 \"$@\" >> %2\n").arg(tool, record).toUtf8());
-        fake.close();
-        QVERIFY(fake.setPermissions(fake.permissions() | QFileDevice::ExeOwner));
+    for (const QString &tool : {QStringLiteral("chown"), QStringLiteral("systemctl")}) {
+        QVERIFY(writeTool(
+            QDir(bin).filePath(tool),
+            QStringLiteral("#!/bin/sh\necho %1 \"$@\" >> %2\n").arg(tool, record).toUtf8()));
     }
     ServicePlan plan = servicePlan(*JobConfig::load(m_configPath), options(true));
-    plan.unit = QStringLiteral("ferry-worker@odd name"); // quoted though names are checked
-    const QString staging = m_dir.filePath(QStringLiteral("staging"));
-    QVERIFY(QDir().mkpath(staging));
-    const QString staged = QDir(staging).filePath(QStringLiteral("leaf_job.ini"));
-    const auto run = [&] {
-        QFile::remove(record);
-        QProcess sh;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("PATH"), bin + QStringLiteral(":/usr/bin:/bin"));
-        sh.setProcessEnvironment(environment);
-        sh.start(QStringLiteral("/bin/sh"),
-                 {QStringLiteral("-c"), pkexecScript(plan, staged, true, true)});
-        sh.waitForFinished(5000);
-        return sh.exitCode();
-    };
+    plan.unit = QStringLiteral("ferry-worker@odd name");       // quoted though names are checked
+    plan.job.queueName = QStringLiteral("it's %1 $HOME `id`"); // quoted, not run
+    const QString target = plan.target;
 
-    // A symlink swapped in for the staged file: root copies nothing.
-    QVERIFY(QFile::link(QStringLiteral("/etc/passwd"), staged));
-    QCOMPARE(run(), kServiceStagedNotFileExit);
-    QVERIFY(!QFile::exists(record));
-    QFile::remove(staged);
-    QCOMPARE(run(), kServiceStagedNotFileExit); // and nothing there: neither
-    QVERIFY(!QFile::exists(record));
-
-    QFile regular(staged);
-    QVERIFY(regular.open(QIODevice::WriteOnly));
-    regular.close();
-    QCOMPARE(run(), 0);
+    QFile::remove(record);
+    QCOMPARE(runScript(pkexecScript(plan, false, true), bin), 0);
+    QFile written(target);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QCOMPARE(written.readAll(), newJobConfigText(plan.job));
+    written.close();
+    struct stat status = {};
+    QCOMPARE(::stat(QFile::encodeName(target).constData(), &status), 0);
+    QCOMPARE(status.st_mode & 0777, 0640u);
+    QCOMPARE(QDir(m_etc).entryList(QDir::Files | QDir::Hidden),
+             QStringList({QStringLiteral("leaf_job.ini")})); // no temporary file left
     QFile ran(record);
     QVERIFY(ran.open(QIODevice::ReadOnly));
-    QCOMPARE(QString::fromUtf8(ran.readAll()),
-             QStringLiteral("install -m 0640 -o root -g ferry %1 %2\n"
-                            "systemctl enable --now ferry-worker@odd name\n")
-                 .arg(staged, plan.target));
-    QVERIFY(pkexecScript(plan, staged, true, true)
-                .endsWith(QStringLiteral("systemctl enable --now 'ferry-worker@odd name'")));
+    const QStringList lines = QString::fromUtf8(ran.readAll()).split(QLatin1Char('\n'));
+    // chown on the temporary file in the folder, before it took the name.
+    QVERIFY2(
+        lines.value(0).startsWith(QStringLiteral("chown root:ferry %1/.leaf_job.ini.").arg(m_etc)),
+        qPrintable(lines.value(0)));
+    QCOMPARE(lines.value(1), QStringLiteral("systemctl enable --now ferry-worker@odd name"));
+    ran.close();
+
+    // Not asked to replace: what is there stays, nothing runs.
+    QFile::remove(record);
+    QVERIFY(written.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    written.write("[ferry]\n# the service's own\n");
+    written.close();
+    QCOMPARE(runScript(pkexecScript(plan, false, true), bin), kServiceExistsExit);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QCOMPARE(written.readAll(), QByteArray("[ferry]\n# the service's own\n"));
+    written.close();
+    QVERIFY(!QFile::exists(record));
+    // Asked: replaced.
+    QCOMPARE(runScript(pkexecScript(plan, true, false), bin), 0);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QCOMPARE(written.readAll(), newJobConfigText(plan.job));
+}
+
+void TestServiceInstall::scriptStepsHaveTheirOwnExitCodes()
+{
+    const QString bin = m_dir.filePath(QStringLiteral("stepbin"));
+    QVERIFY(QDir().mkpath(bin));
+    // Only the tools the script needs, so a missing systemctl is missing.
+    for (const char *tool : {"mktemp", "chmod", "mv", "rm"})
+        QVERIFY(QFile::link(QStandardPaths::findExecutable(QLatin1String(tool)),
+                            QDir(bin).filePath(QLatin1String(tool))));
+    QVERIFY(writeTool(QDir(bin).filePath(QStringLiteral("chown")), "#!/bin/sh\nexit 0\n"));
+    ServicePlan plan = servicePlan(*JobConfig::load(m_configPath), options(true));
+
+    // No systemctl: the config is installed, nothing enabled.
+    QCOMPARE(runScript(pkexecScript(plan, true, true), bin, true), kServiceNoSystemctlExit);
+    QVERIFY(JobConfig::load(plan.target));
+
+    // systemctl fails: its own code, not systemctl's.
+    QVERIFY(writeTool(QDir(bin).filePath(QStringLiteral("systemctl")), "#!/bin/sh\nexit 1\n"));
+    QCOMPARE(runScript(pkexecScript(plan, true, true), bin, true), kServiceEnableFailedExit);
+
+    // The folder is not there: nothing written, nothing enabled.
+    QVERIFY(QDir(m_etc).removeRecursively());
+    QCOMPARE(runScript(pkexecScript(plan, true, true), bin, true), kServiceWriteFailedExit);
+    QVERIFY(!QFile::exists(plan.target));
+
+    // chown fails (no group ferry): no file, and no temporary one left.
+    QVERIFY(QDir().mkpath(m_etc));
+    QVERIFY(writeTool(QDir(bin).filePath(QStringLiteral("chown")), "#!/bin/sh\nexit 1\n"));
+    QCOMPARE(runScript(pkexecScript(plan, true, true), bin, true), kServiceWriteFailedExit);
+    QVERIFY(QDir(m_etc).entryList(QDir::Files | QDir::Hidden).isEmpty());
+}
+
+void TestServiceInstall::defaultSslFilesOfThisUserAreRefused()
+{
+    // libpq uses ~/.postgresql/root.crt when sslrootcert is not set: the
+    // session checks the server's certificate; user ferry has no such file.
+    const QDir dot(QDir(qEnvironmentVariable("HOME")).filePath(QStringLiteral(".postgresql")));
+    QVERIFY(QDir().mkpath(dot.path()));
+    const auto touch = [&dot](const char *name) {
+        QFile file(dot.filePath(QLatin1String(name)));
+        return file.open(QIODevice::WriteOnly);
+    };
+    const QString config = writeConfig(QStringLiteral("ssl_job"),
+                                       QStringLiteral("host=db1 user=repl sslmode=require"));
+    QVERIFY(touch("root.crt"));
+    ServicePlan plan = servicePlan(*JobConfig::load(config), options(true));
+    QCOMPARE(plan.refusals.size(), 1);
+    QVERIFY2(plan.refusals[0].contains(dot.filePath(QStringLiteral("root.crt")))
+                 && plan.refusals[0].contains(QStringLiteral("sslrootcert=/etc/ferry/root.crt")),
+             qPrintable(plan.refusals[0]));
+    QVERIFY(plan.warnings.isEmpty());
+
+    // The dialog refuses it.
+    m_menu->setServiceInstallOptions(options(true));
+    m_menu->setConfig(*JobConfig::load(config));
+    ServiceInstallDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    QVERIFY(
+        !dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"))->isEnabled());
+    QVERIFY(saveShot(dialog, QStringLiteral("install-service-default-root.png")));
+    dialog->close();
+
+    // sslmode=disable reads no certificate.
+    {
+        const EnvGuard env({{"PGSSLMODE", "disable"}});
+        plan = servicePlan(*JobConfig::load(writeConfig(QStringLiteral("plain_job"),
+                                                        QStringLiteral("host=db1 user=repl"))),
+                           options(true));
+        QVERIFY(plan.refusals.isEmpty());
+    }
+
+    // A root certificate named (PGSSLROOTCERT too) is written out: no
+    // default in the way, but the default CRL it brings is.
+    QVERIFY(touch("root.crl"));
+    {
+        const EnvGuard env({{"PGSSLROOTCERT", "/etc/ferry/root.crt"}});
+        plan = servicePlan(*JobConfig::load(config), options(true));
+    }
+    QCOMPARE(plan.refusals.size(), 1);
+    QVERIFY2(plan.refusals[0].contains(dot.filePath(QStringLiteral("root.crl")))
+                 && plan.refusals[0].contains(QStringLiteral("sslcrl=/etc/ferry/root.crl")),
+             qPrintable(plan.refusals[0]));
+    {
+        const EnvGuard env(
+            {{"PGSSLROOTCERT", "/etc/ferry/root.crt"}, {"PGSSLCRL", "/etc/ferry/root.crl"}});
+        plan = servicePlan(*JobConfig::load(config), options(true));
+    }
+    QVERIFY2(plan.refusals.isEmpty(), qPrintable(plan.refusals.join(QLatin1Char('\n'))));
+
+    // A default client certificate: the service would not present it.
+    QVERIFY(QFile::remove(dot.filePath(QStringLiteral("root.crt"))));
+    QVERIFY(QFile::remove(dot.filePath(QStringLiteral("root.crl"))));
+    QVERIFY(touch("postgresql.crt"));
+    plan = servicePlan(*JobConfig::load(config), options(true));
+    QVERIFY(plan.refusals.isEmpty());
+    QCOMPARE(plan.warnings.size(), 1);
+    QVERIFY2(plan.warnings[0].contains(dot.filePath(QStringLiteral("postgresql.crt")))
+                 && plan.warnings[0].contains(QStringLiteral("sslcert=/etc/ferry/postgresql.crt")),
+             qPrintable(plan.warnings[0]));
+    QVERIFY(QDir(dot).removeRecursively());
+}
+
+void TestServiceInstall::passfileIsNamedInTheHint()
+{
+    // libpq reads db's passfile instead of ~/.pgpass: the hint names it.
+    const QString passfile = QStringLiteral("/etc/ferry/pgpass");
+    m_menu->setServiceInstallOptions(options(true));
+    m_menu->setConfig(*JobConfig::load(
+        writeConfig(QStringLiteral("pass_job"),
+                    QStringLiteral("host=db1 dbname=d user=repl passfile=%1").arg(passfile))));
+    ServiceInstallDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    QCOMPARE(dialog->plan().passfile, passfile);
+    QCOMPARE(dialog->plan().job.db.value(QStringLiteral("passfile")), passfile);
+    bool named = false;
+    for (const QLabel *label : dialog->findChildren<QLabel *>()) {
+        QVERIFY2(!label->text().contains(QStringLiteral("~ferry/.pgpass"))
+                     || label->objectName() == QLatin1String("installServiceProblems"),
+                 qPrintable(label->text()));
+        named = named || label->text().contains(QStringLiteral("password from %1").arg(passfile));
+    }
+    QVERIFY(named);
+    auto *startNow = dialog->findChild<QCheckBox *>(QStringLiteral("installServiceStartNow"));
+    QVERIFY2(startNow->text().contains(passfile), qPrintable(startNow->text()));
+    QCOMPARE(dialog->findChild<QLineEdit *>(QStringLiteral("installServicePgpass"))->text(),
+             QStringLiteral("db1:5432:d:repl:"));
+    // User ferry must be able to read it, or libpq does not.
+    auto *problems = dialog->findChild<QLabel *>(QStringLiteral("installServiceProblems"));
+    QVERIFY(problems->isVisible());
+    QVERIFY2(problems->text().contains(QStringLiteral("passfile=%1").arg(passfile))
+                 && problems->text().contains(QStringLiteral("user ferry must own it")),
+             qPrintable(problems->text()));
+    QVERIFY(dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"))->isEnabled());
+    QVERIFY(saveShot(dialog, QStringLiteral("install-service-passfile.png")));
+
+    startNow->setChecked(false);
+    m_answerCode = 0;
+    dialog->findChild<QPushButton *>(QStringLiteral("installServiceConfirm"))->click();
+    auto *result = dialog->findChild<QLabel *>(QStringLiteral("installServiceResult"));
+    QVERIFY2(result->text().contains(QStringLiteral("once %1 has the password").arg(passfile)),
+             qPrintable(result->text()));
 }
 
 QTEST_MAIN(TestServiceInstall)
