@@ -3516,6 +3516,22 @@
         <source>host=%1 is a socket folder the service does not see (PrivateTmp): write the server&apos;s address or /var/run/postgresql into db instead.</source>
         <translation>host=%1 是服务看不到的套接字目录（PrivateTmp）：请改为把服务器地址或 /var/run/postgresql 写入 db。</translation>
     </message>
+    <message>
+        <source>%1 makes this session check the server&apos;s certificate, which the service would not: copy it to /etc/ferry and write sslrootcert=/etc/ferry/root.crt into db (or sslrootcert=system for the system&apos;s CAs).</source>
+        <translation>%1 使本会话校验服务器证书，而服务不会：请把它复制到 /etc/ferry，并把 sslrootcert=/etc/ferry/root.crt 写入 db（若要使用系统的 CA，则写 sslrootcert=system）。</translation>
+    </message>
+    <message>
+        <source>%1 makes this session refuse a revoked server certificate, which the service would not: copy it to /etc/ferry and write sslcrl=/etc/ferry/root.crl into db.</source>
+        <translation>%1 使本会话拒绝已吊销的服务器证书，而服务不会：请把它复制到 /etc/ferry，并把 sslcrl=/etc/ferry/root.crl 写入 db。</translation>
+    </message>
+    <message>
+        <source>%1 is what this session presents to the server, which the service would not: copy it to /etc/ferry (readable by user ferry) and write %2=/etc/ferry/%3 into db.</source>
+        <translation>%1 是本会话向服务器出示的文件，而服务不会出示：请把它复制到 /etc/ferry（用户 ferry 可读），并把 %2=/etc/ferry/%3 写入 db。</translation>
+    </message>
+    <message>
+        <source>The service reads its password from passfile=%1, not ~ferry/.pgpass: user ferry must own it (mode 0600), or libpq does not read it.</source>
+        <translation>服务从 passfile=%1 读取密码，而不是 ~ferry/.pgpass：该文件必须归用户 ferry 所有（模式 0600），否则 libpq 不会读取它。</translation>
+    </message>
 </context>
 <context>
     <name>ferry::gui::ServiceInstallDialog</name>
@@ -3546,10 +3562,6 @@
     <message>
         <source>This worker runs now: stop it before the service starts, as a node has one worker at a time.</source>
         <translation>该工作进程正在运行：请在服务启动前停止它，因为一个节点同一时间只能有一个工作进程。</translation>
-    </message>
-    <message>
-        <source>The service runs as user ferry and reads its password from ~ferry/.pgpass (mode 0600). Add this line there, with the password at its end:</source>
-        <translation>该服务以用户 ferry 运行，从 ~ferry/.pgpass（权限 0600）读取密码。请把这一行加入该文件，并在末尾加上密码：</translation>
     </message>
     <message>
         <source>Install writes the file and runs:</source>
@@ -3616,40 +3628,16 @@
         <translation>pkexec 未授予 root 权限（%1）：没有安装任何内容；请在终端中运行上面的命令。</translation>
     </message>
     <message>
-        <source>The service was not started: %1. See journalctl -u %2.</source>
-        <translation>服务未启动：%1。请查看 journalctl -u %2。</translation>
-    </message>
-    <message>
         <source>The service connects with this, taken from the config and this session&apos;s PG* environment:</source>
         <translation>服务将使用以下连接，取自配置和本会话的 PG* 环境变量：</translation>
-    </message>
-    <message>
-        <source>&amp;Start it now (uncheck to start it yourself once ~ferry/.pgpass has the password)</source>
-        <translation>立即启动(&amp;S)（取消勾选则在 ~ferry/.pgpass 中有密码后自行启动）</translation>
-    </message>
-    <message>
-        <source>Wrote %1: run the commands above in a terminal to install the service; start it once ~ferry/.pgpass has the password.</source>
-        <translation>已写入 %1：请在终端中运行上面的命令来安装服务；~ferry/.pgpass 中有密码后再启动它。</translation>
     </message>
     <message>
         <source>Wrote %1: run the command above to enable the service.</source>
         <translation>已写入 %1：请运行上面的命令来启用服务。</translation>
     </message>
     <message>
-        <source>%1 is enabled, not started: once ~ferry/.pgpass has the password, run sudo systemctl start %1.</source>
-        <translation>%1 已启用，未启动：~ferry/.pgpass 中有密码后，运行 sudo systemctl start %1。</translation>
-    </message>
-    <message>
-        <source>%1 was no longer a regular file, so nothing was installed: close this dialog and install again.</source>
-        <translation>%1 已不再是普通文件，因此未安装任何内容：请关闭此对话框并重新安装。</translation>
-    </message>
-    <message>
         <source>%1 is enabled and started; checking that it runs…</source>
         <translation>%1 已启用并启动；正在检查它是否在运行…</translation>
-    </message>
-    <message>
-        <source>%1 is enabled and running; it logs to %2 and the journal. If its login is refused it waits and says so there: add the password to ~ferry/.pgpass and run sudo systemctl reload %1.</source>
-        <translation>%1 已启用并在运行；日志写入 %2 和 journal。如果登录被拒绝，它会等待并在那里说明：请把密码加入 ~ferry/.pgpass，然后运行 sudo systemctl reload %1。</translation>
     </message>
     <message>
         <source>%1 is enabled and started, but systemctl is-active did not answer (%2): see systemctl status %1.</source>
@@ -3662,6 +3650,54 @@
     <message>
         <source>%1 is enabled but not running: journalctl -u %1 says why; once it is fixed, run sudo systemctl restart %1.</source>
         <translation>%1 已启用但未在运行：journalctl -u %1 会说明原因；修复后运行 sudo systemctl restart %1。</translation>
+    </message>
+    <message>
+        <source>The service runs as user ferry and reads its password from %1 (mode 0600). Add this line there, with the password at its end:</source>
+        <translation>服务以用户 ferry 运行，并从 %1（模式 0600）读取密码。请在其中加入这一行，并在末尾写上密码：</translation>
+    </message>
+    <message>
+        <source>&amp;Start it now (uncheck to start it yourself once %1 has the password)</source>
+        <translation>立即启动(&amp;S)（取消勾选则在 %1 中有密码后自行启动）</translation>
+    </message>
+    <message>
+        <source>Wrote %1: run the commands above in a terminal to install the service; start it once %2 has the password.</source>
+        <translation>已写入 %1：请在终端中运行上面的命令来安装服务；%2 中有密码后再启动它。</translation>
+    </message>
+    <message>
+        <source>%1 is enabled, not started: once %2 has the password, run sudo systemctl start %1.</source>
+        <translation>%1 已启用，未启动：%2 中有密码后，运行 sudo systemctl start %1。</translation>
+    </message>
+    <message>
+        <source>%1 is written, but systemctl could not be run (%2), so %3 is not enabled: where systemd runs, run %4.</source>
+        <translation>%1 已写入，但无法运行 systemctl（%2），因此 %3 未启用：请在运行 systemd 的系统上运行 %4。</translation>
+    </message>
+    <message>
+        <source>%1 is written, but systemctl failed (%2), so %3 may not be enabled or started: see systemctl status %3 and journalctl -u %3.</source>
+        <translation>%1 已写入，但 systemctl 失败（%2），因此 %3 可能未启用或未启动：请查看 systemctl status %3 和 journalctl -u %3。</translation>
+    </message>
+    <message>
+        <source>Root could not write %1 (%2): nothing was installed; check that %3 exists (Ferry&apos;s package makes it) and install again.</source>
+        <translation>root 无法写入 %1（%2）：未安装任何内容；请检查 %3 是否存在（Ferry 的软件包会创建它），然后重新安装。</translation>
+    </message>
+    <message>
+        <source>%1 is installed, but there is no systemctl, so %2 is not enabled: where systemd runs, run %3.</source>
+        <translation>%1 已安装，但没有 systemctl，因此 %2 未启用：请在运行 systemd 的系统上运行 %3。</translation>
+    </message>
+    <message>
+        <source>%1 is installed, but systemctl failed (%2), so %3 may not be enabled or started: see systemctl status %3 and journalctl -u %3.</source>
+        <translation>%1 已安装，但 systemctl 失败（%2），因此 %3 可能未启用或未启动：请查看 systemctl status %3 和 journalctl -u %3。</translation>
+    </message>
+    <message>
+        <source>pkexec could not be run (%1): nothing was installed; run the commands above in a terminal.</source>
+        <translation>无法运行 pkexec（%1）：未安装任何内容；请在终端中运行上面的命令。</translation>
+    </message>
+    <message>
+        <source>Installing as root ended with exit code %1 (%2): see whether %3 exists and systemctl status %4.</source>
+        <translation>以 root 安装时以退出码 %1 结束（%2）：请查看 %3 是否存在以及 systemctl status %4。</translation>
+    </message>
+    <message>
+        <source>%1 is enabled and running; it logs to %2 and the journal. If its login is refused it waits and says so there: add the password to %3 and run sudo systemctl reload %1.</source>
+        <translation>%1 已启用并在运行；日志写入 %2 和 journal。如果登录被拒绝，它会等待并在那里说明：请把密码加入 %3，然后运行 sudo systemctl reload %1。</translation>
     </message>
 </context>
 <context>
