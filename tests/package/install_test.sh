@@ -82,6 +82,10 @@ cleanup() {
     fi
     if [ "$INSTALLED" -eq 1 ]; then
         DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq ferry ferry-gui >/dev/null 2>&1
+        # A package dpkg refused to unpack keeps its "install" selection.
+        for pkg in ferry ferry-gui; do
+            dpkg-query -W "$pkg" >/dev/null 2>&1 && echo "$pkg purge" | dpkg --set-selections
+        done
     fi
     rm -f "$ROOT_INI" "$LEAF_INI"
     rmdir /etc/ferry 2>/dev/null
@@ -435,8 +439,10 @@ say "purge: no file of the packages remains; the job configs in /etc/ferry stay 
 
 # --- over the single package of 0.1.0 --------------------------------------------------
 # Up to 0.1.0 one package, ferry, held ferry-gui's files too. A stand-in for
-# it (its file list, no scripts) is replaced by the two packages, unpacked in
-# the order dpkg -i takes ferry*.deb (ferry-gui first, the harder one).
+# it (its file list, no scripts) is replaced by the two packages through apt,
+# ferry-gui named first. (dpkg -i alone must be given ferry first, or
+# --auto-deconfigure: ferry-gui Breaks the old ferry, as Debian's policy for
+# files that move to another package asks.)
 OLD=$WORK/old-ferry
 for f in /usr/bin/ferry /usr/bin/ferry-gui /usr/share/applications/io.ferry.Ferry.desktop \
     /usr/share/icons/hicolor/scalable/apps/io.ferry.Ferry.svg; do
@@ -448,8 +454,8 @@ printf 'Package: ferry\nVersion: 0.1.0\nArchitecture: %s\nMaintainer: test <test
 dpkg-deb -b --root-owner-group "$OLD" "$WORK/ferry_0.1.0_old.deb" >/dev/null || die "cannot build the stand-in of ferry 0.1.0"
 INSTALLED=1
 dpkg -i "$WORK/ferry_0.1.0_old.deb" >"$WORK/dpkg-old.log" 2>&1 || { cat "$WORK/dpkg-old.log" >&2; die "the stand-in of ferry 0.1.0 did not install"; }
-DEBIAN_FRONTEND=noninteractive dpkg -i "$GUI_DEB" "$DEB" >"$WORK/dpkg-over-old.log" 2>&1 \
-    || { cat "$WORK/dpkg-over-old.log" >&2; die "ferry-gui and ferry do not install over the single package ferry 0.1.0"; }
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$GUI_DEB" "$DEB" >"$WORK/apt-over-old.log" 2>&1 \
+    || { cat "$WORK/apt-over-old.log" >&2; die "ferry-gui and ferry do not install over the single package ferry 0.1.0"; }
 for pkg in ferry ferry-gui; do
     [ "$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' "$pkg")" = "ii  $VERSION" ] \
         || die "$pkg is not installed at $VERSION over ferry 0.1.0: $(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' "$pkg")"
@@ -459,6 +465,6 @@ ferry-gui --version >/dev/null || die "ferry-gui over ferry 0.1.0 does not run"
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -q ferry ferry-gui >"$WORK/apt-purge2.log" 2>&1 \
     || { cat "$WORK/apt-purge2.log" >&2; die "apt-get purge after the upgrade failed"; }
 INSTALLED=0
-say "upgrade: ferry-gui and ferry $VERSION installed over the single package ferry 0.1.0, ferry-gui first"
+say "upgrade: apt-get install of ferry-gui and ferry $VERSION over the single package ferry 0.1.0"
 check_lintian
 say "passed in $((SECONDS - START)) s"
