@@ -1,6 +1,7 @@
 #include "helptext.h"
 
 #include "commandtable.h"
+#include "queue/sqlscriptfolder.h"
 #include "util/version.h"
 
 #include <libpq-fe.h>
@@ -57,7 +58,7 @@ QString helpText()
         "  -v             verbose output\n"
         "  -q             quiet: print errors only\n"
         "  -h, --help     show this help and exit\n"
-        "  -V, --version  show the version and exit\n"
+        "  -V, --version  show the versions and where the SQL scripts are, and exit\n"
         "  --ini          print a commented CONFIG.ini template and exit\n"
         "\n"
         "Commands:\n");
@@ -84,8 +85,18 @@ QString helpText()
 
 QString versionText()
 {
-    return QStringLiteral("ferry %1\nlibpq %2, Qt %3\n")
-        .arg(version(), libpqVersion(), QString::fromLatin1(qVersion()));
+    QString text = QStringLiteral("ferry %1\nlibpq %2, Qt %3\n")
+                       .arg(version(), libpqVersion(), QString::fromLatin1(qVersion()));
+    const SqlScriptFolder sql = findSqlScriptFolder();
+    if (sql.path.isEmpty())
+        text += QStringLiteral("SQL scripts: built in (no copy to read found beside ferry)\n");
+    else if (sql.differing.isEmpty())
+        text += QStringLiteral("SQL scripts: %1 (the ones built in)\n").arg(sql.path);
+    else
+        text += QStringLiteral("SQL scripts: %1 (not the ones built in: %2; ferry installs "
+                               "the ones built in)\n")
+                    .arg(sql.path, sql.differing.join(QStringLiteral(", ")));
+    return text;
 }
 
 } // namespace ferry::cli

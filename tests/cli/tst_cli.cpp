@@ -142,6 +142,9 @@ void TestCli::version()
     const QStringList lines = run.out.split(QLatin1Char('\n'));
     QCOMPARE(lines.value(0), QStringLiteral("ferry ") + ferry::version());
     QVERIFY2(lines.value(1).startsWith(QStringLiteral("libpq ")), qPrintable(run.out));
+    // Run from the build tree, it finds the source tree's scripts to read.
+    QCOMPARE(lines.value(2), QStringLiteral("SQL scripts: %1/sql (the ones built in)")
+                                 .arg(QStringLiteral(FERRY_SOURCE_DIR)));
 }
 
 void TestCli::help_data()

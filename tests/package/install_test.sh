@@ -189,6 +189,10 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$DEB" >"$WORK/apt-install.
 dpkg-query -W -f='${db:Status-Abbrev}' ferry-gui 2>/dev/null | grep -q '^ii' \
     && die "apt-get install ./ferry_*.deb installed ferry-gui too"
 say "installed: $(ferry --version | head -n 1)"
+# The installed ferry finds the scripts for DBAs beside it and knows them for
+# its own.
+[ "$(ferry --version | sed -n 3p)" = "SQL scripts: /usr/share/ferry/sql (the ones built in)" ] \
+    || die "ferry --version says '$(ferry --version | sed -n 3p)', not that /usr/share/ferry/sql holds its scripts"
 # What ferry needs as apt sees it, now that it is installed.
 apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
     --no-replaces --no-enhances ferry 2>/dev/null | grep -v '^ ' | sort -u >"$WORK/closure-installed.txt"
