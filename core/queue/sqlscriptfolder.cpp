@@ -46,10 +46,12 @@ SqlScriptFolder checkSqlScriptFolder(const QString &folder)
 
 SqlScriptFolder findSqlScriptFolder()
 {
-    QStringList candidates{QCoreApplication::applicationDirPath()
-                           + QStringLiteral("/../share/ferry/sql")};
-#ifdef FERRY_SOURCE_SQL_DIR
-    candidates << QStringLiteral(FERRY_SOURCE_SQL_DIR);
+    const QString appDir = QCoreApplication::applicationDirPath();
+    QStringList candidates{appDir + QStringLiteral("/../share/ferry/sql")};
+#if defined(FERRY_SOURCE_SQL_DIR) && defined(FERRY_BUILD_DIR)
+    const QString buildDir = QDir::cleanPath(QStringLiteral(FERRY_BUILD_DIR));
+    if (QDir::cleanPath(appDir).startsWith(buildDir + QLatin1Char('/')))
+        candidates << QStringLiteral(FERRY_SOURCE_SQL_DIR);
 #endif
     for (const QString &folder : std::as_const(candidates)) {
         if (QFileInfo(folder).isDir())

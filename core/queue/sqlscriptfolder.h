@@ -20,8 +20,8 @@ struct SqlScriptFolder
 // that differ either way, sorted.
 SqlScriptFolder checkSqlScriptFolder(const QString &folder);
 
-// The first folder that exists of: APPDIR/../share/ferry/sql, then the
-// source tree's sql/ this binary was built from; checked.
+// The first folder that exists of: APPDIR/../share/ferry/sql, then, for a
+// binary inside its build folder, the source tree's sql/; checked.
 SqlScriptFolder findSqlScriptFolder();
 
 } // namespace ferry

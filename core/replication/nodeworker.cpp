@@ -121,10 +121,11 @@ Result<NodeInfo> NodeWorker::start()
     auto info = requireNode(*m_node, m_options.queue);
     if (!info)
         return info.error();
+    // The lock first: a worker that is not the node's touches nothing there.
+    if (auto r = requireWorkerLock(*m_node, info.value()); !r)
+        return r.error();
     // An older Ferry may have installed the node: bring the schema up to date.
     if (auto r = SchemaInstaller::install(*m_node); !r)
-        return r.error();
-    if (auto r = requireWorkerLock(*m_node, info.value()); !r)
         return r.error();
     if (auto r = requireMayApply(*m_node, info.value()); !r)
         return r.error();

@@ -43,6 +43,15 @@ for pkg in ferry ferry-gui; do
     *) die "the package $pkg is on this machine already (dpkg -l $pkg); purge it first" ;;
     esac
 done
+# Nor overwrite files no package owns (Ferry from the tarball or a `cmake
+# --install` onto /): the purge below would delete them.
+for deb in "$DEB" "$GUI_DEB"; do
+    while read -r path; do
+        if [ -e "$path" ] || [ -L "$path" ]; then
+            die "$path exists and belongs to no package (Ferry from a tarball or cmake --install?): remove it first"
+        fi
+    done < <(dpkg-deb -c "$deb" | awk '$6 !~ /\/$/ {sub(/^\./, "", $6); print $6}')
+done
 USER_EXISTED=0
 getent passwd ferry >/dev/null && USER_EXISTED=1
 START=$SECONDS
@@ -444,9 +453,9 @@ say "purge: no file of the packages remains; the job configs in /etc/ferry stay 
 # --- over the single package of 0.1.0 --------------------------------------------------
 # Up to 0.1.0 one package, ferry, held ferry-gui's files too. A stand-in for
 # it (its file list, no scripts) is replaced by the two packages through apt,
-# ferry-gui named first. (dpkg -i alone must be given ferry first, or
-# --auto-deconfigure: ferry-gui Breaks the old ferry, as Debian's policy for
-# files that move to another package asks.)
+# ferry-gui named first. (dpkg -i alone must be given ferry first: ferry-gui
+# Breaks the old ferry, as Debian's policy for files that move to another
+# package asks.)
 OLD=$WORK/old-ferry
 for f in /usr/bin/ferry /usr/bin/ferry-gui /usr/share/applications/io.ferry.Ferry.desktop \
     /usr/share/icons/hicolor/scalable/apps/io.ferry.Ferry.svg; do

@@ -18,6 +18,7 @@ private slots:
     void installedCopiesAreTheEmbeddedScripts();
     void installedFerryFindsThem();
     void aCopyThatDiffersIsNamed();
+    void aCopiedFerryLooksOnlyBesideItself();
 };
 
 namespace {
@@ -93,6 +94,23 @@ void TestSqlFiles::aCopyThatDiffersIsNamed()
     QCOMPARE(checked.path, QDir::cleanPath(dir.path()));
     QCOMPARE(checked.differing,
              (QStringList{embedded.at(1), embedded.at(2), QStringLiteral("999_newer.sql")}));
+}
+
+void TestSqlFiles::aCopiedFerryLooksOnlyBesideItself()
+{
+    // A binary taken out of its build folder (or a package's, built
+    // elsewhere) never reads the build machine's source tree.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString copy = dir.filePath(QStringLiteral("bin/ferry"));
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("bin"))));
+    QVERIFY(QFile::copy(QStringLiteral(FERRY_CLI), copy));
+    QProcess run;
+    run.start(copy, {QStringLiteral("--version")});
+    QVERIFY(run.waitForFinished(10000));
+    QCOMPARE(run.exitCode(), 0);
+    QCOMPARE(QString::fromUtf8(run.readAllStandardOutput()).split(QLatin1Char('\n')).value(2),
+             QStringLiteral("SQL scripts: built in (no copy to read found beside ferry)"));
 }
 
 QTEST_GUILESS_MAIN(TestSqlFiles)
