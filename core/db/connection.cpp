@@ -112,6 +112,15 @@ constexpr SessionParam kBeforeString[] = {
 // After the string: they override it (options: sessionOptions()).
 constexpr SessionParam kAfterString[] = {{"client_encoding", "UTF8"}, {"options", nullptr}};
 
+// The user's own server options: the string's `options`, else PGOPTIONS
+// (never a service file's), trimmed.
+QString userOptions(const ConnectionString &connectionString)
+{
+    if (connectionString.contains(QStringLiteral("options")))
+        return connectionString.value(QStringLiteral("options")).trimmed();
+    return QString::fromLocal8Bit(qgetenv("PGOPTIONS")).trimmed();
+}
+
 } // namespace
 
 ConnectionString Connection::sessionConnectionString(const ConnectionString &connectionString)
@@ -122,11 +131,10 @@ ConnectionString Connection::sessionConnectionString(const ConnectionString &con
     for (const SessionParam &param : kAfterString)
         setHere << QLatin1String(param.keyword);
     ConnectionString completed = connectionString.withEnvironment(setHere);
-    // sessionOptions() reads PGOPTIONS, never a service file's options.
+    // The options sessionOptions() starts from.
     if (!connectionString.contains(QStringLiteral("options"))) {
-        const QString environment = QString::fromLocal8Bit(qgetenv("PGOPTIONS")).trimmed();
-        if (!environment.isEmpty())
-            completed.set(QStringLiteral("options"), environment);
+        if (const QString options = userOptions(connectionString); !options.isEmpty())
+            completed.set(QStringLiteral("options"), options);
     }
     // In libpq's order, as a config that holds it reads back.
     if (auto ordered = ConnectionString::parse(completed.toString()))
@@ -136,14 +144,12 @@ ConnectionString Connection::sessionConnectionString(const ConnectionString &con
 
 QString Connection::sessionOptions(const ConnectionString &connectionString)
 {
-    QString user = connectionString.value(QStringLiteral("options"));
-    if (user.isEmpty() && !connectionString.contains(QStringLiteral("options")))
-        user = QString::fromLocal8Bit(qgetenv("PGOPTIONS"));
+    const QString user = userOptions(connectionString);
     // Strings in Ferry's SQL (and in a user's row condition, which Ferry's
     // lexer reads) mean what the standard says, whatever the database sets.
     const QString pinned
         = QStringLiteral("-c search_path=pg_catalog,pg_temp -c standard_conforming_strings=on");
-    return user.trimmed().isEmpty() ? pinned : user.trimmed() + QLatin1Char(' ') + pinned;
+    return user.isEmpty() ? pinned : user + QLatin1Char(' ') + pinned;
 }
 
 Result<void> Connection::connect()

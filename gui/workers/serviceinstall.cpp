@@ -2,6 +2,7 @@
 
 #include "db/connection.h"
 #include "profiles/passwordvault.h"
+#include "util/shellquote.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -278,33 +279,23 @@ ServicePlan servicePlan(const JobConfig &config, const ServiceInstallOptions &op
     return plan;
 }
 
-QString shellQuoted(const QString &value)
-{
-    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./@%+=:,-]+$"));
-    if (plain.match(value).hasMatch())
-        return value;
-    QString quoted = value;
-    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
-    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
-}
-
 QStringList
 serviceCommands(const ServicePlan &plan, const QString &staged, bool privileged, bool start)
 {
     const QString enable
         = (start ? QStringLiteral("systemctl enable --now ") : QStringLiteral("systemctl enable "))
-          + shellQuoted(plan.unit);
+          + shellWord(plan.unit);
     if (privileged)
         return {enable};
     return {QStringLiteral("sudo install -m 0640 -o root -g ferry %1 %2")
-                .arg(shellQuoted(staged), shellQuoted(plan.target)),
+                .arg(shellWord(staged), shellWord(plan.target)),
             QStringLiteral("sudo ") + enable};
 }
 
 QString pkexecScript(const ServicePlan &plan, bool replace, bool start)
 {
-    const QString target = shellQuoted(plan.target);
-    const QString folder = shellQuoted(QFileInfo(plan.target).path());
+    const QString target = shellWord(plan.target);
+    const QString folder = shellWord(QFileInfo(plan.target).path());
     // Root reads nothing a user may write: the config (no secret) is in the
     // script, written into a file only root can open until it is in place.
     // Put together, not with arg(): a path or the config may hold "%1".
@@ -316,17 +307,17 @@ QString pkexecScript(const ServicePlan &plan, bool replace, bool start)
         script
             += QStringLiteral("[ ! -e ") + target + QStringLiteral(" ]") + code(kServiceExistsExit);
     script += QStringLiteral("tmp=$(mktemp ") + folder + QStringLiteral("/.")
-              + shellQuoted(QFileInfo(plan.target).fileName()) + QStringLiteral(".XXXXXX)")
+              + shellWord(QFileInfo(plan.target).fileName()) + QStringLiteral(".XXXXXX)")
               + code(kServiceWriteFailedExit);
     script += QStringLiteral("{ printf '%s' ")
-              + shellQuoted(QString::fromUtf8(newJobConfigText(plan.job)))
+              + shellWord(QString::fromUtf8(newJobConfigText(plan.job)))
               + QStringLiteral(" > \"$tmp\" && chown root:ferry \"$tmp\" && chmod 0640 \"$tmp\" "
                                "&& mv -f \"$tmp\" ")
               + target + QStringLiteral("; } || { rm -f \"$tmp\"; exit ")
               + QString::number(kServiceWriteFailedExit) + QStringLiteral("; }; ");
     script += QStringLiteral("command -v systemctl > /dev/null") + code(kServiceNoSystemctlExit);
     script += QStringLiteral("systemctl enable ") + (start ? QStringLiteral("--now ") : QString())
-              + shellQuoted(plan.unit) + QStringLiteral(" || exit ")
+              + shellWord(plan.unit) + QStringLiteral(" || exit ")
               + QString::number(kServiceEnableFailedExit);
     return script;
 }

@@ -98,7 +98,4 @@ constexpr int kServiceEnableFailedExit = 21;
 // file only root can open) and enables the unit (`start`: --now).
 QString pkexecScript(const ServicePlan &plan, bool replace, bool start);
 
-// `value` quoted for a POSIX shell where it needs to be.
-QString shellQuoted(const QString &value);
-
 } // namespace ferry::gui
