@@ -202,10 +202,15 @@ Result<void> NodeWorker::run(const std::atomic_bool &stop)
                                                         .arg(qMax(1, m_options.parallelCopies)));
     (void)heartbeat(true);
     Result<void> result = m_info.type == NodeType::Root ? runRoot(stop) : runLeaf(stop);
-    if (m_locked && m_node->isOpen())
+    if (m_locked && m_node->isOpen()) {
         (void)m_node->exec(QStringLiteral("UPDATE ferry.node_info SET worker_pid = NULL WHERE "
                                           "queue_name = $1"),
                            {m_options.queue});
+        // Given back now, not when the server process of the closed session
+        // has ended: the worker of a reload (or a restart) asks at once.
+        (void)releaseWorkerLock(*m_node, m_options.queue);
+        m_locked = false;
+    }
     qCInfo(lcCore).noquote() << QStringLiteral("worker of node '%1' stopped").arg(m_info.name);
     return result;
 }

@@ -5,6 +5,7 @@
 // fails otherwise; the worker and the ticker say a refused login once and
 // wait instead of trying every few hundred milliseconds. What the server
 // counted is read from its log: what an LDAP or PAM lock-out would count.
+#include "cascade/node.h"
 #include "cascade/nodeadmin.h"
 #include "config/jobconfig.h"
 #include "db/connectgate.h"
@@ -66,6 +67,7 @@ private slots:
     void workerRefusesToStartOnRefusedLogin();
     void runningWorkerSaysItOnceAndWaits();
     void backOffResetsOnSuccess();
+    void stoppedWorkerGivesItsLockBackAtOnce();
 
 private:
     ConnectionString location(const QString &password) const;
@@ -365,6 +367,43 @@ void TestConnectGate::backOffResetsOnSuccess()
     QVERIFY(!Connection::open(where).ok());
     QVERIFY(gate.closed(where)->retryInMs <= 200);
     QVERIFY_RESULT(m_cluster->start());
+}
+
+void TestConnectGate::stoppedWorkerGivesItsLockBackAtOnce()
+{
+    // A reload ends the node's worker and starts another on a new session at
+    // once. The lock of a closed session goes only when its server process
+    // has ended, which may be after the new worker asks ("another worker is
+    // already running"): a stopped worker gives it back itself, before its
+    // session closes.
+    WorkerOptions options;
+    options.db = *ConnectionString::parse(m_cluster->connectionString(kDb));
+    options.queue = kQueue;
+    options.tickerPollMs = 50;
+    std::atomic_bool stop{false};
+    NodeWorker worker(options);
+    auto running = QtConcurrent::run([&worker, &stop] { return worker.run(stop); });
+    auto admin = Connection::open(m_cluster->connectionString(kDb));
+    QVERIFY_RESULT(admin);
+    // Session advisory locks with two keys (objsubid 2) of other sessions:
+    // the worker's lock, the only one such in this database.
+    const auto workerLocks = [&admin] {
+        auto r = admin->exec(QStringLiteral("SELECT count(*) FROM pg_locks WHERE locktype = "
+                                            "'advisory' AND objsubid = 2 AND granted AND "
+                                            "database = (SELECT oid FROM pg_database WHERE "
+                                            "datname = current_database()) AND pid <> "
+                                            "pg_backend_pid()"));
+        return r ? r->toInt64(0, 0) : -1;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(workerLocks(), qint64(1), 10000);
+    stop = true;
+    QVERIFY_RESULT(running.result());
+    // The worker (and its session) still exists; the lock is free.
+    QCOMPARE(workerLocks(), qint64(0));
+    auto held = tryWorkerLock(*admin, kQueue);
+    QVERIFY_RESULT(held);
+    QVERIFY(held.value());
+    QVERIFY_RESULT(releaseWorkerLock(*admin, kQueue));
 }
 
 QTEST_GUILESS_MAIN(TestConnectGate)
